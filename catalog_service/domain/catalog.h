@@ -1,0 +1,178 @@
+#pragma once
+
+// The catalogue's domain logic, with no gRPC in sight: validation, the
+// in-memory read model every read is served from, filters, pagination,
+// search, collaborations, sequence ordering, and writes that go to the store
+// first and then become visible atomically.
+//
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenCatalogStore("sqlite:///tmp/c.db"));
+//   LONGTAKE_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(std::move(store)));
+//   LONGTAKE_RETURN_IF_ERROR(catalog->LoadSeedIfEmpty("data/seed/catalog.json"));
+//   auto film = catalog->GetFilm("films/the-cranes-are-flying");
+//
+// Thread-safety: reads are const and may run concurrently with each other and
+// with one write; they never touch the store. Writes block on the store, so
+// callers on gRPC callback threads hand them to a WorkQueue.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "catalog_service/domain/model.h"
+
+namespace longtake::catalog {
+
+class CatalogStore;  // catalog_service/store/catalog_store.h
+
+struct ListFilmsQuery {
+  int page_size = 0;  // 0: default 50; max 1000
+  std::string page_token;
+  std::string filter;    // see CatalogService.ListFilms in the proto
+  std::string order_by;  // "", "title", "year", "year desc"
+};
+struct FilmPage {
+  std::vector<std::shared_ptr<const Film>> films;
+  std::string next_page_token;
+};
+
+struct SearchQuery {
+  std::string query;
+  int page_size = 0;  // 0: default 20; max 100
+  std::string page_token;
+};
+struct SearchResult {
+  std::shared_ptr<const Film> film;
+  double score = 0;
+  std::vector<std::string> matched_fields;  // "title", "original_titles", "aliases", "people"
+};
+struct SearchPage {
+  std::vector<SearchResult> results;
+  std::string next_page_token;
+};
+
+struct ListPeopleQuery {
+  int page_size = 0;
+  std::string page_token;
+  std::string filter;  // role = "CREDIT_ROLE_..."
+};
+struct PersonPage {
+  std::vector<std::shared_ptr<const Person>> people;
+  std::string next_page_token;
+};
+
+struct ListCollaborationsQuery {
+  std::string person;
+  int page_size = 0;
+  std::string page_token;
+};
+struct CollaborationPage {
+  std::vector<Collaboration> collaborations;
+  std::string next_page_token;
+};
+
+struct ListSequencesQuery {
+  std::string parent;  // "films/{film}" or "films/-"
+  int page_size = 0;
+  std::string page_token;
+  std::string filter;  // technique = "CAMERA_TECHNIQUE_..."
+};
+struct SequencePage {
+  std::vector<std::shared_ptr<const Sequence>> sequences;
+  std::string next_page_token;
+};
+
+struct EraPage {
+  std::vector<std::shared_ptr<const Era>> eras;
+  std::string next_page_token;
+};
+
+// Options shared by every write.
+struct WriteOptions {
+  std::string request_id;  // idempotency key (AIP-155); may be empty
+  bool validate_only = false;
+};
+
+// Update masks are field paths in proto naming ("title", "credits",
+// "original_titles"); {"*"} replaces every updatable field. An empty mask is
+// INVALID_ARGUMENT naming update_mask.
+using FieldMask = std::vector<std::string>;
+
+struct ImportEntry {
+  Film film;
+  std::string film_id;
+  std::vector<Person> people;
+  std::vector<Sequence> sequences;
+  int64_t source_line = 0;
+};
+struct ImportEntryResult {
+  int64_t source_line = 0;
+  std::string film;     // created film name, when written
+  absl::Status status;  // OK, INVALID_ARGUMENT (with field violations), ALREADY_EXISTS
+};
+
+class Catalog {
+ public:
+  static absl::StatusOr<std::unique_ptr<Catalog>> Open(
+      std::unique_ptr<CatalogStore> store);
+  ~Catalog();
+
+  // Loads a seed file (see data/README.md) when the store holds no films.
+  absl::Status LoadSeedIfEmpty(const std::string& seed_path);
+
+  // Reads: in memory only.
+  absl::StatusOr<std::shared_ptr<const Film>> GetFilm(absl::string_view name) const;
+  absl::StatusOr<FilmPage> ListFilms(const ListFilmsQuery& query) const;
+  // All or nothing, in the order asked; at most 1000 names.
+  absl::StatusOr<std::vector<std::shared_ptr<const Film>>> BatchGetFilms(
+      const std::vector<std::string>& names) const;
+  absl::StatusOr<SearchPage> SearchFilms(const SearchQuery& query) const;
+  absl::StatusOr<std::shared_ptr<const Person>> GetPerson(absl::string_view name) const;
+  absl::StatusOr<PersonPage> ListPeople(const ListPeopleQuery& query) const;
+  absl::StatusOr<CollaborationPage> ListCollaborations(
+      const ListCollaborationsQuery& query) const;
+  absl::StatusOr<std::shared_ptr<const Sequence>> GetSequence(absl::string_view name) const;
+  absl::StatusOr<SequencePage> ListSequences(const ListSequencesQuery& query) const;
+  absl::StatusOr<std::shared_ptr<const Era>> GetEra(absl::string_view name) const;
+  absl::StatusOr<EraPage> ListEras(int page_size, const std::string& page_token) const;
+
+  // Writes: validated, written to the store in one transaction, then visible.
+  absl::StatusOr<std::shared_ptr<const Film>> CreateFilm(
+      Film film, const std::string& film_id, const WriteOptions& options);
+  absl::StatusOr<std::shared_ptr<const Film>> UpdateFilm(
+      Film film, const FieldMask& update_mask, const WriteOptions& options);
+  absl::Status DeleteFilm(const std::string& name, const std::string& etag,
+                          const WriteOptions& options);
+  absl::StatusOr<std::shared_ptr<const Person>> CreatePerson(
+      Person person, const std::string& person_id, const WriteOptions& options);
+  absl::StatusOr<std::shared_ptr<const Person>> UpdatePerson(
+      Person person, const FieldMask& update_mask, const WriteOptions& options);
+  absl::Status DeletePerson(const std::string& name, const std::string& etag,
+                            const WriteOptions& options);
+  absl::StatusOr<std::shared_ptr<const Sequence>> CreateSequence(
+      const std::string& parent, Sequence sequence,
+      const std::string& sequence_id, const WriteOptions& options);
+  absl::StatusOr<std::shared_ptr<const Sequence>> UpdateSequence(
+      Sequence sequence, const FieldMask& update_mask, const WriteOptions& options);
+  absl::Status DeleteSequence(const std::string& name, const std::string& etag,
+                              const WriteOptions& options);
+  // Each entry on its own: good ones are kept, bad ones reported. At most
+  // 1000 entries.
+  absl::StatusOr<std::vector<ImportEntryResult>> ImportFilms(
+      std::vector<ImportEntry> entries, const WriteOptions& options);
+
+  // Re-reads the store into the read model (used by replicas to catch up
+  // with writes made elsewhere). Returns whether anything changed.
+  absl::StatusOr<bool> Refresh();
+
+  size_t film_count() const;
+
+ private:
+  class Impl;
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace longtake::catalog

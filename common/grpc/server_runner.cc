@@ -1,0 +1,142 @@
+#include "common/grpc/server_runner.h"
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/logger.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace longtake {
+namespace {
+
+// Logs "call method=... code=... latency_ms=..." once the status is sent.
+class CallLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : method_(info->method()), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      LogLevel level = status.ok() ? LogLevel::kInfo : LogLevel::kWarning;
+      if (status.error_code() == grpc::StatusCode::INTERNAL ||
+          status.error_code() == grpc::StatusCode::UNKNOWN) {
+        level = LogLevel::kError;
+      }
+      if (LogEnabled(level)) {
+        Log(level, absl::StrCat(
+                       "call method=", method_, " code=",
+                       static_cast<int>(status.error_code()),
+                       " latency_ms=",
+                       absl::ToDoubleMilliseconds(absl::Now() - start_),
+                       status.ok() ? "" : " message=\"",
+                       status.ok() ? "" : status.error_message(),
+                       status.ok() ? "" : "\""));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  absl::Time start_;
+};
+
+class CallLogInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallLogInterceptor(info);
+  }
+};
+
+}  // namespace
+
+ServerRunner::~ServerRunner() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  for (grpc::Service* service : options.services) {
+    builder.RegisterService(service);
+  }
+  if (options.log_calls) {
+    std::vector<std::unique_ptr<
+        grpc::experimental::ServerInterceptorFactoryInterface>>
+        creators;
+    creators.push_back(std::make_unique<CallLogInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat(
+        "could not listen on ", options.listen_address,
+        " (address in use, or not a HOST:PORT this machine has?)"));
+  }
+  std::string host = options.listen_address.substr(
+      0, options.listen_address.rfind(':'));
+  std::printf("listening on %s:%d\n", host.c_str(), port_);
+  std::fflush(stdout);
+  Log(LogLevel::kInfo, absl::StrCat("listening on ", host, ":", port_));
+  return absl::OkStatus();
+}
+
+void ServerRunner::SetServing(const std::string& service_name, bool serving) {
+  if (server_ == nullptr) return;
+  if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+    health->SetServingStatus(service_name, serving);
+  }
+}
+
+void ServerRunner::AddBeforeDrainHook(std::function<void()> hook) {
+  before_drain_.push_back(std::move(hook));
+}
+
+void ServerRunner::Shutdown(absl::Duration grace) {
+  if (server_ == nullptr || shut_down_) return;
+  shut_down_ = true;
+  if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+    health->SetServingStatus(false);
+  }
+  for (auto& hook : before_drain_) hook();
+  Log(LogLevel::kInfo, absl::StrCat("shutting down; draining calls for up to ",
+                                    absl::FormatDuration(grace)));
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  Log(LogLevel::kInfo, "stopped");
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  Log(LogLevel::kInfo, absl::StrCat("received signal ", sig));
+  return sig;
+}
+
+}  // namespace longtake

@@ -1,0 +1,78 @@
+#pragma once
+
+// Runs a gRPC server the way both services want it: health checking
+// (grpc.health.v1, per service name), server reflection, one log line per
+// call, an ephemeral port when asked for port 0, and a graceful shutdown on
+// SIGTERM/SIGINT that stops accepting calls, drains in-flight ones within a
+// grace period, then cancels the rest.
+//
+//   int main(int argc, char** argv) {
+//     BlockShutdownSignals();            // first, before any thread starts
+//     ... parse flags, open stores, build services ...
+//     ServerRunner runner;
+//     ServerRunnerOptions options{.listen_address = "127.0.0.1:0"};
+//     options.services = {&catalog_service};
+//     if (auto s = runner.Start(options); !s.ok()) { ... }
+//     WaitForShutdownSignal();
+//     runner.Shutdown(absl::Seconds(5));
+//   }
+//
+// Start() prints "listening on HOST:PORT" on stdout (with the real port), the
+// line tests and scripts wait for.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace longtake {
+
+struct ServerRunnerOptions {
+  std::string listen_address = "127.0.0.1:0";
+  std::vector<grpc::Service*> services;
+  // Log one line per call (method, status, latency) at info level. Off for
+  // benchmarks: the interceptor itself costs a little.
+  bool log_calls = true;
+  int max_receive_message_bytes = 16 * 1024 * 1024;
+};
+
+class ServerRunner {
+ public:
+  ServerRunner() = default;
+  ~ServerRunner();
+
+  absl::Status Start(const ServerRunnerOptions& options);
+  // The bound port (the real one when asked for port 0).
+  int port() const { return port_; }
+  grpc::Server* server() { return server_.get(); }
+
+  // Health status for one fully-qualified service name, e.g.
+  // "longtake.catalog.v1.CatalogService". The overall "" status follows
+  // Start/Shutdown.
+  void SetServing(const std::string& service_name, bool serving);
+
+  // Marks everything NOT_SERVING, runs `before_drain` hooks (e.g. to end
+  // long-lived streams), stops accepting, waits up to `grace` for in-flight
+  // calls, then cancels what remains. Idempotent.
+  void Shutdown(absl::Duration grace);
+  void AddBeforeDrainHook(std::function<void()> hook);
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::function<void()>> before_drain_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
+// later, so WaitForShutdownSignal() can receive them synchronously.
+void BlockShutdownSignals();
+// Waits for SIGTERM or SIGINT; returns the signal number.
+int WaitForShutdownSignal();
+
+}  // namespace longtake

@@ -1,0 +1,32 @@
+#pragma once
+
+// The one place where absl::Status becomes grpc::Status (and back, for
+// clients). Details follow AIP-193: a google.rpc.Status in the
+// `grpc-status-details-bin` trailer with an ErrorInfo (reason, domain,
+// metadata), a BadRequest listing field violations, and a ResourceInfo for
+// NOT_FOUND / ALREADY_EXISTS / ABORTED.
+//
+//   return reactor->Finish(ToGrpcStatus(status, kCatalogErrorDomain)), reactor;
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/support/status.h"
+
+namespace longtake {
+
+inline constexpr absl::string_view kCatalogErrorDomain = "catalog.longtake.dev";
+inline constexpr absl::string_view kWatchlistErrorDomain = "watchlist.longtake.dev";
+
+grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
+
+// For clients: the google.rpc.Status carried by a failed call; empty (code 0)
+// when the server sent no details.
+google::rpc::Status DecodeStatusDetails(const grpc::Status& status);
+
+// For clients: a grpc::Status back to absl::Status, keeping the reason and
+// field violations as payloads (see common/status/errors.h).
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace longtake

@@ -1,0 +1,107 @@
+#include "common/status/errors.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace longtake {
+namespace {
+
+constexpr char kReasonUrl[] = "longtake.dev/reason";
+constexpr char kResourceUrl[] = "longtake.dev/resource";
+constexpr char kViolationsUrl[] = "longtake.dev/field-violations";
+// Field paths and descriptions never contain these control characters.
+constexpr char kFieldSep = '\x1f';
+constexpr char kRecordSep = '\x1e';
+
+absl::Status WithPayloads(absl::StatusCode code, absl::string_view message,
+                          absl::string_view reason,
+                          absl::string_view resource) {
+  absl::Status status(code, message);
+  status.SetPayload(kReasonUrl, absl::Cord(reason));
+  if (!resource.empty()) status.SetPayload(kResourceUrl, absl::Cord(resource));
+  return status;
+}
+
+}  // namespace
+
+absl::Status InvalidArgument(absl::string_view field, absl::string_view description,
+                             absl::string_view reason) {
+  return InvalidArguments({{std::string(field), std::string(description)}},
+                          reason);
+}
+
+absl::Status InvalidArguments(std::vector<FieldViolation> violations,
+                              absl::string_view reason) {
+  std::vector<std::string> parts;
+  std::string encoded;
+  for (const FieldViolation& v : violations) {
+    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+    absl::StrAppend(&encoded, v.field, std::string(1, kFieldSep), v.description,
+                    std::string(1, kRecordSep));
+  }
+  absl::Status status =
+      WithPayloads(absl::StatusCode::kInvalidArgument,
+                   absl::StrJoin(parts, "; "), reason, "");
+  status.SetPayload(kViolationsUrl, absl::Cord(encoded));
+  return status;
+}
+
+absl::Status NotFound(absl::string_view resource_name) {
+  return WithPayloads(absl::StatusCode::kNotFound,
+                      absl::StrCat(resource_name, " not found"),
+                      "RESOURCE_NOT_FOUND", resource_name);
+}
+
+absl::Status AlreadyExists(absl::string_view resource_name) {
+  return WithPayloads(absl::StatusCode::kAlreadyExists,
+                      absl::StrCat(resource_name, " already exists"),
+                      "RESOURCE_ALREADY_EXISTS", resource_name);
+}
+
+absl::Status EtagMismatch(absl::string_view resource_name) {
+  return WithPayloads(
+      absl::StatusCode::kAborted,
+      absl::StrCat(resource_name,
+                   " was changed since it was read (etag mismatch); read it "
+                   "again and retry"),
+      "ETAG_MISMATCH", resource_name);
+}
+
+absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message,
+                                absl::string_view resource_name) {
+  return WithPayloads(absl::StatusCode::kFailedPrecondition, message, reason,
+                      resource_name);
+}
+
+absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
+                             absl::string_view message,
+                             absl::string_view resource_name) {
+  return WithPayloads(code, message, reason, resource_name);
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  auto payload = status.GetPayload(kReasonUrl);
+  return payload ? std::string(*payload) : "";
+}
+
+std::string ErrorResource(const absl::Status& status) {
+  auto payload = status.GetPayload(kResourceUrl);
+  return payload ? std::string(*payload) : "";
+}
+
+std::vector<FieldViolation> ErrorFieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kViolationsUrl);
+  if (!payload) return out;
+  for (absl::string_view record :
+       absl::StrSplit(std::string(*payload), kRecordSep, absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(record, absl::MaxSplits(kFieldSep, 1));
+    out.push_back({kv.first, kv.second});
+  }
+  return out;
+}
+
+}  // namespace longtake

@@ -1,0 +1,49 @@
+#include "common/paging/page_token.h"
+
+#include "common/status/errors.h"
+#include "gtest/gtest.h"
+
+namespace longtake {
+namespace {
+
+TEST(PageTokenTest, RoundTripsPositionForSameArguments) {
+  std::string token = EncodePageToken("year>=1955|title", "films/letter-never-sent");
+  auto position = DecodePageToken(token, "year>=1955|title");
+  ASSERT_TRUE(position.ok()) << position.status();
+  EXPECT_EQ(*position, "films/letter-never-sent");
+}
+
+TEST(PageTokenTest, EmptyTokenIsFirstPage) {
+  auto position = DecodePageToken("", "anything");
+  ASSERT_TRUE(position.ok());
+  EXPECT_EQ(*position, "");
+}
+
+TEST(PageTokenTest, RejectsTokenReusedWithDifferentArguments) {
+  std::string token = EncodePageToken("year>=1955", "films/x");
+  auto position = DecodePageToken(token, "year>=1960");
+  ASSERT_EQ(position.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(position.status()), "PAGE_TOKEN_MISMATCH");
+  ASSERT_EQ(ErrorFieldViolations(position.status()).size(), 1u);
+  EXPECT_EQ(ErrorFieldViolations(position.status())[0].field, "page_token");
+}
+
+TEST(PageTokenTest, RejectsGarbage) {
+  for (const char* bad : {"not-a-token", "!!!", "AAAA"}) {
+    auto position = DecodePageToken(bad, "");
+    EXPECT_EQ(position.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(ErrorReason(position.status()), "INVALID_PAGE_TOKEN") << bad;
+  }
+}
+
+TEST(PageSizeTest, DefaultsCoercesAndRejectsNegative) {
+  EXPECT_EQ(*ResolvePageSize(0, 50, 1000), 50);
+  EXPECT_EQ(*ResolvePageSize(7, 50, 1000), 7);
+  EXPECT_EQ(*ResolvePageSize(5000, 50, 1000), 1000);
+  auto negative = ResolvePageSize(-1, 50, 1000);
+  ASSERT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorFieldViolations(negative.status())[0].field, "page_size");
+}
+
+}  // namespace
+}  // namespace longtake
