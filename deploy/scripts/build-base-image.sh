@@ -4,10 +4,12 @@
 # `FROM debian:bookworm-slim` (or docker.io/library/debian:bookworm-slim) build
 # here unchanged with no container registry reachable.
 #
-# Usage (as root):  deploy/scripts/build-base-image.sh [--force]
-#   --force   rebuild even if the image already exists (default: skip, ~0 s)
+# Usage (as root):  deploy/scripts/build-base-image.sh [--force | --print-sources]
+#   --force          rebuild even if the image already exists (default: skip, ~0 s)
+#   --print-sources  print the mirror and the image's debian.sources, build nothing
 # Env:  LONGTAKE_DEBIAN_MIRROR  mirror URL to use instead of the one in
 #       /etc/apt/sources.list{,.d/*.list,.d/*.sources}
+#       LONGTAKE_APT_ETC        apt config dir to read (default /etc/apt; tests)
 #
 # Tags written (same image ID):
 #   docker.io/library/debian:bookworm-slim   what `FROM debian:bookworm-slim` resolves to
@@ -16,30 +18,29 @@ set -euo pipefail
 
 suite=bookworm
 tags=(docker.io/library/debian:bookworm-slim localhost/debian:bookworm-slim)
-force=0
-[[ "${1:-}" == "--force" ]] && force=1
+apt_etc="${LONGTAKE_APT_ETC:-/etc/apt}"
+mode=build
+case "${1:-}" in
+  "") ;;
+  --force) mode=force ;;
+  --print-sources) mode=print ;;
+  *) echo "usage: $0 [--force | --print-sources]" >&2; exit 2 ;;
+esac
 
 log() { echo "build-base-image.sh: $*"; }
 start=$(date +%s)
-
-if [[ $force -eq 0 ]] && podman image exists "${tags[0]}"; then
-  # Make sure every tag exists even if only the first one survived.
-  for t in "${tags[@]:1}"; do podman image exists "$t" || podman tag "${tags[0]}" "$t"; done
-  log "${tags[0]} already present, skipping ($(( $(date +%s) - start )) s)"
-  exit 0
-fi
 
 # Print "URI SUITE COMPONENTS..." for every enabled binary (deb) source of the
 # host, from both the one-line format and the deb822 (.sources) format.
 host_sources() {
   local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  for f in "$apt_etc/sources.list" "$apt_etc"/sources.list.d/*.list; do
     [[ -f "$f" ]] || continue
     # deb [opts] URI SUITE COMP...
     sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && NF >= 3 {
       line = $2 " " $3; for (i = 4; i <= NF; i++) line = line " " $i; print line }'
   done
-  for f in /etc/apt/sources.list.d/*.sources; do
+  for f in "$apt_etc"/sources.list.d/*.sources; do
     [[ -f "$f" ]] || continue
     awk '
       function flush(  i, j, nu, ns, u, s) {
@@ -63,11 +64,37 @@ host_sources() {
   done
 }
 
-sources=$(host_sources | awk -v s="$suite" '$2 ~ ("^" s "([-/]|$)")' | sort -u)
+sources=$(host_sources | awk -v s="$suite" '$2 ~ ("^" s "([-/]|$)")' | awk '!seen[$0]++')
 mirror="${LONGTAKE_DEBIAN_MIRROR:-$(awk -v s="$suite" '$2 == s { print $1; exit }' <<<"$sources")}"
 if [[ -z "$mirror" ]]; then
-  log "no '$suite' mirror found in /etc/apt/sources.list*; set LONGTAKE_DEBIAN_MIRROR" >&2
+  log "no '$suite' mirror found in $apt_etc/sources.list*; set LONGTAKE_DEBIAN_MIRROR" >&2
   exit 1
+fi
+
+# deb822 debian.sources for the image: the host's bookworm* entries grouped by
+# mirror, so RUN apt-get in builds reaches the same mirrors as the host.
+image_sources() {
+  local entries="$sources"
+  [[ -n "${LONGTAKE_DEBIAN_MIRROR:-}" ]] && entries="$mirror $suite main
+$mirror $suite-updates main"
+  awk '{ key = $1 "|" $3; for (i = 4; i <= NF; i++) key = key " " $i
+         if (key in suites) suites[key] = suites[key] " " $2; else suites[key] = $2 }
+       END { for (k in suites) { split(k, p, "|")
+         printf "Types: deb\nURIs: %s\nSuites: %s\nComponents: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n",
+                p[1], suites[k], (p[2] == "" ? "main" : p[2]) } }' <<<"$entries"
+}
+
+if [[ $mode == print ]]; then
+  echo "mirror: $mirror"
+  image_sources
+  exit 0
+fi
+
+if [[ $mode == build ]] && podman image exists "${tags[0]}"; then
+  # Make sure every tag exists even if only the first one survived.
+  for t in "${tags[@]:1}"; do podman image exists "$t" || podman tag "${tags[0]}" "$t"; done
+  log "${tags[0]} already present, skipping ($(( $(date +%s) - start )) s)"
+  exit 0
 fi
 log "mirror: $mirror"
 
@@ -84,18 +111,7 @@ debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$work/debootstrap.l
 # form (copied from the host, so RUN apt-get reaches the same mirror), no docs
 # or man pages installed later, no apt caches left in layers.
 rm -f "$rootfs/etc/apt/sources.list"
-{
-  awk '{ key = $1 "|" $3; for (i = 4; i <= NF; i++) key = key " " $i
-         if (key in suites) suites[key] = suites[key] " " $2; else suites[key] = $2 }
-       END { for (k in suites) { split(k, p, "|")
-         printf "Types: deb\nURIs: %s\nSuites: %s\nComponents: %s\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n",
-                p[1], suites[k], (p[2] == "" ? "main" : p[2]) } }' \
-    <<<"${sources:-$mirror $suite main}"
-} >"$rootfs/etc/apt/sources.list.d/debian.sources"
-if [[ -n "${LONGTAKE_DEBIAN_MIRROR:-}" ]]; then
-  printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$mirror" "$suite" "$suite" >"$rootfs/etc/apt/sources.list.d/debian.sources"
-fi
+image_sources >"$rootfs/etc/apt/sources.list.d/debian.sources"
 
 cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'CFG'
 path-exclude /usr/share/doc/*
