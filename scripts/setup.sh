@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what longtake needs on Debian 12 (only what is missing), links
+# Google's common protos for buf, and installs the npm tools. Safe to re-run:
+# a second run installs nothing and takes a second or two.
+#
+#   scripts/setup.sh            # build and run dependencies
+#   scripts/setup.sh --test     # also what the tests need (PostgreSQL, ...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake g++ make pkg-config
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
+  libabsl-dev libsqlite3-dev libssl-dev nlohmann-json3-dev
+  libpqxx-dev libpq-dev
+  libgtest-dev libgmock-dev
+  golang-github-gogo-googleapis-dev grpc-proto
+  nodejs npm
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    # nodejs/npm may come from elsewhere (e.g. a preinstalled Node).
+    if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
+    if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# buf needs Google's common protos inside the workspace (no registry here).
+googleapis=/usr/share/gocode/src/github.com/gogo/googleapis/google
+mkdir -p .deps/googleapis/google
+for d in rpc type; do
+  ln -sfn "$googleapis/$d" ".deps/googleapis/google/$d"
+done
+
+# npm tools (buf), pinned by package-lock.json.
+if [[ ! -x node_modules/.bin/buf || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: installing npm tools"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Quick start, command 2: installs what is missing (including what the tests
+# need), builds everything once, and runs every test: unit, store
+# conformance (SQLite and a PostgreSQL server the tests start), integration
+# tests against the real binaries, clients in other languages, the contract
+# gate (buf lint + buf breaking) and the container test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+scripts/build.sh
+cd build
+ctest -j2 --output-on-failure --timeout 1500 "$@"
