@@ -91,8 +91,16 @@ class SearchIndex {
   // Distinct terms ever indexed (terms whose documents were all removed stay in the vocabulary).
   size_t VocabularySize() const { return terms_.size(); }
   // Heap bytes held by the index (container capacities plus an estimate for map nodes and allocator
-  // overhead).
-  size_t MemoryBytesEstimate() const;
+  // overhead), in total and by part.
+  struct MemoryStats {
+    size_t postings = 0;        // posting vectors (DocIds + field bytes) and their per-term headers
+    size_t vocabulary = 0;      // term strings and the ordered term map
+    size_t fuzzy = 0;           // deletion neighbourhood
+    size_t documents = 0;       // per-document term lists (for Remove) and the document map
+    size_t Total() const { return postings + vocabulary + fuzzy + documents; }
+  };
+  MemoryStats MemoryUsage() const;
+  size_t MemoryBytesEstimate() const { return MemoryUsage().Total(); }
   // Releases spare capacity of posting vectors and the per-document arena, e.g. after a bulk load.
   void ShrinkToFit();
 
@@ -103,6 +111,7 @@ class SearchIndex {
     const std::string* text;     // key in vocab_ (std::map nodes are stable)
     std::vector<DocId> docs;     // sorted, unique
     std::vector<uint8_t> masks;  // field bits, parallel to docs
+    uint8_t fields;              // union of field bits ever added (an upper bound for scoring)
   };
   // The per-document list of term ids, a slice of doc_terms_.
   struct DocTerms {
@@ -113,7 +122,7 @@ class SearchIndex {
 
   TermId InternTerm(const std::string& key);
   void IndexDeletions(TermId term, std::string_view text);
-  void AddDeletionKey(uint64_t hash, TermId term);
+  void AddDeletionKey(uint32_t hash, TermId term);
   void AppendDocTerm(DocTerms& entry, TermId term);
   void CompactDocTerms();
 
@@ -126,7 +135,7 @@ class SearchIndex {
   // Deletion neighbourhood: hash of (term with 0..2 letters deleted) -> a term id, or, with kMultiBit set,
   // an index into multi_ when several terms share the hash.
   static constexpr uint32_t kMultiBit = 0x80000000u;
-  absl::flat_hash_map<uint64_t, uint32_t> deletions_;
+  absl::flat_hash_map<uint32_t, uint32_t> deletions_;
   std::vector<std::vector<TermId>> multi_;
 
   absl::flat_hash_map<DocId, DocTerms> docs_;
