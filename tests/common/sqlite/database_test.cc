@@ -1,0 +1,181 @@
+#include "common/sqlite/database.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace longtake::sqlite {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("longtake-sqlite-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / name).string();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  return path;
+}
+
+int CountRows(Database& db, const std::string& table) {
+  auto st = db.Prepare("SELECT COUNT(*) FROM " + table);
+  EXPECT_TRUE(st.ok()) << st.status();
+  auto row = st->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return static_cast<int>(st->ColumnInt(0));
+}
+
+TEST(DatabaseTest, BindStepAndColumns) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(i INTEGER, d REAL, s TEXT)").ok());
+  auto ins = (*db)->Prepare("INSERT INTO t VALUES (?, ?, ?)");
+  ASSERT_TRUE(ins.ok());
+  ASSERT_TRUE(ins->Bind(1, int64_t{1} << 40).ok());
+  ASSERT_TRUE(ins->Bind(2, 2.5).ok());
+  std::string with_nul("a\0b", 3);
+  ASSERT_TRUE(ins->Bind(3, with_nul).ok());
+  ASSERT_TRUE(ins->Run().ok());
+  ASSERT_TRUE(ins->Reset().ok());
+  ASSERT_TRUE(ins->Bind(1, 7).ok());
+  ASSERT_TRUE(ins->BindNull(2).ok());
+  ASSERT_TRUE(ins->Bind(3, "Летят журавли").ok());
+  ASSERT_TRUE(ins->Run().ok());
+
+  auto sel = (*db)->Prepare("SELECT i, d, s FROM t ORDER BY i DESC");
+  ASSERT_TRUE(sel.ok());
+  auto row = sel->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(sel->ColumnInt(0), int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(sel->ColumnDouble(1), 2.5);
+  EXPECT_EQ(sel->ColumnText(2), with_nul);
+  row = sel->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(sel->ColumnInt(0), 7);
+  EXPECT_TRUE(sel->IsNull(1));
+  EXPECT_EQ(sel->ColumnText(2), "Летят журавли");
+  row = sel->Step();
+  ASSERT_TRUE(row.ok());
+  EXPECT_FALSE(*row);
+}
+
+TEST(DatabaseTest, BadSqlIsAnErrorNotACrash) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  EXPECT_FALSE((*db)->Exec("CREATE TABLE").ok());
+  auto st = (*db)->Prepare("SELECT * FROM missing");
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(std::string(st.status().message()).find("missing"), std::string::npos);
+}
+
+TEST(DatabaseTest, OpenFailsForDirectoryPath) {
+  auto db = Database::Open("/nonexistent-dir-for-longtake/x/y.db");
+  EXPECT_FALSE(db.ok());
+}
+
+TEST(DatabaseTest, FileDatabaseUsesWal) {
+  std::string path = TempPath("wal.db");
+  auto db = Database::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto st = (*db)->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->ColumnText(0), "wal");
+  auto fk = (*db)->Prepare("PRAGMA foreign_keys");
+  ASSERT_TRUE(fk.ok());
+  ASSERT_TRUE(*fk->Step());
+  EXPECT_EQ(fk->ColumnInt(0), 1);
+}
+
+TEST(TransactionTest, RollsBackUnlessCommitted) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)").ok());
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('a')").ok());
+  }  // dropped: rolled back
+  EXPECT_EQ(CountRows(**db, "t"), 0);
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('b')").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(CountRows(**db, "t"), 1);
+}
+
+TEST(TransactionTest, SavepointRollsBackOnlyItsPart) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)").ok());
+  auto tx = Transaction::Begin(**db);
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('keep')").ok());
+  {
+    auto sp = Savepoint::Begin(**db, "entry1");
+    ASSERT_TRUE(sp.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('drop')").ok());
+    // Duplicate key fails; the savepoint is rolled back on scope exit.
+    EXPECT_FALSE((*db)->Exec("INSERT INTO t VALUES ('keep')").ok());
+  }
+  {
+    auto sp = Savepoint::Begin(**db, "entry2");
+    ASSERT_TRUE(sp.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('also')").ok());
+    ASSERT_TRUE(sp->Release().ok());
+  }
+  ASSERT_TRUE(tx->Commit().ok());
+  EXPECT_EQ(CountRows(**db, "t"), 2);
+}
+
+TEST(MigrationsTest, AppliesEachOnceInOrder) {
+  std::string path = TempPath("migrations.db");
+  std::vector<Migration> v1 = {{1, "CREATE TABLE a(x INTEGER)"},
+                               {2, "INSERT INTO a VALUES (1)"}};
+  {
+    auto db = Database::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(RunMigrations(**db, v1).ok());
+    EXPECT_EQ(*SchemaVersion(**db), 2);
+    ASSERT_TRUE(RunMigrations(**db, v1).ok());  // no-op the second time
+    EXPECT_EQ(CountRows(**db, "a"), 1);
+  }
+  auto v2 = v1;
+  v2.push_back({3, "INSERT INTO a VALUES (2); INSERT INTO a VALUES (3)"});
+  auto db = Database::Open(path);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(RunMigrations(**db, v2).ok());
+  EXPECT_EQ(*SchemaVersion(**db), 3);
+  EXPECT_EQ(CountRows(**db, "a"), 3);
+  // An older binary refuses the newer schema.
+  EXPECT_EQ(RunMigrations(**db, v1).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(MigrationsTest, FailingMigrationLeavesNothingOfItself) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  std::vector<Migration> ms = {{1, "CREATE TABLE a(x INTEGER)"},
+                               {2, "INSERT INTO a VALUES (1); INSERT INTO nope VALUES (1)"}};
+  absl::Status s = RunMigrations(**db, ms);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find("migration 2"), std::string::npos);
+  EXPECT_EQ(*SchemaVersion(**db), 1);
+  EXPECT_EQ(CountRows(**db, "a"), 0);
+}
+
+TEST(MigrationsTest, RejectsNonIncreasingVersions) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(RunMigrations(**db, {{2, "SELECT 1"}, {1, "SELECT 1"}}).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace longtake::sqlite

@@ -1,0 +1,371 @@
+// Conformance suite every WatchlistStore must pass, run over each store URL
+// (SQLite in memory and in a file; PostgreSQL can join the list later).
+
+#include "watchlist_service/store/watchlist_store.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace longtake::watchlist {
+namespace {
+
+using ::testing::ElementsAre;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1767225600);
+
+Provider MakeProvider(const std::string& id) {
+  Provider p;
+  p.name = "providers/" + id;
+  p.display_name = "Provider " + id;
+  p.kind = ProviderKind::kRetailer;
+  p.regions = {"GB", "FR"};
+  p.home_page_uri = "https://example.com/" + id;
+  p.etag = "e-" + id;
+  p.create_time = p.update_time = kT0;
+  return p;
+}
+
+Offer MakeOffer(const std::string& id, const std::string& film, const std::string& region) {
+  Offer o;
+  o.name = "offers/" + id;
+  o.film = film;
+  o.provider = "providers/shop";
+  o.monetization = Monetization::kBuy;
+  o.format = Format::kBluRay;
+  o.quality = Quality::kHd;
+  o.region = region;
+  o.price = Money{"GBP", 12, 990000000};
+  o.deep_link_uri = "https://example.com/" + id;
+  o.edition = "Edition " + id;
+  o.extras = {"Commentary", "Booklet"};
+  o.available_until = kT0 + absl::Hours(10);
+  o.etag = "e-" + id;
+  o.create_time = o.update_time = kT0;
+  return o;
+}
+
+WatchlistItem MakeItem(const std::string& user, const std::string& id, const std::string& film,
+                       int64_t rank) {
+  WatchlistItem item;
+  item.name = absl::StrCat("users/", user, "/watchlist/items/", id);
+  item.film = film;
+  item.note = "note " + id;
+  item.rank = rank;
+  item.add_time = kT0;
+  item.etag = "e-" + id;
+  return item;
+}
+
+class WatchlistStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    url_ = GetParam();
+    if (url_ == "file") {
+      char path[] = "/tmp/wlcore-store-XXXXXX";
+      int fd = mkstemp(path);
+      ASSERT_GE(fd, 0);
+      close(fd);
+      path_ = path;
+      url_ = "sqlite://" + path_;
+    }
+    auto store = OpenWatchlistStore(url_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!path_.empty()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+    }
+  }
+
+  std::string url_;
+  std::string path_;
+  std::unique_ptr<WatchlistStore> store_;
+};
+
+TEST_P(WatchlistStoreTest, ProvidersRoundTrip) {
+  WriteBatch batch;
+  batch.put_providers = {MakeProvider("b"), MakeProvider("a")};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto got = store_->GetProvider("providers/a");
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->display_name, "Provider a");
+  EXPECT_EQ((*got)->kind, ProviderKind::kRetailer);
+  EXPECT_THAT((*got)->regions, ElementsAre("GB", "FR"));
+  EXPECT_EQ((*got)->create_time, kT0);
+  auto list = store_->ListProviders("", 0);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "providers/a");
+  auto after = store_->ListProviders("providers/a", 10);
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].name, "providers/b");
+  EXPECT_EQ(*store_->CountProviders(), 2);
+  EXPECT_FALSE(store_->GetProvider("providers/zzz")->has_value());
+}
+
+TEST_P(WatchlistStoreTest, OffersRoundTripAndFilter) {
+  WriteBatch batch;
+  Offer free = MakeOffer("c", "films/y", "US");
+  free.monetization = Monetization::kFree;
+  free.price.reset();
+  free.available_until = absl::InfiniteFuture();
+  free.available_from = kT0 - absl::Hours(1);
+  batch.put_offers = {MakeOffer("a", "films/x", "GB"), MakeOffer("b", "films/x", "FR"), free};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto a = store_->GetOffer("offers/a");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  const Offer& o = **a;
+  EXPECT_EQ(o.film, "films/x");
+  EXPECT_EQ(o.format, Format::kBluRay);
+  ASSERT_TRUE(o.price.has_value());
+  EXPECT_EQ(o.price->currency_code, "GBP");
+  EXPECT_EQ(o.price->nanos, 990000000);
+  EXPECT_THAT(o.extras, ElementsAre("Commentary", "Booklet"));
+  EXPECT_EQ(o.available_from, absl::InfinitePast());
+  EXPECT_EQ(o.available_until, kT0 + absl::Hours(10));
+  EXPECT_EQ(o.last_verify_time, absl::InfinitePast());
+
+  auto c = store_->GetOffer("offers/c");
+  EXPECT_FALSE((*c)->price.has_value());
+  EXPECT_EQ((*c)->available_until, absl::InfiniteFuture());
+  EXPECT_EQ((*c)->available_from, kT0 - absl::Hours(1));
+
+  OfferFilter by_film;
+  by_film.films = {"films/x"};
+  EXPECT_EQ(store_->ListOffers(by_film, "", 0)->size(), 2u);
+  by_film.region = "FR";
+  auto fr = store_->ListOffers(by_film, "", 0);
+  ASSERT_EQ(fr->size(), 1u);
+  EXPECT_EQ((*fr)[0].name, "offers/b");
+  OfferFilter two_films;
+  two_films.films = {"films/x", "films/y"};
+  EXPECT_EQ(store_->ListOffers(two_films, "", 0)->size(), 3u);
+  auto page = store_->ListOffers({}, "offers/a", 1);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].name, "offers/b");
+  OfferFilter by_provider;
+  by_provider.provider = "providers/none";
+  EXPECT_TRUE(store_->ListOffers(by_provider, "", 0)->empty());
+
+  WriteBatch del;
+  del.delete_offers = {"offers/a"};
+  ASSERT_TRUE(store_->Commit(del).ok());
+  EXPECT_FALSE(store_->GetOffer("offers/a")->has_value());
+}
+
+TEST_P(WatchlistStoreTest, EtagChecksGuardWrites) {
+  WriteBatch create;
+  create.expect_etags = {{"providers/a", ""}};
+  create.put_providers = {MakeProvider("a")};
+  ASSERT_TRUE(store_->Commit(create).ok());
+  EXPECT_EQ(store_->Commit(create).status().code(), absl::StatusCode::kAlreadyExists);
+
+  WriteBatch stale;
+  stale.expect_etags = {{"providers/a", "wrong"}};
+  Provider changed = MakeProvider("a");
+  changed.display_name = "Changed";
+  stale.put_providers = {changed};
+  EXPECT_EQ(store_->Commit(stale).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ((*store_->GetProvider("providers/a"))->display_name, "Provider a");
+
+  WriteBatch fresh = stale;
+  fresh.expect_etags = {{"providers/a", "e-a"}};
+  ASSERT_TRUE(store_->Commit(fresh).ok());
+  EXPECT_EQ((*store_->GetProvider("providers/a"))->display_name, "Changed");
+}
+
+TEST_P(WatchlistStoreTest, FailedBatchWritesNothing) {
+  WriteBatch first;
+  first.request = RequestRecord{"CreateOffer:r1", "offers/a"};
+  first.put_offers = {MakeOffer("a", "films/x", "GB")};
+  ASSERT_TRUE(store_->Commit(first).ok());
+
+  WriteBatch second;
+  second.put_offers = {MakeOffer("b", "films/x", "GB")};
+  AvailabilityEvent e;
+  e.kind = AvailabilityEvent::Kind::kOfferAvailable;
+  e.offer = second.put_offers[0];
+  second.append_events = {e};
+  second.request = RequestRecord{"CreateOffer:r1", "offers/b"};  // taken
+  EXPECT_EQ(store_->Commit(second).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_FALSE(store_->GetOffer("offers/b")->has_value());
+  EXPECT_EQ(*store_->LastEventId(), 0);
+
+  auto record = store_->GetRequest("CreateOffer:r1");
+  ASSERT_TRUE(record.ok() && record->has_value());
+  EXPECT_EQ((*record)->resource, "offers/a");
+  EXPECT_FALSE(store_->GetRequest("CreateOffer:r2")->has_value());
+}
+
+TEST_P(WatchlistStoreTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
+  WriteBatch batch;
+  batch.put_items = {MakeItem("ann", "b", "films/b", 2), MakeItem("ann", "a", "films/a", 1),
+                     MakeItem("ann", "c", "films/c", 3), MakeItem("ben", "a", "films/a", 1)};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto list = store_->ListItems("ann", false, 0, 0);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].film, "films/a");
+  EXPECT_EQ((*list)[2].film, "films/c");
+  EXPECT_EQ(store_->ListItems("ann", false, 1, 1)->at(0).film, "films/b");
+  EXPECT_EQ(*store_->MaxRank("ann"), 3);
+  EXPECT_EQ(*store_->MaxRank("nobody"), 0);
+  auto found = store_->FindUnwatchedItem("ann", "films/b");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->note, "note b");
+
+  WriteBatch dup;
+  dup.put_items = {MakeItem("ann", "b2", "films/b", 4)};
+  EXPECT_EQ(store_->Commit(dup).status().code(), absl::StatusCode::kAlreadyExists);
+
+  WatchlistItem watched = MakeItem("ann", "b", "films/b", 2);
+  watched.watch_time = kT0 + absl::Hours(1);
+  WatchlistItem watched2 = MakeItem("ann", "c", "films/c", 3);
+  watched2.watch_time = kT0 + absl::Hours(2);
+  WriteBatch watch;
+  watch.put_items = {watched, watched2};
+  ASSERT_TRUE(store_->Commit(watch).ok());
+  EXPECT_EQ(store_->ListItems("ann", false, 0, 0)->size(), 1u);
+  auto history = store_->ListItems("ann", true, 0, 0);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].film, "films/c");  // most recent first
+  EXPECT_EQ((*history)[0].watch_time, kT0 + absl::Hours(2));
+  EXPECT_FALSE(store_->FindUnwatchedItem("ann", "films/b")->has_value());
+  // Once watched, the film may be added again.
+  ASSERT_TRUE(store_->Commit(dup).ok());
+
+  WriteBatch del;
+  del.delete_items = {"users/ann/watchlist/items/a"};
+  ASSERT_TRUE(store_->Commit(del).ok());
+  EXPECT_FALSE(store_->GetItem("users/ann/watchlist/items/a")->has_value());
+  EXPECT_TRUE(store_->GetItem("users/ben/watchlist/items/a")->has_value());
+}
+
+TEST_P(WatchlistStoreTest, EventsAreMonotonicAndFiltered) {
+  WriteBatch items;
+  items.put_items = {MakeItem("ann", "x", "films/x", 1)};
+  WatchlistItem seen = MakeItem("ann", "y", "films/y", 2);
+  seen.watch_time = kT0;
+  items.put_items.push_back(seen);
+  ASSERT_TRUE(store_->Commit(items).ok());
+
+  WriteBatch batch;
+  for (const auto& [film, region] : std::vector<std::pair<std::string, std::string>>{
+           {"films/x", "GB"}, {"films/x", "US"}, {"films/y", "GB"}, {"films/z", "GB"}}) {
+    AvailabilityEvent e;
+    e.kind = AvailabilityEvent::Kind::kPriceChanged;
+    e.offer = MakeOffer("o-" + region, film, region);
+    e.film = film;
+    e.previous_price = Money{"GBP", 20, 0};
+    e.event_time = kT0;
+    batch.append_events.push_back(e);
+  }
+  auto result = store_->Commit(batch);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->event_ids.size(), 4u);
+  for (size_t i = 1; i < 4; ++i) EXPECT_GT(result->event_ids[i], result->event_ids[i - 1]);
+  EXPECT_EQ(*store_->LastEventId(), result->event_ids[3]);
+
+  auto all = store_->ListEvents(0, {}, 0);
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[0].kind, AvailabilityEvent::Kind::kPriceChanged);
+  EXPECT_EQ((*all)[0].offer.extras, MakeOffer("o", "f", "GB").extras);
+  EXPECT_EQ((*all)[0].offer.available_until, kT0 + absl::Hours(10));
+  EXPECT_EQ((*all)[0].previous_price->units, 20);
+  EXPECT_EQ((*all)[0].event_time, kT0);
+  EXPECT_EQ((*all)[0].film, "films/x");
+
+  EventFilter ann;
+  ann.user = "ann";
+  auto mine = store_->ListEvents(0, ann, 0);
+  ASSERT_EQ(mine->size(), 2u);  // films/x only: y is watched, z not listed
+  ann.regions = {"US"};
+  mine = store_->ListEvents(0, ann, 0);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].offer.region, "US");
+  EXPECT_EQ(store_->ListEvents(result->event_ids[1], {}, 0)->size(), 2u);
+  EXPECT_EQ(store_->ListEvents(0, {}, 3)->size(), 3u);
+}
+
+TEST_P(WatchlistStoreTest, LeavingSoonMarksAreUnique) {
+  LeavingSoonMark mark{"offers/a", kT0 + absl::Hours(5)};
+  EXPECT_FALSE(*store_->HasLeavingSoonMark(mark));
+  WriteBatch batch;
+  batch.leaving_soon_marks = {mark};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_TRUE(*store_->HasLeavingSoonMark(mark));
+  EXPECT_EQ(store_->Commit(batch).status().code(), absl::StatusCode::kAlreadyExists);
+  LeavingSoonMark moved{"offers/a", kT0 + absl::Hours(6)};
+  EXPECT_FALSE(*store_->HasLeavingSoonMark(moved));
+}
+
+TEST_P(WatchlistStoreTest, DataSurvivesReopen) {
+  if (path_.empty()) GTEST_SKIP() << "in-memory store";
+  WriteBatch batch;
+  batch.put_providers = {MakeProvider("a")};
+  AvailabilityEvent e;
+  e.offer = MakeOffer("a", "films/x", "GB");
+  batch.append_events = {e};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  store_.reset();
+  auto reopened = OpenWatchlistStore(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->GetProvider("providers/a")->has_value());
+  EXPECT_EQ(*(*reopened)->LastEventId(), 1);
+}
+
+// An acknowledged commit survives the process being killed (kill -9):
+// the child commits, then SIGKILLs itself without closing the database.
+TEST_P(WatchlistStoreTest, AcknowledgedWriteSurvivesKill) {
+  if (path_.empty()) GTEST_SKIP() << "in-memory store";
+  store_.reset();
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = OpenWatchlistStore(url_);
+    if (!store.ok()) _exit(2);
+    WriteBatch batch;
+    batch.put_items = {MakeItem("kim", "a", "films/a", 1)};
+    batch.request = RequestRecord{"CreateItem:k1", "users/kim/watchlist/items/a"};
+    if (!(*store)->Commit(batch).ok()) _exit(3);
+    kill(getpid(), SIGKILL);
+    _exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exit status " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  auto reopened = OpenWatchlistStore(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->GetItem("users/kim/watchlist/items/a")->has_value());
+  EXPECT_TRUE((*reopened)->GetRequest("CreateItem:k1")->has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, WatchlistStoreTest,
+                         ::testing::Values(std::string("sqlite::memory:"), std::string("file")),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param == "file" ? std::string("SqliteFile")
+                                                       : std::string("SqliteMemory");
+                         });
+
+TEST(OpenWatchlistStoreTest, RejectsUnknownUrls) {
+  EXPECT_EQ(OpenWatchlistStore("postgres://localhost/w").status().code(),
+            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(OpenWatchlistStore("mysql://x").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenWatchlistStore("sqlite://").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace longtake::watchlist

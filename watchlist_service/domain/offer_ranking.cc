@@ -1,0 +1,188 @@
+#include "watchlist_service/domain/offer_ranking.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace longtake::watchlist {
+namespace {
+
+std::string ProviderDisplay(const Offer& offer, const ProviderNames& providers) {
+  auto it = providers.find(offer.provider);
+  if (it != providers.end() && !it->second.empty()) return it->second;
+  absl::string_view id(offer.provider);
+  absl::ConsumePrefix(&id, "providers/");
+  return std::string(id);
+}
+
+// " on DVD", " as a digital download", "" for streaming.
+std::string FormatPhrase(Format format) {
+  switch (format) {
+    case Format::kDvd:
+      return " on DVD";
+    case Format::kBluRay:
+      return " on Blu-ray";
+    case Format::kUhdBluRay:
+      return " on 4K UHD Blu-ray";
+    case Format::kDigitalDownload:
+      return " as a digital download";
+    case Format::kStreaming:
+    case Format::kUnspecified:
+      return "";
+  }
+  return "";
+}
+
+std::string QualityPhrase(const Offer& offer) {
+  if (offer.format != Format::kStreaming && offer.format != Format::kDigitalDownload &&
+      offer.format != Format::kUnspecified) {
+    return "";  // a disc's format says it already
+  }
+  switch (offer.quality) {
+    case Quality::kSd:
+      return " in SD";
+    case Quality::kHd:
+      return " in HD";
+    case Quality::kUhd4k:
+      return " in 4K";
+    case Quality::kUnspecified:
+      return "";
+  }
+  return "";
+}
+
+std::string PriceSuffix(const Offer& offer) {
+  if (!offer.price) return "";
+  return absl::StrCat(" for ", FormatMoney(*offer.price));
+}
+
+// Smaller first.
+int Category(const Offer& offer, bool has_subscription) {
+  switch (offer.monetization) {
+    case Monetization::kSubscription:
+      return has_subscription ? 0 : 5;
+    case Monetization::kFree:
+      return 1;
+    case Monetization::kAds:
+      return 2;
+    case Monetization::kRent:
+      return 3;
+    case Monetization::kBuy:
+      return 4;
+    case Monetization::kUnspecified:
+      return 6;
+  }
+  return 6;
+}
+
+// Price in nanos for ordering; offers without a price sort first.
+__int128 PriceKey(const Offer& offer) {
+  if (!offer.price) return -1;
+  return static_cast<__int128>(offer.price->units) * 1000000000 + offer.price->nanos;
+}
+
+}  // namespace
+
+bool operator==(const Money& a, const Money& b) {
+  return a.currency_code == b.currency_code && a.units == b.units && a.nanos == b.nanos;
+}
+
+std::string FormatMoney(const Money& money) {
+  // Two decimals are what shops show; round the nanos to cents.
+  int64_t cents = money.units * 100 + (money.nanos + (money.nanos >= 0 ? 5000000 : -5000000)) /
+                                          10000000;
+  bool negative = cents < 0;
+  if (negative) cents = -cents;
+  std::string amount = absl::StrFormat("%s%d.%02d", negative ? "-" : "", cents / 100, cents % 100);
+  const std::string& c = money.currency_code;
+  if (c == "GBP") return absl::StrCat("£", amount);
+  if (c == "USD") return absl::StrCat("$", amount);
+  if (c == "EUR") return absl::StrCat("€", amount);
+  if (c == "CAD") return absl::StrCat("CA$", amount);
+  if (c == "AUD") return absl::StrCat("A$", amount);
+  return absl::StrCat(amount, " ", c);
+}
+
+std::string ExplainOffer(const Offer& offer, const ProviderNames& providers,
+                         bool has_subscription) {
+  std::string provider = ProviderDisplay(offer, providers);
+  switch (offer.monetization) {
+    case Monetization::kSubscription:
+      if (has_subscription) {
+        return absl::StrCat("included in your ", provider, " subscription");
+      }
+      return absl::StrCat("needs a ", provider, " subscription");
+    case Monetization::kFree:
+      return absl::StrCat("free", QualityPhrase(offer), " on ", provider);
+    case Monetization::kAds:
+      return absl::StrCat("free with ads", QualityPhrase(offer), " on ", provider);
+    case Monetization::kRent:
+      return absl::StrCat("rent", FormatPhrase(offer.format), QualityPhrase(offer), " from ",
+                          provider, PriceSuffix(offer));
+    case Monetization::kBuy:
+      return absl::StrCat("buy", FormatPhrase(offer.format), QualityPhrase(offer), " from ",
+                          provider, PriceSuffix(offer));
+    case Monetization::kUnspecified:
+      break;
+  }
+  return absl::StrCat("offered by ", provider);
+}
+
+std::string DescribeOfferShort(const Offer& offer, const ProviderNames& providers) {
+  std::string provider = ProviderDisplay(offer, providers);
+  switch (offer.monetization) {
+    case Monetization::kSubscription:
+      return absl::StrCat("streaming with a ", provider, " subscription");
+    case Monetization::kFree:
+      return absl::StrCat("free on ", provider);
+    case Monetization::kAds:
+      return absl::StrCat("free with ads on ", provider);
+    case Monetization::kRent:
+      return absl::StrCat("rent", FormatPhrase(offer.format), " from ", provider);
+    case Monetization::kBuy:
+      return absl::StrCat("buy", FormatPhrase(offer.format), " from ", provider);
+    case Monetization::kUnspecified:
+      break;
+  }
+  return absl::StrCat("offered by ", provider);
+}
+
+std::vector<RankedOffer> RankOffers(const std::vector<Offer>& offers,
+                                    const absl::flat_hash_set<std::string>& subscriptions,
+                                    const ProviderNames& providers) {
+  struct Entry {
+    int category;
+    RankedOffer ranked;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(offers.size());
+  for (const Offer& offer : offers) {
+    bool has = subscriptions.contains(offer.provider);
+    Entry e;
+    e.category = Category(offer, has);
+    e.ranked.offer = offer;
+    e.ranked.explanation = ExplainOffer(offer, providers, has);
+    e.ranked.available_to_user =
+        offer.monetization != Monetization::kSubscription || has;
+    entries.push_back(std::move(e));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const Offer& x = a.ranked.offer;
+    const Offer& y = b.ranked.offer;
+    // Better quality first at equal price; names keep the order stable.
+    return std::make_tuple(a.category, PriceKey(x), -static_cast<int>(x.quality), x.provider,
+                           x.name) < std::make_tuple(b.category, PriceKey(y),
+                                                     -static_cast<int>(y.quality), y.provider,
+                                                     y.name);
+  });
+  std::vector<RankedOffer> out;
+  out.reserve(entries.size());
+  for (Entry& e : entries) out.push_back(std::move(e.ranked));
+  return out;
+}
+
+}  // namespace longtake::watchlist
