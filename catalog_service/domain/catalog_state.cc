@@ -1,0 +1,350 @@
+#include "catalog_service/domain/catalog_state.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "catalog_service/domain/text_normalizer.h"
+
+namespace longtake::catalog::internal {
+namespace {
+
+const std::string& TitleOf(const FilmRec* r) { return r->title_key; }
+const std::string& TitleOf(const FilmKey& k) { return k.title_key; }
+int YearOf(const FilmRec* r) { return r->film->year; }
+int YearOf(const FilmKey& k) { return k.year; }
+const std::string& NameOf(const FilmRec* r) { return r->film->name; }
+const std::string& NameOf(const FilmKey& k) { return k.name; }
+
+template <typename A, typename B>
+bool Less(FilmOrder order, const A& a, const B& b) {
+  switch (order) {
+    case FilmOrder::kTitle: {
+      int c = TitleOf(a).compare(TitleOf(b));
+      if (c != 0) return c < 0;
+      return NameOf(a) < NameOf(b);
+    }
+    case FilmOrder::kYear:
+      if (YearOf(a) != YearOf(b)) return YearOf(a) < YearOf(b);
+      return NameOf(a) < NameOf(b);
+    case FilmOrder::kYearDesc:
+      if (YearOf(a) != YearOf(b)) return YearOf(a) > YearOf(b);
+      return NameOf(a) < NameOf(b);
+  }
+  return false;
+}
+
+template <typename Set, typename T>
+void EraseFrom(absl::flat_hash_map<std::string, Set>& index, const std::string& key,
+               const T& value) {
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  it->second.erase(value);
+  if (it->second.empty()) index.erase(it);
+}
+
+}  // namespace
+
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b) { return Less(order, a, b); }
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b) { return Less(order, a, b); }
+bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b) { return Less(order, a, b); }
+
+FilmKey KeyOf(const FilmRec* rec) { return {rec->title_key, rec->film->year, rec->film->name}; }
+
+std::string TitleKey(const std::string& title) {
+  std::string key = FoldText(title);
+  return key.empty() ? title : key;
+}
+
+const FilmRec* CatalogState::FindFilm(const std::string& name) const {
+  auto it = films.find(name);
+  return it == films.end() ? nullptr : it->second.get();
+}
+const Person* CatalogState::FindPerson(const std::string& name) const {
+  auto it = people.find(name);
+  return it == people.end() ? nullptr : it->second.get();
+}
+const Sequence* CatalogState::FindSequence(const std::string& name) const {
+  auto it = sequences.find(name);
+  return it == sequences.end() ? nullptr : it->second.get();
+}
+
+void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
+  for (int o = 0; o < 3; ++o) {
+    auto& v = orders[o];
+    if (bulk) {
+      v.push_back(rec);
+    } else {
+      FilmOrder order = static_cast<FilmOrder>(o);
+      auto it = std::lower_bound(v.begin(), v.end(), rec,
+                                 [order](const FilmRec* a, const FilmRec* b) {
+                                   return Less(order, a, b);
+                                 });
+      v.insert(it, rec);
+    }
+  }
+  const Film& f = *rec->film;
+  for (const Credit& c : f.credits) {
+    person_films[c.person].insert(rec);
+    size_t role = static_cast<size_t>(c.role);
+    if (role < role_films.size()) role_films[role].insert(rec);
+  }
+  for (const std::string& era : f.eras) era_films[era].insert(rec);
+  year_films[f.year].insert(rec);
+  docs[rec->doc] = rec;
+  Reindex(*rec);
+}
+
+void CatalogState::UnindexFilm(const FilmRec* rec) {
+  for (int o = 0; o < 3; ++o) {
+    auto& v = orders[o];
+    FilmOrder order = static_cast<FilmOrder>(o);
+    auto it = std::lower_bound(v.begin(), v.end(), rec,
+                               [order](const FilmRec* a, const FilmRec* b) {
+                                 return Less(order, a, b);
+                               });
+    if (it != v.end() && *it == rec) {
+      v.erase(it);
+    } else {
+      auto linear = std::find(v.begin(), v.end(), rec);  // never expected
+      if (linear != v.end()) v.erase(linear);
+    }
+  }
+  const Film& f = *rec->film;
+  for (const Credit& c : f.credits) {
+    EraseFrom(person_films, c.person, rec);
+    size_t role = static_cast<size_t>(c.role);
+    if (role < role_films.size()) role_films[role].erase(rec);
+  }
+  for (const std::string& era : f.eras) EraseFrom(era_films, era, rec);
+  auto y = year_films.find(f.year);
+  if (y != year_films.end()) {
+    y->second.erase(rec);
+    if (y->second.empty()) year_films.erase(y);
+  }
+  docs.erase(rec->doc);
+  search.Remove(rec->doc);
+}
+
+void CatalogState::Reindex(const FilmRec& rec) {
+  const Film& f = *rec.film;
+  search.Remove(rec.doc);
+  search.Add(rec.doc, SearchIndex::Field::kTitle, f.title);
+  for (const std::string& t : f.original_titles) {
+    search.Add(rec.doc, SearchIndex::Field::kOriginalTitle, t);
+  }
+  for (const std::string& a : f.aliases) search.Add(rec.doc, SearchIndex::Field::kAlias, a);
+  absl::flat_hash_set<std::string> seen;
+  for (const Credit& c : f.credits) {
+    if (!seen.insert(c.person).second) continue;
+    const Person* p = FindPerson(c.person);
+    search.Add(rec.doc, SearchIndex::Field::kPerson,
+               p != nullptr ? p->display_name : c.display_name);
+    if (p != nullptr) {
+      for (const std::string& alias : p->aliases) {
+        search.Add(rec.doc, SearchIndex::Field::kPerson, alias);
+      }
+    }
+  }
+}
+
+void CatalogState::PutFilm(std::shared_ptr<const Film> film, bool bulk) {
+  absl::flat_hash_set<std::string> touched_eras(film->eras.begin(), film->eras.end());
+  auto it = films.find(film->name);
+  FilmRec* rec;
+  bool runtime_changed = false;
+  if (it != films.end()) {
+    rec = it->second.get();
+    for (const std::string& e : rec->film->eras) touched_eras.insert(e);
+    runtime_changed = rec->film->runtime_minutes != film->runtime_minutes;
+    UnindexFilm(rec);
+  } else {
+    auto owned = std::make_unique<FilmRec>();
+    owned->doc = next_doc++;
+    rec = owned.get();
+    films.emplace(film->name, std::move(owned));
+  }
+  rec->title_key = TitleKey(film->title);
+  rec->film = std::move(film);
+  IndexFilm(rec, bulk);
+  if (!bulk) {
+    RebuildEras(touched_eras);
+    if (runtime_changed) Reorder(rec->film->name);
+  }
+}
+
+void CatalogState::RemoveFilm(const std::string& name) {
+  auto it = films.find(name);
+  if (it == films.end()) return;
+  absl::flat_hash_set<std::string> touched(it->second->film->eras.begin(),
+                                           it->second->film->eras.end());
+  auto seqs = film_sequences.find(name);
+  if (seqs != film_sequences.end()) {
+    std::vector<std::string> names = seqs->second;
+    for (const std::string& s : names) RemoveSequence(s);
+  }
+  film_sequences.erase(name);
+  UnindexFilm(it->second.get());
+  films.erase(it);
+  RebuildEras(touched);
+}
+
+void CatalogState::PutPerson(std::shared_ptr<const Person> person) {
+  people[person->name] = std::move(person);
+}
+
+void CatalogState::RemovePerson(const std::string& name) { people.erase(name); }
+
+void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk) {
+  std::string film = sequence->name.substr(0, sequence->name.find("/sequences/"));
+  auto old = sequences.find(sequence->name);
+  if (old != sequences.end()) {
+    for (CameraTechnique t : old->second->techniques) {
+      size_t i = static_cast<size_t>(t);
+      if (i >= technique_films.size()) continue;
+      auto c = technique_films[i].find(film);
+      if (c != technique_films[i].end() && --c->second <= 0) technique_films[i].erase(c);
+    }
+  } else {
+    film_sequences[film].push_back(sequence->name);
+  }
+  for (CameraTechnique t : sequence->techniques) {
+    size_t i = static_cast<size_t>(t);
+    if (i < technique_films.size()) ++technique_films[i][film];
+  }
+  sequences[sequence->name] = std::move(sequence);
+  if (!bulk) Reorder(film);
+}
+
+void CatalogState::RemoveSequence(const std::string& name) {
+  auto it = sequences.find(name);
+  if (it == sequences.end()) return;
+  std::string film = name.substr(0, name.find("/sequences/"));
+  for (CameraTechnique t : it->second->techniques) {
+    size_t i = static_cast<size_t>(t);
+    if (i >= technique_films.size()) continue;
+    auto c = technique_films[i].find(film);
+    if (c != technique_films[i].end() && --c->second <= 0) technique_films[i].erase(c);
+  }
+  sequences.erase(it);
+  auto fs = film_sequences.find(film);
+  if (fs != film_sequences.end()) {
+    auto& v = fs->second;
+    v.erase(std::remove(v.begin(), v.end(), name), v.end());
+    if (v.empty()) film_sequences.erase(fs);
+  }
+  Reorder(film);
+}
+
+void CatalogState::PutEra(std::shared_ptr<const Era> era) {
+  std::string name = era->name;
+  eras[name] = std::move(era);
+  RebuildEras({name});
+}
+
+void CatalogState::FinishBulk() {
+  for (int o = 0; o < 3; ++o) {
+    FilmOrder order = static_cast<FilmOrder>(o);
+    std::sort(orders[o].begin(), orders[o].end(),
+              [order](const FilmRec* a, const FilmRec* b) { return Less(order, a, b); });
+  }
+  for (auto& [film, names] : film_sequences) Reorder(film);
+  absl::flat_hash_set<std::string> all;
+  for (const auto& [name, era] : eras) all.insert(name);
+  RebuildEras(all);
+  search.ShrinkToFit();
+}
+
+void CatalogState::Reorder(const std::string& film) {
+  auto fs = film_sequences.find(film);
+  if (fs == film_sequences.end()) return;
+  const FilmRec* rec = FindFilm(film);
+  std::vector<const Sequence*> seqs;
+  for (const std::string& n : fs->second) {
+    if (const Sequence* s = FindSequence(n)) seqs.push_back(s);
+  }
+  std::vector<std::string> ordered =
+      OrderSequences(seqs, rec != nullptr ? rec->film->runtime_minutes : 0);
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    auto& ptr = sequences[ordered[i]];
+    int want = static_cast<int>(i + 1);
+    if (ptr->film_order != want) {
+      auto copy = std::make_shared<Sequence>(*ptr);
+      copy->film_order = want;
+      ptr = std::move(copy);
+    }
+  }
+  fs->second = std::move(ordered);
+}
+
+void CatalogState::RebuildEras(const absl::flat_hash_set<std::string>& names) {
+  for (const std::string& name : names) {
+    auto it = eras.find(name);
+    if (it == eras.end()) continue;
+    std::vector<const FilmRec*> recs;
+    auto ef = era_films.find(name);
+    if (ef != era_films.end()) recs.assign(ef->second.begin(), ef->second.end());
+    std::sort(recs.begin(), recs.end(), [](const FilmRec* a, const FilmRec* b) {
+      return Less(FilmOrder::kYear, a, b);
+    });
+    auto era = std::make_shared<Era>(*it->second);
+    era->films.clear();
+    for (const FilmRec* r : recs) era->films.push_back(r->film->name);
+    it->second = std::move(era);
+  }
+}
+
+std::vector<std::string> OrderSequences(const std::vector<const Sequence*>& sequences,
+                                        int runtime_minutes) {
+  using P = Timecode::Precision;
+  // Fraction positions need a running time; 100 minutes stands in when unknown.
+  double runtime_s = (runtime_minutes > 0 ? runtime_minutes : 100) * 60.0;
+  std::vector<std::pair<double, const Sequence*>> anchored;
+  std::vector<const Sequence*> relative;
+  for (const Sequence* s : sequences) {
+    switch (s->start.precision) {
+      case P::kExact:
+      case P::kApproximate:
+        anchored.push_back({absl::ToDoubleSeconds(s->start.offset), s});
+        break;
+      case P::kFractionOfRuntime:
+        anchored.push_back({s->start.fraction * runtime_s, s});
+        break;
+      case P::kRelative:
+        relative.push_back(s);
+        break;
+      case P::kUnspecified:
+        anchored.push_back({0, s});
+        break;
+    }
+  }
+  std::sort(anchored.begin(), anchored.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second->name < b.second->name;
+  });
+  std::sort(relative.begin(), relative.end(),
+            [](const Sequence* a, const Sequence* b) { return a->name < b->name; });
+  std::vector<std::string> out;
+  for (const auto& [pos, s] : anchored) out.push_back(s->name);
+  // Place relative sequences next to their anchors, repeating while chains
+  // resolve; unresolvable ones (dangling or cyclic) go last.
+  bool progress = true;
+  while (!relative.empty() && progress) {
+    progress = false;
+    for (auto it = relative.begin(); it != relative.end();) {
+      const Sequence* s = *it;
+      auto target = std::find(out.begin(), out.end(), s->start.relative_to);
+      if (target == out.end()) {
+        ++it;
+        continue;
+      }
+      if (s->start.relation == Timecode::Relation::kAfter) ++target;
+      out.insert(target, s->name);
+      it = relative.erase(it);
+      progress = true;
+    }
+  }
+  for (const Sequence* s : relative) out.push_back(s->name);
+  return out;
+}
+
+}  // namespace longtake::catalog::internal

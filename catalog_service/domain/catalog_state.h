@@ -1,0 +1,97 @@
+#pragma once
+
+// The in-memory read model behind Catalog: resources by name plus the
+// secondary indexes list, filter and search need. Not thread-safe by itself:
+// Catalog guards it with a reader/writer lock.
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "catalog_service/domain/model.h"
+#include "catalog_service/domain/search_index.h"
+
+namespace longtake::catalog::internal {
+
+struct FilmRec {
+  std::shared_ptr<const Film> film;
+  std::string title_key;  // folded title: the "title" sort key
+  SearchIndex::DocId doc = 0;
+};
+
+enum class FilmOrder { kTitle = 0, kYear = 1, kYearDesc = 2 };
+
+// A position in one of the film orders (keyset pagination).
+struct FilmKey {
+  std::string title_key;
+  int year = 0;
+  std::string name;
+};
+
+class CatalogState {
+ public:
+  // Inserts or replaces (by name) and maintains every index. `bulk` skips
+  // sorted insertion; call FinishBulk() after the last one.
+  void PutFilm(std::shared_ptr<const Film> film, bool bulk = false);
+  // Also removes the film's sequences.
+  void RemoveFilm(const std::string& name);
+  void PutPerson(std::shared_ptr<const Person> person);
+  void RemovePerson(const std::string& name);
+  // The sequence's film must exist. Re-derives film order for that film.
+  void PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk = false);
+  void RemoveSequence(const std::string& name);
+  void PutEra(std::shared_ptr<const Era> era);
+  void FinishBulk();
+
+  // Re-adds the film's texts (title, people's names) to the search index.
+  void Reindex(const FilmRec& rec);
+  // Recomputes film_order of a film's sequences.
+  void Reorder(const std::string& film);
+  // Recomputes Era::films for the named eras.
+  void RebuildEras(const absl::flat_hash_set<std::string>& eras);
+
+  const FilmRec* FindFilm(const std::string& name) const;
+  const Person* FindPerson(const std::string& name) const;
+  const Sequence* FindSequence(const std::string& name) const;
+
+  absl::flat_hash_map<std::string, std::unique_ptr<FilmRec>> films;
+  std::array<std::vector<const FilmRec*>, 3> orders;  // by FilmOrder
+  absl::flat_hash_map<std::string, absl::flat_hash_set<const FilmRec*>> person_films;
+  std::array<absl::flat_hash_set<const FilmRec*>, 9> role_films;
+  absl::flat_hash_map<std::string, absl::flat_hash_set<const FilmRec*>> era_films;
+  std::map<int, absl::flat_hash_set<const FilmRec*>> year_films;
+  // technique -> film name -> number of its sequences using the technique.
+  std::array<absl::flat_hash_map<std::string, int>, 8> technique_films;
+  absl::flat_hash_map<SearchIndex::DocId, const FilmRec*> docs;
+  SearchIndex::DocId next_doc = 1;
+  SearchIndex search;
+
+  std::map<std::string, std::shared_ptr<const Person>> people;
+  absl::flat_hash_map<std::string, std::shared_ptr<const Sequence>> sequences;
+  // film name -> its sequence names in film order.
+  std::map<std::string, std::vector<std::string>> film_sequences;
+  std::map<std::string, std::shared_ptr<const Era>> eras;
+
+  int64_t revision = -1;  // store revision this state reflects; -1 unknown
+
+ private:
+  void IndexFilm(const FilmRec* rec, bool bulk);
+  void UnindexFilm(const FilmRec* rec);
+};
+
+// Ordering of films for each FilmOrder.
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b);
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b);
+bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b);
+FilmKey KeyOf(const FilmRec* rec);
+std::string TitleKey(const std::string& title);
+
+// The film order of a film's sequences (names, 1-based order = index + 1).
+std::vector<std::string> OrderSequences(const std::vector<const Sequence*>& sequences,
+                                        int runtime_minutes);
+
+}  // namespace longtake::catalog::internal

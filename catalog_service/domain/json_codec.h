@@ -1,0 +1,48 @@
+#pragma once
+
+// JSON forms of the catalogue's domain types, shared by the seed loader
+// (data/README.md) and the SQLite store (one JSON document per resource).
+// Field names are the proto's (snake_case), enums the proto enum names
+// ("CREDIT_ROLE_DIRECTOR"), durations "1500s", timestamps RFC 3339.
+//
+//   nlohmann::json j = ToJson(film);
+//   LONGTAKE_ASSIGN_OR_RETURN(Film copy, FilmFromJson(j, "films[0]"));
+//
+// Decoding never throws: a wrong type, an unknown field or an unknown enum
+// name is INVALID_ARGUMENT naming the path (prefix + field).
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "catalog_service/domain/model.h"
+#include "nlohmann/json.hpp"
+
+namespace longtake::catalog {
+
+// Enum names as in the proto; "" for out-of-range values.
+std::string CreditRoleName(CreditRole role);
+std::optional<CreditRole> ParseCreditRole(absl::string_view name);
+std::string CameraTechniqueName(CameraTechnique technique);
+std::optional<CameraTechnique> ParseCameraTechnique(absl::string_view name);
+std::string PrecisionName(Timecode::Precision precision);
+std::string RelationName(Timecode::Relation relation);
+
+// "1500s", "0.5s".
+std::string FormatProtoDuration(absl::Duration d);
+std::optional<absl::Duration> ParseProtoDuration(absl::string_view text);
+
+nlohmann::json ToJson(const Film& film);
+nlohmann::json ToJson(const Person& person);
+nlohmann::json ToJson(const Sequence& sequence);
+nlohmann::json ToJson(const Era& era);
+
+// `path` prefixes field names in errors ("films[2]" -> "films[2].year").
+absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j, const std::string& path);
+absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j, const std::string& path);
+absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j, const std::string& path);
+absl::StatusOr<Era> EraFromJson(const nlohmann::json& j, const std::string& path);
+
+}  // namespace longtake::catalog
