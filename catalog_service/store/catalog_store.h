@@ -10,7 +10,8 @@
 //   batch.request = RequestRecord{"req-1", "CreateFilm", film.name, ""};
 //   LONGTAKE_RETURN_IF_ERROR(store->Apply(batch));
 //
-// Implementations: SQLite (sqlite_catalog_store.cc); PostgreSQL later. Every
+// Implementations: SQLite (sqlite_catalog_store.cc), PostgreSQL
+// (postgres_catalog_store.cc). Every
 // implementation must pass tests/catalog_service/store/catalog_store_conformance_test.cc.
 // Thread-safety: implementations are safe to call from several threads.
 
@@ -82,9 +83,9 @@ class CatalogStore {
 };
 
 // Opens a store by URL:
-//   sqlite:///abs/path.db, sqlite://relative/path.db, sqlite::memory:
-// postgres:// and postgresql:// are UNIMPLEMENTED for now; anything else is
-// INVALID_ARGUMENT naming `store`.
+//   sqlite:///abs/path.db, sqlite://relative/path.db, sqlite::memory:,
+//   postgres://user@host:5432/db or postgresql://... (a database of its own);
+// anything else is INVALID_ARGUMENT naming `store`.
 absl::StatusOr<std::unique_ptr<CatalogStore>> OpenCatalogStore(const std::string& url);
 
 // The SQLite store on a file path or ":memory:".

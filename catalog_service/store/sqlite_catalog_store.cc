@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog_service/domain/json_codec.h"
 #include "catalog_service/store/catalog_store.h"
+#include "catalog_service/store/postgres_catalog_store.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
 
@@ -219,7 +220,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(
 absl::StatusOr<std::unique_ptr<CatalogStore>> OpenCatalogStore(const std::string& url) {
   constexpr char kSupported[] =
       "supported stores: sqlite:///absolute/path.db, sqlite://relative/path.db, "
-      "sqlite::memory: (postgres:// is not available yet)";
+      "sqlite::memory:, postgres://user@host:5432/db (or postgresql://)";
   if (url == "sqlite::memory:") return OpenSqliteCatalogStore(":memory:");
   if (absl::StartsWith(url, "sqlite://")) {
     std::string path = url.substr(strlen("sqlite://"));
@@ -229,8 +230,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenCatalogStore(const std::string
     return OpenSqliteCatalogStore(path);
   }
   if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
-    return absl::UnimplementedError(
-        "store: PostgreSQL is not supported yet; use a sqlite: store URL");
+    return OpenPostgresCatalogStore(url);
   }
   return InvalidArgument("store", absl::StrCat("unsupported store URL \"", url, "\"; ",
                                                kSupported));

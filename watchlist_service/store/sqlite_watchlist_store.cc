@@ -16,6 +16,7 @@
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
 #include "watchlist_service/store/offer_codec.h"
+#include "watchlist_service/store/postgres_watchlist_store.h"
 #include "watchlist_service/store/sqlite_watchlist_store.h"
 
 namespace longtake::watchlist {
@@ -606,8 +607,7 @@ absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(const std::st
     return OpenSqliteWatchlistStore(std::string(rest));
   }
   if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
-    return absl::UnimplementedError(
-        "the PostgreSQL watchlist store is not implemented yet; use sqlite:// for now");
+    return OpenPostgresWatchlistStore(url);
   }
   return InvalidArgument("store",
                          absl::StrCat("unsupported store URL \"", url,

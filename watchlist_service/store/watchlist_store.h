@@ -2,7 +2,7 @@
 
 // Where the watchlist service keeps its state: providers, offers, watchlist
 // items, availability events, leaving-soon marks and request ids. A small
-// interface so SQLite today and PostgreSQL later (shared by replicas) can
+// interface so SQLite (one process) and PostgreSQL (shared by replicas) can
 // sit behind it.
 //
 //   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
@@ -113,9 +113,9 @@ class WatchlistStore {
   virtual absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) = 0;
 };
 
-// "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:";
-// "postgres://..." is UNIMPLEMENTED for now. INVALID_ARGUMENT naming "store"
-// for anything else. Runs the schema migrations.
+// "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:",
+// "postgres://user@host:5432/db" (or postgresql://; a database of its own).
+// INVALID_ARGUMENT naming "store" for anything else. Runs the schema migrations.
 absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(const std::string& url);
 
 }  // namespace longtake::watchlist
