@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# End-to-end: the real `longtake` CLI against a real longtake-catalog on
+# loopback (temporary store, the seed catalogue, a token secret).
+#
+#   cli_integration_test.sh <longtake> <longtake-catalog> <source dir> [<longtake-watchlist>]
+set -u
+CLI=$1
+CATALOG=$2
+SRC=$3
+WATCHLIST=${4:-}
+SECRET=cli-integration-secret
+TMP=$(mktemp -d)
+FAILURES=0
+SERVER_PID=
+
+WL_PID=
+cleanup() {
+  if [[ -n "$WL_PID" ]]; then
+    kill "$WL_PID" 2>/dev/null
+    wait "$WL_PID" 2>/dev/null
+  fi
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  FAILURES=$((FAILURES + 1))
+}
+
+# Runs the CLI; leaves stdout, stderr and the exit code in OUT, ERR, RC.
+run() {
+  "$CLI" --addr "$ADDR" --timeout 10s "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+}
+
+expect_rc() {  # expected-rc description
+  if [[ "$RC" != "$1" ]]; then
+    fail "$2: exit code $RC, want $1; stdout: $OUT; stderr: $ERR"
+  fi
+}
+
+expect_contains() {  # haystack needle description
+  if [[ "$1" != *"$2"* ]]; then
+    fail "$3: output lacks \"$2\"; got: $1"
+  fi
+}
+
+is_json() {
+  python3 -c 'import json,sys; json.load(sys.stdin)' <"$TMP/out" 2>/dev/null ||
+    /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' <"$TMP/out"
+}
+
+# --- start the catalogue
+"$CATALOG" --listen=127.0.0.1:0 --store="sqlite://$TMP/catalog.db" \
+  --seed="$SRC/data/seed/catalog.json" --token-secret="$SECRET" \
+  >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+ADDR=
+for _ in $(seq 1 200); do
+  ADDR=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$TMP/server.out" | head -1)
+  [[ -n "$ADDR" ]] && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+  sleep 0.05
+done
+if [[ -z "$ADDR" ]]; then
+  echo "FAIL: longtake-catalog did not print 'listening on'" >&2
+  cat "$TMP/server.out" "$TMP/server.err" >&2
+  exit 1
+fi
+echo "catalogue at $ADDR"
+
+# --- search tolerates the article's spelling and finds all four films
+run films search Kalatazov
+expect_rc 0 "films search Kalatazov"
+rows=$(printf '%s\n' "$OUT" | tail -n +2 | grep -c '^films/')
+if [[ "$rows" != 4 ]]; then fail "films search Kalatazov: $rows films, want 4: $OUT"; fi
+for slug in the-cranes-are-flying letter-never-sent i-am-cuba the-first-echelon; do
+  expect_contains "$OUT" "films/$slug" "films search Kalatazov"
+done
+
+# --- get by slug and by full name
+run films get the-cranes-are-flying
+expect_rc 0 "films get slug"
+expect_contains "$OUT" "The Cranes Are Flying" "films get slug"
+expect_contains "$OUT" "1957" "films get slug"
+run films get films/i-am-cuba
+expect_rc 0 "films get full name"
+expect_contains "$OUT" "I Am Cuba" "films get full name"
+
+# --- NOT_FOUND
+run films get nope
+expect_rc 1 "films get nope"
+expect_contains "$ERR" "NOT_FOUND" "films get nope"
+expect_contains "$ERR" "films/nope" "films get nope"
+
+# --- usage errors exit 2 and show the usage
+run films list --no-such-flag
+expect_rc 2 "bad flag"
+expect_contains "$ERR" "--no-such-flag" "bad flag"
+expect_contains "$ERR" "Usage: longtake films list" "bad flag"
+run films get
+expect_rc 2 "missing argument"
+run frobnicate
+expect_rc 2 "unknown command"
+run --help
+expect_rc 0 "--help"
+expect_contains "$OUT" "where-to-watch" "--help"
+
+# --- JSON output parses
+run --json films get the-cranes-are-flying
+expect_rc 0 "--json films get"
+is_json || fail "--json films get: not JSON: $OUT"
+expect_contains "$OUT" '"title": "The Cranes Are Flying"' "--json films get"
+run films list --all --json
+expect_rc 0 "--json films list --all"
+is_json || fail "--json films list: not JSON: $OUT"
+
+# --- other reads
+run films list --order-by year
+expect_rc 0 "films list"
+expect_contains "$OUT" "The First Echelon" "films list"
+run sequences list the-cranes-are-flying
+expect_rc 0 "sequences list"
+expect_contains "$OUT" "films/the-cranes-are-flying/sequences/" "sequences list"
+run people get mikhail-kalatozov
+expect_rc 0 "people get"
+expect_contains "$OUT" "Mikhail Kalatozov" "people get"
+run collaborations mikhail-kalatozov
+expect_rc 0 "collaborations"
+expect_contains "$OUT" "people/sergei-urusevsky" "collaborations"
+run eras list
+expect_rc 0 "eras list"
+expect_contains "$OUT" "eras/khrushchev-thaw" "eras list"
+
+# --- import: without a token the server refuses, with a hint
+run import "$SRC/data/samples/films.jsonl"
+expect_rc 1 "import without token"
+expect_contains "$ERR" "UNAUTHENTICATED" "import without token"
+expect_contains "$ERR" "longtake token" "import without token"
+
+# --- import with a curator token: good rows in, bad rows reported by line
+CURATOR=$("$CLI" token --user curator1 --curator --token-secret "$SECRET")
+run --token "$CURATOR" import "$SRC/data/samples/films.jsonl"
+expect_rc 0 "import jsonl"
+for line in 6 7 8 9 10 11 12; do
+  expect_contains "$ERR" "films.jsonl:$line:" "import jsonl rejects line $line"
+done
+expect_contains "$ERR" "films.jsonl:4: duplicate" "import jsonl reports the seed duplicate"
+expect_contains "$OUT" "imported 3 films" "import jsonl summary"
+expect_contains "$OUT" "rejected" "import jsonl summary"
+run films search "Crane Study"
+expect_rc 0 "search imported film"
+expect_contains "$OUT" "Crane Study (sample)" "imported film readable"
+run --json films list --all
+expect_contains "$OUT" '"title": "Hotel Pool Long Take (sample)"' "imported film listed"
+
+run --token "$CURATOR" import "$SRC/data/samples/films.csv"
+expect_rc 0 "import csv"
+expect_contains "$OUT" "imported 2 films" "import csv summary"
+expect_contains "$ERR" "films.csv:8: year" "import csv rejects the year typo"
+
+# --- watchlist commands against a real longtake-watchlist
+if [[ -n "$WATCHLIST" ]]; then
+  "$WATCHLIST" --listen=127.0.0.1:0 --store="sqlite://$TMP/watchlist.db" --catalog="$ADDR" \
+    --seed="$SRC/data/seed/offers.json" --token-secret="$SECRET" \
+    >"$TMP/wl.out" 2>"$TMP/wl.err" &
+  WL_PID=$!
+  WADDR=
+  for _ in $(seq 1 200); do
+    WADDR=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$TMP/wl.out" | head -1)
+    [[ -n "$WADDR" ]] && break
+    kill -0 "$WL_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [[ -z "$WADDR" ]]; then
+    fail "longtake-watchlist did not start: $(cat "$TMP/wl.err")"
+  else
+    USER_TOKEN=$("$CLI" token --user ada --token-secret "$SECRET")
+    run --watchlist-addr "$WADDR" watchlist list
+    expect_rc 2 "watchlist without a token or --user"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist add the-cranes-are-flying --note send-off
+    expect_rc 0 "watchlist add"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist add films/i-am-cuba
+    expect_rc 0 "watchlist add full name"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist list --region GB
+    expect_rc 0 "watchlist list"
+    expect_contains "$OUT" "The Cranes Are Flying" "watchlist list"
+    expect_contains "$OUT" "send-off" "watchlist list"
+    expect_contains "$OUT" "providers/mr-bongo" "watchlist list best offer for I Am Cuba"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" --json watchlist list
+    is_json || fail "--json watchlist list: not JSON: $OUT"
+    ITEM=$(sed -n 's/.*"name": "users\/ada\/watchlist\/items\/\([^"]*\)".*/\1/p' "$TMP/out" | head -1)
+    [[ -n "$ITEM" ]] || fail "no item name in watchlist JSON: $OUT"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" where-to-watch i-am-cuba --region GB
+    expect_rc 0 "where-to-watch"
+    expect_contains "$OUT" "Mr Bongo" "where-to-watch"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" where-to-watch i-am-cuba
+    expect_rc 2 "where-to-watch without --region"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist note "$ITEM" long take
+    expect_rc 0 "watchlist note"
+    expect_contains "$OUT" "long take" "watchlist note"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist watched "$ITEM"
+    expect_rc 0 "watchlist watched"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist history
+    expect_rc 0 "watchlist history"
+    expect_contains "$OUT" "$ITEM" "watchlist history"
+    run --watchlist-addr "$WADDR" --token "$USER_TOKEN" watchlist remove no-such-item
+    expect_rc 1 "watchlist remove missing item"
+    expect_contains "$ERR" "NOT_FOUND" "watchlist remove missing item"
+    # alerts streams until interrupted, then exits 0.
+    "$CLI" --watchlist-addr "$WADDR" --token "$USER_TOKEN" alerts --region GB >"$TMP/alerts.out" 2>"$TMP/alerts.err" &
+    ALERTS_PID=$!
+    sleep 1
+    kill -INT "$ALERTS_PID"
+    wait "$ALERTS_PID"
+    RC=$?
+    OUT=$(cat "$TMP/alerts.out"); ERR=$(cat "$TMP/alerts.err")
+    expect_rc 0 "alerts stopped with Ctrl-C"
+    expect_contains "$ERR" "watching availability for users/ada" "alerts"
+  fi
+else
+  echo "longtake-watchlist not given: watchlist checks skipped"
+fi
+
+# --- unreachable server: exit 1 with a hint
+"$CLI" --addr 127.0.0.1:1 --timeout 2s films get the-cranes-are-flying >"$TMP/out" 2>"$TMP/err"
+RC=$?
+ERR=$(cat "$TMP/err")
+expect_rc 1 "unreachable server"
+expect_contains "$ERR" "UNAVAILABLE" "unreachable server"
+expect_contains "$ERR" "is longtake-catalog running at 127.0.0.1:1" "unreachable server"
+
+if [[ $FAILURES -gt 0 ]]; then
+  echo "$FAILURES check(s) failed" >&2
+  exit 1
+fi
+echo "all CLI checks passed"

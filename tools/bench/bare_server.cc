@@ -1,0 +1,83 @@
+// The baseline for the GetFilm benchmark: a bare gRPC callback server that
+// answers every call, whatever the method, with the same fixed response bytes
+// (read from a file), doing no work at all. longtake-catalog's GetFilm is
+// held to at least 90% of its requests per second (docs/benchmarks.md).
+//
+//   bench_bare_server --listen=127.0.0.1:0 --response=film.bin
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "common/config/flags.h"
+#include "common/grpc/server_runner.h"
+#include "grpcpp/generic/async_generic_service.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace {
+
+class FixedReplyReactor : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit FixedReplyReactor(const grpc::ByteBuffer* reply) : reply_(reply) {
+    StartRead(&request_);
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status::OK);
+    StartWriteAndFinish(reply_, grpc::WriteOptions(), grpc::Status::OK);
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::ByteBuffer request_;
+  const grpc::ByteBuffer* reply_;
+};
+
+class FixedReplyService : public grpc::CallbackGenericService {
+ public:
+  explicit FixedReplyService(const std::string& bytes) {
+    grpc::Slice slice(bytes);
+    reply_ = grpc::ByteBuffer(&slice, 1);
+  }
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext*) override {
+    return new FixedReplyReactor(&reply_);
+  }
+
+ private:
+  grpc::ByteBuffer reply_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  longtake::BlockShutdownSignals();
+  longtake::FlagSet flags("bench_bare_server",
+                          "Answers every gRPC call with fixed bytes.");
+  flags.AddString("listen", "", "127.0.0.1:0", "address to serve on");
+  flags.AddString("response", "", "", "file with the response message bytes");
+  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    return s.ok() ? 0 : 2;
+  }
+  std::ifstream in(flags.GetString("response"), std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+
+  FixedReplyService service(bytes.str());
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(flags.GetString("listen"),
+                           grpc::InsecureServerCredentials(), &port);
+  builder.RegisterCallbackGenericService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    std::cerr << "could not listen on " << flags.GetString("listen") << "\n";
+    return 1;
+  }
+  std::cout << "listening on 127.0.0.1:" << port << std::endl;
+  longtake::WaitForShutdownSignal();
+  server->Shutdown();
+  return 0;
+}

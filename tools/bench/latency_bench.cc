@@ -1,0 +1,162 @@
+// Latency benchmark for catalogue and watchlist reads: issues requests over
+// one channel with a fixed number of outstanding calls and prints requests/s
+// and latency percentiles. Queries cycle through a list so caches can't make
+// every call the same.
+//
+//   bench_latency --addr=127.0.0.1:50051 --rpc=search --queries=kalatozov,cranes
+//   bench_latency --addr=127.0.0.1:50051 --rpc=list --filters='year >= 1950 AND year <= 1960'
+//   bench_latency --addr=127.0.0.1:50052 --rpc=watchlist --parent=users/bench --token=...
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/config/flags.h"
+#include "grpcpp/grpcpp.h"
+#include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace catalog = longtake::catalog::v1;
+namespace watchlist = longtake::watchlist::v1;
+
+struct Stats {
+  std::mutex mu;
+  std::vector<double> latencies_ms;
+  int errors = 0;
+  std::string first_error;
+};
+
+// Runs `total` calls with `concurrency` outstanding at once, each call a
+// blocking stub call on its own thread (simple, and the client side is not
+// what is measured: the server's p99 dominates).
+template <typename CallFn>
+void RunLoad(int total, int concurrency, CallFn call, Stats* stats) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&] {
+      std::vector<double> local;
+      for (int i = next++; i < total; i = next++) {
+        auto start = Clock::now();
+        grpc::Status status = call(i);
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        if (!status.ok()) {
+          std::lock_guard<std::mutex> lock(stats->mu);
+          if (stats->errors++ == 0) stats->first_error = status.error_message();
+          continue;
+        }
+        local.push_back(ms);
+      }
+      std::lock_guard<std::mutex> lock(stats->mu);
+      stats->latencies_ms.insert(stats->latencies_ms.end(), local.begin(), local.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  longtake::FlagSet flags("bench_latency", "Measures latency percentiles of longtake reads.");
+  flags.AddString("addr", "", "127.0.0.1:50051", "server address");
+  flags.AddString("rpc", "", "search", "search | list | getfilm | batchget | watchlist");
+  flags.AddString("queries", "", "kalatozov,cranes,soy cuba,letter never,the,night,river", "comma-separated search queries");
+  flags.AddString("filters", "", "year >= 1950 AND year <= 1960", "'|'-separated ListFilms filters");
+  flags.AddString("names", "", "films/the-cranes-are-flying", "comma-separated film names (getfilm, batchget)");
+  flags.AddInt("page_size", "", 20, "page size for list, search and watchlist");
+  flags.AddString("parent", "", "users/bench", "watchlist owner for --rpc=watchlist");
+  flags.AddString("token", "LONGTAKE_TOKEN", "", "bearer token (watchlist)");
+  flags.AddInt("requests", "", 20000, "number of calls");
+  flags.AddInt("concurrency", "", 4, "calls in flight");
+  flags.AddInt("warmup", "", 500, "calls before measuring");
+  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    return s.ok() ? 0 : 2;
+  }
+  auto channel = grpc::CreateChannel(flags.GetString("addr"), grpc::InsecureChannelCredentials());
+  auto catalog_stub = catalog::CatalogService::NewStub(channel);
+  auto watchlist_stub = watchlist::WatchlistService::NewStub(channel);
+  std::vector<std::string> queries = absl::StrSplit(flags.GetString("queries"), ',');
+  std::vector<std::string> filters = absl::StrSplit(flags.GetString("filters"), '|');
+  std::vector<std::string> names = absl::StrSplit(flags.GetString("names"), ',');
+  const int page_size = static_cast<int>(flags.GetInt("page_size"));
+  const std::string rpc = flags.GetString("rpc");
+  const std::string token = flags.GetString("token");
+
+  auto call = [&](int i) -> grpc::Status {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    if (rpc == "search") {
+      catalog::SearchFilmsRequest req;
+      req.set_query(queries[i % queries.size()]);
+      req.set_page_size(page_size);
+      catalog::SearchFilmsResponse resp;
+      return catalog_stub->SearchFilms(&ctx, req, &resp);
+    }
+    if (rpc == "list") {
+      catalog::ListFilmsRequest req;
+      req.set_filter(filters[i % filters.size()]);
+      req.set_page_size(page_size);
+      catalog::ListFilmsResponse resp;
+      return catalog_stub->ListFilms(&ctx, req, &resp);
+    }
+    if (rpc == "getfilm") {
+      catalog::GetFilmRequest req;
+      req.set_name(names[i % names.size()]);
+      catalog::Film resp;
+      return catalog_stub->GetFilm(&ctx, req, &resp);
+    }
+    if (rpc == "batchget") {
+      catalog::BatchGetFilmsRequest req;
+      for (const auto& n : names) req.add_names(n);
+      catalog::BatchGetFilmsResponse resp;
+      return catalog_stub->BatchGetFilms(&ctx, req, &resp);
+    }
+    watchlist::ListWatchlistItemsRequest req;
+    req.set_parent(flags.GetString("parent"));
+    req.set_page_size(page_size);
+    watchlist::ListWatchlistItemsResponse resp;
+    grpc::Status status = watchlist_stub->ListWatchlistItems(&ctx, req, &resp);
+    if (status.ok() && resp.items_size() > 0 && !resp.items(0).enriched()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "items not enriched");
+    }
+    return status;
+  };
+
+  Stats warm;
+  RunLoad(static_cast<int>(flags.GetInt("warmup")), 1, call, &warm);
+  Stats stats;
+  auto start = Clock::now();
+  RunLoad(static_cast<int>(flags.GetInt("requests")),
+          static_cast<int>(flags.GetInt("concurrency")), call, &stats);
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  auto& v = stats.latencies_ms;
+  size_t ok = v.size();
+  std::cout << absl::StrFormat(
+      "rpc=%s calls=%d errors=%d rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+      rpc, static_cast<int>(ok), stats.errors, ok / seconds, Percentile(v, 0.50),
+      Percentile(v, 0.90), Percentile(v, 0.99), Percentile(v, 1.0));
+  if (stats.errors > 0) {
+    std::cerr << "first error: " << stats.first_error << "\n";
+    return 1;
+  }
+  return 0;
+}
