@@ -1,0 +1,407 @@
+#include "catalog_service/grpc/catalog_service_impl.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "catalog_service/grpc/proto_conversion.h"
+#include "common/grpc/call_auth.h"
+#include "common/grpc/status_adapter.h"
+#include "common/status/errors.h"
+#include "grpcpp/impl/serialization_traits.h"
+
+namespace longtake::catalog {
+
+CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
+                                       const auth::TokenSigner* signer)
+    : catalog_(catalog), writes_(writes), signer_(signer) {}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(Context* context,
+                                                        const absl::Status& status) {
+  Reactor* reactor = context->DefaultReactor();
+  reactor->Finish(status.ok() ? grpc::Status::OK
+                              : ToGrpcStatus(status, kCatalogErrorDomain));
+  return reactor;
+}
+
+absl::Status CatalogServiceImpl::AuthorizeWrite(const Context& context) const {
+  if (signer_ == nullptr) {
+    return ErrorWithReason(absl::StatusCode::kUnauthenticated,
+                           "CURATOR_WRITES_DISABLED",
+                           "curator writes are disabled: no token secret configured");
+  }
+  absl::StatusOr<auth::Principal> principal = AuthenticateCall(context, *signer_);
+  if (!principal.ok()) return principal.status();
+  return RequireCurator(*principal);
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(
+    Context* context, std::function<absl::Status()> write) {
+  if (absl::Status auth = AuthorizeWrite(*context); !auth.ok()) {
+    return Finish(context, auth);
+  }
+  const absl::Status shutting_down =
+      ErrorWithReason(absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
+                      "the catalogue is shutting down; retry elsewhere");
+  {
+    absl::MutexLock lock(&mu_);
+    if (writes_stopped_) return Finish(context, shutting_down);
+    ++pending_writes_;
+  }
+  Reactor* reactor = context->DefaultReactor();
+  auto task = [this, reactor, write = std::move(write)] {
+    absl::Status status = write();
+    reactor->Finish(status.ok() ? grpc::Status::OK
+                                : ToGrpcStatus(status, kCatalogErrorDomain));
+    absl::MutexLock lock(&mu_);
+    --pending_writes_;
+  };
+  if (!writes_->Submit(std::move(task))) {
+    {
+      absl::MutexLock lock(&mu_);
+      --pending_writes_;
+    }
+    reactor->Finish(ToGrpcStatus(shutting_down, kCatalogErrorDomain));
+  }
+  return reactor;
+}
+
+bool CatalogServiceImpl::StopWritesAndWait(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  writes_stopped_ = true;
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return pending_writes_ == 0; };
+  return mu_.AwaitWithTimeout(absl::Condition(&idle), timeout);
+}
+
+// ---- Films ----
+
+namespace {
+
+constexpr size_t kMaxCachedFilms = 4096;
+
+}  // namespace
+
+grpc::Slice CatalogServiceImpl::SerializedFilm(const std::shared_ptr<const Film>& film) {
+  {
+    absl::ReaderMutexLock lock(&cache_mu_);
+    auto it = film_cache_.find(film.get());
+    if (it != film_cache_.end()) return it->second.bytes;
+  }
+  v1::Film proto;
+  ToProto(*film, &proto);
+  std::string bytes = proto.SerializeAsString();
+  grpc::Slice slice(std::move(bytes));
+  absl::MutexLock lock(&cache_mu_);
+  if (film_cache_.size() >= kMaxCachedFilms) film_cache_.clear();
+  film_cache_.try_emplace(film.get(), CachedFilm{film, slice});
+  return slice;
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
+    Context* context, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  v1::GetFilmRequest parsed;
+  grpc::ByteBuffer copy(*request);  // shares the slices
+  if (!grpc::SerializationTraits<v1::GetFilmRequest>::Deserialize(&copy, &parsed).ok()) {
+    return Finish(context, ErrorWithReason(absl::StatusCode::kInvalidArgument,
+                                           "INVALID_REQUEST",
+                                           "request is not a GetFilmRequest"));
+  }
+  auto film = catalog_->GetFilm(parsed.name());
+  if (!film.ok()) return Finish(context, film.status());
+  grpc::Slice bytes = SerializedFilm(*film);
+  grpc::ByteBuffer out(&bytes, 1);
+  response->Swap(&out);
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ListFilms(
+    Context* context, const v1::ListFilmsRequest* request,
+    v1::ListFilmsResponse* response) {
+  ListFilmsQuery query;
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  query.filter = request->filter();
+  query.order_by = request->order_by();
+  auto page = catalog_->ListFilms(query);
+  if (!page.ok()) return Finish(context, page.status());
+  response->mutable_films()->Reserve(static_cast<int>(page->films.size()));
+  for (const auto& film : page->films) ToProto(*film, response->add_films());
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::BatchGetFilms(
+    Context* context, const v1::BatchGetFilmsRequest* request,
+    v1::BatchGetFilmsResponse* response) {
+  std::vector<std::string> names(request->names().begin(), request->names().end());
+  auto films = catalog_->BatchGetFilms(names);
+  if (!films.ok()) return Finish(context, films.status());
+  response->mutable_films()->Reserve(static_cast<int>(films->size()));
+  for (const auto& film : *films) ToProto(*film, response->add_films());
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
+    Context* context, const v1::SearchFilmsRequest* request,
+    v1::SearchFilmsResponse* response) {
+  SearchQuery query;
+  query.query = request->query();
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  auto page = catalog_->SearchFilms(query);
+  if (!page.ok()) return Finish(context, page.status());
+  for (const SearchResult& result : page->results) {
+    v1::SearchFilmsResult* out = response->add_results();
+    ToProto(*result.film, out->mutable_film());
+    out->set_score(result.score);
+    for (const std::string& field : result.matched_fields) {
+      out->add_matched_fields(field);
+    }
+  }
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateFilm(
+    Context* context, const v1::CreateFilmRequest* request, v1::Film* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto created,
+        catalog_->CreateFilm(std::move(film), request->film_id(),
+                             {request->request_id(), request->validate_only()}));
+    ToProto(*created, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
+    Context* context, const v1::UpdateFilmRequest* request, v1::Film* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto updated,
+        catalog_->UpdateFilm(std::move(film), FromProto(request->update_mask()),
+                             {request->request_id(), request->validate_only()}));
+    ToProto(*updated, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::DeleteFilm(
+    Context* context, const v1::DeleteFilmRequest* request,
+    google::protobuf::Empty* /*response*/) {
+  return Write(context, [this, request]() {
+    return catalog_->DeleteFilm(request->name(), request->etag(),
+                                {request->request_id(), false});
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
+    Context* context, const v1::ImportFilmsRequest* request,
+    v1::ImportFilmsResponse* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    // An entry the domain types cannot even hold (an undefined enum number)
+    // is reported in place; the others go to the domain.
+    const int n = request->entries_size();
+    std::vector<ImportEntry> entries;
+    std::vector<int> domain_index;  // request index of each domain entry
+    std::vector<ImportEntryResult> results(n);
+    std::vector<bool> converted(n, false);
+    entries.reserve(n);
+    for (int i = 0; i < n; ++i) {
+      auto entry = FromProto(request->entries(i), absl::StrCat("entries[", i, "]"));
+      if (!entry.ok()) {
+        results[i].source_line = request->entries(i).source_line();
+        results[i].status = entry.status();
+        continue;
+      }
+      converted[i] = true;
+      domain_index.push_back(i);
+      entries.push_back(*std::move(entry));
+    }
+    LONGTAKE_ASSIGN_OR_RETURN(
+        std::vector<ImportEntryResult> done,
+        catalog_->ImportFilms(std::move(entries),
+                              {request->request_id(), request->validate_only()}));
+    if (done.size() != domain_index.size()) {
+      return absl::InternalError(absl::StrCat("import returned ", done.size(),
+                                              " results for ", domain_index.size(),
+                                              " entries"));
+    }
+    for (size_t k = 0; k < done.size(); ++k) {
+      results[domain_index[k]] = std::move(done[k]);
+    }
+    int created = 0, failed = 0;
+    for (const ImportEntryResult& result : results) {
+      ToProto(result, response->add_results());
+      (result.status.ok() ? created : failed)++;
+    }
+    response->set_created_count(created);
+    response->set_failed_count(failed);
+    return absl::OkStatus();
+  });
+}
+
+// ---- People ----
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::GetPerson(
+    Context* context, const v1::GetPersonRequest* request, v1::Person* response) {
+  auto person = catalog_->GetPerson(request->name());
+  if (!person.ok()) return Finish(context, person.status());
+  ToProto(**person, response);
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ListPeople(
+    Context* context, const v1::ListPeopleRequest* request,
+    v1::ListPeopleResponse* response) {
+  ListPeopleQuery query;
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  query.filter = request->filter();
+  auto page = catalog_->ListPeople(query);
+  if (!page.ok()) return Finish(context, page.status());
+  for (const auto& person : page->people) ToProto(*person, response->add_people());
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::CreatePerson(
+    Context* context, const v1::CreatePersonRequest* request, v1::Person* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Person person, FromProto(request->person(), "person"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto created,
+        catalog_->CreatePerson(std::move(person), request->person_id(),
+                               {request->request_id(), request->validate_only()}));
+    ToProto(*created, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
+    Context* context, const v1::UpdatePersonRequest* request, v1::Person* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Person person, FromProto(request->person(), "person"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto updated,
+        catalog_->UpdatePerson(std::move(person), FromProto(request->update_mask()),
+                               {request->request_id(), request->validate_only()}));
+    ToProto(*updated, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::DeletePerson(
+    Context* context, const v1::DeletePersonRequest* request,
+    google::protobuf::Empty* /*response*/) {
+  return Write(context, [this, request]() {
+    return catalog_->DeletePerson(request->name(), request->etag(),
+                                  {request->request_id(), false});
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ListCollaborations(
+    Context* context, const v1::ListCollaborationsRequest* request,
+    v1::ListCollaborationsResponse* response) {
+  ListCollaborationsQuery query;
+  query.person = request->person();
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  auto page = catalog_->ListCollaborations(query);
+  if (!page.ok()) return Finish(context, page.status());
+  for (const Collaboration& c : page->collaborations) {
+    ToProto(c, response->add_collaborations());
+  }
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+// ---- Sequences ----
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::GetSequence(
+    Context* context, const v1::GetSequenceRequest* request,
+    v1::Sequence* response) {
+  auto sequence = catalog_->GetSequence(request->name());
+  if (!sequence.ok()) return Finish(context, sequence.status());
+  ToProto(**sequence, response);
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ListSequences(
+    Context* context, const v1::ListSequencesRequest* request,
+    v1::ListSequencesResponse* response) {
+  ListSequencesQuery query;
+  query.parent = request->parent();
+  query.page_size = request->page_size();
+  query.page_token = request->page_token();
+  query.filter = request->filter();
+  auto page = catalog_->ListSequences(query);
+  if (!page.ok()) return Finish(context, page.status());
+  for (const auto& s : page->sequences) ToProto(*s, response->add_sequences());
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateSequence(
+    Context* context, const v1::CreateSequenceRequest* request,
+    v1::Sequence* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Sequence sequence,
+                              FromProto(request->sequence(), "sequence"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto created,
+        catalog_->CreateSequence(request->parent(), std::move(sequence),
+                                 request->sequence_id(),
+                                 {request->request_id(), request->validate_only()}));
+    ToProto(*created, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
+    Context* context, const v1::UpdateSequenceRequest* request,
+    v1::Sequence* response) {
+  return Write(context, [this, request, response]() -> absl::Status {
+    LONGTAKE_ASSIGN_OR_RETURN(Sequence sequence,
+                              FromProto(request->sequence(), "sequence"));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        auto updated,
+        catalog_->UpdateSequence(std::move(sequence), FromProto(request->update_mask()),
+                                 {request->request_id(), request->validate_only()}));
+    ToProto(*updated, response);
+    return absl::OkStatus();
+  });
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::DeleteSequence(
+    Context* context, const v1::DeleteSequenceRequest* request,
+    google::protobuf::Empty* /*response*/) {
+  return Write(context, [this, request]() {
+    return catalog_->DeleteSequence(request->name(), request->etag(),
+                                    {request->request_id(), false});
+  });
+}
+
+// ---- Eras ----
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::GetEra(
+    Context* context, const v1::GetEraRequest* request, v1::Era* response) {
+  auto era = catalog_->GetEra(request->name());
+  if (!era.ok()) return Finish(context, era.status());
+  ToProto(**era, response);
+  return Finish(context, absl::OkStatus());
+}
+
+CatalogServiceImpl::Reactor* CatalogServiceImpl::ListEras(
+    Context* context, const v1::ListErasRequest* request,
+    v1::ListErasResponse* response) {
+  auto page = catalog_->ListEras(request->page_size(), request->page_token());
+  if (!page.ok()) return Finish(context, page.status());
+  for (const auto& era : page->eras) ToProto(*era, response->add_eras());
+  response->set_next_page_token(std::move(page->next_page_token));
+  return Finish(context, absl::OkStatus());
+}
+
+}  // namespace longtake::catalog

@@ -1,0 +1,134 @@
+#pragma once
+
+// The gRPC face of the catalogue (longtake.catalog.v1.CatalogService, callback
+// API): converts requests to domain calls and results back, nothing more.
+//
+//   WorkQueue writes(1, "catalog-writer");
+//   CatalogServiceImpl service(catalog.get(), &writes, signer_or_null);
+//   options.services = {&service};
+//
+// Reads are served inline on the gRPC callback thread: they only touch the
+// in-memory read model. Writes first check the caller's curator token, then
+// go to `writes` (they block on the store) and finish the call from there.
+// With no TokenSigner every write answers UNAUTHENTICATED (reason
+// CURATOR_WRITES_DISABLED). Every error leaves through ToGrpcStatus with the
+// catalogue's error domain.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/slice.h"
+#include "absl/time/time.h"
+#include "catalog_service/domain/catalog.h"
+#include "common/auth/token.h"
+#include "common/concurrency/work_queue.h"
+#include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+
+namespace longtake::catalog {
+
+// GetFilm, the hot path, is a raw method: it answers with the film's
+// serialized bytes, cached per film version, so a repeated read costs a
+// lookup and a reference count instead of a conversion and a serialization.
+class CatalogServiceImpl final
+    : public ::longtake::catalog::v1::CatalogService::WithRawCallbackMethod_GetFilm<
+          ::longtake::catalog::v1::CatalogService::CallbackService> {
+ public:
+  // `catalog` and `writes` must outlive the service. `signer` may be null
+  // (read-only service).
+  CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
+                     const auth::TokenSigner* signer);
+
+  // For shutdown: from now on writes answer UNAVAILABLE (reason
+  // SHUTTING_DOWN); waits up to `timeout` for accepted writes to finish their
+  // calls. Returns whether they all did. Reads are unaffected (they finish
+  // inside their callback, so they never linger).
+  bool StopWritesAndWait(absl::Duration timeout);
+
+  using Reactor = grpc::ServerUnaryReactor;
+  using Context = grpc::CallbackServerContext;
+
+  // Request: a GetFilmRequest; response: a Film (see the class comment).
+  Reactor* GetFilm(Context* context, const grpc::ByteBuffer* request,
+                   grpc::ByteBuffer* response) override;
+  Reactor* ListFilms(Context* context, const v1::ListFilmsRequest* request,
+                     v1::ListFilmsResponse* response) override;
+  Reactor* BatchGetFilms(Context* context, const v1::BatchGetFilmsRequest* request,
+                         v1::BatchGetFilmsResponse* response) override;
+  Reactor* SearchFilms(Context* context, const v1::SearchFilmsRequest* request,
+                       v1::SearchFilmsResponse* response) override;
+  Reactor* CreateFilm(Context* context, const v1::CreateFilmRequest* request,
+                      v1::Film* response) override;
+  Reactor* UpdateFilm(Context* context, const v1::UpdateFilmRequest* request,
+                      v1::Film* response) override;
+  Reactor* DeleteFilm(Context* context, const v1::DeleteFilmRequest* request,
+                      google::protobuf::Empty* response) override;
+  Reactor* ImportFilms(Context* context, const v1::ImportFilmsRequest* request,
+                       v1::ImportFilmsResponse* response) override;
+
+  Reactor* GetPerson(Context* context, const v1::GetPersonRequest* request,
+                     v1::Person* response) override;
+  Reactor* ListPeople(Context* context, const v1::ListPeopleRequest* request,
+                      v1::ListPeopleResponse* response) override;
+  Reactor* CreatePerson(Context* context, const v1::CreatePersonRequest* request,
+                        v1::Person* response) override;
+  Reactor* UpdatePerson(Context* context, const v1::UpdatePersonRequest* request,
+                        v1::Person* response) override;
+  Reactor* DeletePerson(Context* context, const v1::DeletePersonRequest* request,
+                        google::protobuf::Empty* response) override;
+  Reactor* ListCollaborations(Context* context,
+                              const v1::ListCollaborationsRequest* request,
+                              v1::ListCollaborationsResponse* response) override;
+
+  Reactor* GetSequence(Context* context, const v1::GetSequenceRequest* request,
+                       v1::Sequence* response) override;
+  Reactor* ListSequences(Context* context, const v1::ListSequencesRequest* request,
+                         v1::ListSequencesResponse* response) override;
+  Reactor* CreateSequence(Context* context, const v1::CreateSequenceRequest* request,
+                          v1::Sequence* response) override;
+  Reactor* UpdateSequence(Context* context, const v1::UpdateSequenceRequest* request,
+                          v1::Sequence* response) override;
+  Reactor* DeleteSequence(Context* context, const v1::DeleteSequenceRequest* request,
+                          google::protobuf::Empty* response) override;
+
+  Reactor* GetEra(Context* context, const v1::GetEraRequest* request,
+                  v1::Era* response) override;
+  Reactor* ListEras(Context* context, const v1::ListErasRequest* request,
+                    v1::ListErasResponse* response) override;
+
+ private:
+  // Finishes `context`'s call with `status` (OK or converted error).
+  static Reactor* Finish(Context* context, const absl::Status& status);
+  // Authorises a write, then runs `write` on the write queue and finishes the
+  // call with its result. Never blocks the calling thread.
+  Reactor* Write(Context* context, std::function<absl::Status()> write);
+  absl::Status AuthorizeWrite(const Context& context) const;
+
+  Catalog* catalog_;
+  WorkQueue* writes_;
+  const auth::TokenSigner* signer_;
+
+  // The serialized v1.Film for `film`, from the cache or made and cached.
+  grpc::Slice SerializedFilm(const std::shared_ptr<const Film>& film);
+
+  // Keyed by the domain object, which is immutable: a changed film is a new
+  // object (with a new etag). Entries keep their film alive, so an address
+  // is never reused while cached; the cache is cleared when it grows past a
+  // bound, which also drops replaced versions.
+  struct CachedFilm {
+    std::shared_ptr<const Film> film;
+    grpc::Slice bytes;
+  };
+  absl::Mutex cache_mu_;
+  absl::flat_hash_map<const Film*, CachedFilm> film_cache_ ABSL_GUARDED_BY(cache_mu_);
+
+  absl::Mutex mu_;
+  int pending_writes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool writes_stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace longtake::catalog

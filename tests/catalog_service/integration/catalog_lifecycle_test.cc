@@ -1,0 +1,162 @@
+// Process-level behaviour of longtake-catalog: flags, restarts, SIGTERM,
+// crashes.
+
+#include <signal.h>
+
+#include "tests/catalog_service/integration/catalog_test_support.h"
+
+namespace longtake::catalog::testing {
+namespace {
+
+using ::longtake::testing::RunToCompletion;
+using ::testing::HasSubstr;
+
+pb::Film CreateFilm(pb::CatalogService::Stub& stub, const std::string& id,
+                    const std::string& title) {
+  pb::CreateFilmRequest request;
+  request.mutable_film()->set_title(title);
+  request.mutable_film()->set_year(1960);
+  request.set_film_id(id);
+  pb::Film film;
+  grpc::Status status = stub.CreateFilm(Ctx(CuratorToken()).get(), request, &film);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return film;
+}
+
+grpc::Status GetFilm(pb::CatalogService::Stub& stub, const std::string& name,
+                     pb::Film* film) {
+  pb::GetFilmRequest request;
+  request.set_name(name);
+  return stub.GetFilm(Ctx().get(), request, film);
+}
+
+TEST(CatalogLifecycleTest, RestartKeepsACreatedFilm) {
+  ScopedTempDir dir;
+  pb::Film created;
+  {
+    CatalogServer server = StartCatalog(CatalogArgs(dir.path()));
+    ASSERT_NE(server.process, nullptr);
+    created = CreateFilm(*server.stub, "kept-film", "Kept Film");
+    ASSERT_EQ(created.name(), "films/kept-film");
+    ASSERT_EQ(server.process->Stop(), 0);
+  }
+  CatalogServer server = StartCatalog(CatalogArgs(dir.path()));
+  ASSERT_NE(server.process, nullptr);
+  pb::Film fetched;
+  grpc::Status status = GetFilm(*server.stub, created.name(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(fetched.title(), "Kept Film");
+  EXPECT_EQ(fetched.etag(), created.etag());
+  // The seed is not loaded twice.
+  pb::ListFilmsRequest list;
+  pb::ListFilmsResponse films;
+  ASSERT_TRUE(server.stub->ListFilms(Ctx().get(), list, &films).ok());
+  EXPECT_EQ(films.films_size(), 5);
+  EXPECT_EQ(server.process->Stop(), 0);
+}
+
+TEST(CatalogLifecycleTest, SigtermExitsZeroQuickly) {
+  ScopedTempDir dir;
+  std::vector<std::string> args = CatalogArgs(dir.path());
+  args.push_back("--log-level=info");  // the shutdown steps, if it is slow
+  CatalogServer server = StartCatalog(args);
+  ASSERT_NE(server.process, nullptr);
+  pb::ListFilmsRequest list;
+  pb::ListFilmsResponse films;
+  ASSERT_TRUE(server.stub->ListFilms(Ctx().get(), list, &films).ok());
+  absl::Time start = absl::Now();
+  ASSERT_EQ(kill(server.process->pid(), SIGTERM), 0);
+  int code = server.process->WaitForExit(absl::Seconds(10));
+  absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(code, 0) << server.process->StderrTail();
+  EXPECT_LT(took, absl::Seconds(2)) << server.process->StderrTail();
+}
+
+TEST(CatalogLifecycleTest, KillNineAfterAcknowledgedWriteKeepsIt) {
+  ScopedTempDir dir;
+  pb::Film created;
+  {
+    CatalogServer server = StartCatalog(CatalogArgs(dir.path()));
+    ASSERT_NE(server.process, nullptr);
+    created = CreateFilm(*server.stub, "crash-survivor", "Crash Survivor");
+    ASSERT_FALSE(created.name().empty());
+    EXPECT_EQ(server.process->Kill(), -SIGKILL);
+  }
+  CatalogServer server = StartCatalog(CatalogArgs(dir.path()));
+  ASSERT_NE(server.process, nullptr);
+  pb::Film fetched;
+  grpc::Status status = GetFilm(*server.stub, created.name(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(fetched.title(), "Crash Survivor");
+  EXPECT_EQ(server.process->Stop(), 0);
+}
+
+TEST(CatalogLifecycleTest, HelpListsEveryFlagWithItsVariable) {
+  auto run = RunToCompletion(BinaryPath("longtake-catalog"), {"--help"});
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 0) << run->err;
+  for (const char* text :
+       {"--listen", "LONGTAKE_LISTEN", "--store", "LONGTAKE_STORE", "--seed",
+        "LONGTAKE_SEED", "--token-secret", "LONGTAKE_TOKEN_SECRET", "--log-level",
+        "LONGTAKE_LOG_LEVEL", "--log-calls", "LONGTAKE_LOG_CALLS", "--shutdown-grace",
+        "LONGTAKE_SHUTDOWN_GRACE"}) {
+    EXPECT_THAT(run->out, HasSubstr(text));
+  }
+}
+
+TEST(CatalogLifecycleTest, BadFlagsExitTwoNamingTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string mention;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--no-such-flag=1"}, "--no-such-flag"},
+           {{"--shutdown-grace=soon"}, "--shutdown-grace"},
+           {{"--log-level=chatty"}, "--log-level"},
+           {{"--log-calls=maybe"}, "--log-calls"},
+           {{"--store=ftp://x"}, "--store"},
+       }) {
+    auto run = RunToCompletion(BinaryPath("longtake-catalog"), c.args);
+    ASSERT_TRUE(run.ok()) << run.status();
+    EXPECT_EQ(run->exit_code, 2) << c.mention << ": " << run->err;
+    EXPECT_THAT(run->err, HasSubstr(c.mention));
+  }
+  // Bad values from the environment name the variable.
+  auto run = RunToCompletion(BinaryPath("longtake-catalog"), {},
+                             {{"LONGTAKE_SHUTDOWN_GRACE", "later"}});
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 2);
+  EXPECT_THAT(run->err, HasSubstr("LONGTAKE_SHUTDOWN_GRACE"));
+}
+
+TEST(CatalogLifecycleTest, MissingExplicitSeedIsAStartupError) {
+  ScopedTempDir dir;
+  std::string missing = dir.path() + "/no-such-seed.json";
+  auto run = RunToCompletion(
+      BinaryPath("longtake-catalog"),
+      {"--listen=127.0.0.1:0", "--store=sqlite:///" + dir.path() + "/c.db",
+       "--seed=" + missing});
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 1);
+  EXPECT_THAT(run->err, HasSubstr(missing));
+}
+
+TEST(CatalogLifecycleTest, ConfigurationFromEnvironment) {
+  ScopedTempDir dir;
+  auto process = ServerProcess::Start(
+      BinaryPath("longtake-catalog"), {},
+      {{"LONGTAKE_LISTEN", "127.0.0.1:0"},
+       {"LONGTAKE_STORE", "sqlite:///" + dir.path() + "/env.db"},
+       {"LONGTAKE_SEED", SeedPath()},
+       {"LONGTAKE_TOKEN_SECRET", kSecret}});
+  ASSERT_TRUE(process.ok()) << process.status();
+  auto channel = grpc::CreateChannel((*process)->address(),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = pb::CatalogService::NewStub(channel);
+  pb::Film film = CreateFilm(*stub, "from-env", "From Env");
+  EXPECT_EQ(film.name(), "films/from-env");
+  EXPECT_EQ((*process)->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace longtake::catalog::testing

@@ -1,0 +1,129 @@
+#pragma once
+
+// Shared by the catalogue integration tests: starts longtake-catalog on
+// loopback with its own temp dir and SQLite file, and gives typed stubs,
+// tokens and error-detail assertions.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/auth/token.h"
+#include "common/grpc/status_adapter.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "tests/support/server_process.h"
+
+namespace longtake::catalog::testing {
+
+namespace pb = ::longtake::catalog::v1;
+using ::longtake::testing::BinaryPath;
+using ::longtake::testing::ScopedTempDir;
+using ::longtake::testing::ServerProcess;
+using ::longtake::testing::SourcePath;
+
+inline constexpr char kSecret[] = "integration-test-secret";
+inline constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
+
+inline std::string SeedPath() { return SourcePath("data/seed/catalog.json"); }
+
+// The standard flags: loopback, ephemeral port, a store in `dir`, the source
+// tree's seed, the test secret.
+inline std::vector<std::string> CatalogArgs(const std::string& dir,
+                                            bool with_secret = true) {
+  std::vector<std::string> args = {
+      "--listen=127.0.0.1:0",
+      absl::StrCat("--store=sqlite:///", dir, "/c.db"),
+      absl::StrCat("--seed=", SeedPath()),
+      "--log-level=warning",
+  };
+  if (with_secret) args.push_back(absl::StrCat("--token-secret=", kSecret));
+  return args;
+}
+
+// A running catalogue and a stub talking to it.
+struct CatalogServer {
+  std::unique_ptr<ServerProcess> process;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<pb::CatalogService::Stub> stub;
+};
+
+// Starts the binary; ADD_FAILURE and returns nullptr-process on error.
+inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
+  CatalogServer server;
+  auto process = ServerProcess::Start(BinaryPath("longtake-catalog"), args);
+  if (!process.ok()) {
+    ADD_FAILURE() << "starting longtake-catalog: " << process.status();
+    return server;
+  }
+  server.process = *std::move(process);
+  server.channel = grpc::CreateChannel(server.process->address(),
+                                       grpc::InsecureChannelCredentials());
+  server.stub = pb::CatalogService::NewStub(server.channel);
+  return server;
+}
+
+inline std::string MintToken(auth::Role role, const std::string& user = "tester",
+                             const std::string& secret = kSecret) {
+  return auth::TokenSigner(secret).Mint(user, role, absl::Hours(1));
+}
+inline std::string CuratorToken() { return MintToken(auth::Role::kCurator, "curator"); }
+inline std::string UserToken() { return MintToken(auth::Role::kUser, "viewer"); }
+
+// A client context with a generous deadline and, when given, a bearer token.
+inline std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "") {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+  return context;
+}
+
+struct ErrorExpectation {
+  grpc::StatusCode code;
+  std::string reason;
+  std::string field;     // a BadRequest field violation that must be present
+  std::string resource;  // ResourceInfo.resource_name that must be present
+};
+
+// Checks code, ErrorInfo reason + domain, and the optional BadRequest field
+// and ResourceInfo, all decoded from the status details.
+inline void ExpectError(const grpc::Status& status, const ErrorExpectation& want) {
+  ASSERT_FALSE(status.ok()) << "expected an error";
+  EXPECT_EQ(status.error_code(), want.code) << status.error_message();
+  google::rpc::Status details = DecodeStatusDetails(status);
+  EXPECT_EQ(details.code(), static_cast<int>(want.code));
+  bool saw_info = false, saw_field = want.field.empty(),
+       saw_resource = want.resource.empty();
+  std::vector<std::string> fields;
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    google::rpc::ResourceInfo resource;
+    if (any.UnpackTo(&info)) {
+      saw_info = true;
+      EXPECT_EQ(info.reason(), want.reason) << status.error_message();
+      EXPECT_EQ(info.domain(), "catalog.longtake.dev");
+    } else if (any.UnpackTo(&bad_request)) {
+      for (const auto& v : bad_request.field_violations()) {
+        fields.push_back(v.field());
+        EXPECT_FALSE(v.description().empty());
+        if (v.field() == want.field) saw_field = true;
+      }
+    } else if (any.UnpackTo(&resource)) {
+      if (resource.resource_name() == want.resource) saw_resource = true;
+    }
+  }
+  EXPECT_TRUE(saw_info) << "no ErrorInfo in details: " << status.error_message();
+  EXPECT_TRUE(saw_field) << "no field violation for " << want.field << " in ["
+                         << absl::StrJoin(fields, ", ") << "]: " << status.error_message();
+  EXPECT_TRUE(saw_resource) << "no ResourceInfo for " << want.resource << ": "
+                            << status.error_message();
+}
+
+}  // namespace longtake::catalog::testing

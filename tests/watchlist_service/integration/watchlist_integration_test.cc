@@ -1,0 +1,646 @@
+// End-to-end tests of longtake-watchlist with a real longtake-catalog behind
+// it: both binaries run on loopback with temporary stores and a shared token
+// secret; tokens are minted here with TokenSigner.
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/auth/token.h"
+#include "common/grpc/status_adapter.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "gtest/gtest.h"
+#include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+#include "tests/support/server_process.h"
+
+namespace longtake::watchlist {
+namespace {
+
+namespace wlv1 = ::longtake::watchlist::v1;
+namespace catalogv1 = ::longtake::catalog::v1;
+using ::longtake::testing::BinaryPath;
+using ::longtake::testing::RunToCompletion;
+using ::longtake::testing::ScopedTempDir;
+using ::longtake::testing::ServerProcess;
+using ::longtake::testing::SourcePath;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+constexpr char kSecret[] = "watchlist-integration-secret";
+constexpr char kCranes[] = "films/the-cranes-are-flying";
+constexpr char kCuba[] = "films/i-am-cuba";
+constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
+constexpr char kBatchGetLine[] = "method=/longtake.catalog.v1.CatalogService/BatchGetFilms";
+constexpr char kGetFilmLine[] = "method=/longtake.catalog.v1.CatalogService/GetFilm ";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+int CountOccurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+std::string Reason(const grpc::Status& status) {
+  google::rpc::Status details = DecodeStatusDetails(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+// grpc.health.v1.Health/Check without generated stubs: the request is one
+// string field (1), the answer one enum field (1); SERVING is 1.
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+  std::string request;
+  request.push_back(0x0a);
+  request.push_back(static_cast<char>(service.size()));
+  request += service;
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::GenericStub stub(channel);
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in, &out,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status status = done.get_future().get();
+  if (!status.ok()) return -static_cast<int>(status.error_code());
+  std::vector<grpc::Slice> slices;
+  if (!out.Dump(&slices).ok()) return -100;
+  std::string bytes;
+  for (const grpc::Slice& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  if (bytes.size() == 2 && bytes[0] == 0x08) return bytes[1];
+  return bytes.empty() ? 0 : -101;
+}
+
+class WatchlistIntegrationTest : public ::testing::Test {
+ protected:
+  WatchlistIntegrationTest() : signer_(kSecret) {
+    alice_ = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1));
+    bob_ = signer_.Mint("bob", auth::Role::kUser, absl::Hours(1));
+    curator_ = signer_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
+  }
+
+  std::string CatalogStore() const { return "sqlite:///" + dir_.path() + "/catalog.db"; }
+  std::string WatchlistStore() const { return "sqlite:///" + dir_.path() + "/watchlist.db"; }
+
+  // Port 0 picks a free port; restarts pass the old one.
+  void StartCatalog(int port = 0) {
+    auto server = ServerProcess::Start(
+        BinaryPath("longtake-catalog"),
+        {absl::StrCat("--listen=127.0.0.1:", port), "--store=" + CatalogStore(),
+         "--seed=" + SourcePath("data/seed/catalog.json"), absl::StrCat("--token-secret=", kSecret),
+         "--log-level=info", "--log-calls"});
+    ASSERT_TRUE(server.ok()) << server.status();
+    catalog_ = *std::move(server);
+    catalog_channel_ = grpc::CreateChannel(catalog_->address(), grpc::InsecureChannelCredentials());
+    catalog_stub_ = catalogv1::CatalogService::NewStub(catalog_channel_);
+  }
+
+  void StartWatchlist(const std::string& catalog_address = "") {
+    auto server = ServerProcess::Start(
+        BinaryPath("longtake-watchlist"),
+        {"--listen=127.0.0.1:0", "--store=" + WatchlistStore(),
+         "--catalog=" + (catalog_address.empty() ? catalog_->address() : catalog_address),
+         "--seed=" + SourcePath("data/seed/offers.json"), absl::StrCat("--token-secret=", kSecret),
+         "--catalog-deadline=500ms", "--shutdown-grace=20s", "--log-level=info"});
+    ASSERT_TRUE(server.ok()) << server.status();
+    watchlist_ = *std::move(server);
+    channel_ = grpc::CreateChannel(watchlist_->address(), grpc::InsecureChannelCredentials());
+    stub_ = wlv1::WatchlistService::NewStub(channel_);
+  }
+
+  void StartBoth() {
+    StartCatalog();
+    if (HasFatalFailure()) return;
+    StartWatchlist();
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
+                                                  absl::Duration timeout = absl::Seconds(10)) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    return ctx;
+  }
+
+  grpc::Status AddFilm(const std::string& token, const std::string& user, const std::string& film,
+                       wlv1::WatchlistItem* out, const std::string& request_id = "") {
+    wlv1::CreateWatchlistItemRequest request;
+    request.set_parent("users/" + user);
+    request.mutable_item()->set_film(film);
+    request.set_request_id(request_id);
+    return stub_->CreateWatchlistItem(Ctx(token).get(), request, out);
+  }
+
+  grpc::Status List(const std::string& token, const std::string& user,
+                    wlv1::ListWatchlistItemsResponse* out, int page_size = 0) {
+    wlv1::ListWatchlistItemsRequest request;
+    request.set_parent("users/" + user);
+    request.set_page_size(page_size);
+    return stub_->ListWatchlistItems(Ctx(token).get(), request, out);
+  }
+
+  grpc::Status WhereToWatch(const std::string& film, const std::string& region,
+                            wlv1::WhereToWatchResponse* out) {
+    wlv1::WhereToWatchRequest request;
+    request.set_film(film);
+    request.set_region(region);
+    return stub_->WhereToWatch(Ctx(alice_).get(), request, out);
+  }
+
+  // A streaming rental offer for `film` in `region` from a test provider.
+  grpc::Status CreateRentalOffer(const std::string& film, const std::string& region,
+                                 int64_t units, wlv1::Offer* out) {
+    if (!provider_created_) {
+      wlv1::CreateProviderRequest provider;
+      provider.set_provider_id("test-stream");
+      provider.mutable_provider()->set_display_name("Test Stream");
+      provider.mutable_provider()->set_kind(wlv1::Provider::KIND_STREAMING_SERVICE);
+      provider.mutable_provider()->add_regions("GB");
+      provider.mutable_provider()->add_regions("US");
+      provider.mutable_provider()->set_home_page_uri("https://stream.example.com");
+      wlv1::Provider created;
+      grpc::Status s = stub_->CreateProvider(Ctx(curator_).get(), provider, &created);
+      if (!s.ok()) return s;
+      provider_created_ = true;
+    }
+    wlv1::CreateOfferRequest request;
+    wlv1::Offer* offer = request.mutable_offer();
+    offer->set_film(film);
+    offer->set_provider("providers/test-stream");
+    offer->set_monetization(wlv1::MONETIZATION_RENT);
+    offer->set_format(wlv1::FORMAT_STREAMING);
+    offer->set_quality(wlv1::QUALITY_HD);
+    offer->set_region(region);
+    offer->mutable_price()->set_currency_code("GBP");
+    offer->mutable_price()->set_units(units);
+    offer->mutable_price()->set_nanos(490000000);
+    offer->set_deep_link_uri("https://stream.example.com/watch");
+    return stub_->CreateOffer(Ctx(curator_).get(), request, out);
+  }
+
+  auth::TokenSigner signer_;
+  std::string alice_, bob_, curator_;
+  ScopedTempDir dir_;
+  std::unique_ptr<ServerProcess> catalog_;
+  std::shared_ptr<grpc::Channel> catalog_channel_;
+  std::unique_ptr<catalogv1::CatalogService::Stub> catalog_stub_;
+  std::unique_ptr<ServerProcess> watchlist_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<wlv1::WatchlistService::Stub> stub_;
+  bool provider_created_ = false;
+};
+
+TEST_F(WatchlistIntegrationTest, RefusesToStartWithoutATokenSecret) {
+  auto run = RunToCompletion(BinaryPath("longtake-watchlist"),
+                             {"--listen=127.0.0.1:0", "--store=" + WatchlistStore()});
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 2);
+  EXPECT_THAT(run->err, HasSubstr("token secret"));
+  EXPECT_THAT(run->out, ::testing::Not(HasSubstr("listening on")));
+}
+
+TEST_F(WatchlistIntegrationTest, ListShowsCatalogueTitlesAndWhereToWatchRanksOffers) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem cranes, cuba;
+  grpc::Status s = AddFilm(alice_, "alice", kCranes, &cranes);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(cranes.name(), ::testing::StartsWith("users/alice/watchlist/items/"));
+  EXPECT_EQ(cuba.film(), kCuba);
+
+  wlv1::ListWatchlistItemsResponse list;
+  s = List(alice_, "alice", &list);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(list.items_size(), 2);
+  EXPECT_EQ(list.items(0).film(), kCranes);  // added first, ranked first
+  EXPECT_TRUE(list.items(0).enriched());
+  EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
+  EXPECT_EQ(list.items(0).film_summary().year(), 1957);
+  EXPECT_EQ(list.items(1).film(), kCuba);
+  EXPECT_TRUE(list.items(1).enriched());
+  EXPECT_EQ(list.items(1).film_summary().title(), "I Am Cuba");
+  EXPECT_EQ(list.items(1).film_summary().year(), 1964);
+
+  wlv1::WhereToWatchResponse gb;
+  s = WhereToWatch(kCuba, "GB", &gb);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(gb.offers_size(), 1);
+  const wlv1::Offer& dvd = gb.offers(0).offer();
+  EXPECT_EQ(dvd.provider(), "providers/mr-bongo");
+  EXPECT_EQ(dvd.format(), wlv1::FORMAT_DVD);
+  EXPECT_EQ(dvd.monetization(), wlv1::MONETIZATION_BUY);
+  ASSERT_TRUE(dvd.has_price());
+  EXPECT_EQ(dvd.price().currency_code(), "GBP");
+  EXPECT_GT(dvd.price().units() * 1000000000LL + dvd.price().nanos(), 0);
+  EXPECT_THAT(dvd.extras(), Contains(HasSubstr("Scorsese")));
+  EXPECT_TRUE(gb.offers(0).available_to_user());
+  EXPECT_FALSE(gb.offers(0).explanation().empty());
+
+  wlv1::WhereToWatchResponse us;
+  s = WhereToWatch(kCuba, "US", &us);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(us.offers_size(), 0);
+  EXPECT_THAT(us.available_in_regions(), Contains("GB"));
+  EXPECT_THAT(us.summary(), HasSubstr("GB"));
+}
+
+TEST_F(WatchlistIntegrationTest, UsersTouchOnlyTheirOwnListAndTokensAreChecked) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+
+  wlv1::ListWatchlistItemsResponse list;
+  grpc::Status s = List(bob_, "alice", &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("users/alice"));
+  EXPECT_FALSE(Reason(s).empty());
+
+  wlv1::WatchlistItem bobs;
+  s = AddFilm(bob_, "alice", kCranes, &bobs);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  wlv1::GetWatchlistItemRequest get;
+  get.set_name(item.name());
+  wlv1::WatchlistItem got;
+  s = stub_->GetWatchlistItem(Ctx(bob_).get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("users/alice"));
+  s = stub_->GetWatchlistItem(Ctx(alice_).get(), get, &got);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+
+  wlv1::DeleteWatchlistItemRequest del;
+  del.set_name(item.name());
+  google::protobuf::Empty empty;
+  s = stub_->DeleteWatchlistItem(Ctx(bob_).get(), del, &empty);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // Bob's own list is fine.
+  s = List(bob_, "bob", &list);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+
+  // Forged (other secret), expired, missing.
+  auth::TokenSigner forger("not-the-secret");
+  s = List(forger.Mint("alice", auth::Role::kUser, absl::Hours(1)), "alice", &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Reason(s), "TOKEN_INVALID");
+  std::string expired = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1),
+                                     absl::Now() - absl::Hours(3));
+  s = List(expired, "alice", &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Reason(s), "TOKEN_EXPIRED");
+  s = List("", "alice", &list);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  wlv1::WhereToWatchRequest where;
+  where.set_film(kCuba);
+  where.set_region("GB");
+  wlv1::WhereToWatchResponse where_out;
+  s = stub_->WhereToWatch(Ctx("").get(), where, &where_out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // Nor can bob watch alice's alerts.
+  wlv1::WatchAvailabilityRequest watch;
+  watch.set_parent("users/alice");
+  auto watch_ctx = Ctx(bob_);
+  auto reader = stub_->WatchAvailability(watch_ctx.get(), watch);
+  wlv1::WatchAvailabilityResponse ignored;
+  EXPECT_FALSE(reader->Read(&ignored));
+  s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("users/alice"));
+
+  // A user cannot create offers; a curator can.
+  wlv1::CreateOfferRequest offer;
+  offer.mutable_offer()->set_film(kCuba);
+  offer.mutable_offer()->set_provider("providers/mr-bongo");
+  offer.mutable_offer()->set_monetization(wlv1::MONETIZATION_BUY);
+  offer.mutable_offer()->set_format(wlv1::FORMAT_BLU_RAY);
+  offer.mutable_offer()->set_region("GB");
+  offer.mutable_offer()->mutable_price()->set_currency_code("GBP");
+  offer.mutable_offer()->mutable_price()->set_units(20);
+  offer.mutable_offer()->set_deep_link_uri("https://mrbongo.com/products/i-am-cuba-bluray");
+  wlv1::Offer created;
+  s = stub_->CreateOffer(Ctx(alice_).get(), offer, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Reason(s), "CURATOR_ROLE_REQUIRED");
+  s = stub_->CreateOffer(Ctx(curator_).get(), offer, &created);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(WatchlistIntegrationTest, AvailabilityEventsArriveLiveAndResumeAfterReconnect) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+
+  wlv1::WatchAvailabilityRequest request;
+  request.set_parent("users/alice");
+  request.add_regions("GB");
+  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
+  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
+  // Initial metadata: the server has subscribed; events from now on arrive.
+  reader->WaitForInitialMetadata();
+
+  const absl::Time start = absl::Now();
+  wlv1::Offer offer;
+  grpc::Status s = CreateRentalOffer(kCuba, "GB", 3, &offer);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  wlv1::WatchAvailabilityResponse response;
+  ASSERT_TRUE(reader->Read(&response)) << reader->Finish().error_message();
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_LT(took, absl::Seconds(1)) << "event took " << took;
+  const wlv1::AvailabilityEvent& event = response.event();
+  EXPECT_EQ(event.kind(), wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
+  EXPECT_EQ(event.film(), kCuba);
+  EXPECT_EQ(event.user(), "users/alice");
+  EXPECT_EQ(event.offer().name(), offer.name());
+  EXPECT_GT(event.event_id(), 0);
+  const int64_t last_id = event.event_id();
+
+  stream_ctx->TryCancel();
+  while (reader->Read(&response)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // While alice is away: an offer for a film not on her list, one outside her
+  // regions, then the price change she must get.
+  wlv1::Offer other_film, other_region;
+  ASSERT_TRUE(CreateRentalOffer(kCranes, "GB", 4, &other_film).ok());
+  ASSERT_TRUE(CreateRentalOffer(kCuba, "US", 5, &other_region).ok());
+  wlv1::UpdateOfferRequest update;
+  update.mutable_offer()->set_name(offer.name());
+  update.mutable_offer()->mutable_price()->set_currency_code("GBP");
+  update.mutable_offer()->mutable_price()->set_units(2);
+  update.mutable_offer()->mutable_price()->set_nanos(990000000);
+  update.mutable_update_mask()->add_paths("price");
+  wlv1::Offer updated;
+  s = stub_->UpdateOffer(Ctx(curator_).get(), update, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(updated.price().units(), 2);
+
+  request.set_resume_after_event_id(last_id);
+  auto resume_ctx = Ctx(alice_, absl::Seconds(60));
+  auto resumed = stub_->WatchAvailability(resume_ctx.get(), request);
+  ASSERT_TRUE(resumed->Read(&response)) << resumed->Finish().error_message();
+  const wlv1::AvailabilityEvent& missed = response.event();
+  EXPECT_GT(missed.event_id(), last_id);
+  EXPECT_EQ(missed.kind(), wlv1::AvailabilityEvent::KIND_PRICE_CHANGED);
+  EXPECT_EQ(missed.film(), kCuba);
+  EXPECT_EQ(missed.offer().name(), offer.name());
+  EXPECT_EQ(missed.offer().price().units(), 2);
+  EXPECT_EQ(missed.previous_price().units(), 3);
+  EXPECT_EQ(missed.previous_price().nanos(), 490000000);
+  resume_ctx->TryCancel();
+  while (resumed->Read(&response)) {
+  }
+  EXPECT_EQ(resumed->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+  wlv1::WatchAvailabilityRequest request;
+  request.set_parent("users/alice");
+  auto stream_ctx = Ctx(alice_, absl::Seconds(30));
+  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
+  reader->WaitForInitialMetadata();
+
+  // Ends in two days: inside the default 168 h leaving-soon window.
+  wlv1::Offer offer;
+  ASSERT_TRUE(CreateRentalOffer(kCuba, "GB", 3, &offer).ok());
+  wlv1::UpdateOfferRequest update;
+  update.mutable_offer()->set_name(offer.name());
+  const absl::Time until = absl::Now() + absl::Hours(48);
+  update.mutable_offer()->mutable_available_until()->set_seconds(absl::ToUnixSeconds(until));
+  update.mutable_update_mask()->add_paths("available_until");
+  wlv1::Offer updated;
+  grpc::Status s = stub_->UpdateOffer(Ctx(curator_).get(), update, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const absl::Time updated_at = absl::Now();
+
+  // OFFER_AVAILABLE first, then LEAVING_SOON from the scan (every second).
+  bool leaving_soon = false;
+  wlv1::WatchAvailabilityResponse response;
+  while (!leaving_soon && reader->Read(&response)) {
+    EXPECT_EQ(response.event().offer().name(), offer.name());
+    leaving_soon = response.event().kind() == wlv1::AvailabilityEvent::KIND_LEAVING_SOON;
+  }
+  ASSERT_TRUE(leaving_soon) << reader->Finish().error_message();
+  EXPECT_LT(absl::Now() - updated_at, absl::Seconds(5));
+  EXPECT_EQ(response.event().offer().available_until().seconds(), absl::ToUnixSeconds(until));
+  stream_ctx->TryCancel();
+  while (reader->Read(&response)) {
+  }
+  reader->Finish();
+}
+
+TEST_F(WatchlistIntegrationTest, ShutdownEndsOpenStreamsWithoutWaitingForTheGrace) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchAvailabilityRequest request;
+  request.set_parent("users/alice");
+  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
+  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
+  reader->WaitForInitialMetadata();
+
+  // The client keeps reading while the server stops, then watches its
+  // channel's state the way a reconnecting client would. (A client that
+  // polls nothing answers the server's GOAWAY ping only from gRPC's 5 s
+  // backup poller, which would add ~5 s to the stop.)
+  std::atomic<bool> stopped{false};
+  const absl::Time start = absl::Now();
+  std::future<std::pair<grpc::Status, absl::Time>> ended =
+      std::async(std::launch::async, [this, &reader, &stopped] {
+        wlv1::WatchAvailabilityResponse response;
+        while (reader->Read(&response)) {
+        }
+        grpc::Status status = reader->Finish();
+        const absl::Time at = absl::Now();
+        while (!stopped.load()) {
+          grpc_connectivity_state state = channel_->GetState(false);
+          channel_->WaitForStateChange(
+              state, std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+        }
+        return std::make_pair(status, at);
+      });
+  EXPECT_EQ(watchlist_->Stop(absl::Seconds(30)), 0);  // grace is 20 s
+  const absl::Duration stop_took = absl::Now() - start;
+  stopped = true;
+  auto [s, stream_end] = ended.get();
+  EXPECT_LT(stream_end - start, absl::Seconds(2));
+  EXPECT_LT(stop_took, absl::Seconds(4)) << watchlist_->StderrTail();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+}
+
+TEST_F(WatchlistIntegrationTest, CatalogueOutageDegradesListsAndRecoversOnTheSamePort) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", kCranes, &item).ok());
+  const int catalog_port = catalog_->port();
+  catalog_->Kill();
+
+  wlv1::ListWatchlistItemsResponse list;
+  absl::Time start = absl::Now();
+  grpc::Status s = List(alice_, "alice", &list);
+  absl::Duration took = absl::Now() - start;
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_LT(took, absl::Milliseconds(1500)) << took;  // 500 ms deadline + slack
+  ASSERT_EQ(list.items_size(), 1);
+  EXPECT_FALSE(list.items(0).enriched());
+  EXPECT_EQ(list.items(0).film(), kCranes);
+  EXPECT_TRUE(list.items(0).film_summary().title().empty());
+
+  wlv1::WatchlistItem cuba;
+  start = absl::Now();
+  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  took = absl::Now() - start;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("catalogue"));
+  EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("127.0.0.1:", catalog_port)));
+  EXPECT_LT(took, absl::Milliseconds(1500)) << took;
+
+  EXPECT_EQ(HealthStatus(channel_, kServiceName), 1);  // SERVING
+
+  StartCatalog(catalog_port);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(catalog_->port(), catalog_port);
+  bool enriched = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (!enriched && absl::Now() < deadline) {
+    list.Clear();
+    s = List(alice_, "alice", &list);
+    enriched = s.ok() && list.items_size() == 1 && list.items(0).enriched();
+    if (!enriched) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(enriched) << "the watchlist never reached the restarted catalogue";
+  EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
+  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cuba.film(), kCuba);
+}
+
+TEST_F(WatchlistIntegrationTest, UnknownFilmsIdempotentAddsAndDurabilityAcrossKill9) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  grpc::Status s = AddFilm(alice_, "alice", "films/no-such-film", &item);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("films/no-such-film"));
+
+  wlv1::WatchlistItem first, second;
+  s = AddFilm(alice_, "alice", kCranes, &first, "req-cranes-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  s = AddFilm(alice_, "alice", kCranes, &second, "req-cranes-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(first.name(), second.name());
+  wlv1::ListWatchlistItemsResponse list;
+  ASSERT_TRUE(List(alice_, "alice", &list).ok());
+  EXPECT_EQ(list.items_size(), 1);
+
+  wlv1::WatchlistItem cuba;
+  s = AddFilm(alice_, "alice", kCuba, &cuba, "req-cuba-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(watchlist_->Kill(), 0);  // killed by SIGKILL, right after the ack
+
+  StartWatchlist();
+  ASSERT_FALSE(HasFatalFailure());
+  list.Clear();
+  s = List(alice_, "alice", &list);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(list.items_size(), 2);
+  EXPECT_EQ(list.items(1).name(), cuba.name());
+  EXPECT_EQ(list.items(1).film(), kCuba);
+  // The request id survived too: the retry answers with the same item.
+  wlv1::WatchlistItem retry;
+  s = AddFilm(alice_, "alice", kCuba, &retry, "req-cuba-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retry.name(), cuba.name());
+}
+
+TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  constexpr int kFilms = 100;
+  catalogv1::ImportFilmsRequest import;
+  for (int i = 0; i < kFilms; ++i) {
+    catalogv1::ImportFilmsEntry* entry = import.add_entries();
+    entry->set_film_id(absl::StrFormat("page-test-film-%03d", i));
+    entry->mutable_film()->set_title(absl::StrFormat("Page Test Film %03d", i));
+    entry->mutable_film()->set_year(1950 + i % 50);
+    entry->set_source_line(i + 1);
+  }
+  catalogv1::ImportFilmsResponse imported;
+  grpc::Status s = catalog_stub_->ImportFilms(Ctx(curator_, absl::Seconds(30)).get(), import,
+                                              &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(imported.created_count(), kFilms)
+      << (imported.results_size() > 0 ? imported.results(0).message() : "");
+
+  const std::string carol = signer_.Mint("carol", auth::Role::kUser, absl::Hours(1));
+  for (int i = 0; i < kFilms; ++i) {
+    wlv1::WatchlistItem item;
+    s = AddFilm(carol, "carol", absl::StrFormat("films/page-test-film-%03d", i), &item);
+    ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
+  }
+
+  const std::string before = ReadFile(catalog_->stderr_path());
+  const int batch_before = CountOccurrences(before, kBatchGetLine);
+  const int get_before = CountOccurrences(before, kGetFilmLine);
+  ASSERT_GT(batch_before, 0) << "the catalogue does not log calls; stderr:\n"
+                             << catalog_->StderrTail();
+
+  wlv1::ListWatchlistItemsResponse page;
+  s = List(carol, "carol", &page, 100);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(page.items_size(), kFilms);
+  for (int i = 0; i < kFilms; ++i) {
+    ASSERT_TRUE(page.items(i).enriched()) << i;
+    EXPECT_EQ(page.items(i).film_summary().title(), absl::StrFormat("Page Test Film %03d", i));
+  }
+
+  // The call line is written before the answer leaves the catalogue; wait a
+  // little anyway so a stray extra call would show.
+  absl::SleepFor(absl::Milliseconds(300));
+  const std::string after = ReadFile(catalog_->stderr_path());
+  EXPECT_EQ(CountOccurrences(after, kBatchGetLine) - batch_before, 1);
+  EXPECT_EQ(CountOccurrences(after, kGetFilmLine) - get_before, 0);
+}
+
+}  // namespace
+}  // namespace longtake::watchlist
