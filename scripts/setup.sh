@@ -50,3 +50,12 @@ if [[ ! -x node_modules/.bin/buf || package-lock.json -nt node_modules/.package-
   echo "setup: installing npm tools"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
+
+# The offline Kubernetes manifest validator (deploy/k8s/validate).
+if [[ "${1:-}" == "--test" ]]; then
+  v=deploy/k8s/validate
+  if [[ ! -d $v/node_modules || $v/package-lock.json -nt $v/node_modules/.package-lock.json ]]; then
+    echo "setup: installing the manifest validator"
+    npm ci --prefix "$v" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+fi

@@ -78,6 +78,9 @@ int Run(int argc, char** argv) {
                   "HOST:PORT of the catalogue service (film titles, existence checks)");
   flags.AddDuration("catalog_deadline", "LONGTAKE_CATALOG_DEADLINE", absl::Milliseconds(500),
                     "deadline of each catalogue call, retries included");
+  flags.AddString("catalog_lb_policy", "LONGTAKE_CATALOG_LB_POLICY", "pick_first",
+                  "gRPC load-balancing policy for the catalogue channel: pick_first, "
+                  "or round_robin with --catalog=dns:///HEADLESS-SERVICE:PORT");
   flags.AddString("seed", "LONGTAKE_SEED", "",
                   "offers seed loaded when the store has no providers (default: "
                   "data/seed/offers.json of the source tree next to the binary, "
@@ -167,7 +170,12 @@ int Run(int argc, char** argv) {
                                       store.status().message()));
   }
   // The catalogue may be down now: the channel connects lazily and reconnects.
-  CatalogFilmDirectory directory(catalog_address, catalog_deadline);
+  const std::string lb_policy = flags.GetString("catalog_lb_policy");
+  if (lb_policy != "pick_first" && lb_policy != "round_robin") {
+    return BadFlag(absl::StrCat("--catalog-lb-policy: \"", lb_policy,
+                                "\" is not pick_first or round_robin"));
+  }
+  CatalogFilmDirectory directory(catalog_address, catalog_deadline, lb_policy);
   WatchlistOptions watchlist_options;
   watchlist_options.leaving_soon_window = leaving_soon;
   auto watchlist = Watchlist::Open(*std::move(store), &directory, watchlist_options);

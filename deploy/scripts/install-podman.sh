@@ -10,7 +10,9 @@
 set -euo pipefail
 
 conf="${LONGTAKE_CONTAINERS_CONF:-/etc/containers/containers.conf.d/longtake.conf}"
-pkgs=(podman buildah runc podman-compose debootstrap)
+# dnsname: with podman's CNI network backend (Debian 12's default), containers
+# on a user-defined network resolve each other's names only with this plugin.
+pkgs=(podman buildah runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-podman.sh: must run as root" >&2

@@ -50,9 +50,11 @@ std::string CatalogFilmDirectory::ServiceConfigJson() {
 }
 
 CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
-                                           absl::Duration deadline)
+                                           absl::Duration deadline,
+                                           const std::string& lb_policy)
     : address_(std::move(address)), deadline_(deadline) {
   grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName(lb_policy);
   args.SetServiceConfigJSON(ServiceConfigJson());
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
   // Reconnect quickly once the catalogue is back, instead of gRPC's default

@@ -26,9 +26,12 @@ namespace longtake::watchlist {
 
 class CatalogFilmDirectory : public FilmDirectory {
  public:
-  // `address` is HOST:PORT of the catalogue; `deadline` bounds every call,
-  // retries included.
-  CatalogFilmDirectory(std::string address, absl::Duration deadline);
+  // `address` is HOST:PORT of the catalogue (or dns:///NAME:PORT to spread
+  // calls over every address a headless Service resolves to, with
+  // `lb_policy` "round_robin"); `deadline` bounds every call, retries
+  // included.
+  CatalogFilmDirectory(std::string address, absl::Duration deadline,
+                       const std::string& lb_policy = "pick_first");
 
   // NOT_FOUND naming the missing film; UNAVAILABLE (reason
   // CATALOG_UNAVAILABLE) naming the catalogue's address when it cannot be
