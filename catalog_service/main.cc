@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
+#include "catalog_service/grpc/read_model_refresher.h"
 #include "catalog_service/store/catalog_store.h"
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
@@ -87,6 +88,11 @@ int Run(int argc, char** argv) {
                 "log one line per call (method, code, latency)");
   flags.AddDuration("shutdown_grace", "LONGTAKE_SHUTDOWN_GRACE", absl::Seconds(5),
                     "on SIGTERM, how long in-flight calls may take to finish");
+  flags.AddDuration("refresh_interval", "LONGTAKE_REFRESH_INTERVAL", absl::Seconds(1),
+                    "how often to check the store for writes by other replicas and "
+                    "reload the in-memory catalogue (one revision query when nothing "
+                    "changed); a replica's reads lag the store by at most this plus "
+                    "one reload. 0 disables (one replica per store)");
 
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     return BadFlag(std::string(s.message()));
@@ -111,6 +117,10 @@ int Run(int argc, char** argv) {
   const absl::Duration grace = flags.GetDuration("shutdown_grace");
   if (grace < absl::ZeroDuration()) {
     return BadFlag("--shutdown-grace: must not be negative");
+  }
+  const absl::Duration refresh_interval = flags.GetDuration("refresh_interval");
+  if (refresh_interval < absl::ZeroDuration()) {
+    return BadFlag("--refresh-interval: must not be negative");
   }
 
   std::string seed = flags.GetString("seed");
@@ -171,9 +181,15 @@ int Run(int argc, char** argv) {
     return StartupFailed(std::string(s.message()));
   }
   runner.SetServing(kServiceName, true);
+  // Several replicas may share one PostgreSQL store: pick up their writes.
+  std::unique_ptr<ReadModelRefresher> refresher;
+  if (refresh_interval > absl::ZeroDuration()) {
+    refresher = std::make_unique<ReadModelRefresher>(catalog->get(), refresh_interval);
+  }
 
   WaitForShutdownSignal();
   runner.SetServing(kServiceName, false);
+  if (refresher != nullptr) refresher->Stop();
   // Drain our own in-flight calls first. gRPC's Server::Shutdown (1.51) waits
   // out its whole deadline while any client keeps an idle connection open
   // (the watchlist service always does), so it gets a short deadline only

@@ -1,0 +1,347 @@
+// Two replicas of each service on one PostgreSQL server (a database per
+// service: both have tables named schema_migrations and requests). Watchlist
+// replica N talks to catalogue replica N; all share one token secret. A write
+// through one replica must become visible through the other within the bound
+// the services document: catalogue --refresh-interval (+ one reload), watchlist
+// --event-poll-interval for availability events. Measured catch-up times are
+// printed and recorded as test properties (catalog_catch_up_ms, ...).
+
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/auth/token.h"
+#include "gmock/gmock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/server_process.h"
+
+namespace longtake {
+namespace {
+
+namespace wlv1 = ::longtake::watchlist::v1;
+namespace catalogv1 = ::longtake::catalog::v1;
+using ::longtake::testing::BinaryPath;
+using ::longtake::testing::FreshPostgresDatabaseUrl;
+using ::longtake::testing::ServerProcess;
+using ::longtake::testing::SourcePath;
+
+constexpr char kSecret[] = "replicas-integration-secret";
+constexpr char kCuba[] = "films/i-am-cuba";
+constexpr char kCranes[] = "films/the-cranes-are-flying";
+// The services' documented defaults, passed explicitly so the bounds below
+// follow from the flags.
+constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
+constexpr absl::Duration kEventPollInterval = absl::Seconds(1);
+
+std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
+                                         absl::Duration timeout = absl::Seconds(10)) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return ctx;
+}
+
+struct CatalogReplica {
+  std::unique_ptr<ServerProcess> process;
+  std::unique_ptr<catalogv1::CatalogService::Stub> stub;
+};
+
+struct WatchlistReplica {
+  std::unique_ptr<ServerProcess> process;
+  std::unique_ptr<wlv1::WatchlistService::Stub> stub;
+};
+
+absl::StatusOr<CatalogReplica> StartCatalogReplica(const std::string& store) {
+  auto process = ServerProcess::Start(
+      BinaryPath("longtake-catalog"),
+      {"--listen=127.0.0.1:0", "--store=" + store,
+       "--seed=" + SourcePath("data/seed/catalog.json"), absl::StrCat("--token-secret=", kSecret),
+       absl::StrCat("--refresh-interval=", absl::FormatDuration(kRefreshInterval)),
+       "--log-level=info"});
+  if (!process.ok()) return process.status();
+  CatalogReplica replica;
+  replica.stub = catalogv1::CatalogService::NewStub(
+      grpc::CreateChannel((*process)->address(), grpc::InsecureChannelCredentials()));
+  replica.process = *std::move(process);
+  return replica;
+}
+
+absl::StatusOr<WatchlistReplica> StartWatchlistReplica(const std::string& store,
+                                                       const std::string& catalog_address) {
+  auto process = ServerProcess::Start(
+      BinaryPath("longtake-watchlist"),
+      {"--listen=127.0.0.1:0", "--store=" + store, "--catalog=" + catalog_address,
+       "--seed=" + SourcePath("data/seed/offers.json"), absl::StrCat("--token-secret=", kSecret),
+       absl::StrCat("--event-poll-interval=", absl::FormatDuration(kEventPollInterval)),
+       "--catalog-deadline=2s", "--log-level=info"});
+  if (!process.ok()) return process.status();
+  WatchlistReplica replica;
+  replica.stub = wlv1::WatchlistService::NewStub(
+      grpc::CreateChannel((*process)->address(), grpc::InsecureChannelCredentials()));
+  replica.process = *std::move(process);
+  return replica;
+}
+
+// Film names served by a catalogue replica (the seed has a handful).
+std::set<std::string> FilmNames(catalogv1::CatalogService::Stub& stub) {
+  catalogv1::ListFilmsRequest request;
+  request.set_page_size(1000);
+  catalogv1::ListFilmsResponse response;
+  grpc::Status s = stub.ListFilms(Ctx("").get(), request, &response);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  std::set<std::string> names;
+  for (const auto& film : response.films()) names.insert(film.name());
+  return names;
+}
+
+class ReplicasTest : public ::testing::Test {
+ protected:
+  ReplicasTest() : signer_(kSecret) {
+    alice_ = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1));
+    curator_ = signer_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
+  }
+
+  void SetUp() override {
+    auto catalog_db = FreshPostgresDatabaseUrl();
+    ASSERT_TRUE(catalog_db.ok()) << catalog_db.status();
+    auto watchlist_db = FreshPostgresDatabaseUrl();
+    ASSERT_TRUE(watchlist_db.ok()) << watchlist_db.status();
+    catalog_db_ = *catalog_db;
+    watchlist_db_ = *watchlist_db;
+  }
+
+  // Replica 1 of each service first: its seed load finishes before replica 2
+  // opens the store (the concurrent case has its own test below).
+  void StartAll() {
+    for (int i = 0; i < 2; ++i) {
+      auto replica = StartCatalogReplica(catalog_db_);
+      ASSERT_TRUE(replica.ok()) << replica.status();
+      catalogs_.push_back(*std::move(replica));
+    }
+    for (int i = 0; i < 2; ++i) {
+      auto replica = StartWatchlistReplica(watchlist_db_, catalogs_[i].process->address());
+      ASSERT_TRUE(replica.ok()) << replica.status();
+      watchlists_.push_back(*std::move(replica));
+    }
+  }
+
+  void Report(const std::string& key, absl::Duration took) {
+    const int64_t ms = absl::ToInt64Milliseconds(took);
+    RecordProperty(key, static_cast<int>(ms));
+    std::cout << "[ replicas ] " << key << "=" << ms << "\n";
+  }
+
+  grpc::Status AddToWatchlist(WatchlistReplica& replica, const std::string& film) {
+    wlv1::CreateWatchlistItemRequest request;
+    request.set_parent("users/alice");
+    request.mutable_item()->set_film(film);
+    wlv1::WatchlistItem item;
+    return replica.stub->CreateWatchlistItem(Ctx(alice_).get(), request, &item);
+  }
+
+  auth::TokenSigner signer_;
+  std::string alice_, curator_;
+  std::string catalog_db_, watchlist_db_;
+  std::vector<CatalogReplica> catalogs_;
+  std::vector<WatchlistReplica> watchlists_;
+};
+
+TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
+  StartAll();
+  ASSERT_FALSE(HasFatalFailure());
+
+  catalogv1::CreateFilmRequest create;
+  create.mutable_film()->set_title("The Replicated Film");
+  create.mutable_film()->set_year(1964);
+  catalogv1::Film created;
+  grpc::Status s = catalogs_[0].stub->CreateFilm(Ctx(curator_).get(), create, &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_FALSE(created.name().empty());
+  const absl::Time written = absl::Now();
+
+  // Not there before the write: the poll below measures real catch-up.
+  catalogv1::GetFilmRequest get;
+  get.set_name(created.name());
+  catalogv1::Film seen;
+  grpc::Status last;
+  absl::Duration took = absl::InfiniteDuration();
+  while (absl::Now() - written < absl::Seconds(5)) {
+    last = catalogs_[1].stub->GetFilm(Ctx("").get(), get, &seen);
+    if (last.ok()) {
+      took = absl::Now() - written;
+      break;
+    }
+    EXPECT_EQ(last.error_code(), grpc::StatusCode::NOT_FOUND) << last.error_message();
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(last.ok()) << "replica 2 never served " << created.name() << ": "
+                         << last.error_message();
+  Report("catalog_catch_up_ms", took);
+  EXPECT_EQ(seen.title(), "The Replicated Film");
+  EXPECT_EQ(seen.etag(), created.etag());
+  // The documented bound: one interval plus one reload (generous for a
+  // loaded test machine, still well under the 5 s poll).
+  EXPECT_LT(took, kRefreshInterval + absl::Seconds(2));
+  EXPECT_THAT(catalogs_[1].process->StderrTail(), ::testing::HasSubstr("read model reloaded"));
+
+  // Watchlist replica 2 validates films against catalogue replica 2, which
+  // now knows the new film.
+  s = AddToWatchlist(watchlists_[1], created.name());
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(ReplicasTest, WatchlistItemAddedOnOneReplicaIsListedByTheOther) {
+  StartAll();
+  ASSERT_FALSE(HasFatalFailure());
+  grpc::Status s = AddToWatchlist(watchlists_[0], kCranes);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const absl::Time written = absl::Now();
+
+  wlv1::ListWatchlistItemsRequest list;
+  list.set_parent("users/alice");
+  wlv1::ListWatchlistItemsResponse response;
+  s = watchlists_[1].stub->ListWatchlistItems(Ctx(alice_).get(), list, &response);
+  const absl::Duration took = absl::Now() - written;
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  Report("watchlist_list_ms", took);
+  ASSERT_EQ(response.items_size(), 1);
+  EXPECT_EQ(response.items(0).film(), kCranes);
+  // Titles come from replica 2's catalogue.
+  EXPECT_EQ(response.items(0).film_summary().title(), "The Cranes Are Flying");
+}
+
+TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
+  StartAll();
+  ASSERT_FALSE(HasFatalFailure());
+  // Alice's list is written through replica 2, the offer through replica 1.
+  grpc::Status s = AddToWatchlist(watchlists_[1], kCuba);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  wlv1::WatchAvailabilityRequest watch;
+  watch.set_parent("users/alice");
+  watch.add_regions("GB");
+  auto stream_ctx = Ctx(alice_, absl::Seconds(30));
+  auto reader = watchlists_[1].stub->WatchAvailability(stream_ctx.get(), watch);
+  reader->WaitForInitialMetadata();  // subscribed: later events arrive
+
+  wlv1::CreateOfferRequest create;
+  wlv1::Offer* offer = create.mutable_offer();
+  offer->set_film(kCuba);
+  offer->set_provider("providers/mr-bongo");
+  offer->set_monetization(wlv1::MONETIZATION_BUY);
+  offer->set_format(wlv1::FORMAT_BLU_RAY);
+  offer->set_region("GB");
+  offer->mutable_price()->set_currency_code("GBP");
+  offer->mutable_price()->set_units(20);
+  offer->set_deep_link_uri("https://mrbongo.com/products/i-am-cuba-bluray");
+  wlv1::Offer created;
+  s = watchlists_[0].stub->CreateOffer(Ctx(curator_).get(), create, &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const absl::Time written = absl::Now();
+
+  // Read on another thread so a missing event fails after 3 s, not at the
+  // stream deadline.
+  std::future<bool> read = std::async(std::launch::async, [&] {
+    wlv1::WatchAvailabilityResponse response;
+    bool ok = reader->Read(&response);
+    if (ok) {
+      EXPECT_EQ(response.event().kind(), wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
+      EXPECT_EQ(response.event().film(), kCuba);
+      EXPECT_EQ(response.event().user(), "users/alice");
+      EXPECT_EQ(response.event().offer().name(), created.name());
+    }
+    return ok;
+  });
+  const bool arrived =
+      read.wait_for(std::chrono::seconds(3)) == std::future_status::ready && read.get();
+  const absl::Duration took = absl::Now() - written;
+  EXPECT_TRUE(arrived) << "no event on replica 2 within 3 s";
+  if (arrived) Report("availability_event_ms", took);
+  stream_ctx->TryCancel();
+  if (read.valid()) read.wait();
+  wlv1::WatchAvailabilityResponse rest;
+  while (reader->Read(&rest)) {
+  }
+  reader->Finish();
+}
+
+// Both catalogue replicas start at the same moment on an empty store: each
+// may load the seed (the names are fixed, so the second load overwrites the
+// first), and both end up serving exactly the seed's films.
+TEST_F(ReplicasTest, CatalogueReplicasStartingTogetherLoadTheSeedOnce) {
+  // ServerProcess children get SIGKILL when the thread that forked them ends
+  // (PR_SET_PDEATHSIG follows the thread), so each starter thread keeps its
+  // replica until the test is done, then stops it and returns the exit code.
+  std::promise<void> done_promise;
+  std::shared_future<void> done = done_promise.get_future().share();
+  std::promise<absl::StatusOr<CatalogReplica*>> started[2];
+  std::future<int> exit_codes[2];
+  for (int i = 0; i < 2; ++i) {
+    exit_codes[i] = std::async(std::launch::async, [&, i] {
+      auto replica = StartCatalogReplica(catalog_db_);
+      if (!replica.ok()) {
+        started[i].set_value(replica.status());
+        return -1000;
+      }
+      started[i].set_value(&*replica);
+      done.wait();
+      return replica->process->Stop();
+    });
+  }
+  auto a = started[0].get_future().get();
+  auto b = started[1].get_future().get();
+  // Stops both replicas (and joins their threads) however the test ends.
+  struct Finish {
+    std::promise<void>* done;
+    ~Finish() {
+      if (done != nullptr) done->set_value();
+    }
+  } finish{&done_promise};
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  CatalogReplica* first = *a;
+  CatalogReplica* second = *b;
+
+  std::ifstream in(SourcePath("data/seed/catalog.json"));
+  std::stringstream seed;
+  seed << in.rdbuf();
+  // Films in the seed: top-level film names, not their sequences.
+  std::set<std::string> expected;
+  const std::string text = seed.str();
+  const std::string key = "\"name\": \"films/";
+  for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
+    const size_t start = pos + key.size() - 6;
+    const std::string name = text.substr(start, text.find('"', start) - start);
+    if (name.find("/sequences/") == std::string::npos) expected.insert(name);
+  }
+  ASSERT_FALSE(expected.empty());
+
+  // Either replica may have overwritten the other's seed rows: after one
+  // refresh both serve the store's single copy.
+  absl::SleepFor(kRefreshInterval + absl::Milliseconds(500));
+  EXPECT_EQ(FilmNames(*first->stub), expected);
+  EXPECT_EQ(FilmNames(*second->stub), expected);
+  done_promise.set_value();
+  finish.done = nullptr;
+  EXPECT_EQ(exit_codes[0].get(), 0);
+  EXPECT_EQ(exit_codes[1].get(), 0);
+}
+
+}  // namespace
+}  // namespace longtake
