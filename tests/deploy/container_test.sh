@@ -12,8 +12,8 @@
 # cannot run here at all.
 #
 # Usage: tests/deploy/container_test.sh BUILD_DIR
-# Env:   LONGTAKE_CONTAINER_TEST_STORE=postgres   run both services on the
-#        PostgreSQL container instead of SQLite (once the postgres store exists)
+# Env:   LONGTAKE_CONTAINER_TEST_STORE=sqlite     run both services on SQLite
+#        volumes instead of the PostgreSQL container (the default)
 #        LONGTAKE_CONTAINER_TEST_KEEP_IMAGES=0    also remove the images built
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,11 +109,11 @@ log "postgres ready (host port $(host_port postgres 5432))"
 podman exec "$id-postgres" psql -q -h "$id-postgres" -U longtake -d watchlist -c 'select 1' >/dev/null ||
   fail "postgres not reachable by its name on the network as user longtake"
 
-catalog_store=sqlite:///var/lib/longtake/catalog.db
-watchlist_store=sqlite:///var/lib/longtake/watchlist.db
-if [[ "${LONGTAKE_CONTAINER_TEST_STORE:-sqlite}" == postgres ]]; then
-  catalog_store=postgres://longtake@$id-postgres:5432/catalog
-  watchlist_store=postgres://longtake@$id-postgres:5432/watchlist
+catalog_store=postgres://longtake@$id-postgres:5432/catalog
+watchlist_store=postgres://longtake@$id-postgres:5432/watchlist
+if [[ "${LONGTAKE_CONTAINER_TEST_STORE:-postgres}" == sqlite ]]; then
+  catalog_store=sqlite:///var/lib/longtake/catalog.db
+  watchlist_store=sqlite:///var/lib/longtake/watchlist.db
 fi
 run catalog catalog -p 127.0.0.1::50051 -e LONGTAKE_STORE="$catalog_store" -e LONGTAKE_TOKEN_SECRET="$secret"
 run watchlist watchlist -p 127.0.0.1::50052 -e LONGTAKE_STORE="$watchlist_store" -e LONGTAKE_TOKEN_SECRET="$secret" \
