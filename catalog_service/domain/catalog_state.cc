@@ -83,14 +83,27 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
     }
   }
   const Film& f = *rec->film;
-  for (const Credit& c : f.credits) {
-    person_films[c.person].insert(rec);
-    size_t role = static_cast<size_t>(c.role);
-    if (role < role_films.size()) role_films[role].insert(rec);
+  if (bulk) {
+    for (const Credit& c : f.credits) {
+      person_films[c.person].AddUnsorted(rec);
+      size_t role = static_cast<size_t>(c.role);
+      if (role < role_films.size()) role_films[role].AddUnsorted(rec);
+    }
+    for (const std::string& era : f.eras) era_films[era].AddUnsorted(rec);
+    year_films[f.year].AddUnsorted(rec);
+  } else {
+    for (const Credit& c : f.credits) {
+      person_films[c.person].insert(rec);
+      size_t role = static_cast<size_t>(c.role);
+      if (role < role_films.size()) role_films[role].insert(rec);
+    }
+    for (const std::string& era : f.eras) era_films[era].insert(rec);
+    year_films[f.year].insert(rec);
   }
-  for (const std::string& era : f.eras) era_films[era].insert(rec);
-  year_films[f.year].insert(rec);
   docs[rec->doc] = rec;
+  if (bulk && bulk_person_keys_ == nullptr) {
+    bulk_person_keys_ = std::make_unique<absl::flat_hash_map<std::string, std::vector<std::string>>>();
+  }
   Reindex(*rec);
 }
 
@@ -133,9 +146,27 @@ void CatalogState::Reindex(const FilmRec& rec) {
     search.Add(rec.doc, SearchIndex::Field::kOriginalTitle, t);
   }
   for (const std::string& a : f.aliases) search.Add(rec.doc, SearchIndex::Field::kAlias, a);
-  absl::flat_hash_set<std::string> seen;
-  for (const Credit& c : f.credits) {
-    if (!seen.insert(c.person).second) continue;
+  for (size_t i = 0; i < f.credits.size(); ++i) {
+    const Credit& c = f.credits[i];
+    bool repeat = false;  // credit lists are short: a linear check beats a hash set
+    for (size_t k = 0; k < i && !repeat; ++k) repeat = f.credits[k].person == c.person;
+    if (repeat) continue;
+    if (bulk_person_keys_ != nullptr) {
+      // Bulk load: tokenize each person's texts once, not once per credit.
+      auto [it, inserted] = bulk_person_keys_->try_emplace(c.person);
+      if (inserted) {
+        const Person* p = FindPerson(c.person);
+        it->second = TokenKeys(p != nullptr ? p->display_name : c.display_name);
+        if (p != nullptr) {
+          for (const std::string& alias : p->aliases) {
+            std::vector<std::string> keys = TokenKeys(alias);
+            it->second.insert(it->second.end(), keys.begin(), keys.end());
+          }
+        }
+      }
+      search.AddKeys(rec.doc, SearchIndex::Field::kPerson, it->second);
+      continue;
+    }
     const Person* p = FindPerson(c.person);
     search.Add(rec.doc, SearchIndex::Field::kPerson,
                p != nullptr ? p->display_name : c.display_name);
@@ -189,10 +220,14 @@ void CatalogState::RemoveFilm(const std::string& name) {
 }
 
 void CatalogState::PutPerson(std::shared_ptr<const Person> person) {
+  if (bulk_person_keys_ != nullptr) bulk_person_keys_->erase(person->name);
   people[person->name] = std::move(person);
 }
 
-void CatalogState::RemovePerson(const std::string& name) { people.erase(name); }
+void CatalogState::RemovePerson(const std::string& name) {
+  if (bulk_person_keys_ != nullptr) bulk_person_keys_->erase(name);
+  people.erase(name);
+}
 
 void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk) {
   std::string film = sequence->name.substr(0, sequence->name.find("/sequences/"));
@@ -242,6 +277,11 @@ void CatalogState::PutEra(std::shared_ptr<const Era> era) {
 }
 
 void CatalogState::FinishBulk() {
+  bulk_person_keys_.reset();
+  for (auto& [person, set] : person_films) set.Sort();
+  for (FilmSet& set : role_films) set.Sort();
+  for (auto& [era, set] : era_films) set.Sort();
+  for (auto& [year, set] : year_films) set.Sort();
   for (int o = 0; o < 3; ++o) {
     FilmOrder order = static_cast<FilmOrder>(o);
     std::sort(orders[o].begin(), orders[o].end(),

@@ -4,6 +4,7 @@
 // secondary indexes list, filter and search need. Not thread-safe by itself:
 // Catalog guards it with a reader/writer lock.
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -21,6 +22,41 @@ struct FilmRec {
   std::shared_ptr<const Film> film;
   std::string title_key;  // folded title: the "title" sort key
   SearchIndex::DocId doc = 0;
+};
+
+// A set of films: a vector of pointers sorted by address. Far smaller and
+// faster to build than a hash set (1M films per index are common); bulk loads
+// append with AddUnsorted() and call Sort() once.
+class FilmSet {
+ public:
+  using const_iterator = std::vector<const FilmRec*>::const_iterator;
+  const_iterator begin() const { return v_.begin(); }
+  const_iterator end() const { return v_.end(); }
+  size_t size() const { return v_.size(); }
+  bool empty() const { return v_.empty(); }
+  bool contains(const FilmRec* r) const { return std::binary_search(v_.begin(), v_.end(), r); }
+  void insert(const FilmRec* r) {
+    auto it = std::lower_bound(v_.begin(), v_.end(), r);
+    if (it == v_.end() || *it != r) v_.insert(it, r);
+  }
+  void erase(const FilmRec* r) {
+    auto it = std::lower_bound(v_.begin(), v_.end(), r);
+    if (it != v_.end() && *it == r) {
+      v_.erase(it);
+    } else {
+      auto linear = std::find(v_.begin(), v_.end(), r);  // only before Sort()
+      if (linear != v_.end()) v_.erase(linear);
+    }
+  }
+  void AddUnsorted(const FilmRec* r) { v_.push_back(r); }
+  void Sort() {
+    std::sort(v_.begin(), v_.end());
+    v_.erase(std::unique(v_.begin(), v_.end()), v_.end());
+    v_.shrink_to_fit();
+  }
+
+ private:
+  std::vector<const FilmRec*> v_;
 };
 
 enum class FilmOrder { kTitle = 0, kYear = 1, kYearDesc = 2 };
@@ -60,10 +96,10 @@ class CatalogState {
 
   absl::flat_hash_map<std::string, std::unique_ptr<FilmRec>> films;
   std::array<std::vector<const FilmRec*>, 3> orders;  // by FilmOrder
-  absl::flat_hash_map<std::string, absl::flat_hash_set<const FilmRec*>> person_films;
-  std::array<absl::flat_hash_set<const FilmRec*>, 9> role_films;
-  absl::flat_hash_map<std::string, absl::flat_hash_set<const FilmRec*>> era_films;
-  std::map<int, absl::flat_hash_set<const FilmRec*>> year_films;
+  absl::flat_hash_map<std::string, FilmSet> person_films;
+  std::array<FilmSet, 9> role_films;
+  absl::flat_hash_map<std::string, FilmSet> era_films;
+  std::map<int, FilmSet> year_films;
   // technique -> film name -> number of its sequences using the technique.
   std::array<absl::flat_hash_map<std::string, int>, 8> technique_films;
   absl::flat_hash_map<SearchIndex::DocId, const FilmRec*> docs;
@@ -81,6 +117,9 @@ class CatalogState {
  private:
   void IndexFilm(const FilmRec* rec, bool bulk);
   void UnindexFilm(const FilmRec* rec);
+
+  // During a bulk load (until FinishBulk): person name -> TokenKeys of their display name and aliases.
+  std::unique_ptr<absl::flat_hash_map<std::string, std::vector<std::string>>> bulk_person_keys_;
 };
 
 // Ordering of films for each FilmOrder.

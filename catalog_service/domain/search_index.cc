@@ -111,10 +111,11 @@ struct SearchIndex::TermMatch {
 };
 
 SearchIndex::TermId SearchIndex::InternTerm(const std::string& key) {
-  auto it = vocab_.find(key);
-  if (it != vocab_.end()) return it->second;
+  auto found = term_ids_.find(std::string_view(key));
+  if (found != term_ids_.end()) return found->second;
   const auto id = static_cast<TermId>(terms_.size());
-  it = vocab_.emplace(key, id).first;
+  auto it = vocab_.emplace(key, id).first;
+  term_ids_.emplace(std::string_view(it->first), id);
   terms_.push_back(Term{&it->first, {}, {}, 0});
   IndexDeletions(id, it->first);
   return id;
@@ -158,7 +159,10 @@ void SearchIndex::AppendDocTerm(DocTerms& entry, TermId term) {
 }
 
 void SearchIndex::Add(DocId doc, Field field, std::string_view text) {
-  const std::vector<std::string> keys = TokenKeys(text);
+  AddKeys(doc, field, TokenKeys(text));
+}
+
+void SearchIndex::AddKeys(DocId doc, Field field, const std::vector<std::string>& keys) {
   DocTerms& entry =
       docs_.try_emplace(doc, DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0}).first->second;
   const auto mask = static_cast<uint8_t>(1u << static_cast<unsigned>(field));
@@ -232,8 +236,8 @@ void SearchIndex::ShrinkToFit() {
 size_t SearchIndex::DocumentCount() const { return docs_.size(); }
 
 void SearchIndex::CollectExact(const std::string& token, std::vector<TermMatch>* out) const {
-  const auto it = vocab_.find(token);
-  if (it != vocab_.end() && !terms_[it->second].docs.empty()) out->push_back({it->second, kExactWeight});
+  const auto it = term_ids_.find(std::string_view(token));
+  if (it != term_ids_.end() && !terms_[it->second].docs.empty()) out->push_back({it->second, kExactWeight});
 }
 
 void SearchIndex::CollectPrefix(const std::string& token, std::vector<TermMatch>* out) const {
@@ -449,7 +453,8 @@ SearchIndex::MemoryStats SearchIndex::MemoryUsage() const {
   }
   // std::map node: three pointers and a colour word, then the value.
   constexpr size_t kNodeBytes = 4 * sizeof(void*) + sizeof(std::pair<const std::string, TermId>) + kMallocOverhead;
-  stats.vocabulary = vocab_.size() * kNodeBytes;
+  stats.vocabulary = vocab_.size() * kNodeBytes +
+                     term_ids_.capacity() * (sizeof(std::pair<std::string_view, TermId>) + 1);
   for (const auto& [text, id] : vocab_) {
     if (text.capacity() > 15) stats.vocabulary += text.capacity() + 1 + kMallocOverhead;
   }

@@ -73,6 +73,9 @@ class SearchIndex {
   // Adds text for a document under a field. A document may have many texts per field. The document counts
   // as present (DocumentCount) even if the text has no tokens.
   void Add(DocId doc, Field field, std::string_view text);
+  // Same as Add with the text's TokenKeys (text_normalizer.h) computed by the caller, e.g. once per
+  // person for the many films that credit them.
+  void AddKeys(DocId doc, Field field, const std::vector<std::string>& keys);
 
   // Removes everything indexed for the document (used before re-adding on update, and on delete). Cost is
   // proportional to the document's own postings. Unknown documents are ignored.
@@ -132,6 +135,8 @@ class SearchIndex {
 
   std::map<std::string, TermId, std::less<>> vocab_;
   std::vector<Term> terms_;
+  // Exact lookups by hash (the ordered vocab_ serves prefix scans); keys view vocab_'s stable nodes.
+  absl::flat_hash_map<std::string_view, TermId> term_ids_;
   // Deletion neighbourhood: hash of (term with 0..2 letters deleted) -> a term id, or, with kMultiBit set,
   // an index into multi_ when several terms share the hash.
   static constexpr uint32_t kMultiBit = 0x80000000u;
