@@ -883,10 +883,21 @@ class Catalog::Impl {
 
   // Writes the batch, then makes the change visible at once.
   absl::Status Commit(const WriteBatch& batch, const std::function<void(CatalogState&)>& apply) {
+    int64_t before;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      before = state_->revision;
+    }
     LONGTAKE_RETURN_IF_ERROR(store_->Apply(batch));
+    // Every batch moves the store's revision by one. If it moved by exactly
+    // one, this write was the only change since the read model was in step,
+    // so Refresh need not reload everything; otherwise another replica wrote
+    // too, and -1 makes the next Refresh catch up.
+    absl::StatusOr<int64_t> after = store_->Revision();
     absl::WriterMutexLock lock(&mu_);
     apply(*state_);
-    state_->revision = -1;  // a replica may have written too: let Refresh look
+    const bool only_ours = before >= 0 && after.ok() && *after == before + 1;
+    state_->revision = only_ours ? *after : -1;
     return absl::OkStatus();
   }
 
