@@ -18,7 +18,8 @@ packages=(
   nodejs npm
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3)
+  packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3
+             protoc-gen-go protoc-gen-go-grpc)
 fi
 
 missing=()
