@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -26,6 +25,7 @@
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
 #include "common/config/flags.h"
+#include "common/config/seed_path.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 
@@ -34,7 +34,6 @@ namespace {
 
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
-constexpr char kInstalledSeed[] = "/usr/share/longtake/seed/catalog.json";
 
 int BadFlag(const std::string& message) {
   std::cerr << kProgram << ": " << message << "\n"
@@ -45,26 +44,6 @@ int BadFlag(const std::string& message) {
 int StartupFailed(const std::string& message) {
   Log(LogLevel::kError, absl::StrCat("startup failed: ", message));
   return 1;
-}
-
-bool IsFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec);
-}
-
-// The seed when neither --seed nor LONGTAKE_SEED names one: the source tree's
-// data/seed/catalog.json next to <build>/bin, else the installed copy. Empty
-// when neither exists (the catalogue then starts empty).
-std::string DefaultSeedPath() {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    std::filesystem::path candidate =
-        exe.parent_path() / ".." / ".." / "data" / "seed" / "catalog.json";
-    if (IsFile(candidate)) return candidate.lexically_normal().string();
-  }
-  if (IsFile(kInstalledSeed)) return kInstalledSeed;
-  return "";
 }
 
 int Run(int argc, char** argv) {
@@ -123,15 +102,10 @@ int Run(int argc, char** argv) {
     return BadFlag("--refresh-interval: must not be negative");
   }
 
-  std::string seed = flags.GetString("seed");
-  if (!seed.empty()) {
-    if (!IsFile(seed)) {
-      return StartupFailed(absl::StrCat("seed file ", seed,
-                                        " (from --seed / LONGTAKE_SEED) does not exist"));
-    }
-  } else {
-    seed = DefaultSeedPath();
-  }
+  absl::StatusOr<std::string> resolved_seed =
+      ResolveSeedPath(flags.GetString("seed"), "catalog.json");
+  if (!resolved_seed.ok()) return StartupFailed(std::string(resolved_seed.status().message()));
+  const std::string seed = *resolved_seed;
 
   const absl::Time load_start = absl::Now();
   auto store = OpenCatalogStore(flags.GetString("store"));

@@ -8,7 +8,6 @@
 // server. Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when
 // startup fails, 2 for bad flags (including a missing token secret).
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/token.h"
 #include "common/config/flags.h"
+#include "common/config/seed_path.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 #include "watchlist_service/domain/watchlist.h"
@@ -30,7 +30,6 @@ namespace {
 
 constexpr char kProgram[] = "longtake-watchlist";
 constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
-constexpr char kInstalledSeed[] = "/usr/share/longtake/seed/offers.json";
 
 int BadFlag(const std::string& message) {
   std::cerr << kProgram << ": " << message << "\n"
@@ -41,26 +40,6 @@ int BadFlag(const std::string& message) {
 int StartupFailed(const std::string& message) {
   Log(LogLevel::kError, absl::StrCat("startup failed: ", message));
   return 1;
-}
-
-bool IsFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec);
-}
-
-// The seed when neither --seed nor LONGTAKE_SEED names one: the source tree's
-// data/seed/offers.json next to <build>/bin, else the installed copy; empty
-// when neither exists.
-std::string DefaultSeedPath() {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    std::filesystem::path candidate =
-        exe.parent_path() / ".." / ".." / "data" / "seed" / "offers.json";
-    if (IsFile(candidate)) return candidate.lexically_normal().string();
-  }
-  if (IsFile(kInstalledSeed)) return kInstalledSeed;
-  return "";
 }
 
 int Run(int argc, char** argv) {
@@ -151,15 +130,10 @@ int Run(int argc, char** argv) {
     return BadFlag("--shutdown-grace: must not be negative");
   }
 
-  std::string seed = flags.GetString("seed");
-  if (!seed.empty()) {
-    if (!IsFile(seed)) {
-      return StartupFailed(absl::StrCat("seed file ", seed,
-                                        " (from --seed / LONGTAKE_SEED) does not exist"));
-    }
-  } else {
-    seed = DefaultSeedPath();
-  }
+  absl::StatusOr<std::string> resolved_seed =
+      ResolveSeedPath(flags.GetString("seed"), "offers.json");
+  if (!resolved_seed.ok()) return StartupFailed(std::string(resolved_seed.status().message()));
+  const std::string seed = *resolved_seed;
 
   auto store = OpenWatchlistStore(flags.GetString("store"));
   if (!store.ok()) {
