@@ -324,25 +324,37 @@ std::string StartText(const cv1::Timecode& t) {
   }
 }
 
+// Every page of a List call, merged into one response: the repeated fields
+// appended in order, next_page_token cleared.
+template <typename Response, typename Request, typename Fetch>
+absl::StatusOr<Response> FetchAllPages(Request request, Fetch fetch) {
+  Response all;
+  do {
+    absl::StatusOr<Response> page = fetch(request);
+    if (!page.ok()) return page.status();
+    request.set_page_token(page->next_page_token());
+    all.MergeFrom(*page);
+  } while (!request.page_token().empty());
+  all.clear_next_page_token();
+  return all;
+}
+
 int SequencesList(Context& ctx) {
   client::CatalogClient catalog(ctx.catalog);
   cv1::ListSequencesRequest request;
   request.set_parent(ctx.args[0] == "-" ? "films/-" : ResourceName("films", ctx.args[0]));
   request.set_filter(ctx.flags.GetString("filter"));
   request.set_page_size(100);
-  cv1::ListSequencesResponse combined;
-  do {
-    absl::StatusOr<cv1::ListSequencesResponse> page = catalog.ListSequences(request);
-    if (!page.ok()) return ServerError(ctx, page.status(), Service::kCatalog);
-    combined.mutable_sequences()->MergeFrom(page->sequences());
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<cv1::ListSequencesResponse> combined =
+      FetchAllPages<cv1::ListSequencesResponse>(
+          request, [&](const auto& r) { return catalog.ListSequences(r); });
+  if (!combined.ok()) return ServerError(ctx, combined.status(), Service::kCatalog);
   if (ctx.json) {
-    std::cout << ToJson(combined);
+    std::cout << ToJson(*combined);
     return kExitOk;
   }
   Table table({"#", "SEQUENCE", "TITLE", "START", "TECHNIQUES"});
-  for (const cv1::Sequence& s : combined.sequences()) {
+  for (const cv1::Sequence& s : combined->sequences()) {
     std::vector<std::string> techniques;
     for (int t : s.techniques()) techniques.push_back(TechniqueName(t));
     table.AddRow({s.film_order() ? absl::StrCat(s.film_order()) : "", s.name(), s.title(),
@@ -382,19 +394,17 @@ int Collaborations(Context& ctx) {
   cv1::ListCollaborationsRequest request;
   request.set_person(ResourceName("people", ctx.args[0]));
   request.set_page_size(100);
-  cv1::ListCollaborationsResponse combined;
-  do {
-    absl::StatusOr<cv1::ListCollaborationsResponse> page = catalog.ListCollaborations(request);
-    if (!page.ok()) return ServerError(ctx, page.status(), Service::kCatalog);
-    combined.mutable_collaborations()->MergeFrom(page->collaborations());
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<cv1::ListCollaborationsResponse> combined =
+      FetchAllPages<cv1::ListCollaborationsResponse>(
+          request,
+          [&](const auto& r) { return catalog.ListCollaborations(r); });
+  if (!combined.ok()) return ServerError(ctx, combined.status(), Service::kCatalog);
   if (ctx.json) {
-    std::cout << ToJson(combined);
+    std::cout << ToJson(*combined);
     return kExitOk;
   }
   Table table({"PERSON", "NAME", "FILMS", "ROLES"});
-  for (const cv1::Collaboration& c : combined.collaborations()) {
+  for (const cv1::Collaboration& c : combined->collaborations()) {
     std::set<std::string> roles;
     for (int r : c.roles()) roles.insert(RoleName(r));
     table.AddRow({c.person(), c.display_name(),
@@ -409,19 +419,16 @@ int ErasList(Context& ctx) {
   client::CatalogClient catalog(ctx.catalog);
   cv1::ListErasRequest request;
   request.set_page_size(100);
-  cv1::ListErasResponse combined;
-  do {
-    absl::StatusOr<cv1::ListErasResponse> page = catalog.ListEras(request);
-    if (!page.ok()) return ServerError(ctx, page.status(), Service::kCatalog);
-    combined.mutable_eras()->MergeFrom(page->eras());
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<cv1::ListErasResponse> combined =
+      FetchAllPages<cv1::ListErasResponse>(
+          request, [&](const auto& r) { return catalog.ListEras(r); });
+  if (!combined.ok()) return ServerError(ctx, combined.status(), Service::kCatalog);
   if (ctx.json) {
-    std::cout << ToJson(combined);
+    std::cout << ToJson(*combined);
     return kExitOk;
   }
   Table table({"ERA", "NAME", "YEARS", "FILMS"});
-  for (const cv1::Era& e : combined.eras()) {
+  for (const cv1::Era& e : combined->eras()) {
     table.AddRow({e.name(), e.display_name(),
                   absl::StrCat(YearText(e.start_year()), "-", YearText(e.end_year())),
                   absl::StrCat(e.films_size())});
@@ -621,18 +628,16 @@ int WatchlistList(Context& ctx) {
     if (request.region().empty()) return UsageError(ctx, "--watchable-now needs --region");
     request.set_filter("watchable_now = true");
   }
-  wv1::ListWatchlistItemsResponse combined;
-  do {
-    absl::StatusOr<wv1::ListWatchlistItemsResponse> page = watchlist.ListWatchlistItems(request);
-    if (!page.ok()) return ServerError(ctx, page.status(), Service::kWatchlist);
-    combined.mutable_items()->MergeFrom(page->items());
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<wv1::ListWatchlistItemsResponse> combined =
+      FetchAllPages<wv1::ListWatchlistItemsResponse>(
+          request,
+          [&](const auto& r) { return watchlist.ListWatchlistItems(r); });
+  if (!combined.ok()) return ServerError(ctx, combined.status(), Service::kWatchlist);
   if (ctx.json) {
-    std::cout << ToJson(combined);
+    std::cout << ToJson(*combined);
     return kExitOk;
   }
-  PrintItems(combined.items(), /*history=*/false);
+  PrintItems(combined->items(), /*history=*/false);
   return kExitOk;
 }
 
@@ -701,18 +706,15 @@ int WatchlistHistory(Context& ctx) {
   wv1::ListHistoryRequest request;
   request.set_parent("users/" + user);
   request.set_page_size(100);
-  wv1::ListHistoryResponse combined;
-  do {
-    absl::StatusOr<wv1::ListHistoryResponse> page = watchlist.ListHistory(request);
-    if (!page.ok()) return ServerError(ctx, page.status(), Service::kWatchlist);
-    combined.mutable_items()->MergeFrom(page->items());
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<wv1::ListHistoryResponse> combined =
+      FetchAllPages<wv1::ListHistoryResponse>(
+          request, [&](const auto& r) { return watchlist.ListHistory(r); });
+  if (!combined.ok()) return ServerError(ctx, combined.status(), Service::kWatchlist);
   if (ctx.json) {
-    std::cout << ToJson(combined);
+    std::cout << ToJson(*combined);
     return kExitOk;
   }
-  PrintItems(combined.items(), /*history=*/true);
+  PrintItems(combined->items(), /*history=*/true);
   return kExitOk;
 }
 
