@@ -35,12 +35,6 @@ namespace {
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
 
-int BadFlag(const std::string& message) {
-  std::cerr << kProgram << ": " << message << "\n"
-            << "see " << kProgram << " --help\n";
-  return 2;
-}
-
 int StartupFailed(const std::string& message) {
   Log(LogLevel::kError, absl::StrCat("startup failed: ", message));
   return 1;
@@ -74,32 +68,32 @@ int Run(int argc, char** argv) {
                     "one reload. 0 disables (one replica per store)");
 
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
-    return BadFlag(std::string(s.message()));
+    return flags.UsageError(std::string(s.message()));
   }
   if (flags.help_requested()) {
     std::cout << flags.Usage();
     return 0;
   }
   if (!flags.positional().empty()) {
-    return BadFlag(absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
+    return flags.UsageError(absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
   }
   LogLevel level;
   if (!ParseLogLevel(flags.GetString("log_level"), &level)) {
-    return BadFlag(absl::StrCat("--log-level: \"", flags.GetString("log_level"),
-                                "\" is not debug, info, warning or error"));
+    return flags.UsageError(absl::StrCat("--log-level: \"", flags.GetString("log_level"),
+                                         "\" is not debug, info, warning or error"));
   }
   SetLogLevel(level);
   const std::string listen = flags.GetString("listen");
   if (listen.empty() || listen.rfind(':') == std::string::npos) {
-    return BadFlag(absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
+    return flags.UsageError(absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
   }
   const absl::Duration grace = flags.GetDuration("shutdown_grace");
   if (grace < absl::ZeroDuration()) {
-    return BadFlag("--shutdown-grace: must not be negative");
+    return flags.UsageError("--shutdown-grace: must not be negative");
   }
   const absl::Duration refresh_interval = flags.GetDuration("refresh_interval");
   if (refresh_interval < absl::ZeroDuration()) {
-    return BadFlag("--refresh-interval: must not be negative");
+    return flags.UsageError("--refresh-interval: must not be negative");
   }
 
   absl::StatusOr<std::string> resolved_seed =
@@ -111,7 +105,7 @@ int Run(int argc, char** argv) {
   auto store = OpenCatalogStore(flags.GetString("store"));
   if (!store.ok()) {
     if (store.status().code() == absl::StatusCode::kInvalidArgument) {
-      return BadFlag(absl::StrCat("--store: ", store.status().message()));
+      return flags.UsageError(absl::StrCat("--store: ", store.status().message()));
     }
     return StartupFailed(absl::StrCat("opening store ", flags.GetString("store"),
                                       ": ", store.status().message()));

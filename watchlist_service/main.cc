@@ -31,12 +31,6 @@ namespace {
 constexpr char kProgram[] = "longtake-watchlist";
 constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
 
-int BadFlag(const std::string& message) {
-  std::cerr << kProgram << ": " << message << "\n"
-            << "see " << kProgram << " --help\n";
-  return 2;
-}
-
 int StartupFailed(const std::string& message) {
   Log(LogLevel::kError, absl::StrCat("startup failed: ", message));
   return 1;
@@ -80,54 +74,54 @@ int Run(int argc, char** argv) {
                     "on SIGTERM, how long in-flight calls may take to finish");
 
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
-    return BadFlag(std::string(s.message()));
+    return flags.UsageError(std::string(s.message()));
   }
   if (flags.help_requested()) {
     std::cout << flags.Usage();
     return 0;
   }
   if (!flags.positional().empty()) {
-    return BadFlag(absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
+    return flags.UsageError(absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
   }
   LogLevel level;
   if (!ParseLogLevel(flags.GetString("log_level"), &level)) {
-    return BadFlag(absl::StrCat("--log-level: \"", flags.GetString("log_level"),
-                                "\" is not debug, info, warning or error"));
+    return flags.UsageError(absl::StrCat("--log-level: \"", flags.GetString("log_level"),
+                                         "\" is not debug, info, warning or error"));
   }
   SetLogLevel(level);
   const std::string secret = flags.GetString("token_secret");
   if (secret.empty()) {
-    return BadFlag(
+    return flags.UsageError(
         "no token secret: set --token-secret or LONGTAKE_TOKEN_SECRET (the same "
         "secret the token issuer uses); the watchlist never runs unauthenticated");
   }
   const std::string listen = flags.GetString("listen");
   if (listen.empty() || listen.rfind(':') == std::string::npos) {
-    return BadFlag(absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
+    return flags.UsageError(absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
   }
   const std::string catalog_address = flags.GetString("catalog");
   if (catalog_address.empty() || catalog_address.rfind(':') == std::string::npos) {
-    return BadFlag(absl::StrCat("--catalog: \"", catalog_address, "\" is not HOST:PORT"));
+    return flags.UsageError(absl::StrCat("--catalog: \"", catalog_address, "\" is not HOST:PORT"));
   }
   const absl::Duration catalog_deadline = flags.GetDuration("catalog_deadline");
   if (catalog_deadline <= absl::ZeroDuration()) {
-    return BadFlag("--catalog-deadline: must be positive");
+    return flags.UsageError("--catalog-deadline: must be positive");
   }
   const absl::Duration leaving_soon = flags.GetDuration("leaving_soon");
   if (leaving_soon < absl::ZeroDuration()) {
-    return BadFlag("--leaving-soon: must not be negative");
+    return flags.UsageError("--leaving-soon: must not be negative");
   }
   const absl::Duration poll_interval = flags.GetDuration("event_poll_interval");
   if (poll_interval <= absl::ZeroDuration()) {
-    return BadFlag("--event-poll-interval: must be positive");
+    return flags.UsageError("--event-poll-interval: must be positive");
   }
   const int64_t read_threads = flags.GetInt("read_threads");
   if (read_threads < 1 || read_threads > 256) {
-    return BadFlag("--read-threads: must be between 1 and 256");
+    return flags.UsageError("--read-threads: must be between 1 and 256");
   }
   const absl::Duration grace = flags.GetDuration("shutdown_grace");
   if (grace < absl::ZeroDuration()) {
-    return BadFlag("--shutdown-grace: must not be negative");
+    return flags.UsageError("--shutdown-grace: must not be negative");
   }
 
   absl::StatusOr<std::string> resolved_seed =
@@ -138,7 +132,7 @@ int Run(int argc, char** argv) {
   auto store = OpenWatchlistStore(flags.GetString("store"));
   if (!store.ok()) {
     if (store.status().code() == absl::StatusCode::kInvalidArgument) {
-      return BadFlag(absl::StrCat("--store: ", store.status().message()));
+      return flags.UsageError(absl::StrCat("--store: ", store.status().message()));
     }
     return StartupFailed(absl::StrCat("opening store ", flags.GetString("store"), ": ",
                                       store.status().message()));
@@ -146,8 +140,8 @@ int Run(int argc, char** argv) {
   // The catalogue may be down now: the channel connects lazily and reconnects.
   const std::string lb_policy = flags.GetString("catalog_lb_policy");
   if (lb_policy != "pick_first" && lb_policy != "round_robin") {
-    return BadFlag(absl::StrCat("--catalog-lb-policy: \"", lb_policy,
-                                "\" is not pick_first or round_robin"));
+    return flags.UsageError(absl::StrCat("--catalog-lb-policy: \"", lb_policy,
+                                         "\" is not pick_first or round_robin"));
   }
   CatalogFilmDirectory directory(catalog_address, catalog_deadline, lb_policy);
   WatchlistOptions watchlist_options;

@@ -1,6 +1,7 @@
 #include "common/config/flags.h"
 
 #include <cstdlib>
+#include <iostream>
 #include <stdexcept>
 
 #include "absl/strings/numbers.h"
@@ -164,6 +165,12 @@ absl::Duration FlagSet::GetDuration(const std::string& name) const {
   absl::Duration v;
   (void)absl::ParseDuration(Find(name, Kind::kDuration).value, &v);
   return v;
+}
+
+int FlagSet::UsageError(const std::string& message) const {
+  std::cerr << program_ << ": " << message << "\n"
+            << "see " << program_ << " --help\n";
+  return 2;
 }
 
 std::string FlagSet::Usage() const {

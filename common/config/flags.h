@@ -52,6 +52,10 @@ class FlagSet {
   const std::vector<std::string>& positional() const { return positional_; }
   std::string Usage() const;
 
+  // For a bad flag value found after Parse: prints "<program>: <message>"
+  // and a pointer to --help on stderr, and returns exit code 2.
+  int UsageError(const std::string& message) const;
+
  private:
   enum class Kind { kString, kInt, kBool, kDuration };
   struct Flag {
