@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -93,6 +94,13 @@ absl::StatusOr<Offer> DecodeOfferJson(const std::string& text) {
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat("stored offer snapshot: ", e.what()));
   }
+}
+
+std::string UserOfItem(const std::string& item_name) {
+  absl::string_view rest(item_name);
+  if (!absl::ConsumePrefix(&rest, "users/")) return "";
+  size_t slash = rest.find('/');
+  return std::string(rest.substr(0, slash));
 }
 
 }  // namespace longtake::watchlist

@@ -19,4 +19,8 @@ absl::StatusOr<Offer> DecodeOfferJson(const std::string& json);
 std::optional<int64_t> TimeToMicros(absl::Time t);
 absl::Time MicrosToTime(std::optional<int64_t> micros, absl::Time if_unset);
 
+// "users/{user}/watchlist/items/{item}" -> "{user}"; "" for other names.
+// Stores keep the owner in its own column to list a user's items.
+std::string UserOfItem(const std::string& item_name);
+
 }  // namespace longtake::watchlist

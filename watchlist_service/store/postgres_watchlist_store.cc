@@ -187,14 +187,6 @@ WatchlistItem ReadItem(const pqxx::row& r) {
   return item;
 }
 
-// "users/{user}/watchlist/items/{item}" -> "{user}".
-std::string UserOfItem(const std::string& name) {
-  absl::string_view rest(name);
-  if (!absl::ConsumePrefix(&rest, "users/")) return "";
-  size_t slash = rest.find('/');
-  return std::string(rest.substr(0, slash));
-}
-
 class PostgresWatchlistStore : public WatchlistStore {
  public:
   explicit PostgresWatchlistStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}

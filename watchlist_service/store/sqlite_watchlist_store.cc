@@ -179,14 +179,6 @@ WatchlistItem ReadItem(const Statement& st) {
   return item;
 }
 
-// "users/{user}/watchlist/items/{item}" -> "{user}".
-std::string UserOfItem(const std::string& name) {
-  absl::string_view rest(name);
-  if (!absl::ConsumePrefix(&rest, "users/")) return "";
-  size_t slash = rest.find('/');
-  return std::string(rest.substr(0, slash));
-}
-
 class SqliteWatchlistStore : public WatchlistStore {
  public:
   explicit SqliteWatchlistStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
