@@ -20,9 +20,9 @@
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
-#include "catalog_service/grpc/read_model_refresher.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "common/auth/token.h"
+#include "common/concurrency/periodic_task.h"
 #include "common/concurrency/work_queue.h"
 #include "common/config/flags.h"
 #include "common/config/seed_path.h"
@@ -150,9 +150,21 @@ int Run(int argc, char** argv) {
   }
   runner.SetServing(kServiceName, true);
   // Several replicas may share one PostgreSQL store: pick up their writes.
-  std::unique_ptr<ReadModelRefresher> refresher;
+  std::unique_ptr<PeriodicTask> refresher;
   if (refresh_interval > absl::ZeroDuration()) {
-    refresher = std::make_unique<ReadModelRefresher>(catalog->get(), refresh_interval);
+    Catalog* model = catalog->get();
+    refresher = std::make_unique<PeriodicTask>(
+        "read model refresh", refresh_interval, [model]() -> absl::Status {
+          const absl::Time start = absl::Now();
+          absl::StatusOr<bool> reloaded = model->Refresh();
+          if (reloaded.ok() && *reloaded) {
+            Log(LogLevel::kInfo,
+                absl::StrCat("read model reloaded from the store films=",
+                             model->film_count(), " reload_ms=",
+                             absl::ToInt64Milliseconds(absl::Now() - start)));
+          }
+          return reloaded.status();
+        });
   }
 
   WaitForShutdownSignal();

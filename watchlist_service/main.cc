@@ -20,10 +20,11 @@
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 #include "watchlist_service/domain/watchlist.h"
-#include "watchlist_service/grpc/availability_ticker.h"
+#include "absl/time/clock.h"
+#include "common/concurrency/periodic_task.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
 #include "watchlist_service/grpc/watchlist_service_impl.h"
-#include "watchlist_service/store/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -181,7 +182,20 @@ int Run(int argc, char** argv) {
   // SERVING even while the catalogue is down: lists still answer (unenriched).
   runner.SetServing(kServiceName, true);
 
-  AvailabilityTicker ticker(watchlist->get(), poll_interval);
+  // Emits LEAVING_SOON events and publishes events other replicas wrote, so
+  // open WatchAvailability streams see them.
+  Watchlist* model = watchlist->get();
+  PeriodicTask ticker("availability tick", poll_interval,
+                      [model]() -> absl::Status {
+                        absl::StatusOr<int> scanned =
+                            model->ScanLeavingSoon(absl::Now());
+                        if (!scanned.ok()) return scanned.status();
+                        if (*scanned > 0) {
+                          Log(LogLevel::kInfo,
+                              absl::StrCat("leaving-soon events=", *scanned));
+                        }
+                        return model->PollNewEvents().status();
+                      });
 
   WaitForShutdownSignal();
   ticker.Stop();

@@ -19,7 +19,7 @@
 #include "catalog_service/domain/catalog_internal.h"
 #include "catalog_service/domain/catalog_state.h"
 #include "catalog_service/domain/json_codec.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "common/log/logger.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
@@ -1004,8 +1004,8 @@ class Catalog::Impl {
     LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreateFilm"));
     if (rec) return CurrentFilm(rec->resource);
     Violations v;
-    std::string id = film_id.empty() ? internal::Slugify(film.title, "film") : film_id;
-    if (!internal::IsValidSlug(id)) {
+    std::string id = film_id.empty() ? Slugify(film.title, "film") : film_id;
+    if (!IsValidSlug(id)) {
       v.push_back({"film_id", "must be 1 to 63 lower-case letters, digits and hyphens, starting "
                               "with a letter or digit"});
     }
@@ -1072,8 +1072,8 @@ class Catalog::Impl {
     LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreatePerson"));
     if (rec) return CurrentPerson(rec->resource);
     Violations v;
-    std::string id = person_id.empty() ? internal::Slugify(person.display_name, "person") : person_id;
-    if (!internal::IsValidSlug(id)) {
+    std::string id = person_id.empty() ? Slugify(person.display_name, "person") : person_id;
+    if (!IsValidSlug(id)) {
       v.push_back({"person_id", "must be 1 to 63 lower-case letters, digits and hyphens, starting "
                                 "with a letter or digit"});
     }
@@ -1193,8 +1193,8 @@ class Catalog::Impl {
     Violations v;
     std::string id = sequence_id;
     if (id.empty()) {
-      id = UniqueSequenceId(parent, internal::Slugify(seq.title, "sequence"), {});
-    } else if (!internal::IsValidSlug(id)) {
+      id = UniqueSequenceId(parent, Slugify(seq.title, "sequence"), {});
+    } else if (!IsValidSlug(id)) {
       v.push_back({"sequence_id", "must be 1 to 63 lower-case letters, digits and hyphens, "
                                   "starting with a letter or digit"});
     }
@@ -1294,7 +1294,7 @@ class Catalog::Impl {
           v.push_back({F(pp, "display_name"), "is required"});
           continue;
         }
-        p.name = absl::StrCat("people/", internal::Slugify(p.display_name, "person"));
+        p.name = absl::StrCat("people/", Slugify(p.display_name, "person"));
       } else if (!internal::ParseName(p.name, "people")) {
         v.push_back({F(pp, "name"), "must be of the form people/{person}, or empty to derive it"});
         continue;
@@ -1308,11 +1308,11 @@ class Catalog::Impl {
     Film film = std::move(e.film);
     std::string id = e.film_id;
     if (!id.empty()) {
-      if (!internal::IsValidSlug(id)) {
+      if (!IsValidSlug(id)) {
         v.push_back({"film_id", "must be 1 to 63 lower-case letters, digits and hyphens"});
       }
     } else if (!Blank(film.title)) {
-      id = internal::Slugify(film.title, "film");
+      id = Slugify(film.title, "film");
       const FilmRec* taken = state_->FindFilm(absl::StrCat("films/", id));
       if (taken != nullptr && taken->film->year == film.year &&
           taken->title_key == internal::TitleKey(film.title)) {
@@ -1337,7 +1337,7 @@ class Catalog::Impl {
       if (!s.name.empty()) {
         if (auto parsed = internal::ParseSequenceName(s.name)) {
           sid = parsed->id;
-        } else if (internal::IsValidSlug(s.name)) {
+        } else if (IsValidSlug(s.name)) {
           sid = s.name;
         } else {
           v.push_back({F(sp, "name"), "must be a sequence id, films/{film}/sequences/{id}, or empty"});
@@ -1348,7 +1348,7 @@ class Catalog::Impl {
           v.push_back({F(sp, "name"), absl::StrCat("duplicates another sequence id \"", sid, "\"")});
         }
       } else {
-        sid = UniqueSequenceId(film_name, internal::Slugify(s.title, "sequence"), taken);
+        sid = UniqueSequenceId(film_name, Slugify(s.title, "sequence"), taken);
       }
       taken.insert(sid);
       s.name = absl::StrCat(film_name, "/sequences/", sid);
@@ -1492,7 +1492,7 @@ class Catalog::Impl {
       collect(person.status());
       if (!person.ok()) continue;
       if (person->name.empty()) {
-        person->name = absl::StrCat("people/", internal::Slugify(person->display_name, "person"));
+        person->name = absl::StrCat("people/", Slugify(person->display_name, "person"));
       }
       if (!internal::ParseName(person->name, "people")) {
         v.push_back({F(p, "name"), "must be people/{person}"});
@@ -1520,7 +1520,7 @@ class Catalog::Impl {
       auto film = FilmFromJson(film_array[i], p);
       collect(film.status());
       if (!film.ok()) continue;
-      if (film->name.empty()) film->name = absl::StrCat("films/", internal::Slugify(film->title, "film"));
+      if (film->name.empty()) film->name = absl::StrCat("films/", Slugify(film->title, "film"));
       if (!internal::ParseName(film->name, "films")) v.push_back({F(p, "name"), "must be films/{film}"});
       if (!film_names.insert(film->name).second) v.push_back({F(p, "name"), "duplicates another film"});
       PrepareFilm(&*film, p, r, &v);
@@ -1538,7 +1538,7 @@ class Catalog::Impl {
             if (!seq.ok()) continue;
             if (seq->name.empty()) {
               seq->name = absl::StrCat(film->name, "/sequences/",
-                                       UniqueSequenceId(film->name, internal::Slugify(seq->title, "sequence"), taken));
+                                       UniqueSequenceId(film->name, Slugify(seq->title, "sequence"), taken));
             }
             auto parsed = internal::ParseSequenceName(seq->name);
             if (!parsed || parsed->film != film->name) {

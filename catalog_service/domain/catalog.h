@@ -25,7 +25,7 @@
 
 namespace longtake::catalog {
 
-class CatalogStore;  // catalog_service/store/catalog_store.h
+class CatalogStore;  // catalog_service/domain/catalog_store.h
 
 struct ListFilmsQuery {
   int page_size = 0;  // 0: default 50; max 1000

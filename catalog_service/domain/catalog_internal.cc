@@ -11,37 +11,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "catalog_service/domain/json_codec.h"
-#include "catalog_service/domain/text_normalizer.h"
+#include "common/text/text_folding.h"
 #include "common/status/errors.h"
 
 namespace longtake::catalog::internal {
-
-bool IsValidSlug(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return id[0] != '-';
-}
-
-std::string Slugify(absl::string_view text, absl::string_view fallback) {
-  std::string folded = FoldText(std::string_view(text.data(), text.size()));
-  std::string slug;
-  bool hyphen = false;
-  for (char c : folded) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      if (hyphen && !slug.empty()) slug.push_back('-');
-      hyphen = false;
-      slug.push_back(c);
-      if (slug.size() >= 63) break;
-    } else {
-      hyphen = true;
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) return std::string(fallback);
-  return slug;
-}
 
 std::optional<std::string> ParseName(absl::string_view name, absl::string_view collection) {
   std::string prefix = absl::StrCat(collection, "/");

@@ -11,16 +11,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "catalog_service/domain/model.h"
+#include "common/text/slug.h"
 
 namespace longtake::catalog::internal {
-
-// Lower-case letters, digits and hyphens, 1..63 characters, starting with a
-// letter or digit.
-bool IsValidSlug(absl::string_view id);
-// A slug for free text: folded (accents dropped, Cyrillic transliterated),
-// non-alphanumerics turned into single hyphens, cut to 63 characters. Returns
-// `fallback` when nothing usable remains.
-std::string Slugify(absl::string_view text, absl::string_view fallback);
 
 // "films/{slug}" -> "slug"; nullopt when `name` does not match.
 std::optional<std::string> ParseName(absl::string_view name, absl::string_view collection);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "catalog_service/domain/text_normalizer.h"
+#include "common/text/text_folding.h"
 
 namespace longtake::catalog::internal {
 namespace {

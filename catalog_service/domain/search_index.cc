@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "absl/hash/hash.h"
-#include "catalog_service/domain/text_normalizer.h"
+#include "common/text/text_folding.h"
 
 namespace longtake::catalog {
 namespace {

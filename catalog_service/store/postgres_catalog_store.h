@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 
 namespace longtake::catalog {
 

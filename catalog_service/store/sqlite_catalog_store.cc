@@ -12,7 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catalog_service/domain/json_codec.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/store/postgres_catalog_store.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"

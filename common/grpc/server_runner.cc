@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/logger.h"
+#include "common/status/errors.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -13,6 +14,12 @@
 #include "grpcpp/support/server_interceptor.h"
 
 namespace longtake {
+
+absl::Status ShuttingDownError(absl::string_view service) {
+  return ErrorWithReason(
+      absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
+      absl::StrCat("the ", service, " service is shutting down; try again shortly"));
+}
 namespace {
 
 // Logs "call method=... code=... latency_ms=..." once the status is sent.

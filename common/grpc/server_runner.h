@@ -26,11 +26,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
 
 namespace longtake {
+
+// The one error a draining server answers new calls with: UNAVAILABLE,
+// reason SHUTTING_DOWN (clients retry on another replica). `service` is the
+// name people know it by ("catalogue", "watchlist").
+absl::Status ShuttingDownError(absl::string_view service);
 
 struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";

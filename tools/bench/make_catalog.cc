@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "common/config/flags.h"
 
 namespace {

@@ -23,7 +23,7 @@
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/offer_ranking.h"
-#include "watchlist_service/store/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 

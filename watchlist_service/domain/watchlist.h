@@ -40,7 +40,7 @@
 
 namespace longtake::watchlist {
 
-class WatchlistStore;  // watchlist_service/store/watchlist_store.h
+class WatchlistStore;  // watchlist_service/domain/watchlist_store.h
 
 // Looks films up in the catalogue. Implemented by the adapter layer with a
 // gRPC catalogue client (with its own deadline), by a fake in unit tests.

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "watchlist_service/store/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "catalog_service/store/catalog_store.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
 

@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/watchlist_service/domain/fake_film_directory.h"
-#include "watchlist_service/store/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 namespace {

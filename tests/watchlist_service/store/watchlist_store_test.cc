@@ -2,7 +2,7 @@
 // SQLite in memory and in a file, and PostgreSQL (a throwaway server started
 // once per test process, a fresh database per test: tests/support/postgres_server.h).
 
-#include "watchlist_service/store/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,8 +1,8 @@
-#include "catalog_service/domain/text_normalizer.h"
+#include "common/text/text_folding.h"
 
 #include <cstdint>
 
-namespace longtake::catalog {
+namespace longtake {
 namespace {
 
 constexpr char32_t kInvalid = 0xFFFFFFFF;
@@ -247,4 +247,4 @@ std::vector<std::string> TokenKeys(std::string_view utf8) {
   return keys;
 }
 
-}  // namespace longtake::catalog
+}  // namespace longtake

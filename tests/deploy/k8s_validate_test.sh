@@ -9,8 +9,9 @@
 # (kubernetes-models, yaml), installed in deploy/k8s/validate/node_modules or
 # the repo's node_modules.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-k8s=$(dirname "$here")
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+here=$repo/deploy/k8s/validate
+k8s=$repo/deploy/k8s
 
 if ! (cd "$here" && node -e 'import("kubernetes-models/apps/v1/Deployment").then(() => import("yaml"))' 2>/dev/null); then
   echo "FAIL: npm packages kubernetes-models and yaml not found for $here;" >&2

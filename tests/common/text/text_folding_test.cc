@@ -1,4 +1,4 @@
-#include "catalog_service/domain/text_normalizer.h"
+#include "common/text/text_folding.h"
 
 #include <string>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace longtake::catalog {
+namespace longtake {
 namespace {
 
 using ::testing::ElementsAre;
@@ -122,4 +122,4 @@ TEST(TokenKeysTest, FoldsThenKeysEachToken) {
 }
 
 }  // namespace
-}  // namespace longtake::catalog
+}  // namespace longtake

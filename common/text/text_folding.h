@@ -1,6 +1,6 @@
 #pragma once
 
-// Text folding for the catalogue's free-text search.
+// Text folding for free-text search and slugs (both services and the CLI).
 //
 // Usage:
 //   FoldText("Летят журавли")   -> "letyat zhuravli"
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace longtake::catalog {
+namespace longtake {
 
 // Folds UTF-8 text for matching. The result is lower-case tokens separated by single spaces (no leading or
 // trailing space):
@@ -47,4 +47,4 @@ std::string PhoneticKey(std::string_view folded_token);
 // FoldText, split into tokens, each mapped with PhoneticKey. Empty tokens never appear.
 std::vector<std::string> TokenKeys(std::string_view utf8);
 
-}  // namespace longtake::catalog
+}  // namespace longtake

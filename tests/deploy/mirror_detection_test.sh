@@ -5,7 +5,7 @@
 # Usage: deploy/tests/mirror_detection_test.sh   (also run by CTest)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-script="$here/../scripts/build-base-image.sh"
+script="$here/../../deploy/scripts/build-base-image.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
