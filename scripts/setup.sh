@@ -13,7 +13,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libsqlite3-dev libssl-dev nlohmann-json3-dev
   libpqxx-dev libpq-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev clang-format-14
   golang-github-gogo-googleapis-dev grpc-proto
   nodejs npm
 )

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-scripts/build.sh
+# Warnings are errors here, and style.format_check is one of the tests.
+LONGTAKE_WERROR=ON scripts/build.sh
 cd build
 ctest -j2 --output-on-failure --timeout 1500 "$@"

@@ -92,7 +92,7 @@ fi
 out=$(LONGTAKE_DEBIAN_MIRROR=http://override.example/debian run "$d")
 expect "override mirror" "mirror: http://override.example/debian" "$out"
 
-for s in "$here"/../scripts/*.sh; do
+for s in "$here"/../../deploy/scripts/*.sh; do
   if bash -n "$s"; then echo "ok   syntax $(basename "$s")"; else echo "FAIL syntax $s"; failures=$((failures + 1)); fi
 done
 
