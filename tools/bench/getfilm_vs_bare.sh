@@ -12,24 +12,9 @@ requests=${1:-300000}
 film=${2:-films/the-cranes-are-flying}
 bin=build/bin
 buf=node_modules/.bin/buf
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source tools/bench/lib.sh
 
-start() {  # start NAME CMD...: runs CMD, waits for "listening on", sets $addr
-  local out=$work/$1.out; shift
-  "$@" > "$out" 2>"$out.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    addr=$(sed -n 's/^listening on //p' "$out")
-    [[ -n $addr ]] && return 0
-    sleep 0.1
-  done
-  echo "server did not start: $*" >&2; cat "$out.err" >&2; exit 1
-}
-
-start catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 \
+start_server catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 \
   --store=sqlite://$work/catalog.db --seed=data/seed/catalog.json \
   --log-level=warning --no-log-calls
 catalog=$addr
@@ -53,7 +38,7 @@ frame() {
 }
 frame "$work/req.bin" > "$work/body.bin"
 
-start bare "$bin/bench_bare_server" --listen=127.0.0.1:0 --response="$work/film.bin"
+start_server bare "$bin/bench_bare_server" --listen=127.0.0.1:0 --response="$work/film.bin"
 bare=$addr
 
 run() {  # run ADDR: prints requests/s (only if every reply was a success)

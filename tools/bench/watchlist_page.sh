@@ -10,28 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests=${1:-5000}
 bin=build/bin
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source tools/bench/lib.sh
 export LONGTAKE_TOKEN_SECRET=bench-secret
 
-start() {  # start NAME CMD...: waits for "listening on", sets $addr
-  local out=$work/$1.out; shift
-  "$@" > "$out" 2>"$out.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    addr=$(sed -n 's/^listening on //p' "$out")
-    [[ -n $addr ]] && return 0
-    sleep 0.1
-  done
-  echo "server did not start: $*" >&2; cat "$out.err" >&2; exit 1
-}
-
-start catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite://$work/c.db \
+start_server catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite://$work/c.db \
   --seed=data/seed/catalog.json --log-level=warning --no-log-calls
 catalog=$addr
-start watchlist "$bin/longtake-watchlist" --listen=127.0.0.1:0 --store=sqlite://$work/w.db \
+start_server watchlist "$bin/longtake-watchlist" --listen=127.0.0.1:0 --store=sqlite://$work/w.db \
   --seed=data/seed/offers.json --catalog="$catalog" --log-level=warning --no-log-calls
 watchlist=$addr
 
