@@ -145,6 +145,7 @@ int Run(int argc, char** argv) {
   options.listen_address = listen;
   options.services = {&service};
   options.log_calls = flags.GetBool("log_calls");
+  options.server_shutdown_cap = absl::Milliseconds(250);
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }
@@ -167,21 +168,18 @@ int Run(int argc, char** argv) {
         });
   }
 
-  WaitForShutdownSignal();
-  runner.SetServing(kServiceName, false);
-  if (refresher != nullptr) refresher->Stop();
-  // Drain our own in-flight calls first. gRPC's Server::Shutdown (1.51) waits
-  // out its whole deadline while any client keeps an idle connection open
-  // (the watchlist service always does), so it gets a short deadline only
-  // once the catalogue's calls are done; reads finish inside their callback.
-  const absl::Time drain_start = absl::Now();
-  const bool drained = service.StopWritesAndWait(grace);
-  if (!drained) {
-    Log(LogLevel::kWarning, "writes still running after the shutdown grace; cancelling");
-  }
-  const absl::Duration left = grace - (absl::Now() - drain_start);
-  runner.Shutdown(std::max(absl::ZeroDuration(),
-                           std::min(left, absl::Milliseconds(250))));
+  // Drain order: stop catching up with other replicas, then let queued
+  // writes finish; reads finish inside their callback.
+  runner.AddDrainHook([&](absl::Time) {
+    if (refresher != nullptr) refresher->Stop();
+  });
+  runner.AddDrainHook([&](absl::Time deadline) {
+    if (!service.StopWritesAndWait(deadline - absl::Now())) {
+      Log(LogLevel::kWarning,
+          "writes still running after the shutdown grace; cancelling");
+    }
+  });
+  runner.ServeUntilShutdownSignal(grace);
   writes.Shutdown();
   return 0;
 }

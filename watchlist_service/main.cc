@@ -174,8 +174,6 @@ int Run(int argc, char** argv) {
   options.listen_address = listen;
   options.services = {&service};
   options.log_calls = flags.GetBool("log_calls");
-  // Open availability streams would otherwise hold shutdown for the grace.
-  runner.AddBeforeDrainHook([&service] { service.CloseStreams(); });
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }
@@ -197,9 +195,10 @@ int Run(int argc, char** argv) {
                         return model->PollNewEvents().status();
                       });
 
-  WaitForShutdownSignal();
-  ticker.Stop();
-  runner.Shutdown(grace);
+  runner.AddDrainHook([&ticker](absl::Time) { ticker.Stop(); });
+  // Open availability streams would otherwise hold shutdown for the grace.
+  runner.AddDrainHook([&service](absl::Time) { service.CloseStreams(); });
+  runner.ServeUntilShutdownSignal(grace);
   return 0;
 }
 

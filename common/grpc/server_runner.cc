@@ -1,5 +1,6 @@
 #include "common/grpc/server_runner.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <pthread.h>
@@ -87,6 +88,7 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
     creators.push_back(std::make_unique<CallLogInterceptorFactory>());
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
+  server_shutdown_cap_ = options.server_shutdown_cap;
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();
@@ -109,8 +111,14 @@ void ServerRunner::SetServing(const std::string& service_name, bool serving) {
   }
 }
 
-void ServerRunner::AddBeforeDrainHook(std::function<void()> hook) {
-  before_drain_.push_back(std::move(hook));
+void ServerRunner::AddDrainHook(std::function<void(absl::Time)> hook) {
+  drain_hooks_.push_back(std::move(hook));
+}
+
+int ServerRunner::ServeUntilShutdownSignal(absl::Duration grace) {
+  const int signal = WaitForShutdownSignal();
+  Shutdown(grace);
+  return signal;
 }
 
 void ServerRunner::Shutdown(absl::Duration grace) {
@@ -119,10 +127,13 @@ void ServerRunner::Shutdown(absl::Duration grace) {
   if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
     health->SetServingStatus(false);
   }
-  for (auto& hook : before_drain_) hook();
   Log(LogLevel::kInfo, absl::StrCat("shutting down; draining calls for up to ",
                                     absl::FormatDuration(grace)));
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  const absl::Time deadline = absl::Now() + grace;
+  for (auto& hook : drain_hooks_) hook(deadline);
+  const absl::Time now = absl::Now();
+  server_->Shutdown(absl::ToChronoTime(
+      std::max(now, std::min(deadline, now + server_shutdown_cap_))));
   server_->Wait();
   Log(LogLevel::kInfo, "stopped");
 }

@@ -13,8 +13,8 @@
 //     ServerRunnerOptions options{.listen_address = "127.0.0.1:0"};
 //     options.services = {&catalog_service};
 //     if (auto s = runner.Start(options); !s.ok()) { ... }
-//     WaitForShutdownSignal();
-//     runner.Shutdown(absl::Seconds(5));
+//     runner.AddDrainHook([&](absl::Time deadline) { writes.Drain(deadline); });
+//     runner.ServeUntilShutdownSignal(absl::Seconds(5));
 //   }
 //
 // Start() prints "listening on HOST:PORT" on stdout (with the real port), the
@@ -45,6 +45,12 @@ struct ServerRunnerOptions {
   // benchmarks: the interceptor itself costs a little.
   bool log_calls = true;
   int max_receive_message_bytes = 16 * 1024 * 1024;
+  // After the drain hooks, the most gRPC's own Server::Shutdown may wait.
+  // In gRPC 1.51 it waits out its whole deadline while any client keeps an
+  // idle connection open, so a service whose hooks already drained every
+  // call (the catalogue: reads finish inside their callback, writes drain in
+  // a hook) caps it.
+  absl::Duration server_shutdown_cap = absl::InfiniteDuration();
 };
 
 class ServerRunner {
@@ -62,15 +68,22 @@ class ServerRunner {
   // Start/Shutdown.
   void SetServing(const std::string& service_name, bool serving);
 
-  // Marks everything NOT_SERVING, runs `before_drain` hooks (e.g. to end
-  // long-lived streams), stops accepting, waits up to `grace` for in-flight
-  // calls, then cancels what remains. Idempotent.
+  // The one shutdown path of both services. Marks everything NOT_SERVING,
+  // runs the drain hooks in the order added, each given the deadline of the
+  // grace period (to stop background tasks, end long-lived streams, finish
+  // queued writes), stops accepting, waits for in-flight calls until the
+  // deadline (or server_shutdown_cap), then cancels what remains.
+  // Idempotent.
   void Shutdown(absl::Duration grace);
-  void AddBeforeDrainHook(std::function<void()> hook);
+  void AddDrainHook(std::function<void(absl::Time deadline)> hook);
+  // Blocks until SIGTERM or SIGINT (see BlockShutdownSignals), then
+  // Shutdown(grace). Returns the signal number.
+  int ServeUntilShutdownSignal(absl::Duration grace);
 
  private:
   std::unique_ptr<grpc::Server> server_;
-  std::vector<std::function<void()>> before_drain_;
+  std::vector<std::function<void(absl::Time)>> drain_hooks_;
+  absl::Duration server_shutdown_cap_ = absl::InfiniteDuration();
   int port_ = 0;
   bool shut_down_ = false;
 };
