@@ -21,6 +21,24 @@ absl::Status ShuttingDownError(absl::string_view service) {
       absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
       absl::StrCat("the ", service, " service is shutting down; try again shortly"));
 }
+LogLevel CallLogLevel(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::DATA_LOSS:
+      return LogLevel::kError;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return LogLevel::kWarning;
+    default:
+      // OK, a client's own cancellation, and every answer about the
+      // client's request (bad argument, not found, no permission...) are
+      // the service working as designed.
+      return LogLevel::kInfo;
+  }
+}
+
 namespace {
 
 // Logs "call method=... code=... latency_ms=..." once the status is sent.
@@ -33,11 +51,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      LogLevel level = status.ok() ? LogLevel::kInfo : LogLevel::kWarning;
-      if (status.error_code() == grpc::StatusCode::INTERNAL ||
-          status.error_code() == grpc::StatusCode::UNKNOWN) {
-        level = LogLevel::kError;
-      }
+      const LogLevel level = CallLogLevel(status.error_code());
       if (LogEnabled(level)) {
         Log(level, absl::StrCat(
                        "call method=", method_, " code=",

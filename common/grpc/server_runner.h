@@ -28,8 +28,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/log/logger.h"
 #include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/support/status.h"
 
 namespace longtake {
 
@@ -37,6 +39,12 @@ namespace longtake {
 // reason SHUTTING_DOWN (clients retry on another replica). `service` is the
 // name people know it by ("catalogue", "watchlist").
 absl::Status ShuttingDownError(absl::string_view service);
+
+// The level of a call's log line: error for the server's own faults
+// (INTERNAL, UNKNOWN, DATA_LOSS), warning for overload and outages
+// (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED), info for the rest,
+// a client cancelling its call or stream included.
+LogLevel CallLogLevel(grpc::StatusCode code);
 
 struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";

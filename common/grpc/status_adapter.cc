@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/errors.h"
 #include "google/rpc/error_details.pb.h"
@@ -16,13 +17,26 @@ std::string ResourceType(absl::string_view name) {
   return std::string(parts[parts.size() - 2]);
 }
 
+// Error text often quotes the caller's input; a client that sends a 1 MB
+// name must not get 2 MB of trailers back. Cuts at a UTF-8 boundary.
+std::string Capped(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return absl::StrCat(text.substr(0, end), "...(", text.size() - end,
+                      " more bytes)");
+}
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) {
   if (status.ok()) return grpc::Status::OK;
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
-  rpc_status.set_message(std::string(status.message()));
+  const std::string message = Capped(status.message(), kMaxErrorMessageBytes);
+  rpc_status.set_message(message);
 
   google::rpc::ErrorInfo info;
   std::string reason = ErrorReason(status);
@@ -33,7 +47,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) 
   }
   info.set_reason(reason);
   info.set_domain(std::string(domain));
-  std::string resource = ErrorResource(status);
+  const std::string resource =
+      Capped(ErrorResource(status), kMaxErrorFieldBytes);
   if (!resource.empty()) (*info.mutable_metadata())["resource"] = resource;
   rpc_status.add_details()->PackFrom(info);
 
@@ -42,8 +57,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) 
     google::rpc::BadRequest bad_request;
     for (const FieldViolation& v : violations) {
       auto* fv = bad_request.add_field_violations();
-      fv->set_field(v.field);
-      fv->set_description(v.description);
+      fv->set_field(Capped(v.field, kMaxErrorFieldBytes));
+      fv->set_description(Capped(v.description, kMaxErrorFieldBytes));
     }
     rpc_status.add_details()->PackFrom(bad_request);
   }
@@ -51,11 +66,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) 
     google::rpc::ResourceInfo resource_info;
     resource_info.set_resource_type(ResourceType(resource));
     resource_info.set_resource_name(resource);
-    resource_info.set_description(std::string(status.message()));
+    resource_info.set_description(message);
     rpc_status.add_details()->PackFrom(resource_info);
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       rpc_status.SerializeAsString());
 }
 

@@ -19,6 +19,12 @@ namespace longtake {
 inline constexpr absl::string_view kCatalogErrorDomain = "catalog.longtake.dev";
 inline constexpr absl::string_view kWatchlistErrorDomain = "watchlist.longtake.dev";
 
+// Bounds on the text an error carries back, since it may quote the
+// caller's input: the message, and each field path, description and
+// resource name. Longer text is cut and says how much was left out.
+inline constexpr size_t kMaxErrorMessageBytes = 1024;
+inline constexpr size_t kMaxErrorFieldBytes = 256;
+
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
 
 // For clients: the google.rpc.Status carried by a failed call; empty (code 0)
