@@ -14,17 +14,17 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/auth/token.h"
+#include "common/concurrency/periodic_task.h"
 #include "common/config/flags.h"
 #include "common/config/seed_path.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 #include "watchlist_service/domain/watchlist.h"
-#include "absl/time/clock.h"
-#include "common/concurrency/periodic_task.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
 #include "watchlist_service/grpc/watchlist_service_impl.h"
-#include "watchlist_service/domain/watchlist_store.h"
+#include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
 namespace {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/domain/money.h"
 
 namespace longtake::watchlist {
 
@@ -52,13 +53,7 @@ enum class Quality : uint8_t {
 };
 
 // google.type.Money: units + nanos/1e9, same sign; nanos in (-1e9, 1e9).
-struct Money {
-  std::string currency_code;  // ISO 4217, e.g. "GBP"
-  int64_t units = 0;
-  int32_t nanos = 0;
-};
-bool operator==(const Money& a, const Money& b);
-inline bool operator!=(const Money& a, const Money& b) { return !(a == b); }
+using Money = longtake::Money;
 
 struct Provider {
   std::string name;  // "providers/{provider}"

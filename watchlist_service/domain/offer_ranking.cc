@@ -79,17 +79,14 @@ int Category(const Offer& offer, bool has_subscription) {
   return 6;
 }
 
-// Price in nanos for ordering; offers without a price sort first.
-__int128 PriceKey(const Offer& offer) {
-  if (!offer.price) return -1;
-  return static_cast<__int128>(offer.price->units) * 1000000000 + offer.price->nanos;
+// Price for ordering, exact without a wider integer: units then nanos (they
+// carry the same sign); offers without a price sort first.
+std::tuple<bool, int64_t, int32_t> PriceKey(const Offer& offer) {
+  if (!offer.price) return {false, 0, 0};
+  return {true, offer.price->units, offer.price->nanos};
 }
 
 }  // namespace
-
-bool operator==(const Money& a, const Money& b) {
-  return a.currency_code == b.currency_code && a.units == b.units && a.nanos == b.nanos;
-}
 
 std::string FormatMoney(const Money& money) {
   // Two decimals are what shops show; round the nanos to cents.

@@ -4,6 +4,7 @@
 // offers (curated), where-to-watch ranking, users' watchlists and history,
 // and availability events (stored, resumable, published live).
 //
+//   // OpenWatchlistStore: watchlist_service/store/open_watchlist_store.h
 //   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //   LONGTAKE_ASSIGN_OR_RETURN(auto watchlist,
 //       Watchlist::Open(std::move(store), &film_directory, WatchlistOptions{}));
@@ -24,23 +25,41 @@
 // Errors (AIP-193, via common/status/errors.h): INVALID_ARGUMENT naming the
 // field ("offer.region", "parent", "page_size", "update_mask"); NOT_FOUND
 // naming the resource; ABORTED/ETAG_MISMATCH; FAILED_PRECONDITION with reason
-// PROVIDER_HAS_OFFERS; UNAVAILABLE/CATALOG_UNAVAILABLE from the directory.
+// PROVIDER_HAS_OFFERS; UNAVAILABLE/CATALOG_UNAVAILABLE from the directory
+// (reasons in watchlist_errors.h).
+//
+// The methods live by topic: offers.cc (providers, offers, where to watch),
+// items.cc (watchlist items and history), events.cc (availability events),
+// seed_loader.cc (LoadSeedIfEmpty), watchlist.cc (opening, shared helpers).
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/domain/field_mask.h"
+#include "common/domain/request_record.h"
 #include "watchlist_service/domain/model.h"
+#include "watchlist_service/domain/offer_ranking.h"
 
 namespace longtake::watchlist {
 
-class WatchlistStore;  // watchlist_service/domain/watchlist_store.h
+// watchlist_service/domain/watchlist_store.h
+class WatchlistStore;
+struct WriteBatch;
+// watchlist_service/domain/event_hub.h
+class EventHub;
 
 // Looks films up in the catalogue. Implemented by the adapter layer with a
 // gRPC catalogue client (with its own deadline), by a fake in unit tests.
@@ -73,10 +92,10 @@ struct WriteOptions {
   bool validate_only = false;
 };
 
-// Update masks are field paths in proto naming ("display_name", "price",
-// "note"); {"*"} replaces every updatable field. An empty mask is
-// INVALID_ARGUMENT naming update_mask.
-using FieldMask = std::vector<std::string>;
+// Update masks (longtake::FieldMask, common/domain/field_mask.h) are field
+// paths in proto naming ("display_name", "price", "note"); {"*"} replaces
+// every updatable field. An empty mask is INVALID_ARGUMENT naming
+// update_mask.
 
 struct ProviderPage {
   std::vector<Provider> providers;
@@ -239,14 +258,56 @@ class Watchlist {
   int64_t last_event_id() const;
 
  private:
-  class Impl;
-  explicit Watchlist(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
+  Watchlist(std::unique_ptr<WatchlistStore> store, FilmDirectory* directory,
+            WatchlistOptions options, int64_t last_event_id);
 
-// Validation helpers shared with the adapter (parent parsing): "users/{user}"
-// with user [a-z0-9][a-z0-9_-]{0,62}; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
-                                            absl::string_view field = "parent");
+  // Shared by the writes (watchlist.cc).
+  absl::Time Now() const;
+  std::string RandomHex(int digits);
+  // Commits, then publishes the batch's events (with their ids).
+  absl::Status CommitAndPublish(WriteBatch& batch);
+  // The record of `options.request_id` for `method`, when it was used before.
+  absl::StatusOr<std::optional<RequestRecord>> PriorRequest(
+      absl::string_view method, const WriteOptions& options);
+  std::optional<RequestRecord> NewRequest(absl::string_view method,
+                                          const WriteOptions& options,
+                                          const std::string& resource);
+  // A commit that failed because a concurrent call with the same request id
+  // won is not an error: the caller re-reads.
+  absl::Status RetryAsRequest(absl::Status status, absl::string_view method,
+                              const WriteOptions& options);
+  absl::StatusOr<ProviderNames> AllProviderNames();
+
+  // Offers (offers.cc): validation that needs the store (the provider
+  // exists).
+  absl::Status ValidateOfferFully(Offer& offer);
+
+  // Items (items.cc).
+  absl::StatusOr<WatchlistItem> LoadItem(const std::string& name);
+  // Fills film_summary/enriched with ONE directory call; on any failure the
+  // items stay enriched=false.
+  void Enrich(std::vector<WatchlistItem>& items);
+  WatchlistItem Enriched(WatchlistItem item);
+  // Ranked offers available now in `region`, for each film of `items`.
+  absl::StatusOr<absl::flat_hash_map<std::string, std::vector<RankedOffer>>>
+  RankedByFilm(const std::vector<WatchlistItem>& items,
+               const std::string& region,
+               const absl::flat_hash_set<std::string>& subscriptions,
+               const ProviderNames& providers);
+  // ListItems with `watchable_now = true`: scans the list from `offset`,
+  // keeping items with an offer the user can act on now.
+  absl::StatusOr<ItemPage> ListWatchableItems(
+      const std::string& user, int64_t offset, int size,
+      const std::string& region,
+      const absl::flat_hash_set<std::string>& subscriptions,
+      const ProviderNames& providers, const std::string& page_args);
+
+  std::unique_ptr<WatchlistStore> store_;
+  FilmDirectory* directory_;
+  WatchlistOptions options_;
+  std::shared_ptr<EventHub> hub_;
+  absl::Mutex rng_mu_;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(rng_mu_);
+};
 
 }  // namespace longtake::watchlist

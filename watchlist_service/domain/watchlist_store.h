@@ -5,6 +5,7 @@
 // interface so SQLite (one process) and PostgreSQL (shared by replicas) can
 // sit behind it.
 //
+//   // watchlist_service/store/open_watchlist_store.h
 //   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //
 // Writes go through Commit(): one transaction holding resource changes, the
@@ -21,15 +22,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/domain/request_record.h"
 #include "watchlist_service/domain/model.h"
 
 namespace longtake::watchlist {
-
-// A request id already used, and the resource it wrote.
-struct RequestRecord {
-  std::string key;       // "<method>:<request_id>"
-  std::string resource;  // name of the resource written ("" for none)
-};
 
 struct LeavingSoonMark {
   std::string offer;
@@ -52,7 +48,9 @@ struct WriteBatch {
   std::vector<AvailabilityEvent> append_events;  // event_id assigned
   // ALREADY_EXISTS when a mark is already there (so replicas emit once).
   std::vector<LeavingSoonMark> leaving_soon_marks;
-  std::optional<RequestRecord> request;  // ALREADY_EXISTS when the key is taken
+  // ALREADY_EXISTS when (method, request_id) is taken. `response` is not
+  // kept: the watchlist re-reads the resource.
+  std::optional<RequestRecord> request;
 };
 
 struct CommitResult {
@@ -103,7 +101,10 @@ class WatchlistStore {
   // Highest rank among the user's unwatched items (0 when none).
   virtual absl::StatusOr<int64_t> MaxRank(const std::string& user) = 0;
 
-  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& key) = 0;
+  // The record of a request id used before by `method` (resource set,
+  // response empty).
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& method, const std::string& request_id) = 0;
 
   // Events with id > after_id, oldest first, at most limit (<= 0: all).
   virtual absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(int64_t after_id,
@@ -112,10 +113,5 @@ class WatchlistStore {
   virtual absl::StatusOr<int64_t> LastEventId() = 0;
   virtual absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) = 0;
 };
-
-// "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:",
-// "postgres://user@host:5432/db" (or postgresql://; a database of its own).
-// INVALID_ARGUMENT naming "store" for anything else. Runs the schema migrations.
-absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(const std::string& url);
 
 }  // namespace longtake::watchlist

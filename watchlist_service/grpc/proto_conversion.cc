@@ -4,42 +4,15 @@
 
 namespace longtake::watchlist {
 
+namespace {
+
+// Unset times stay absent (TimeToProto leaves the field alone, but
+// mutable_*() would already create it).
 bool HasTime(absl::Time time) {
   return time != absl::InfinitePast() && time != absl::InfiniteFuture();
 }
 
-void TimeToProto(absl::Time time, google::protobuf::Timestamp* out) {
-  const absl::Duration since_epoch = time - absl::UnixEpoch();
-  int64_t seconds = absl::ToInt64Seconds(since_epoch);
-  absl::Duration rest = since_epoch - absl::Seconds(seconds);
-  int64_t nanos = absl::ToInt64Nanoseconds(rest);
-  if (nanos < 0) {  // Timestamp nanos are always non-negative
-    seconds -= 1;
-    nanos += 1000000000;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(nanos));
-}
-
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts, bool has,
-                         absl::Time unset) {
-  if (!has) return unset;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-void ToProto(const Money& money, google::type::Money* out) {
-  out->set_currency_code(money.currency_code);
-  out->set_units(money.units);
-  out->set_nanos(money.nanos);
-}
-
-Money FromProto(const google::type::Money& money) {
-  Money out;
-  out.currency_code = money.currency_code();
-  out.units = money.units();
-  out.nanos = money.nanos();
-  return out;
-}
+}  // namespace
 
 void ToProto(const Provider& provider, wlv1::Provider* out) {
   out->set_name(provider.name);
@@ -71,7 +44,7 @@ void ToProto(const Offer& offer, wlv1::Offer* out) {
   out->set_format(static_cast<wlv1::Format>(offer.format));
   out->set_quality(static_cast<wlv1::Quality>(offer.quality));
   out->set_region(offer.region);
-  if (offer.price.has_value()) ToProto(*offer.price, out->mutable_price());
+  if (offer.price.has_value()) MoneyToProto(*offer.price, out->mutable_price());
   out->set_deep_link_uri(offer.deep_link_uri);
   out->set_edition(offer.edition);
   for (const std::string& extra : offer.extras) out->add_extras(extra);
@@ -92,7 +65,7 @@ Offer FromProto(const wlv1::Offer& offer) {
   out.format = static_cast<Format>(offer.format());
   out.quality = static_cast<Quality>(offer.quality());
   out.region = offer.region();
-  if (offer.has_price()) out.price = FromProto(offer.price());
+  if (offer.has_price()) out.price = MoneyFromProto(offer.price());
   out.deep_link_uri = offer.deep_link_uri();
   out.edition = offer.edition();
   out.extras.assign(offer.extras().begin(), offer.extras().end());
@@ -137,7 +110,7 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out) {
   out->set_film(event.film);
   ToProto(event.offer, out->mutable_offer());
   if (event.previous_price.has_value()) {
-    ToProto(*event.previous_price, out->mutable_previous_price());
+    MoneyToProto(*event.previous_price, out->mutable_previous_price());
   }
   if (HasTime(event.event_time)) TimeToProto(event.event_time, out->mutable_event_time());
 }
