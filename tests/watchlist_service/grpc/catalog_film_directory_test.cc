@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -21,11 +23,13 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::watchlist {
 namespace {
 
 namespace catalogv1 = ::longtake::catalog::v1;
+using ::longtake::testing::StatusIs;
 using ::testing::HasSubstr;
 
 class FakeCatalog final : public catalogv1::CatalogService::CallbackService {
@@ -92,7 +96,7 @@ TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
   ASSERT_NE(fake, nullptr);
   CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
   auto films = directory.BatchGetFilms({"films/the-cranes-are-flying", "films/i-am-cuba"});
-  ASSERT_TRUE(films.ok()) << films.status();
+  ASSERT_OK(films);
   ASSERT_EQ(films->size(), 2u);
   EXPECT_EQ((*films)[0].name, "films/the-cranes-are-flying");
   EXPECT_EQ((*films)[0].summary.title, "The Cranes Are Flying");
@@ -102,7 +106,7 @@ TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
   EXPECT_EQ(fake->service->calls_.load(), 1);
 
   auto one = directory.GetFilm("films/i-am-cuba");
-  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_OK(one);
   EXPECT_EQ(one->summary.title, "I Am Cuba");
   StopFake(*fake);
 }
@@ -113,7 +117,7 @@ TEST(CatalogFilmDirectoryTest, MissingFilmIsNotFoundNamingIt) {
   CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
   auto films = directory.BatchGetFilms({"films/i-am-cuba", "films/no-such-film"});
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(ErrorResource(films.status()), "films/no-such-film");
   EXPECT_THAT(std::string(films.status().message()), HasSubstr("films/no-such-film"));
   StopFake(*fake);
@@ -124,13 +128,13 @@ TEST(CatalogFilmDirectoryTest, SlowCatalogueIsUnavailableWithinTheDeadline) {
   ASSERT_NE(fake, nullptr);
   const std::string address = absl::StrCat("127.0.0.1:", fake->port);
   CatalogFilmDirectory directory(address, absl::Milliseconds(200));
-  ASSERT_TRUE(directory.BatchGetFilms({"films/i-am-cuba"}).ok());  // connected
+  ASSERT_OK(directory.BatchGetFilms({"films/i-am-cuba"}));  // connected
   fake->service->delay_ms_ = 1500;
   const absl::Time start = absl::Now();
   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
   const absl::Duration took = absl::Now() - start;
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(films.status()), "CATALOG_UNAVAILABLE");
   EXPECT_THAT(std::string(films.status().message()),
               HasSubstr(absl::StrCat("the catalogue at ", address, " is unreachable")));
@@ -145,7 +149,7 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
   const int port = fake->port;
   const std::string address = absl::StrCat("127.0.0.1:", port);
   CatalogFilmDirectory directory(address, absl::Milliseconds(500));
-  ASSERT_TRUE(directory.BatchGetFilms({"films/i-am-cuba"}).ok());
+  ASSERT_OK(directory.BatchGetFilms({"films/i-am-cuba"}));
 
   StopFake(*fake);
   fake.reset();
@@ -153,7 +157,7 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
   auto down = directory.BatchGetFilms({"films/i-am-cuba"});
   const absl::Duration took = absl::Now() - start;
   ASSERT_FALSE(down.ok());
-  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(down, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(down.status().message()), HasSubstr(address));
   EXPECT_THAT(std::string(down.status().message()), HasSubstr("try again shortly"));
   EXPECT_LT(took, absl::Milliseconds(1000));  // within the deadline, plus slack
@@ -169,7 +173,7 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
     if (films.ok()) break;
     absl::SleepFor(absl::Milliseconds(50));
   }
-  ASSERT_TRUE(films.ok()) << films.status();
+  ASSERT_OK(films);
   EXPECT_EQ((*films)[0].summary.title, "I Am Cuba");
   StopFake(*again);
 }
@@ -183,16 +187,23 @@ TEST(CatalogFilmDirectoryTest, NeverStartedCatalogueIsUnavailable) {
   CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", port), absl::Milliseconds(300));
   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(films.status()), "CATALOG_UNAVAILABLE");
 }
 
 TEST(CatalogFilmDirectoryTest, ServiceConfigRetriesUnavailableThreeTimes) {
-  const std::string json = CatalogFilmDirectory::ServiceConfigJson();
-  EXPECT_THAT(json, HasSubstr("\"maxAttempts\": 3"));
-  EXPECT_THAT(json, HasSubstr("\"retryableStatusCodes\": [\"UNAVAILABLE\"]"));
-  EXPECT_THAT(json, HasSubstr("longtake.catalog.v1.CatalogService"));
-  EXPECT_THAT(json, HasSubstr("\"waitForReady\": false"));
+  const nlohmann::json config =
+      nlohmann::json::parse(CatalogFilmDirectory::ServiceConfigJson());
+  ASSERT_EQ(config["methodConfig"].size(), 1u);
+  const nlohmann::json& method = config["methodConfig"][0];
+  EXPECT_EQ(method["name"][0]["service"], "longtake.catalog.v1.CatalogService");
+  EXPECT_EQ(method["waitForReady"], false);
+  EXPECT_EQ(method["retryPolicy"]["maxAttempts"], 3);
+  EXPECT_EQ(method["retryPolicy"]["retryableStatusCodes"],
+            nlohmann::json::array({"UNAVAILABLE"}));
+  // Short backoffs, so that every attempt fits in the per-call deadline.
+  EXPECT_EQ(method["retryPolicy"]["initialBackoff"], "0.020s");
+  EXPECT_EQ(method["retryPolicy"]["maxBackoff"], "0.100s");
 }
 
 }  // namespace
