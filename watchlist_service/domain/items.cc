@@ -165,7 +165,8 @@ absl::StatusOr<WatchlistItem> Watchlist::CreateItem(
     absl::Status s = CommitAndPublish(batch);
     if (s.code() == absl::StatusCode::kAlreadyExists) {
       // Lost a race: with the same request id, or adding the same film.
-      LONGTAKE_ASSIGN_OR_RETURN(auto again, PriorRequest("CreateItem", options));
+      LONGTAKE_ASSIGN_OR_RETURN(auto again,
+                                PriorRequest("CreateItem", options));
       if (again) return GetItem(again->resource);
       LONGTAKE_ASSIGN_OR_RETURN(auto other,
                                 store_->FindUnwatchedItem(user, item.film));
@@ -192,7 +193,8 @@ absl::StatusOr<WatchlistItem> Watchlist::GetItem(const std::string& name) {
 
 absl::StatusOr<ItemPage> Watchlist::ListItems(const ListItemsQuery& query) {
   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(query.parent));
-  LONGTAKE_ASSIGN_OR_RETURN(int size, ResolvePageSize(query.page_size, 50, 100));
+  LONGTAKE_ASSIGN_OR_RETURN(int size,
+                            ResolvePageSize(query.page_size, 50, 100));
   LONGTAKE_ASSIGN_OR_RETURN(bool watchable_now, ParseItemFilter(query.filter));
   std::string region;
   if (!query.region.empty()) {
@@ -232,7 +234,8 @@ absl::StatusOr<ItemPage> Watchlist::ListItems(const ListItemsQuery& query) {
   page.items = std::move(items);
   if (!region.empty()) {
     LONGTAKE_ASSIGN_OR_RETURN(
-        auto ranked, RankedByFilm(page.items, region, subscriptions, providers));
+        auto ranked,
+        RankedByFilm(page.items, region, subscriptions, providers));
     for (WatchlistItem& item : page.items) {
       item.best_offer = BestOfferFor(ranked, item.film);
     }
@@ -270,7 +273,8 @@ absl::StatusOr<ItemPage> Watchlist::ListWatchableItems(
     cursor += static_cast<int64_t>(i);
     if (more || static_cast<int>(chunk.size()) < kChunk) break;
   }
-  if (more) page.next_page_token = EncodePageToken(page_args, absl::StrCat(cursor));
+  if (more)
+    page.next_page_token = EncodePageToken(page_args, absl::StrCat(cursor));
   Enrich(page.items);
   return page;
 }
@@ -329,8 +333,8 @@ absl::StatusOr<std::vector<WatchlistItem>> Watchlist::ReorderItems(
           field, absl::StrCat("\"", names[i], "\" is not under ", parent));
     }
     if (!wanted.insert(names[i]).second) {
-      return InvalidArgument(field,
-                             absl::StrCat("\"", names[i], "\" is listed twice"));
+      return InvalidArgument(
+          field, absl::StrCat("\"", names[i], "\" is listed twice"));
     }
   }
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<WatchlistItem> items,

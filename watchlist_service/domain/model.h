@@ -81,8 +81,9 @@ struct Offer {
   std::string deep_link_uri;  // http(s)
   std::string edition;        // physical editions
   std::vector<std::string> extras;
-  absl::Time available_from = absl::InfinitePast();    // unset: since forever
-  absl::Time available_until = absl::InfiniteFuture();  // unset: until further notice
+  absl::Time available_from = absl::InfinitePast();  // unset: since forever
+  absl::Time available_until =
+      absl::InfiniteFuture();  // unset: until further notice
   absl::Time last_verify_time = absl::InfinitePast();
   // Output only.
   std::string etag;

@@ -108,7 +108,8 @@ absl::StatusOr<ProviderPage> Watchlist::ListProviders(
 
 absl::StatusOr<Provider> Watchlist::CreateProvider(
     Provider p, const std::string& id, const WriteOptions& options) {
-  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("CreateProvider", options));
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("CreateProvider", options));
   if (prior) return GetProvider(prior->resource);
   if (!IsValidId(id)) {
     return InvalidArgument(
@@ -137,7 +138,8 @@ absl::StatusOr<Provider> Watchlist::CreateProvider(
 
 absl::StatusOr<Provider> Watchlist::UpdateProvider(
     Provider p, const FieldMask& mask, const WriteOptions& options) {
-  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateProvider", options));
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("UpdateProvider", options));
   if (prior) return GetProvider(prior->resource);
   // The mask is checked first, before the name and any read.
   Provider scratch = p;
@@ -169,7 +171,8 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
 absl::Status Watchlist::DeleteProvider(const std::string& name,
                                        const std::string& etag,
                                        const WriteOptions& options) {
-  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("DeleteProvider", options));
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("DeleteProvider", options));
   if (prior) return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(name));
   if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
@@ -232,8 +235,8 @@ absl::Status Watchlist::ValidateOfferFully(Offer& offer) {
     LONGTAKE_ASSIGN_OR_RETURN(auto provider,
                               store_->GetProvider(offer.provider));
     if (!provider) {
-      v.push_back({"offer.provider",
-                   absl::StrCat(offer.provider, " does not exist")});
+      v.push_back(
+          {"offer.provider", absl::StrCat(offer.provider, " does not exist")});
     }
   }
   if (!v.empty()) return InvalidArguments(std::move(v));
@@ -319,8 +322,7 @@ absl::Status Watchlist::DeleteOffer(const std::string& name,
   WriteBatch batch;
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_offers.push_back(name);
-  batch.append_events.push_back(
-      MakeEvent(Kind::kOfferRemoved, current, Now()));
+  batch.append_events.push_back(MakeEvent(Kind::kOfferRemoved, current, Now()));
   batch.request = NewRequest("DeleteOffer", options, name);
   return RetryAsRequest(CommitAndPublish(batch), "DeleteOffer", options);
 }
@@ -373,9 +375,9 @@ absl::StatusOr<WhereToWatchResult> Watchlist::WhereToWatch(
     result.summary = absl::StrCat("Not available in ", region,
                                   " or anywhere else right now.");
   } else {
-    result.summary = absl::StrCat("Not available in ", region,
-                                  ". Available in ", absl::StrJoin(parts, ", "),
-                                  ".");
+    result.summary =
+        absl::StrCat("Not available in ", region, ". Available in ",
+                     absl::StrJoin(parts, ", "), ".");
   }
   return result;
 }

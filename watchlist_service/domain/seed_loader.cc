@@ -1,9 +1,8 @@
 #include "watchlist_service/domain/seed_loader.h"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -65,14 +64,14 @@ absl::StatusOr<Offer> ParseOffer(const nlohmann::json& jo) {
   Offer o;
   o.film = jo.value("film", "");
   o.provider = jo.value("provider", "");
-  o.monetization = ParseEnum<Monetization>(
-      jo, "monetization",
-      {{"SUBSCRIPTION", Monetization::kSubscription},
-       {"RENT", Monetization::kRent},
-       {"BUY", Monetization::kBuy},
-       {"FREE", Monetization::kFree},
-       {"ADS", Monetization::kAds}},
-      &error);
+  o.monetization =
+      ParseEnum<Monetization>(jo, "monetization",
+                              {{"SUBSCRIPTION", Monetization::kSubscription},
+                               {"RENT", Monetization::kRent},
+                               {"BUY", Monetization::kBuy},
+                               {"FREE", Monetization::kFree},
+                               {"ADS", Monetization::kAds}},
+                              &error);
   o.format = ParseEnum<Format>(jo, "format",
                                {{"STREAMING", Format::kStreaming},
                                 {"DIGITAL_DOWNLOAD", Format::kDigitalDownload},
@@ -87,8 +86,9 @@ absl::StatusOr<Offer> ParseOffer(const nlohmann::json& jo) {
   o.region = jo.value("region", "");
   if (jo.contains("price") && jo.at("price").is_object()) {
     const auto& jm = jo.at("price");
-    o.price = Money{jm.value("currency_code", ""), jm.value("units", int64_t{0}),
-                    jm.value("nanos", int32_t{0})};
+    o.price =
+        Money{jm.value("currency_code", ""), jm.value("units", int64_t{0}),
+              jm.value("nanos", int32_t{0})};
   }
   o.deep_link_uri = jo.value("deep_link_uri", "");
   o.edition = jo.value("edition", "");
@@ -154,10 +154,9 @@ absl::Status Watchlist::LoadSeedIfEmpty(const std::string& seed_path) {
     auto created = CreateOffer(offer, id, {});
     if (!created.ok()) return SeedError(created.status(), "offer", id);
   }
-  Log(LogLevel::kInfo,
-      absl::StrCat("watchlist: seeded ", seed.providers.size(),
-                   " providers and ", seed.offers.size(), " offers from ",
-                   seed_path));
+  Log(LogLevel::kInfo, absl::StrCat("watchlist: seeded ", seed.providers.size(),
+                                    " providers and ", seed.offers.size(),
+                                    " offers from ", seed_path));
   return absl::OkStatus();
 }
 

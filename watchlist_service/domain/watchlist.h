@@ -5,9 +5,11 @@
 // and availability events (stored, resumable, published live).
 //
 //   // OpenWatchlistStore: watchlist_service/store/open_watchlist_store.h
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store,
+//   OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //   LONGTAKE_ASSIGN_OR_RETURN(auto watchlist,
-//       Watchlist::Open(std::move(store), &film_directory, WatchlistOptions{}));
+//       Watchlist::Open(std::move(store), &film_directory,
+//       WatchlistOptions{}));
 //   LONGTAKE_RETURN_IF_ERROR(watchlist->LoadSeedIfEmpty("data/seed/offers.json"));
 //   auto where = watchlist->WhereToWatch({"films/i-am-cuba", "GB", {}});
 //
@@ -164,13 +166,16 @@ class Watchlist {
   // ---- Providers (writes: curators) ----
   absl::StatusOr<Provider> GetProvider(const std::string& name);
   // Ordered by name. page_size 0: 50; max 1000.
-  absl::StatusOr<ProviderPage> ListProviders(int page_size, const std::string& page_token);
+  absl::StatusOr<ProviderPage> ListProviders(int page_size,
+                                             const std::string& page_token);
   // provider_id: [a-z][a-z0-9-]{0,62}, required. ALREADY_EXISTS when taken.
-  absl::StatusOr<Provider> CreateProvider(Provider provider, const std::string& provider_id,
+  absl::StatusOr<Provider> CreateProvider(Provider provider,
+                                          const std::string& provider_id,
                                           const WriteOptions& options = {});
   // Mask paths: display_name, kind, regions, home_page_uri. A non-empty
   // provider.etag must match.
-  absl::StatusOr<Provider> UpdateProvider(Provider provider, const FieldMask& update_mask,
+  absl::StatusOr<Provider> UpdateProvider(Provider provider,
+                                          const FieldMask& update_mask,
                                           const WriteOptions& options = {});
   // FAILED_PRECONDITION (PROVIDER_HAS_OFFERS) while offers reference it.
   absl::Status DeleteProvider(const std::string& name, const std::string& etag,
@@ -198,14 +203,16 @@ class Watchlist {
   // free, ads, rent, buy (cheapest first within each), then subscriptions
   // they don't have (available_to_user=false). Only offers available now.
   // Does not call the catalogue.
-  absl::StatusOr<WhereToWatchResult> WhereToWatch(const WhereToWatchQuery& query);
+  absl::StatusOr<WhereToWatchResult> WhereToWatch(
+      const WhereToWatchQuery& query);
 
   // ---- Watchlist items ("users/{user}/watchlist/items/{item}") ----
   // item.film must exist in the catalogue (NOT_FOUND naming the film;
   // UNAVAILABLE with reason CATALOG_UNAVAILABLE when it can't be asked).
   // item.note is kept. A film already on the list (not watched) returns the
   // existing item. Returned enriched from the directory's answer.
-  absl::StatusOr<WatchlistItem> CreateItem(const std::string& parent, WatchlistItem item,
+  absl::StatusOr<WatchlistItem> CreateItem(const std::string& parent,
+                                           WatchlistItem item,
                                            const WriteOptions& options = {});
   // Enriched (one directory call); enriched=false when it fails. Also finds
   // watched items (history).
@@ -214,14 +221,16 @@ class Watchlist {
   // enriched=false on every item of the page when the directory fails.
   absl::StatusOr<ItemPage> ListItems(const ListItemsQuery& query);
   // Mask paths: note, rank. A non-empty item.etag must match.
-  absl::StatusOr<WatchlistItem> UpdateItem(WatchlistItem item, const FieldMask& update_mask,
+  absl::StatusOr<WatchlistItem> UpdateItem(WatchlistItem item,
+                                           const FieldMask& update_mask,
                                            const WriteOptions& options = {});
-  absl::Status DeleteItem(const std::string& name, const WriteOptions& options = {});
+  absl::Status DeleteItem(const std::string& name,
+                          const WriteOptions& options = {});
   // `names` (items of `parent`, not watched, no duplicates) take ranks 1..n
   // in that order; the others follow in their previous order. Returns the
   // whole list in its new order (not enriched).
-  absl::StatusOr<std::vector<WatchlistItem>> ReorderItems(const std::string& parent,
-                                                          const std::vector<std::string>& names);
+  absl::StatusOr<std::vector<WatchlistItem>> ReorderItems(
+      const std::string& parent, const std::vector<std::string>& names);
   // Sets watch_time (now): the item leaves the list for the history.
   // Marking a watched item again returns it unchanged.
   absl::StatusOr<WatchlistItem> MarkWatched(const std::string& name,
@@ -239,14 +248,14 @@ class Watchlist {
   // watched) in `regions` (empty: all), oldest first, at most `limit`
   // (<= 0: 1000). `user` is "users/{user}"; events come back with user set.
   absl::StatusOr<std::vector<AvailabilityEvent>> EventsAfter(
-      const std::string& user, const std::vector<std::string>& regions, int64_t after_id,
-      int limit);
+      const std::string& user, const std::vector<std::string>& regions,
+      int64_t after_id, int limit);
   // Whether a published event concerns `user` ("users/{user}"): its film is
   // on their list (not watched) and its region in `regions` (empty: all).
   // Reads the store.
-  absl::StatusOr<bool> EventConcernsUser(const AvailabilityEvent& event,
-                                         const std::string& user,
-                                         const std::vector<std::string>& regions);
+  absl::StatusOr<bool> EventConcernsUser(
+      const AvailabilityEvent& event, const std::string& user,
+      const std::vector<std::string>& regions);
   // Every new event, after commit: local writes publish at once; events
   // written by other replicas arrive through PollNewEvents.
   std::unique_ptr<EventSubscription> Subscribe(EventCallback callback);

@@ -6,7 +6,8 @@
 // sit behind it.
 //
 //   // watchlist_service/store/open_watchlist_store.h
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store,
+//   OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //
 // Writes go through Commit(): one transaction holding resource changes, the
 // events they cause, and the request id, all or nothing; it returns after
@@ -77,27 +78,28 @@ class WatchlistStore {
 
   virtual absl::StatusOr<CommitResult> Commit(const WriteBatch& batch) = 0;
 
-  virtual absl::StatusOr<std::optional<Provider>> GetProvider(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<Provider>> GetProvider(
+      const std::string& name) = 0;
   // Ordered by name, names > after_name; limit <= 0: all.
-  virtual absl::StatusOr<std::vector<Provider>> ListProviders(const std::string& after_name,
-                                                              int limit) = 0;
+  virtual absl::StatusOr<std::vector<Provider>> ListProviders(
+      const std::string& after_name, int limit) = 0;
   virtual absl::StatusOr<int64_t> CountProviders() = 0;
 
-  virtual absl::StatusOr<std::optional<Offer>> GetOffer(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<Offer>> GetOffer(
+      const std::string& name) = 0;
   // Ordered by name, names > after_name; limit <= 0: all.
-  virtual absl::StatusOr<std::vector<Offer>> ListOffers(const OfferFilter& filter,
-                                                        const std::string& after_name,
-                                                        int limit) = 0;
+  virtual absl::StatusOr<std::vector<Offer>> ListOffers(
+      const OfferFilter& filter, const std::string& after_name, int limit) = 0;
 
-  virtual absl::StatusOr<std::optional<WatchlistItem>> GetItem(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<WatchlistItem>> GetItem(
+      const std::string& name) = 0;
   // The user's unwatched item for a film, if any. `user` without "users/".
   virtual absl::StatusOr<std::optional<WatchlistItem>> FindUnwatchedItem(
       const std::string& user, const std::string& film) = 0;
   // watched=false: the list by rank, name. watched=true: history by
   // watch_time descending, then name. limit <= 0: all.
-  virtual absl::StatusOr<std::vector<WatchlistItem>> ListItems(const std::string& user,
-                                                               bool watched, int64_t offset,
-                                                               int limit) = 0;
+  virtual absl::StatusOr<std::vector<WatchlistItem>> ListItems(
+      const std::string& user, bool watched, int64_t offset, int limit) = 0;
   // Highest rank among the user's unwatched items (0 when none).
   virtual absl::StatusOr<int64_t> MaxRank(const std::string& user) = 0;
 
@@ -107,11 +109,11 @@ class WatchlistStore {
       const std::string& method, const std::string& request_id) = 0;
 
   // Events with id > after_id, oldest first, at most limit (<= 0: all).
-  virtual absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(int64_t after_id,
-                                                                    const EventFilter& filter,
-                                                                    int limit) = 0;
+  virtual absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(
+      int64_t after_id, const EventFilter& filter, int limit) = 0;
   virtual absl::StatusOr<int64_t> LastEventId() = 0;
-  virtual absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) = 0;
+  virtual absl::StatusOr<bool> HasLeavingSoonMark(
+      const LeavingSoonMark& mark) = 0;
 };
 
 }  // namespace longtake::watchlist

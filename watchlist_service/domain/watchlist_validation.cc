@@ -127,7 +127,8 @@ absl::StatusOr<std::vector<std::string>> NormaliseRegions(
   std::vector<std::string> out;
   for (size_t i = 0; i < in.size(); ++i) {
     LONGTAKE_ASSIGN_OR_RETURN(
-        std::string r, NormaliseRegion(in[i], absl::StrCat("regions[", i, "]")));
+        std::string r,
+        NormaliseRegion(in[i], absl::StrCat("regions[", i, "]")));
     out.push_back(std::move(r));
   }
   return out;
@@ -174,9 +175,9 @@ void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
         {"offer.film", absl::StrCat("\"", o.film, "\" must be films/{film}")});
   }
   if (!IsProviderName(o.provider)) {
-    v->push_back({"offer.provider",
-                  absl::StrCat("\"", o.provider,
-                               "\" must be providers/{provider}")});
+    v->push_back(
+        {"offer.provider",
+         absl::StrCat("\"", o.provider, "\" must be providers/{provider}")});
   }
   if (o.monetization == Monetization::kUnspecified ||
       static_cast<int>(o.monetization) > 5) {
@@ -190,11 +191,10 @@ void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
     v->push_back({"offer.quality", "unknown quality"});
   }
   if (!IsRegion(o.region)) {
-    v->push_back(
-        {"offer.region",
-         absl::StrCat("\"", o.region,
-                      "\" must be an ISO 3166-1 alpha-2 region in "
-                      "upper case, e.g. GB")});
+    v->push_back({"offer.region",
+                  absl::StrCat("\"", o.region,
+                               "\" must be an ISO 3166-1 alpha-2 region in "
+                               "upper case, e.g. GB")});
   }
   bool priced = o.monetization == Monetization::kRent ||
                 o.monetization == Monetization::kBuy;
@@ -228,10 +228,10 @@ absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
     std::vector<absl::string_view> kv =
         absl::StrSplit(clause, absl::MaxSplits('=', 1));
     if (kv.size() != 2) {
-      return InvalidArgument(
-          "filter", absl::StrCat("cannot parse \"", clause,
-                                 "\": expected film = \"films/x\" or "
-                                 "region = \"GB\", joined with AND"));
+      return InvalidArgument("filter",
+                             absl::StrCat("cannot parse \"", clause,
+                                          "\": expected film = \"films/x\" or "
+                                          "region = \"GB\", joined with AND"));
     }
     absl::string_view key = absl::StripAsciiWhitespace(kv[0]);
     absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
@@ -247,9 +247,9 @@ absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
     } else if (key == "region") {
       LONGTAKE_ASSIGN_OR_RETURN(out.region, NormaliseRegion(value, "filter"));
     } else {
-      return InvalidArgument(
-          "filter", absl::StrCat("unknown field \"", key,
-                                 "\"; filterable: film, region"));
+      return InvalidArgument("filter",
+                             absl::StrCat("unknown field \"", key,
+                                          "\"; filterable: film, region"));
     }
   }
   return out;

@@ -33,8 +33,9 @@ absl::Status RequireOwner(const auth::Principal& who,
   absl::string_view user = rest.substr(0, rest.find('/'));
   if (!auth::IsValidUserName(user)) {
     return InvalidArgument(
-        field, absl::StrCat("\"", user,
-                            "\" is not a user name ([a-z0-9][a-z0-9_-]{0,62})"));
+        field,
+        absl::StrCat("\"", user,
+                     "\" is not a user name ([a-z0-9][a-z0-9_-]{0,62})"));
   }
   if (user != who.user) {
     return ErrorWithReason(

@@ -63,9 +63,9 @@ void AvailabilityStream::Start(const v1::WatchAvailabilityRequest& request) {
     return RequestFinish(ToGrpc(s));
   }
   if (request.resume_after_event_id() < 0) {
-    return RequestFinish(ToGrpc(InvalidArgument(
-        "resume_after_event_id",
-        "must be 0 (new events only) or a previous event_id")));
+    return RequestFinish(ToGrpc(
+        InvalidArgument("resume_after_event_id",
+                        "must be 0 (new events only) or a previous event_id")));
   }
   user_ = request.parent();
   for (const std::string& region : request.regions()) {
@@ -151,7 +151,8 @@ void AvailabilityStream::Replay() {
     constexpr int kBatch = 500;
     for (;;) {
       if (IsFinishing()) return;
-      auto events = deps_.watchlist->EventsAfter(user_, regions_, after, kBatch);
+      auto events =
+          deps_.watchlist->EventsAfter(user_, regions_, after, kBatch);
       if (!events.ok()) return RequestFinish(ToGrpc(events.status()));
       for (AvailabilityEvent& event : *events) {
         after = std::max(after, event.event_id);

@@ -7,11 +7,11 @@
 #include "common/grpc/service_config.h"
 #include "common/grpc/status_adapter.h"
 #include "common/status/errors.h"
-#include "watchlist_service/domain/watchlist_errors.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "watchlist_service/domain/watchlist_errors.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -36,10 +36,11 @@ std::string MissingFilm(const absl::Status& status,
 std::string CatalogFilmDirectory::ServiceConfigJson() {
   // Up to 3 attempts on UNAVAILABLE with short backoffs, so that all of them
   // fit in the per-call deadline (default 500 ms).
-  return RetryServiceConfigJson(RetryPolicy{3,
-                                            absl::Milliseconds(20),
-                                            absl::Milliseconds(100),
-                                            {"longtake.catalog.v1.CatalogService"}});
+  return RetryServiceConfigJson(
+      RetryPolicy{3,
+                  absl::Milliseconds(20),
+                  absl::Milliseconds(100),
+                  {"longtake.catalog.v1.CatalogService"}});
 }
 
 CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
@@ -83,9 +84,8 @@ CatalogFilmDirectory::BatchGetFilms(const std::vector<std::string>& names) {
       case grpc::StatusCode::CANCELLED:
         return ErrorWithReason(
             absl::StatusCode::kUnavailable, kCatalogUnavailable,
-            absl::StrCat("the catalogue at ", address_,
-                         " is unreachable: ", status.error_message(),
-                         "; try again shortly"));
+            absl::StrCat("the catalogue at ", address_, " is unreachable: ",
+                         status.error_message(), "; try again shortly"));
       default:
         // Anything else (a name the catalogue rejects, an internal error)
         // keeps its code and reason, with the origin in the message.

@@ -21,8 +21,10 @@ void ToProto(const Provider& provider, wlv1::Provider* out) {
   for (const std::string& region : provider.regions) out->add_regions(region);
   out->set_home_page_uri(provider.home_page_uri);
   out->set_etag(provider.etag);
-  if (HasTime(provider.create_time)) TimeToProto(provider.create_time, out->mutable_create_time());
-  if (HasTime(provider.update_time)) TimeToProto(provider.update_time, out->mutable_update_time());
+  if (HasTime(provider.create_time))
+    TimeToProto(provider.create_time, out->mutable_create_time());
+  if (HasTime(provider.update_time))
+    TimeToProto(provider.update_time, out->mutable_update_time());
 }
 
 Provider FromProto(const wlv1::Provider& provider) {
@@ -48,12 +50,17 @@ void ToProto(const Offer& offer, wlv1::Offer* out) {
   out->set_deep_link_uri(offer.deep_link_uri);
   out->set_edition(offer.edition);
   for (const std::string& extra : offer.extras) out->add_extras(extra);
-  if (HasTime(offer.available_from)) TimeToProto(offer.available_from, out->mutable_available_from());
-  if (HasTime(offer.available_until)) TimeToProto(offer.available_until, out->mutable_available_until());
-  if (HasTime(offer.last_verify_time)) TimeToProto(offer.last_verify_time, out->mutable_last_verify_time());
+  if (HasTime(offer.available_from))
+    TimeToProto(offer.available_from, out->mutable_available_from());
+  if (HasTime(offer.available_until))
+    TimeToProto(offer.available_until, out->mutable_available_until());
+  if (HasTime(offer.last_verify_time))
+    TimeToProto(offer.last_verify_time, out->mutable_last_verify_time());
   out->set_etag(offer.etag);
-  if (HasTime(offer.create_time)) TimeToProto(offer.create_time, out->mutable_create_time());
-  if (HasTime(offer.update_time)) TimeToProto(offer.update_time, out->mutable_update_time());
+  if (HasTime(offer.create_time))
+    TimeToProto(offer.create_time, out->mutable_create_time());
+  if (HasTime(offer.update_time))
+    TimeToProto(offer.update_time, out->mutable_update_time());
 }
 
 Offer FromProto(const wlv1::Offer& offer) {
@@ -69,10 +76,13 @@ Offer FromProto(const wlv1::Offer& offer) {
   out.deep_link_uri = offer.deep_link_uri();
   out.edition = offer.edition();
   out.extras.assign(offer.extras().begin(), offer.extras().end());
-  out.available_from = TimeFromProto(offer.available_from(), offer.has_available_from());
-  out.available_until = TimeFromProto(offer.available_until(), offer.has_available_until(),
-                                      absl::InfiniteFuture());
-  out.last_verify_time = TimeFromProto(offer.last_verify_time(), offer.has_last_verify_time());
+  out.available_from =
+      TimeFromProto(offer.available_from(), offer.has_available_from());
+  out.available_until =
+      TimeFromProto(offer.available_until(), offer.has_available_until(),
+                    absl::InfiniteFuture());
+  out.last_verify_time =
+      TimeFromProto(offer.last_verify_time(), offer.has_last_verify_time());
   out.etag = offer.etag();
   return out;
 }
@@ -82,13 +92,16 @@ void ToProto(const WatchlistItem& item, wlv1::WatchlistItem* out) {
   out->set_film(item.film);
   out->set_note(item.note);
   out->set_rank(item.rank);
-  if (HasTime(item.add_time)) TimeToProto(item.add_time, out->mutable_add_time());
-  if (HasTime(item.watch_time)) TimeToProto(item.watch_time, out->mutable_watch_time());
+  if (HasTime(item.add_time))
+    TimeToProto(item.add_time, out->mutable_add_time());
+  if (HasTime(item.watch_time))
+    TimeToProto(item.watch_time, out->mutable_watch_time());
   if (item.enriched) {
     out->mutable_film_summary()->set_title(item.film_summary.title);
     out->mutable_film_summary()->set_year(item.film_summary.year);
   }
-  if (item.best_offer.has_value()) ToProto(*item.best_offer, out->mutable_best_offer());
+  if (item.best_offer.has_value())
+    ToProto(*item.best_offer, out->mutable_best_offer());
   out->set_enriched(item.enriched);
   out->set_etag(item.etag);
 }
@@ -112,7 +125,8 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out) {
   if (event.previous_price.has_value()) {
     MoneyToProto(*event.previous_price, out->mutable_previous_price());
   }
-  if (HasTime(event.event_time)) TimeToProto(event.event_time, out->mutable_event_time());
+  if (HasTime(event.event_time))
+    TimeToProto(event.event_time, out->mutable_event_time());
 }
 
 void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out) {
@@ -121,8 +135,10 @@ void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out) {
   out->set_available_to_user(ranked.available_to_user);
 }
 
-void ToProto(const WhereToWatchResult& result, wlv1::WhereToWatchResponse* out) {
-  for (const RankedOffer& ranked : result.offers) ToProto(ranked, out->add_offers());
+void ToProto(const WhereToWatchResult& result,
+             wlv1::WhereToWatchResponse* out) {
+  for (const RankedOffer& ranked : result.offers)
+    ToProto(ranked, out->add_offers());
   for (const std::string& region : result.available_in_regions) {
     out->add_available_in_regions(region);
   }

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "google/protobuf/field_mask.pb.h"
 #include "common/grpc/well_known_types.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "longtake/watchlist/v1/resources.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.pb.h"
 #include "watchlist_service/domain/model.h"

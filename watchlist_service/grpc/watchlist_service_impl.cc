@@ -46,8 +46,10 @@ void WatchlistServiceImpl::CloseStreams() {
 }
 
 template <typename Check, typename Work>
-WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx, WorkQueue& queue,
-                                                           Check check, Work work) {
+WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx,
+                                                           WorkQueue& queue,
+                                                           Check check,
+                                                           Work work) {
   Reactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx, *signer_);
   absl::Status allowed = who.ok() ? check(*who) : who.status();
@@ -55,7 +57,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx, WorkQueue& 
     reactor->Finish(ToGrpc(allowed));
     return reactor;
   }
-  if (!queue.Submit([reactor, work]() mutable { reactor->Finish(ToGrpc(work())); })) {
+  if (!queue.Submit(
+          [reactor, work]() mutable { reactor->Finish(ToGrpc(work())); })) {
     reactor->Finish(ToGrpc(ShuttingDownError("watchlist")));
   }
   return reactor;
@@ -65,47 +68,56 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx, WorkQueue& 
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetProvider(
     Ctx* ctx, const v1::GetProviderRequest* request, v1::Provider* response) {
-  return Serve(ctx, reads_, AnyUser, [this, request, response]() -> absl::Status {
-    auto provider = watchlist_->GetProvider(request->name());
-    if (!provider.ok()) return provider.status();
-    ToProto(*provider, response);
-    return absl::OkStatus();
-  });
+  return Serve(ctx, reads_, AnyUser,
+               [this, request, response]() -> absl::Status {
+                 auto provider = watchlist_->GetProvider(request->name());
+                 if (!provider.ok()) return provider.status();
+                 ToProto(*provider, response);
+                 return absl::OkStatus();
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListProviders(
-    Ctx* ctx, const v1::ListProvidersRequest* request, v1::ListProvidersResponse* response) {
-  return Serve(ctx, reads_, AnyUser, [this, request, response]() -> absl::Status {
-    auto page = watchlist_->ListProviders(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
-    for (const Provider& provider : page->providers) ToProto(provider, response->add_providers());
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+    Ctx* ctx, const v1::ListProvidersRequest* request,
+    v1::ListProvidersResponse* response) {
+  return Serve(ctx, reads_, AnyUser,
+               [this, request, response]() -> absl::Status {
+                 auto page = watchlist_->ListProviders(request->page_size(),
+                                                       request->page_token());
+                 if (!page.ok()) return page.status();
+                 for (const Provider& provider : page->providers)
+                   ToProto(provider, response->add_providers());
+                 response->set_next_page_token(page->next_page_token);
+                 return absl::OkStatus();
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateProvider(
-    Ctx* ctx, const v1::CreateProviderRequest* request, v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-    auto provider = watchlist_->CreateProvider(FromProto(request->provider()),
-                                               request->provider_id(),
-                                               Write(request->request_id()));
-    if (!provider.ok()) return provider.status();
-    ToProto(*provider, response);
-    return absl::OkStatus();
-  });
+    Ctx* ctx, const v1::CreateProviderRequest* request,
+    v1::Provider* response) {
+  return Serve(ctx, writes_, Curator,
+               [this, request, response]() -> absl::Status {
+                 auto provider = watchlist_->CreateProvider(
+                     FromProto(request->provider()), request->provider_id(),
+                     Write(request->request_id()));
+                 if (!provider.ok()) return provider.status();
+                 ToProto(*provider, response);
+                 return absl::OkStatus();
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateProvider(
-    Ctx* ctx, const v1::UpdateProviderRequest* request, v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-    auto provider = watchlist_->UpdateProvider(FromProto(request->provider()),
-                                               FromProto(request->update_mask()),
-                                               Write(request->request_id()));
-    if (!provider.ok()) return provider.status();
-    ToProto(*provider, response);
-    return absl::OkStatus();
-  });
+    Ctx* ctx, const v1::UpdateProviderRequest* request,
+    v1::Provider* response) {
+  return Serve(
+      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
+        auto provider = watchlist_->UpdateProvider(
+            FromProto(request->provider()), FromProto(request->update_mask()),
+            Write(request->request_id()));
+        if (!provider.ok()) return provider.status();
+        ToProto(*provider, response);
+        return absl::OkStatus();
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
@@ -120,50 +132,57 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetOffer(
     Ctx* ctx, const v1::GetOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, reads_, AnyUser, [this, request, response]() -> absl::Status {
-    auto offer = watchlist_->GetOffer(request->name());
-    if (!offer.ok()) return offer.status();
-    ToProto(*offer, response);
-    return absl::OkStatus();
-  });
+  return Serve(ctx, reads_, AnyUser,
+               [this, request, response]() -> absl::Status {
+                 auto offer = watchlist_->GetOffer(request->name());
+                 if (!offer.ok()) return offer.status();
+                 ToProto(*offer, response);
+                 return absl::OkStatus();
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
-    Ctx* ctx, const v1::ListOffersRequest* request, v1::ListOffersResponse* response) {
-  return Serve(ctx, reads_, AnyUser, [this, request, response]() -> absl::Status {
-    ListOffersQuery query;
-    query.page_size = request->page_size();
-    query.page_token = request->page_token();
-    query.filter = request->filter();
-    auto page = watchlist_->ListOffers(query);
-    if (!page.ok()) return page.status();
-    for (const Offer& offer : page->offers) ToProto(offer, response->add_offers());
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+    Ctx* ctx, const v1::ListOffersRequest* request,
+    v1::ListOffersResponse* response) {
+  return Serve(ctx, reads_, AnyUser,
+               [this, request, response]() -> absl::Status {
+                 ListOffersQuery query;
+                 query.page_size = request->page_size();
+                 query.page_token = request->page_token();
+                 query.filter = request->filter();
+                 auto page = watchlist_->ListOffers(query);
+                 if (!page.ok()) return page.status();
+                 for (const Offer& offer : page->offers)
+                   ToProto(offer, response->add_offers());
+                 response->set_next_page_token(page->next_page_token);
+                 return absl::OkStatus();
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-    auto offer = watchlist_->CreateOffer(FromProto(request->offer()), request->offer_id(),
-                                         Write(request->request_id()));
-    if (!offer.ok()) return offer.status();
-    ToProto(*offer, response);
-    return absl::OkStatus();
-  });
+  return Serve(
+      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
+        auto offer = watchlist_->CreateOffer(FromProto(request->offer()),
+                                             request->offer_id(),
+                                             Write(request->request_id()));
+        if (!offer.ok()) return offer.status();
+        ToProto(*offer, response);
+        return absl::OkStatus();
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-    auto offer = watchlist_->UpdateOffer(FromProto(request->offer()),
-                                         FromProto(request->update_mask()),
-                                         Write(request->request_id()));
-    if (!offer.ok()) return offer.status();
-    ToProto(*offer, response);
-    return absl::OkStatus();
-  });
+  return Serve(
+      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
+        auto offer = watchlist_->UpdateOffer(FromProto(request->offer()),
+                                             FromProto(request->update_mask()),
+                                             Write(request->request_id()));
+        if (!offer.ok()) return offer.status();
+        ToProto(*offer, response);
+        return absl::OkStatus();
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
@@ -175,31 +194,35 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
-    Ctx* ctx, const v1::WhereToWatchRequest* request, v1::WhereToWatchResponse* response) {
-  return Serve(ctx, reads_, AnyUser, [this, request, response]() -> absl::Status {
-    WhereToWatchQuery query;
-    query.film = request->film();
-    query.region = request->region();
-    query.subscriptions.assign(request->subscriptions().begin(),
-                               request->subscriptions().end());
-    auto result = watchlist_->WhereToWatch(query);
-    if (!result.ok()) return result.status();
-    ToProto(*result, response);
-    return absl::OkStatus();
-  });
+    Ctx* ctx, const v1::WhereToWatchRequest* request,
+    v1::WhereToWatchResponse* response) {
+  return Serve(ctx, reads_, AnyUser,
+               [this, request, response]() -> absl::Status {
+                 WhereToWatchQuery query;
+                 query.film = request->film();
+                 query.region = request->region();
+                 query.subscriptions.assign(request->subscriptions().begin(),
+                                            request->subscriptions().end());
+                 auto result = watchlist_->WhereToWatch(query);
+                 if (!result.ok()) return result.status();
+                 ToProto(*result, response);
+                 return absl::OkStatus();
+               });
 }
 
 // ---- Watchlist items: the owner only ----
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
-    Ctx* ctx, const v1::CreateWatchlistItemRequest* request, v1::WatchlistItem* response) {
+    Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
+    v1::WatchlistItem* response) {
   return Serve(
       ctx, writes_,
       [request](const auth::Principal& who) {
         return RequireOwner(who, request->parent(), "parent");
       },
       [this, request, response]() -> absl::Status {
-        auto item = watchlist_->CreateItem(request->parent(), FromProto(request->item()),
+        auto item = watchlist_->CreateItem(request->parent(),
+                                           FromProto(request->item()),
                                            Write(request->request_id()));
         if (!item.ok()) return item.status();
         ToProto(*item, response);
@@ -208,7 +231,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetWatchlistItem(
-    Ctx* ctx, const v1::GetWatchlistItemRequest* request, v1::WatchlistItem* response) {
+    Ctx* ctx, const v1::GetWatchlistItemRequest* request,
+    v1::WatchlistItem* response) {
   return Serve(
       ctx, reads_,
       [request](const auth::Principal& who) {
@@ -241,14 +265,16 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListWatchlistItems(
                                    request->subscriptions().end());
         auto page = watchlist_->ListItems(query);
         if (!page.ok()) return page.status();
-        for (const WatchlistItem& item : page->items) ToProto(item, response->add_items());
+        for (const WatchlistItem& item : page->items)
+          ToProto(item, response->add_items());
         response->set_next_page_token(page->next_page_token);
         return absl::OkStatus();
       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
-    Ctx* ctx, const v1::UpdateWatchlistItemRequest* request, v1::WatchlistItem* response) {
+    Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
+    v1::WatchlistItem* response) {
   return Serve(
       ctx, writes_,
       [request](const auth::Principal& who) {
@@ -265,14 +291,16 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
-    Ctx* ctx, const v1::DeleteWatchlistItemRequest* request, Empty* /*response*/) {
+    Ctx* ctx, const v1::DeleteWatchlistItemRequest* request,
+    Empty* /*response*/) {
   return Serve(
       ctx, writes_,
       [request](const auth::Principal& who) {
         return RequireOwner(who, request->name(), "name");
       },
       [this, request]() -> absl::Status {
-        return watchlist_->DeleteItem(request->name(), Write(request->request_id()));
+        return watchlist_->DeleteItem(request->name(),
+                                      Write(request->request_id()));
       });
 }
 
@@ -285,23 +313,27 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ReorderWatchlistItems(
         return RequireOwner(who, request->parent(), "parent");
       },
       [this, request, response]() -> absl::Status {
-        std::vector<std::string> names(request->names().begin(), request->names().end());
+        std::vector<std::string> names(request->names().begin(),
+                                       request->names().end());
         auto items = watchlist_->ReorderItems(request->parent(), names);
         if (!items.ok()) return items.status();
-        for (const WatchlistItem& item : *items) ToProto(item, response->add_items());
+        for (const WatchlistItem& item : *items)
+          ToProto(item, response->add_items());
         return absl::OkStatus();
       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
-    Ctx* ctx, const v1::MarkWatchedRequest* request, v1::WatchlistItem* response) {
+    Ctx* ctx, const v1::MarkWatchedRequest* request,
+    v1::WatchlistItem* response) {
   return Serve(
       ctx, writes_,
       [request](const auth::Principal& who) {
         return RequireOwner(who, request->name(), "name");
       },
       [this, request, response]() -> absl::Status {
-        auto item = watchlist_->MarkWatched(request->name(), Write(request->request_id()));
+        auto item = watchlist_->MarkWatched(request->name(),
+                                            Write(request->request_id()));
         if (!item.ok()) return item.status();
         ToProto(*item, response);
         return absl::OkStatus();
@@ -309,23 +341,26 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListHistory(
-    Ctx* ctx, const v1::ListHistoryRequest* request, v1::ListHistoryResponse* response) {
+    Ctx* ctx, const v1::ListHistoryRequest* request,
+    v1::ListHistoryResponse* response) {
   return Serve(
       ctx, reads_,
       [request](const auth::Principal& who) {
         return RequireOwner(who, request->parent(), "parent");
       },
       [this, request, response]() -> absl::Status {
-        auto page = watchlist_->ListHistory(request->parent(), request->page_size(),
-                                            request->page_token());
+        auto page = watchlist_->ListHistory(
+            request->parent(), request->page_size(), request->page_token());
         if (!page.ok()) return page.status();
-        for (const WatchlistItem& item : page->items) ToProto(item, response->add_items());
+        for (const WatchlistItem& item : page->items)
+          ToProto(item, response->add_items());
         response->set_next_page_token(page->next_page_token);
         return absl::OkStatus();
       });
 }
 
-grpc::ServerWriteReactor<v1::WatchAvailabilityResponse>* WatchlistServiceImpl::WatchAvailability(
+grpc::ServerWriteReactor<v1::WatchAvailabilityResponse>*
+WatchlistServiceImpl::WatchAvailability(
     Ctx* ctx, const v1::WatchAvailabilityRequest* request) {
   auto stream = std::make_shared<AvailabilityStream>(
       AvailabilityStream::Deps{watchlist_, signer_, &events_, &streams_}, ctx);

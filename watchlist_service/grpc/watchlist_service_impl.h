@@ -71,18 +71,24 @@ class WatchlistServiceImpl final
   Reactor* WhereToWatch(Ctx* ctx, const v1::WhereToWatchRequest* request,
                         v1::WhereToWatchResponse* response) override;
 
-  Reactor* CreateWatchlistItem(Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
+  Reactor* CreateWatchlistItem(Ctx* ctx,
+                               const v1::CreateWatchlistItemRequest* request,
                                v1::WatchlistItem* response) override;
-  Reactor* GetWatchlistItem(Ctx* ctx, const v1::GetWatchlistItemRequest* request,
+  Reactor* GetWatchlistItem(Ctx* ctx,
+                            const v1::GetWatchlistItemRequest* request,
                             v1::WatchlistItem* response) override;
-  Reactor* ListWatchlistItems(Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
-                              v1::ListWatchlistItemsResponse* response) override;
-  Reactor* UpdateWatchlistItem(Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
+  Reactor* ListWatchlistItems(
+      Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
+      v1::ListWatchlistItemsResponse* response) override;
+  Reactor* UpdateWatchlistItem(Ctx* ctx,
+                               const v1::UpdateWatchlistItemRequest* request,
                                v1::WatchlistItem* response) override;
-  Reactor* DeleteWatchlistItem(Ctx* ctx, const v1::DeleteWatchlistItemRequest* request,
+  Reactor* DeleteWatchlistItem(Ctx* ctx,
+                               const v1::DeleteWatchlistItemRequest* request,
                                Empty* response) override;
-  Reactor* ReorderWatchlistItems(Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
-                                 v1::ReorderWatchlistItemsResponse* response) override;
+  Reactor* ReorderWatchlistItems(
+      Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
+      v1::ReorderWatchlistItemsResponse* response) override;
   Reactor* MarkWatched(Ctx* ctx, const v1::MarkWatchedRequest* request,
                        v1::WatchlistItem* response) override;
   Reactor* ListHistory(Ctx* ctx, const v1::ListHistoryRequest* request,

@@ -23,11 +23,11 @@ absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(
       absl::StartsWith(url, "postgresql://")) {
     return OpenPostgresWatchlistStore(url);
   }
-  return InvalidArgument(
-      "store", absl::StrCat("unsupported store URL \"", url,
-                            "\": expected sqlite:///abs/path.db, "
-                            "sqlite://rel.db, sqlite::memory: or "
-                            "postgres://..."));
+  return InvalidArgument("store",
+                         absl::StrCat("unsupported store URL \"", url,
+                                      "\": expected sqlite:///abs/path.db, "
+                                      "sqlite://rel.db, sqlite::memory: or "
+                                      "postgres://..."));
 }
 
 }  // namespace longtake::watchlist

@@ -5,6 +5,8 @@
 // collation so ordering and paging match SQLite's byte order whatever the
 // database's locale.
 
+#include "watchlist_service/store/postgres_watchlist_store.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -15,7 +17,6 @@
 #include "absl/synchronization/mutex.h"
 #include "common/postgres/database.h"
 #include "common/status/errors.h"
-#include "watchlist_service/store/postgres_watchlist_store.h"
 #include "watchlist_service/store/watchlist_rows.h"
 
 namespace longtake::watchlist {
@@ -102,9 +103,7 @@ class PostgresRow : public RowReader {
  public:
   explicit PostgresRow(const pqxx::row& row) : row_(row) {}
   bool IsNull(int column) const override { return row_[column].is_null(); }
-  int64_t Int(int column) const override {
-    return row_[column].as<int64_t>();
-  }
+  int64_t Int(int column) const override { return row_[column].as<int64_t>(); }
   std::string Text(int column) const override {
     return row_[column].is_null() ? std::string()
                                   : row_[column].as<std::string>();
@@ -284,7 +283,8 @@ class PostgresWatchlistStore : public WatchlistStore {
     return ScalarInt("SELECT COALESCE(MAX(event_id), 0) FROM events", {});
   }
 
-  absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) override {
+  absl::StatusOr<bool> HasLeavingSoonMark(
+      const LeavingSoonMark& mark) override {
     LONGTAKE_ASSIGN_OR_RETURN(
         int64_t count,
         ScalarInt("SELECT COUNT(*) FROM leaving_soon_marks WHERE offer = $1 "
@@ -302,11 +302,11 @@ class PostgresWatchlistStore : public WatchlistStore {
     if (batch.request) {
       std::string key =
           absl::StrCat(batch.request->method, ":", batch.request->request_id);
-      pqxx::result r = Exec(
-          tx,
-          "INSERT INTO requests(key, resource, create_time) "
-          "VALUES($1, $2, $3) ON CONFLICT (key) DO NOTHING",
-          {key, batch.request->resource, absl::ToUnixMicros(absl::Now())});
+      pqxx::result r =
+          Exec(tx,
+               "INSERT INTO requests(key, resource, create_time) "
+               "VALUES($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+               {key, batch.request->resource, absl::ToUnixMicros(absl::Now())});
       if (r.affected_rows() == 0) {
         return AlreadyExists(absl::StrCat("request_id ", key));
       }
@@ -328,8 +328,9 @@ class PostgresWatchlistStore : public WatchlistStore {
     }
     for (const AvailabilityEvent& e : batch.append_events) {
       result->event_ids.push_back(
-          Exec(tx, absl::StrCat(EventTable().Insert(true, false),
-                                " RETURNING event_id"),
+          Exec(tx,
+               absl::StrCat(EventTable().Insert(true, false),
+                            " RETURNING event_id"),
                EventRow(e))[0][0]
               .as<int64_t>());
     }
@@ -340,7 +341,8 @@ class PostgresWatchlistStore : public WatchlistStore {
                "VALUES($1, $2) ON CONFLICT DO NOTHING",
                {mark.offer, TimeValue(mark.available_until)});
       if (r.affected_rows() == 0) {
-        return AlreadyExists(absl::StrCat("leaving-soon mark for ", mark.offer));
+        return AlreadyExists(
+            absl::StrCat("leaving-soon mark for ", mark.offer));
       }
     }
     return absl::OkStatus();
@@ -423,9 +425,8 @@ class PostgresWatchlistStore : public WatchlistStore {
       Exec(tx, ItemTable().Upsert(true), row);
     } catch (const pqxx::unique_violation&) {
       // The only other unique index: one unwatched item per (user, film).
-      return AlreadyExists(absl::StrCat("users/", user,
-                                        "/watchlist/items (film ", item.film,
-                                        ")"));
+      return AlreadyExists(absl::StrCat(
+          "users/", user, "/watchlist/items (film ", item.film, ")"));
     }
     return absl::OkStatus();
   }

@@ -2,6 +2,8 @@
 // mutex; every Commit is one BEGIN IMMEDIATE ... COMMIT. Rows map to structs
 // in watchlist_rows.h, shared with the PostgreSQL store.
 
+#include "watchlist_service/store/sqlite_watchlist_store.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,7 +15,6 @@
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
-#include "watchlist_service/store/sqlite_watchlist_store.h"
 #include "watchlist_service/store/watchlist_rows.h"
 
 namespace longtake::watchlist {
@@ -101,9 +102,7 @@ class SqliteRow : public RowReader {
   explicit SqliteRow(const Statement& st) : st_(st) {}
   bool IsNull(int column) const override { return st_.IsNull(column); }
   int64_t Int(int column) const override { return st_.ColumnInt(column); }
-  std::string Text(int column) const override {
-    return st_.ColumnText(column);
-  }
+  std::string Text(int column) const override { return st_.ColumnText(column); }
 
  private:
   const Statement& st_;
@@ -191,8 +190,8 @@ class SqliteWatchlistStore : public WatchlistStore {
     LONGTAKE_RETURN_IF_ERROR(DeleteAll("items", batch.delete_items));
     CommitResult result;
     for (const AvailabilityEvent& e : batch.append_events) {
-      LONGTAKE_RETURN_IF_ERROR(Write(EventTable().Insert(false, false),
-                                     EventRow(e), "event"));
+      LONGTAKE_RETURN_IF_ERROR(
+          Write(EventTable().Insert(false, false), EventRow(e), "event"));
       result.event_ids.push_back(db_->last_insert_rowid());
     }
     for (const LeavingSoonMark& mark : batch.leaving_soon_marks) {
@@ -305,9 +304,9 @@ class SqliteWatchlistStore : public WatchlistStore {
       const std::string& method, const std::string& request_id) override {
     absl::MutexLock lock(&mu_);
     LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare("SELECT resource FROM requests WHERE key = ?"));
-    LONGTAKE_RETURN_IF_ERROR(
-        st.Bind(1, absl::StrCat(method, ":", request_id)));
+        Statement st,
+        db_->Prepare("SELECT resource FROM requests WHERE key = ?"));
+    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, absl::StrCat(method, ":", request_id)));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<RequestRecord>();
     return std::optional<RequestRecord>(
@@ -317,7 +316,8 @@ class SqliteWatchlistStore : public WatchlistStore {
   absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(
       int64_t after_id, const EventFilter& filter, int limit) override {
     absl::MutexLock lock(&mu_);
-    std::string sql = absl::StrCat(EventTable().Select(), " WHERE event_id > ?");
+    std::string sql =
+        absl::StrCat(EventTable().Select(), " WHERE event_id > ?");
     SqlRow args = {after_id};
     if (!filter.user.empty()) {
       absl::StrAppend(&sql,
@@ -349,7 +349,8 @@ class SqliteWatchlistStore : public WatchlistStore {
     return ScalarInt("SELECT COALESCE(MAX(event_id), 0) FROM events", {});
   }
 
-  absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) override {
+  absl::StatusOr<bool> HasLeavingSoonMark(
+      const LeavingSoonMark& mark) override {
     absl::MutexLock lock(&mu_);
     LONGTAKE_ASSIGN_OR_RETURN(
         Statement st,
@@ -385,7 +386,8 @@ class SqliteWatchlistStore : public WatchlistStore {
 
   // Runs a write; a unique-index clash is ALREADY_EXISTS naming `what`.
   absl::Status Write(const std::string& sql, const SqlRow& values,
-                     absl::string_view what) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                     absl::string_view what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
     LONGTAKE_RETURN_IF_ERROR(BindAll(st, values));
     return RunUnique(st, what);

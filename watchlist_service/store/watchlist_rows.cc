@@ -1,8 +1,7 @@
 #include "watchlist_service/store/watchlist_rows.h"
 
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -100,13 +99,13 @@ const Table& ProviderTable() {
 }
 
 const Table& OfferTable() {
-  static const auto* table = new Table{
-      "offers",
-      {"name", "film", "provider", "monetization", "format", "quality",
-       "region", "price_currency", "price_units", "price_nanos",
-       "deep_link_uri", "edition", "extras", "available_from",
-       "available_until", "last_verify_time", "etag", "create_time",
-       "update_time"}};
+  static const auto* table =
+      new Table{"offers",
+                {"name", "film", "provider", "monetization", "format",
+                 "quality", "region", "price_currency", "price_units",
+                 "price_nanos", "deep_link_uri", "edition", "extras",
+                 "available_from", "available_until", "last_verify_time",
+                 "etag", "create_time", "update_time"}};
   return *table;
 }
 
@@ -134,10 +133,14 @@ SqlValue TimeValue(absl::Time t) {
 }
 
 SqlRow ProviderRow(const Provider& p) {
-  return {p.name,          p.display_name,
-          Enum(p.kind),    StringsJson(p.regions),
-          p.home_page_uri, p.etag,
-          TimeValue(p.create_time), TimeValue(p.update_time)};
+  return {p.name,
+          p.display_name,
+          Enum(p.kind),
+          StringsJson(p.regions),
+          p.home_page_uri,
+          p.etag,
+          TimeValue(p.create_time),
+          TimeValue(p.update_time)};
 }
 
 Provider ReadProvider(const RowReader& row) {
@@ -154,20 +157,15 @@ Provider ReadProvider(const RowReader& row) {
 }
 
 SqlRow OfferRow(const Offer& o) {
-  SqlRow row = {o.name,
-                o.film,
-                o.provider,
-                Enum(o.monetization),
-                Enum(o.format),
-                Enum(o.quality),
-                o.region};
+  SqlRow row = {
+      o.name,         o.film,          o.provider, Enum(o.monetization),
+      Enum(o.format), Enum(o.quality), o.region};
   AppendMoney(o.price, &row);
   for (SqlValue value :
        {SqlValue(o.deep_link_uri), SqlValue(o.edition),
         SqlValue(StringsJson(o.extras)), TimeValue(o.available_from),
         TimeValue(o.available_until), TimeValue(o.last_verify_time),
-        SqlValue(o.etag), TimeValue(o.create_time),
-        TimeValue(o.update_time)}) {
+        SqlValue(o.etag), TimeValue(o.create_time), TimeValue(o.update_time)}) {
     row.push_back(std::move(value));
   }
   return row;

@@ -5,8 +5,9 @@
 // names): column lists, statements built from them, struct -> row values and
 // row -> struct. Adding a column is one edit here (plus a migration each).
 //
-//   // SQLite: bind each value of ProviderRow(p) to ProviderTable().Upsert(false)
-//   Provider p = ReadProvider(SqliteRow(statement));
+//   // SQLite: bind each value of ProviderRow(p) to
+//   ProviderTable().Upsert(false) Provider p =
+//   ReadProvider(SqliteRow(statement));
 //   // PostgreSQL: tx.exec_params(ProviderTable().Upsert(true),
 //   //                            PqParams(ProviderRow(p)));
 

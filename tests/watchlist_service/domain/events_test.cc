@@ -1,12 +1,11 @@
 // Availability events: stored, published, resumable, polled
 // (watchlist_service/domain/events.cc, event_hub.cc).
 
-#include <string>
-#include <vector>
-
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -25,7 +24,8 @@ using ::testing::UnorderedElementsAre;
 TEST_F(WatchlistTest, OfferUpdateEventsForWindowAndRegion) {
   std::string film = NewFilm("moving");
   ASSERT_OK(watchlist_->CreateItem("users/nia", Item(film)));
-  Offer later = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
+  Offer later =
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   later.available_from = kNow + absl::Hours(24);
   auto created = watchlist_->CreateOffer(later, "moving-free");
   ASSERT_OK(created);
@@ -55,11 +55,12 @@ TEST_F(WatchlistTest, OfferEventsAreStoredPublishedAndResumable) {
   std::string film = NewFilm("eventful");
   ASSERT_OK(watchlist_->CreateItem("users/hana", Item(film)));
   std::vector<AvailabilityEvent> live;
-  auto subscription =
-      watchlist_->Subscribe([&live](const AvailabilityEvent& e) { live.push_back(e); });
+  auto subscription = watchlist_->Subscribe(
+      [&live](const AvailabilityEvent& e) { live.push_back(e); });
 
   auto offer = watchlist_->CreateOffer(
-      MakeOffer(film, "providers/mr-bongo", Monetization::kRent, "GB", Money{"GBP", 3, 0}),
+      MakeOffer(film, "providers/mr-bongo", Monetization::kRent, "GB",
+                Money{"GBP", 3, 0}),
       "eventful-rent");
   ASSERT_OK(offer);
   Offer cheaper = *offer;
@@ -87,7 +88,8 @@ TEST_F(WatchlistTest, OfferEventsAreStoredPublishedAndResumable) {
   EXPECT_EQ((*stored)[1].previous_price->units, 3);
   EXPECT_EQ((*stored)[2].offer.price->units, 2);
 
-  auto resumed = watchlist_->EventsAfter("users/hana", {"gb"}, live[0].event_id, 0);
+  auto resumed =
+      watchlist_->EventsAfter("users/hana", {"gb"}, live[0].event_id, 0);
   ASSERT_OK(resumed);
   ASSERT_EQ(resumed->size(), 2u);
   EXPECT_EQ((*resumed)[0].kind, AvailabilityEvent::Kind::kPriceChanged);
@@ -99,7 +101,8 @@ TEST_F(WatchlistTest, OfferEventsAreStoredPublishedAndResumable) {
   EXPECT_FALSE(*watchlist_->EventConcernsUser(live[0], "users/ivan", {}));
 
   subscription.reset();
-  ASSERT_OK(watchlist_->CreateOffer(MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"),""));
+  ASSERT_OK(watchlist_->CreateOffer(
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), ""));
   EXPECT_EQ(live.size(), 3u);  // unsubscribed
 }
 
@@ -107,7 +110,8 @@ TEST_F(WatchlistTest, LeavingSoonEmittedOnce) {
   std::string film = NewFilm("leaving");
   Offer soon = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   soon.available_until = kNow + absl::Hours(48);
-  Offer later = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
+  Offer later =
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   later.available_until = kNow + absl::Hours(24 * 30);
   ASSERT_OK(watchlist_->CreateOffer(soon, "soon"));
   ASSERT_OK(watchlist_->CreateOffer(later, "later"));
@@ -126,7 +130,8 @@ TEST_F(WatchlistTest, LeavingSoonEmittedOnce) {
   ASSERT_OK(watchlist_->CreateItem("users/jo", Item(film)));
   auto events = watchlist_->EventsAfter("users/jo", {}, 0, 0);
   int leaving = 0;
-  for (const auto& e : *events) leaving += e.kind == AvailabilityEvent::Kind::kLeavingSoon;
+  for (const auto& e : *events)
+    leaving += e.kind == AvailabilityEvent::Kind::kLeavingSoon;
   EXPECT_EQ(leaving, 2);
 }
 
@@ -142,12 +147,19 @@ TEST_F(WatchlistTest, PollingDeliversOtherReplicasEvents) {
   auto replica = Watchlist::Open(std::move(*other_store), &directory_, {});
   ASSERT_OK(replica);
   std::vector<int64_t> seen_here, seen_there;
-  auto sub_here = watchlist_->Subscribe(
-      [&seen_here](const AvailabilityEvent& e) { seen_here.push_back(e.event_id); });
-  auto sub_there = (*replica)->Subscribe(
-      [&seen_there](const AvailabilityEvent& e) { seen_there.push_back(e.event_id); });
+  auto sub_here =
+      watchlist_->Subscribe([&seen_here](const AvailabilityEvent& e) {
+        seen_here.push_back(e.event_id);
+      });
+  auto sub_there =
+      (*replica)->Subscribe([&seen_there](const AvailabilityEvent& e) {
+        seen_there.push_back(e.event_id);
+      });
 
-  ASSERT_OK(watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",Monetization::kFree, "GB"),""));
+  ASSERT_OK(
+      watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                        Monetization::kFree, "GB"),
+                              ""));
   ASSERT_EQ(seen_here.size(), 1u);
   EXPECT_TRUE(seen_there.empty());
   EXPECT_EQ(*(*replica)->PollNewEvents(), 1);

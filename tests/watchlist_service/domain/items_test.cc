@@ -1,12 +1,11 @@
 // Watchlist items, their order and history (watchlist_service/domain/items.cc).
 
-#include <string>
-#include <vector>
-
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -23,13 +22,15 @@ using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
 TEST_F(WatchlistTest, AddListAndEnrich) {
-  auto item = watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", "Havana"));
+  auto item =
+      watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", "Havana"));
   ASSERT_OK(item);
   EXPECT_EQ(item->name, "users/alice/watchlist/items/i-am-cuba");
   EXPECT_TRUE(item->enriched);
   EXPECT_EQ(item->film_summary.title, "I Am Cuba");
   EXPECT_EQ(item->rank, 1);
-  auto second = watchlist_->CreateItem("users/alice", Item("films/letter-never-sent"));
+  auto second =
+      watchlist_->CreateItem("users/alice", Item("films/letter-never-sent"));
   ASSERT_OK(second);
   EXPECT_EQ(second->rank, 2);
 
@@ -62,7 +63,8 @@ TEST_F(WatchlistTest, OneDirectoryCallPerPage) {
   EXPECT_EQ(page->items.size(), 100u);
   EXPECT_EQ(directory_.calls() - before, 1);
   EXPECT_EQ(directory_.largest_batch(), 100u);
-  for (const WatchlistItem& item : page->items) EXPECT_TRUE(item.enriched) << item.name;
+  for (const WatchlistItem& item : page->items)
+    EXPECT_TRUE(item.enriched) << item.name;
   EXPECT_EQ(page->items[0].film, "films/film-1000");
   ASSERT_FALSE(page->next_page_token.empty());
 
@@ -79,7 +81,8 @@ TEST_F(WatchlistTest, OneDirectoryCallPerPage) {
   q.parent = "users/carol";
   EXPECT_EQ(watchlist_->ListItems(q)->items.size(), 50u);
   q.page_size = -1;
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()), ElementsAre("page_size"));
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+              ElementsAre("page_size"));
 }
 
 TEST_F(WatchlistTest, DirectoryDownListsUnenriched) {
@@ -98,7 +101,8 @@ TEST_F(WatchlistTest, DirectoryDownListsUnenriched) {
   ASSERT_OK(got);
   EXPECT_FALSE(got->enriched);
 
-  auto add = watchlist_->CreateItem("users/alice", Item("films/letter-never-sent"));
+  auto add =
+      watchlist_->CreateItem("users/alice", Item("films/letter-never-sent"));
   EXPECT_THAT(add, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(add.status()), "CATALOG_UNAVAILABLE");
   EXPECT_THAT(std::string(add.status().message()), HasSubstr("catalogue"));
@@ -117,12 +121,15 @@ TEST_F(WatchlistTest, AddUnknownFilmIsNotFoundNamingIt) {
 TEST_F(WatchlistTest, AddIsIdempotentAndDuplicatesReturnExisting) {
   WriteOptions options;
   options.request_id = "add-1";
-  auto first = watchlist_->CreateItem("users/alice", Item("films/i-am-cuba"), options);
-  auto again = watchlist_->CreateItem("users/alice", Item("films/i-am-cuba"), options);
+  auto first =
+      watchlist_->CreateItem("users/alice", Item("films/i-am-cuba"), options);
+  auto again =
+      watchlist_->CreateItem("users/alice", Item("films/i-am-cuba"), options);
   ASSERT_OK(first);
   ASSERT_OK(again);
   EXPECT_EQ(first->name, again->name);
-  auto dup = watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", "x"));
+  auto dup =
+      watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", "x"));
   ASSERT_OK(dup);
   EXPECT_EQ(dup->name, first->name);
   EXPECT_EQ(dup->etag, first->etag);
@@ -140,11 +147,13 @@ TEST_F(WatchlistTest, RequestIdSurvivesRestart) {
   Open(url);
   WriteOptions options;
   options.request_id = "restart-1";
-  auto first = watchlist_->CreateItem("users/dora", Item("films/i-am-cuba"), options);
+  auto first =
+      watchlist_->CreateItem("users/dora", Item("films/i-am-cuba"), options);
   ASSERT_OK(first);
   ASSERT_OK(watchlist_->DeleteItem(first->name));
   Open(url);  // a new process, same store
-  auto again = watchlist_->CreateItem("users/dora", Item("films/i-am-cuba"), options);
+  auto again =
+      watchlist_->CreateItem("users/dora", Item("films/i-am-cuba"), options);
   // The request was done: the retry does not re-add the film.
   EXPECT_THAT(again, StatusIs(absl::StatusCode::kNotFound));
   ListItemsQuery q;
@@ -176,8 +185,11 @@ TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {
   ASSERT_EQ(listed->items.size(), 3u);
   EXPECT_EQ(listed->items[0].name, names[2]);
   EXPECT_EQ(listed->items[2].name, names[1]);
-  EXPECT_THAT(watchlist_->ReorderItems("users/erin", {names[0], names[0]}), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(watchlist_->ReorderItems("users/erin", {"users/erin/watchlist/items/nope"}), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(watchlist_->ReorderItems("users/erin", {names[0], names[0]}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(watchlist_->ReorderItems("users/erin",
+                                       {"users/erin/watchlist/items/nope"}),
+              StatusIs(absl::StatusCode::kNotFound));
 
   WatchlistItem change;
   change.name = names[1];
@@ -187,8 +199,9 @@ TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {
   EXPECT_EQ(updated->note, "with popcorn");
   EXPECT_EQ(updated->rank, 3);  // untouched
   // The shared ApplyMask names the bad path inside update_mask.
-  EXPECT_THAT(ViolationFields(watchlist_->UpdateItem(change, {"film"}).status()),
-              ElementsAre("update_mask.paths[0]"));
+  EXPECT_THAT(
+      ViolationFields(watchlist_->UpdateItem(change, {"film"}).status()),
+      ElementsAre("update_mask.paths[0]"));
 
   now_ = kNow + absl::Hours(3);
   auto watched = watchlist_->MarkWatched(names[0]);
@@ -211,7 +224,8 @@ TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {
   EXPECT_FALSE(again->watched());
 
   ASSERT_OK(watchlist_->DeleteItem(names[1]));
-  EXPECT_THAT(watchlist_->GetItem(names[1]), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(watchlist_->GetItem(names[1]),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(WatchlistTest, BestOfferAndWatchableNow) {
@@ -244,10 +258,12 @@ TEST_F(WatchlistTest, BestOfferAndWatchableNow) {
   EXPECT_EQ(page->items[0].film, "films/i-am-cuba");
 
   q.region.clear();
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()), ElementsAre("region"));
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+              ElementsAre("region"));
   q.region = "GB";
   q.filter = "watchable = yes";
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+              ElementsAre("filter"));
 }
 
 TEST_F(WatchlistTest, WatchableNowPagesThroughFilteredItems) {
@@ -256,7 +272,9 @@ TEST_F(WatchlistTest, WatchableNowPagesThroughFilteredItems) {
     std::string film = NewFilm(absl::StrCat("w-", 100 + i));
     ASSERT_OK(watchlist_->CreateItem("users/gus", Item(film)));
     if (i % 3 == 0) {
-      ASSERT_OK(watchlist_->CreateOffer(MakeOffer(film, "providers/mr-bongo", Monetization::kFree,"GB"),""));
+      ASSERT_OK(watchlist_->CreateOffer(
+          MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"),
+          ""));
     }
   }
   ListItemsQuery q;
@@ -285,12 +303,14 @@ TEST_F(WatchlistTest, ConcurrentAddsMakeOneItem) {
     threads.emplace_back([this, i, &names] {
       WriteOptions options;
       options.request_id = i % 2 == 0 ? "same-request" : "";
-      auto item = watchlist_->CreateItem("users/lee", Item("films/i-am-cuba"), options);
+      auto item =
+          watchlist_->CreateItem("users/lee", Item("films/i-am-cuba"), options);
       if (item.ok()) names[i] = item->name;
     });
   }
   for (auto& t : threads) t.join();
-  for (const std::string& name : names) EXPECT_EQ(name, "users/lee/watchlist/items/i-am-cuba");
+  for (const std::string& name : names)
+    EXPECT_EQ(name, "users/lee/watchlist/items/i-am-cuba");
   ListItemsQuery q;
   q.parent = "users/lee";
   EXPECT_EQ(watchlist_->ListItems(q)->items.size(), 1u);
@@ -299,17 +319,20 @@ TEST_F(WatchlistTest, ConcurrentAddsMakeOneItem) {
 TEST_F(WatchlistTest, ValidateOnlyWritesNothing) {
   WriteOptions options;
   options.validate_only = true;
-  auto item = watchlist_->CreateItem("users/max", Item("films/i-am-cuba"), options);
+  auto item =
+      watchlist_->CreateItem("users/max", Item("films/i-am-cuba"), options);
   ASSERT_OK(item);
   ListItemsQuery q;
   q.parent = "users/max";
   EXPECT_TRUE(watchlist_->ListItems(q)->items.empty());
   int64_t events = watchlist_->last_event_id();
-  auto offer = watchlist_->CreateOffer(
-      MakeOffer("films/i-am-cuba", "providers/mr-bongo", Monetization::kFree, "GB"), "v-only",
-      options);
+  auto offer =
+      watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                        Monetization::kFree, "GB"),
+                              "v-only", options);
   ASSERT_OK(offer);
-  EXPECT_THAT(watchlist_->GetOffer("offers/v-only"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(watchlist_->GetOffer("offers/v-only"),
+              StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(watchlist_->last_event_id(), events);
 }
 

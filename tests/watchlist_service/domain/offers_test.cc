@@ -28,8 +28,10 @@ TEST_F(WatchlistTest, WhereToWatchIAmCubaInGbIsMrBongoDvd) {
   EXPECT_EQ(r.offer.price->currency_code, "GBP");
   EXPECT_EQ(r.offer.price->units, 12);
   EXPECT_EQ(r.offer.price->nanos, 990000000);
-  EXPECT_THAT(r.offer.extras, ElementsAre("Interview with Martin Scorsese",
-                                          "Retrospective documentary on the making of the film"));
+  EXPECT_THAT(
+      r.offer.extras,
+      ElementsAre("Interview with Martin Scorsese",
+                  "Retrospective documentary on the making of the film"));
   EXPECT_FALSE(r.offer.edition.empty());
   EXPECT_EQ(r.explanation, "buy on DVD from Mr Bongo for £12.99");
   EXPECT_TRUE(r.available_to_user);
@@ -42,7 +44,8 @@ TEST_F(WatchlistTest, WhereToWatchIAmCubaInUsSaysWhereElse) {
   ASSERT_OK(result);
   EXPECT_TRUE(result->offers.empty());
   EXPECT_THAT(result->available_in_regions, ElementsAre("GB"));
-  EXPECT_EQ(result->summary, "Not available in US. Available in GB (buy on DVD from Mr Bongo).");
+  EXPECT_EQ(result->summary,
+            "Not available in US. Available in GB (buy on DVD from Mr Bongo).");
 }
 
 TEST_F(WatchlistTest, WhereToWatchSubscriptionDependsOnWhatTheyHave) {
@@ -51,13 +54,16 @@ TEST_F(WatchlistTest, WhereToWatchSubscriptionDependsOnWhatTheyHave) {
   ASSERT_OK(with);
   ASSERT_EQ(with->offers.size(), 1u);
   EXPECT_TRUE(with->offers[0].available_to_user);
-  EXPECT_EQ(with->offers[0].explanation, "included in your Criterion Channel subscription");
+  EXPECT_EQ(with->offers[0].explanation,
+            "included in your Criterion Channel subscription");
 
-  auto without = watchlist_->WhereToWatch({"films/the-cranes-are-flying", "CA", {}});
+  auto without =
+      watchlist_->WhereToWatch({"films/the-cranes-are-flying", "CA", {}});
   ASSERT_OK(without);
   ASSERT_EQ(without->offers.size(), 1u);
   EXPECT_FALSE(without->offers[0].available_to_user);
-  EXPECT_THAT(without->offers[0].explanation, HasSubstr("Criterion Channel subscription"));
+  EXPECT_THAT(without->offers[0].explanation,
+              HasSubstr("Criterion Channel subscription"));
 }
 
 TEST_F(WatchlistTest, WhereToWatchRanksByKindThenPrice) {
@@ -73,15 +79,20 @@ TEST_F(WatchlistTest, WhereToWatchRanksByKindThenPrice) {
   };
   std::vector<Spec> specs = {
       {"buy", "providers/shop", Monetization::kBuy, Money{"GBP", 9, 990000000}},
-      {"rent-dear", "providers/shop", Monetization::kRent, Money{"GBP", 3, 490000000}},
-      {"sub-missing", "providers/bfi-player", Monetization::kSubscription, std::nullopt},
-      {"rent-cheap", "providers/shop", Monetization::kRent, Money{"GBP", 2, 990000000}},
+      {"rent-dear", "providers/shop", Monetization::kRent,
+       Money{"GBP", 3, 490000000}},
+      {"sub-missing", "providers/bfi-player", Monetization::kSubscription,
+       std::nullopt},
+      {"rent-cheap", "providers/shop", Monetization::kRent,
+       Money{"GBP", 2, 990000000}},
       {"ads", "providers/film4", Monetization::kAds, std::nullopt},
-      {"sub-have", "providers/mr-bongo", Monetization::kSubscription, std::nullopt},
+      {"sub-have", "providers/mr-bongo", Monetization::kSubscription,
+       std::nullopt},
       {"free", "providers/film4", Monetization::kFree, std::nullopt},
   };
   for (const Spec& s : specs) {
-    auto created = watchlist_->CreateOffer(MakeOffer(film, s.provider, s.m, "GB", s.price), s.id);
+    auto created = watchlist_->CreateOffer(
+        MakeOffer(film, s.provider, s.m, "GB", s.price), s.id);
     ASSERT_OK(created) << s.id;
   }
   auto result = watchlist_->WhereToWatch({film, "GB", {"providers/mr-bongo"}});
@@ -89,8 +100,8 @@ TEST_F(WatchlistTest, WhereToWatchRanksByKindThenPrice) {
   std::vector<std::string> order;
   for (const RankedOffer& r : result->offers) order.push_back(r.offer.name);
   EXPECT_THAT(order, ElementsAre("offers/sub-have", "offers/free", "offers/ads",
-                                 "offers/rent-cheap", "offers/rent-dear", "offers/buy",
-                                 "offers/sub-missing"));
+                                 "offers/rent-cheap", "offers/rent-dear",
+                                 "offers/buy", "offers/sub-missing"));
   EXPECT_FALSE(result->offers.back().available_to_user);
   EXPECT_TRUE(result->offers[3].available_to_user);
   EXPECT_EQ(result->offers[3].explanation, "rent in HD from Shop for £2.99");
@@ -101,9 +112,11 @@ TEST_F(WatchlistTest, WhereToWatchOnlyOffersAvailableNow) {
   Offer past = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   past.available_until = kNow - absl::Hours(1);
   past.available_from = kNow - absl::Hours(100);
-  Offer future = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
+  Offer future =
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   future.available_from = kNow + absl::Hours(1);
-  Offer current = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
+  Offer current =
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
   current.available_from = kNow - absl::Hours(1);
   current.available_until = kNow + absl::Hours(1);
   ASSERT_OK(watchlist_->CreateOffer(past, "past"));
@@ -131,34 +144,36 @@ TEST_F(WatchlistTest, WhereToWatchValidatesArguments) {
 // ---- Offer validation, etags, idempotency ----
 
 TEST_F(WatchlistTest, OfferValidationNamesFields) {
-  Offer o = MakeOffer("films/x y", "providers/nobody", Monetization::kBuy, "gb");
+  Offer o =
+      MakeOffer("films/x y", "providers/nobody", Monetization::kBuy, "gb");
   o.deep_link_uri = "ftp://example.com";
   o.available_from = kNow;
   o.available_until = kNow - absl::Hours(1);
   auto created = watchlist_->CreateOffer(o, "");
   ASSERT_THAT(created, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ViolationFields(created.status()),
-              UnorderedElementsAre("offer.film", "offer.provider", "offer.region",
-                                   "offer.price", "offer.deep_link_uri",
-                                   "offer.available_until"));
+              UnorderedElementsAre(
+                  "offer.film", "offer.provider", "offer.region", "offer.price",
+                  "offer.deep_link_uri", "offer.available_until"));
 
-  Offer unknown_provider =
-      MakeOffer("films/i-am-cuba", "providers/nobody", Monetization::kFree, "GB");
-  EXPECT_THAT(ViolationFields(watchlist_->CreateOffer(unknown_provider, "").status()),
-              ElementsAre("offer.provider"));
+  Offer unknown_provider = MakeOffer("films/i-am-cuba", "providers/nobody",
+                                     Monetization::kFree, "GB");
+  EXPECT_THAT(
+      ViolationFields(watchlist_->CreateOffer(unknown_provider, "").status()),
+      ElementsAre("offer.provider"));
 
-  Offer bad_money = MakeOffer("films/i-am-cuba", "providers/mr-bongo", Monetization::kRent, "GB",
-                              Money{"pounds", 1, 0});
+  Offer bad_money = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                              Monetization::kRent, "GB", Money{"pounds", 1, 0});
   EXPECT_THAT(ViolationFields(watchlist_->CreateOffer(bad_money, "").status()),
               ElementsAre("offer.price.currency_code"));
-  Offer negative = MakeOffer("films/i-am-cuba", "providers/mr-bongo", Monetization::kRent, "GB",
-                             Money{"GBP", -1, 0});
+  Offer negative = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                             Monetization::kRent, "GB", Money{"GBP", -1, 0});
   EXPECT_THAT(ViolationFields(watchlist_->CreateOffer(negative, "").status()),
               ElementsAre("offer.price"));
 
   // A price on a subscription offer is ignored.
-  Offer sub = MakeOffer("films/i-am-cuba", "providers/mr-bongo", Monetization::kSubscription,
-                        "GB", Money{"GBP", 5, 0});
+  Offer sub = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                        Monetization::kSubscription, "GB", Money{"GBP", 5, 0});
   auto ok = watchlist_->CreateOffer(sub, "");
   ASSERT_OK(ok);
   EXPECT_FALSE(ok->price.has_value());
@@ -170,10 +185,12 @@ TEST_F(WatchlistTest, OfferEtagAndRequestId) {
   WriteOptions options;
   options.request_id = "req-offer-1";
   auto first = watchlist_->CreateOffer(
-      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), "", options);
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), "",
+      options);
   ASSERT_OK(first);
   auto second = watchlist_->CreateOffer(
-      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), "", options);
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), "",
+      options);
   ASSERT_OK(second);
   EXPECT_EQ(first->name, second->name);
   ListOffersQuery q;
@@ -192,7 +209,8 @@ TEST_F(WatchlistTest, OfferEtagAndRequestId) {
   ASSERT_OK(updated);
   EXPECT_EQ(updated->edition, "Special edition");
   EXPECT_NE(updated->etag, first->etag);
-  EXPECT_THAT(watchlist_->UpdateOffer(fresh, {}), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(watchlist_->UpdateOffer(fresh, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
@@ -215,7 +233,8 @@ TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
   q.filter = "film = \"films/i-am-cuba\" AND region = \"GB\"";
   EXPECT_EQ(watchlist_->ListOffers(q)->offers.size(), 1u);
   q.filter = "price < 3";
-  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(q).status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(q).status()),
+              ElementsAre("filter"));
 }
 
 TEST_F(WatchlistTest, ProviderWithOffersCannotBeDeleted) {
@@ -224,7 +243,8 @@ TEST_F(WatchlistTest, ProviderWithOffersCannotBeDeleted) {
   EXPECT_EQ(ErrorReason(s), "PROVIDER_HAS_OFFERS");
   AddProvider("empty", "Empty", {"FR"});
   EXPECT_OK(watchlist_->DeleteProvider("providers/empty", ""));
-  EXPECT_THAT(watchlist_->GetProvider("providers/empty"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(watchlist_->GetProvider("providers/empty"),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(WatchlistTest, ProviderCrudAndValidation) {
@@ -232,14 +252,17 @@ TEST_F(WatchlistTest, ProviderCrudAndValidation) {
   bad.regions = {"gb"};
   bad.home_page_uri = "mrbongo.com";
   auto created = watchlist_->CreateProvider(bad, "x");
-  EXPECT_THAT(ViolationFields(created.status()),
-              UnorderedElementsAre("provider.display_name", "provider.regions[0]",
-                                   "provider.home_page_uri"));
-  EXPECT_THAT(ViolationFields(watchlist_->CreateProvider(bad, "Bad Id").status()),
-              ElementsAre("provider_id"));
+  EXPECT_THAT(
+      ViolationFields(created.status()),
+      UnorderedElementsAre("provider.display_name", "provider.regions[0]",
+                           "provider.home_page_uri"));
+  EXPECT_THAT(
+      ViolationFields(watchlist_->CreateProvider(bad, "Bad Id").status()),
+      ElementsAre("provider_id"));
   Provider dup;
   dup.display_name = "Again";
-  EXPECT_THAT(watchlist_->CreateProvider(dup, "mr-bongo"), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(watchlist_->CreateProvider(dup, "mr-bongo"),
+              StatusIs(absl::StatusCode::kAlreadyExists));
 
   auto current = watchlist_->GetProvider("providers/mr-bongo");
   ASSERT_OK(current);
@@ -253,9 +276,11 @@ TEST_F(WatchlistTest, ProviderCrudAndValidation) {
   EXPECT_NE(updated->etag, current->etag);
   // The new name shows in explanations.
   auto where = watchlist_->WhereToWatch({"films/i-am-cuba", "GB", {}});
-  EXPECT_EQ(where->offers[0].explanation, "buy on DVD from Mr Bongo Films for £12.99");
+  EXPECT_EQ(where->offers[0].explanation,
+            "buy on DVD from Mr Bongo Films for £12.99");
   // The old etag is stale now.
-  EXPECT_THAT(watchlist_->UpdateProvider(change, {"display_name"}), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(watchlist_->UpdateProvider(change, {"display_name"}),
+              StatusIs(absl::StatusCode::kAborted));
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Loading the offers seed (watchlist_service/domain/seed_loader.h).
 
+#include "watchlist_service/domain/seed_loader.h"
+
 #include <string>
 #include <vector>
-
-#include "watchlist_service/domain/seed_loader.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

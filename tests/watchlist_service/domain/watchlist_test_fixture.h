@@ -27,9 +27,12 @@ namespace longtake::watchlist {
 
 inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
-inline std::string SeedPath() { return std::string(LONGTAKE_SOURCE_DIR) + "/data/seed/offers.json"; }
+inline std::string SeedPath() {
+  return std::string(LONGTAKE_SOURCE_DIR) + "/data/seed/offers.json";
+}
 
-inline WatchlistItem Item(const std::string& film, const std::string& note = "") {
+inline WatchlistItem Item(const std::string& film,
+                          const std::string& note = "") {
   WatchlistItem item;
   item.film = film;
   item.note = note;
@@ -38,7 +41,8 @@ inline WatchlistItem Item(const std::string& film, const std::string& note = "")
 
 inline std::vector<std::string> ViolationFields(const absl::Status& status) {
   std::vector<std::string> fields;
-  for (const FieldViolation& v : ErrorFieldViolations(status)) fields.push_back(v.field);
+  for (const FieldViolation& v : ErrorFieldViolations(status))
+    fields.push_back(v.field);
   return fields;
 }
 
@@ -66,8 +70,9 @@ class WatchlistTest : public ::testing::Test {
     return name;
   }
 
-  Offer MakeOffer(const std::string& film, const std::string& provider, Monetization m,
-                  const std::string& region, std::optional<Money> price = std::nullopt) {
+  Offer MakeOffer(const std::string& film, const std::string& provider,
+                  Monetization m, const std::string& region,
+                  std::optional<Money> price = std::nullopt) {
     Offer o;
     o.film = film;
     o.provider = provider;
@@ -80,7 +85,8 @@ class WatchlistTest : public ::testing::Test {
     return o;
   }
 
-  void AddProvider(const std::string& id, const std::string& display, std::vector<std::string> regions) {
+  void AddProvider(const std::string& id, const std::string& display,
+                   std::vector<std::string> regions) {
     Provider p;
     p.display_name = display;
     p.kind = ProviderKind::kStreamingService;

@@ -7,10 +7,9 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -39,13 +38,15 @@ class FakeCatalog final : public catalogv1::CatalogService::CallbackService {
     films_["films/the-cranes-are-flying"] = {"The Cranes Are Flying", 1957};
   }
 
-  grpc::ServerUnaryReactor* BatchGetFilms(grpc::CallbackServerContext* ctx,
-                                          const catalogv1::BatchGetFilmsRequest* request,
-                                          catalogv1::BatchGetFilmsResponse* response) override {
+  grpc::ServerUnaryReactor* BatchGetFilms(
+      grpc::CallbackServerContext* ctx,
+      const catalogv1::BatchGetFilmsRequest* request,
+      catalogv1::BatchGetFilmsResponse* response) override {
     calls_.fetch_add(1);
     auto* reactor = ctx->DefaultReactor();
     // A test-only stall: simulates a catalogue slower than the deadline.
-    if (delay_ms_.load() > 0) absl::SleepFor(absl::Milliseconds(delay_ms_.load()));
+    if (delay_ms_.load() > 0)
+      absl::SleepFor(absl::Milliseconds(delay_ms_.load()));
     for (const std::string& name : request->names()) {
       auto it = films_.find(name);
       if (it == films_.end()) {
@@ -94,8 +95,10 @@ void StopFake(RunningFake& fake) {
 TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
-  auto films = directory.BatchGetFilms({"films/the-cranes-are-flying", "films/i-am-cuba"});
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port),
+                                 absl::Seconds(5));
+  auto films = directory.BatchGetFilms(
+      {"films/the-cranes-are-flying", "films/i-am-cuba"});
   ASSERT_OK(films);
   ASSERT_EQ(films->size(), 2u);
   EXPECT_EQ((*films)[0].name, "films/the-cranes-are-flying");
@@ -114,12 +117,15 @@ TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
 TEST(CatalogFilmDirectoryTest, MissingFilmIsNotFoundNamingIt) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
-  auto films = directory.BatchGetFilms({"films/i-am-cuba", "films/no-such-film"});
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port),
+                                 absl::Seconds(5));
+  auto films =
+      directory.BatchGetFilms({"films/i-am-cuba", "films/no-such-film"});
   ASSERT_FALSE(films.ok());
   EXPECT_THAT(films, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(ErrorResource(films.status()), "films/no-such-film");
-  EXPECT_THAT(std::string(films.status().message()), HasSubstr("films/no-such-film"));
+  EXPECT_THAT(std::string(films.status().message()),
+              HasSubstr("films/no-such-film"));
   StopFake(*fake);
 }
 
@@ -136,14 +142,16 @@ TEST(CatalogFilmDirectoryTest, SlowCatalogueIsUnavailableWithinTheDeadline) {
   ASSERT_FALSE(films.ok());
   EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(films.status()), "CATALOG_UNAVAILABLE");
-  EXPECT_THAT(std::string(films.status().message()),
-              HasSubstr(absl::StrCat("the catalogue at ", address, " is unreachable")));
+  EXPECT_THAT(
+      std::string(films.status().message()),
+      HasSubstr(absl::StrCat("the catalogue at ", address, " is unreachable")));
   EXPECT_LT(took, absl::Milliseconds(1000));
   fake->service->delay_ms_ = 0;
   StopFake(*fake);
 }
 
-TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) {
+TEST(CatalogFilmDirectoryTest,
+     DownCatalogueFailsFastAndComesBackOnTheSamePort) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
   const int port = fake->port;
@@ -159,7 +167,8 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
   ASSERT_FALSE(down.ok());
   EXPECT_THAT(down, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(down.status().message()), HasSubstr(address));
-  EXPECT_THAT(std::string(down.status().message()), HasSubstr("try again shortly"));
+  EXPECT_THAT(std::string(down.status().message()),
+              HasSubstr("try again shortly"));
   EXPECT_LT(took, absl::Milliseconds(1000));  // within the deadline, plus slack
 
   // Back on the same port: the same directory (same channel) recovers.
@@ -184,7 +193,8 @@ TEST(CatalogFilmDirectoryTest, NeverStartedCatalogueIsUnavailable) {
   ASSERT_NE(fake, nullptr);
   const int port = fake->port;
   StopFake(*fake);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", port), absl::Milliseconds(300));
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", port),
+                                 absl::Milliseconds(300));
   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
   ASSERT_FALSE(films.ok());
   EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));

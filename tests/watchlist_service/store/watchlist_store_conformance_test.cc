@@ -1,8 +1,7 @@
-// The store conformance suite: what every WatchlistStore must pass, run over each store URL:
-// SQLite in memory and in a file, and PostgreSQL (a throwaway server started
-// once per test process, a fresh database per test: tests/support/postgres_server.h).
-
-#include "watchlist_service/domain/watchlist_store.h"
+// The store conformance suite: what every WatchlistStore must pass, run over
+// each store URL: SQLite in memory and in a file, and PostgreSQL (a throwaway
+// server started once per test process, a fresh database per test:
+// tests/support/postgres_server.h).
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/status_matchers.h"
+#include "watchlist_service/domain/watchlist_store.h"
 #include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
@@ -39,7 +39,8 @@ Provider MakeProvider(const std::string& id) {
   return p;
 }
 
-Offer MakeOffer(const std::string& id, const std::string& film, const std::string& region) {
+Offer MakeOffer(const std::string& id, const std::string& film,
+                const std::string& region) {
   Offer o;
   o.name = "offers/" + id;
   o.film = film;
@@ -58,8 +59,8 @@ Offer MakeOffer(const std::string& id, const std::string& film, const std::strin
   return o;
 }
 
-WatchlistItem MakeItem(const std::string& user, const std::string& id, const std::string& film,
-                       int64_t rank) {
+WatchlistItem MakeItem(const std::string& user, const std::string& id,
+                       const std::string& film, int64_t rank) {
   WatchlistItem item;
   item.name = absl::StrCat("users/", user, "/watchlist/items/", id);
   item.film = film;
@@ -70,7 +71,8 @@ WatchlistItem MakeItem(const std::string& user, const std::string& id, const std
   return item;
 }
 
-class WatchlistStoreConformanceTest : public ::testing::TestWithParam<std::string> {
+class WatchlistStoreConformanceTest
+    : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     url_ = GetParam();
@@ -95,7 +97,8 @@ class WatchlistStoreConformanceTest : public ::testing::TestWithParam<std::strin
   void TearDown() override {
     store_.reset();
     if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::remove((path_ + suffix).c_str());
     }
   }
 
@@ -134,7 +137,8 @@ TEST_P(WatchlistStoreConformanceTest, OffersRoundTripAndFilter) {
   free.price.reset();
   free.available_until = absl::InfiniteFuture();
   free.available_from = kT0 - absl::Hours(1);
-  batch.put_offers = {MakeOffer("a", "films/x", "GB"), MakeOffer("b", "films/x", "FR"), free};
+  batch.put_offers = {MakeOffer("a", "films/x", "GB"),
+                      MakeOffer("b", "films/x", "FR"), free};
   ASSERT_OK(store_->Commit(batch));
   auto a = store_->GetOffer("offers/a");
   ASSERT_OK(a);
@@ -183,7 +187,8 @@ TEST_P(WatchlistStoreConformanceTest, EtagChecksGuardWrites) {
   create.expect_etags = {{"providers/a", ""}};
   create.put_providers = {MakeProvider("a")};
   ASSERT_OK(store_->Commit(create));
-  EXPECT_THAT(store_->Commit(create), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store_->Commit(create),
+              StatusIs(absl::StatusCode::kAlreadyExists));
 
   WriteBatch stale;
   stale.expect_etags = {{"providers/a", "wrong"}};
@@ -212,7 +217,8 @@ TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
   e.offer = second.put_offers[0];
   second.append_events = {e};
   second.request = RequestRecord{"r1", "CreateOffer", "offers/b", ""};  // taken
-  EXPECT_THAT(store_->Commit(second), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store_->Commit(second),
+              StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_FALSE(store_->GetOffer("offers/b")->has_value());
   EXPECT_EQ(*store_->LastEventId(), 0);
 
@@ -225,8 +231,9 @@ TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
 
 TEST_P(WatchlistStoreConformanceTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
   WriteBatch batch;
-  batch.put_items = {MakeItem("ann", "b", "films/b", 2), MakeItem("ann", "a", "films/a", 1),
-                     MakeItem("ann", "c", "films/c", 3), MakeItem("ben", "a", "films/a", 1)};
+  batch.put_items = {
+      MakeItem("ann", "b", "films/b", 2), MakeItem("ann", "a", "films/a", 1),
+      MakeItem("ann", "c", "films/c", 3), MakeItem("ben", "a", "films/a", 1)};
   ASSERT_OK(store_->Commit(batch));
   auto list = store_->ListItems("ann", false, 0, 0);
   ASSERT_OK(list);
@@ -277,8 +284,11 @@ TEST_P(WatchlistStoreConformanceTest, EventsAreMonotonicAndFiltered) {
   ASSERT_OK(store_->Commit(items));
 
   WriteBatch batch;
-  for (const auto& [film, region] : std::vector<std::pair<std::string, std::string>>{
-           {"films/x", "GB"}, {"films/x", "US"}, {"films/y", "GB"}, {"films/z", "GB"}}) {
+  for (const auto& [film, region] :
+       std::vector<std::pair<std::string, std::string>>{{"films/x", "GB"},
+                                                        {"films/x", "US"},
+                                                        {"films/y", "GB"},
+                                                        {"films/z", "GB"}}) {
     AvailabilityEvent e;
     e.kind = AvailabilityEvent::Kind::kPriceChanged;
     e.offer = MakeOffer("o-" + region, film, region);
@@ -290,7 +300,8 @@ TEST_P(WatchlistStoreConformanceTest, EventsAreMonotonicAndFiltered) {
   auto result = store_->Commit(batch);
   ASSERT_OK(result);
   ASSERT_EQ(result->event_ids.size(), 4u);
-  for (size_t i = 1; i < 4; ++i) EXPECT_GT(result->event_ids[i], result->event_ids[i - 1]);
+  for (size_t i = 1; i < 4; ++i)
+    EXPECT_GT(result->event_ids[i], result->event_ids[i - 1]);
   EXPECT_EQ(*store_->LastEventId(), result->event_ids[3]);
 
   auto all = store_->ListEvents(0, {}, 0);
@@ -321,7 +332,8 @@ TEST_P(WatchlistStoreConformanceTest, LeavingSoonMarksAreUnique) {
   batch.leaving_soon_marks = {mark};
   ASSERT_OK(store_->Commit(batch));
   EXPECT_TRUE(*store_->HasLeavingSoonMark(mark));
-  EXPECT_THAT(store_->Commit(batch), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store_->Commit(batch),
+              StatusIs(absl::StatusCode::kAlreadyExists));
   LeavingSoonMark moved{"offers/a", kT0 + absl::Hours(6)};
   EXPECT_FALSE(*store_->HasLeavingSoonMark(moved));
 }
@@ -353,14 +365,16 @@ TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
     if (!store.ok()) _exit(2);
     WriteBatch batch;
     batch.put_items = {MakeItem("kim", "a", "films/a", 1)};
-    batch.request = RequestRecord{"k1", "CreateItem", "users/kim/watchlist/items/a", ""};
+    batch.request =
+        RequestRecord{"k1", "CreateItem", "users/kim/watchlist/items/a", ""};
     if (!(*store)->Commit(batch).ok()) _exit(3);
     kill(getpid(), SIGKILL);
     _exit(4);
   }
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exit status " << WEXITSTATUS(status);
+  ASSERT_TRUE(WIFSIGNALED(status))
+      << "child exit status " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
   auto reopened = OpenWatchlistStore(url_);
   ASSERT_OK(reopened);
@@ -369,19 +383,26 @@ TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, WatchlistStoreConformanceTest,
-                         ::testing::Values(std::string("sqlite::memory:"), std::string("file"),
+                         ::testing::Values(std::string("sqlite::memory:"),
+                                           std::string("file"),
                                            std::string("postgres")),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "file"       ? std::string("SqliteFile")
-                                  : info.param == "postgres" ? std::string("Postgres")
-                                                             : std::string("SqliteMemory");
+                           return info.param == "file"
+                                      ? std::string("SqliteFile")
+                                  : info.param == "postgres"
+                                      ? std::string("Postgres")
+                                      : std::string("SqliteMemory");
                          });
 
 TEST(OpenWatchlistStoreTest, RejectsUnknownUrls) {
-  // Nothing listens on port 1: a PostgreSQL URL is accepted, the server is not there.
-  EXPECT_THAT(OpenWatchlistStore("postgres://postgres@127.0.0.1:1/w"), StatusIs(absl::StatusCode::kUnavailable));
-  EXPECT_THAT(OpenWatchlistStore("mysql://x"), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(OpenWatchlistStore("sqlite://"), StatusIs(absl::StatusCode::kInvalidArgument));
+  // Nothing listens on port 1: a PostgreSQL URL is accepted, the server is not
+  // there.
+  EXPECT_THAT(OpenWatchlistStore("postgres://postgres@127.0.0.1:1/w"),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(OpenWatchlistStore("mysql://x"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(OpenWatchlistStore("sqlite://"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace
