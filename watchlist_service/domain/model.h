@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/domain/money.h"
 
 namespace longtake::watchlist {
 
@@ -52,13 +53,7 @@ enum class Quality : uint8_t {
 };
 
 // google.type.Money: units + nanos/1e9, same sign; nanos in (-1e9, 1e9).
-struct Money {
-  std::string currency_code;  // ISO 4217, e.g. "GBP"
-  int64_t units = 0;
-  int32_t nanos = 0;
-};
-bool operator==(const Money& a, const Money& b);
-inline bool operator!=(const Money& a, const Money& b) { return !(a == b); }
+using Money = longtake::Money;
 
 struct Provider {
   std::string name;  // "providers/{provider}"
@@ -86,8 +81,9 @@ struct Offer {
   std::string deep_link_uri;  // http(s)
   std::string edition;        // physical editions
   std::vector<std::string> extras;
-  absl::Time available_from = absl::InfinitePast();    // unset: since forever
-  absl::Time available_until = absl::InfiniteFuture();  // unset: until further notice
+  absl::Time available_from = absl::InfinitePast();  // unset: since forever
+  absl::Time available_until =
+      absl::InfiniteFuture();  // unset: until further notice
   absl::Time last_verify_time = absl::InfinitePast();
   // Output only.
   std::string etag;

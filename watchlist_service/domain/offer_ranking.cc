@@ -4,14 +4,15 @@
 #include <tuple>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace longtake::watchlist {
 namespace {
 
-std::string ProviderDisplay(const Offer& offer, const ProviderNames& providers) {
+std::string ProviderDisplay(const Offer& offer,
+                            const ProviderNames& providers) {
   auto it = providers.find(offer.provider);
   if (it != providers.end() && !it->second.empty()) return it->second;
   absl::string_view id(offer.provider);
@@ -38,7 +39,8 @@ std::string FormatPhrase(Format format) {
 }
 
 std::string QualityPhrase(const Offer& offer) {
-  if (offer.format != Format::kStreaming && offer.format != Format::kDigitalDownload &&
+  if (offer.format != Format::kStreaming &&
+      offer.format != Format::kDigitalDownload &&
       offer.format != Format::kUnspecified) {
     return "";  // a disc's format says it already
   }
@@ -79,25 +81,24 @@ int Category(const Offer& offer, bool has_subscription) {
   return 6;
 }
 
-// Price in nanos for ordering; offers without a price sort first.
-__int128 PriceKey(const Offer& offer) {
-  if (!offer.price) return -1;
-  return static_cast<__int128>(offer.price->units) * 1000000000 + offer.price->nanos;
+// Price for ordering, exact without a wider integer: units then nanos (they
+// carry the same sign); offers without a price sort first.
+std::tuple<bool, int64_t, int32_t> PriceKey(const Offer& offer) {
+  if (!offer.price) return {false, 0, 0};
+  return {true, offer.price->units, offer.price->nanos};
 }
 
 }  // namespace
 
-bool operator==(const Money& a, const Money& b) {
-  return a.currency_code == b.currency_code && a.units == b.units && a.nanos == b.nanos;
-}
-
 std::string FormatMoney(const Money& money) {
   // Two decimals are what shops show; round the nanos to cents.
-  int64_t cents = money.units * 100 + (money.nanos + (money.nanos >= 0 ? 5000000 : -5000000)) /
-                                          10000000;
+  int64_t cents =
+      money.units * 100 +
+      (money.nanos + (money.nanos >= 0 ? 5000000 : -5000000)) / 10000000;
   bool negative = cents < 0;
   if (negative) cents = -cents;
-  std::string amount = absl::StrFormat("%s%d.%02d", negative ? "-" : "", cents / 100, cents % 100);
+  std::string amount = absl::StrFormat("%s%d.%02d", negative ? "-" : "",
+                                       cents / 100, cents % 100);
   const std::string& c = money.currency_code;
   if (c == "GBP") return absl::StrCat("£", amount);
   if (c == "USD") return absl::StrCat("$", amount);
@@ -119,20 +120,24 @@ std::string ExplainOffer(const Offer& offer, const ProviderNames& providers,
     case Monetization::kFree:
       return absl::StrCat("free", QualityPhrase(offer), " on ", provider);
     case Monetization::kAds:
-      return absl::StrCat("free with ads", QualityPhrase(offer), " on ", provider);
+      return absl::StrCat("free with ads", QualityPhrase(offer), " on ",
+                          provider);
     case Monetization::kRent:
-      return absl::StrCat("rent", FormatPhrase(offer.format), QualityPhrase(offer), " from ",
-                          provider, PriceSuffix(offer));
+      return absl::StrCat("rent", FormatPhrase(offer.format),
+                          QualityPhrase(offer), " from ", provider,
+                          PriceSuffix(offer));
     case Monetization::kBuy:
-      return absl::StrCat("buy", FormatPhrase(offer.format), QualityPhrase(offer), " from ",
-                          provider, PriceSuffix(offer));
+      return absl::StrCat("buy", FormatPhrase(offer.format),
+                          QualityPhrase(offer), " from ", provider,
+                          PriceSuffix(offer));
     case Monetization::kUnspecified:
       break;
   }
   return absl::StrCat("offered by ", provider);
 }
 
-std::string DescribeOfferShort(const Offer& offer, const ProviderNames& providers) {
+std::string DescribeOfferShort(const Offer& offer,
+                               const ProviderNames& providers) {
   std::string provider = ProviderDisplay(offer, providers);
   switch (offer.monetization) {
     case Monetization::kSubscription:
@@ -142,18 +147,21 @@ std::string DescribeOfferShort(const Offer& offer, const ProviderNames& provider
     case Monetization::kAds:
       return absl::StrCat("free with ads on ", provider);
     case Monetization::kRent:
-      return absl::StrCat("rent", FormatPhrase(offer.format), " from ", provider);
+      return absl::StrCat("rent", FormatPhrase(offer.format), " from ",
+                          provider);
     case Monetization::kBuy:
-      return absl::StrCat("buy", FormatPhrase(offer.format), " from ", provider);
+      return absl::StrCat("buy", FormatPhrase(offer.format), " from ",
+                          provider);
     case Monetization::kUnspecified:
       break;
   }
   return absl::StrCat("offered by ", provider);
 }
 
-std::vector<RankedOffer> RankOffers(const std::vector<Offer>& offers,
-                                    const absl::flat_hash_set<std::string>& subscriptions,
-                                    const ProviderNames& providers) {
+std::vector<RankedOffer> RankOffers(
+    const std::vector<Offer>& offers,
+    const absl::flat_hash_set<std::string>& subscriptions,
+    const ProviderNames& providers) {
   struct Entry {
     int category;
     RankedOffer ranked;
@@ -170,15 +178,19 @@ std::vector<RankedOffer> RankOffers(const std::vector<Offer>& offers,
         offer.monetization != Monetization::kSubscription || has;
     entries.push_back(std::move(e));
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    const Offer& x = a.ranked.offer;
-    const Offer& y = b.ranked.offer;
-    // Better quality first at equal price; names keep the order stable.
-    return std::make_tuple(a.category, PriceKey(x), -static_cast<int>(x.quality), x.provider,
-                           x.name) < std::make_tuple(b.category, PriceKey(y),
-                                                     -static_cast<int>(y.quality), y.provider,
-                                                     y.name);
-  });
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) {
+                     const Offer& x = a.ranked.offer;
+                     const Offer& y = b.ranked.offer;
+                     // Better quality first at equal price; names keep the
+                     // order stable.
+                     return std::make_tuple(a.category, PriceKey(x),
+                                            -static_cast<int>(x.quality),
+                                            x.provider, x.name) <
+                            std::make_tuple(b.category, PriceKey(y),
+                                            -static_cast<int>(y.quality),
+                                            y.provider, y.name);
+                   });
   std::vector<RankedOffer> out;
   out.reserve(entries.size());
   for (Entry& e : entries) out.push_back(std::move(e.ranked));

@@ -4,9 +4,12 @@
 // offers (curated), where-to-watch ranking, users' watchlists and history,
 // and availability events (stored, resumable, published live).
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
+//   // OpenWatchlistStore: watchlist_service/store/open_watchlist_store.h
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store,
+//   OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //   LONGTAKE_ASSIGN_OR_RETURN(auto watchlist,
-//       Watchlist::Open(std::move(store), &film_directory, WatchlistOptions{}));
+//       Watchlist::Open(std::move(store), &film_directory,
+//       WatchlistOptions{}));
 //   LONGTAKE_RETURN_IF_ERROR(watchlist->LoadSeedIfEmpty("data/seed/offers.json"));
 //   auto where = watchlist->WhereToWatch({"films/i-am-cuba", "GB", {}});
 //
@@ -24,23 +27,41 @@
 // Errors (AIP-193, via common/status/errors.h): INVALID_ARGUMENT naming the
 // field ("offer.region", "parent", "page_size", "update_mask"); NOT_FOUND
 // naming the resource; ABORTED/ETAG_MISMATCH; FAILED_PRECONDITION with reason
-// PROVIDER_HAS_OFFERS; UNAVAILABLE/CATALOG_UNAVAILABLE from the directory.
+// PROVIDER_HAS_OFFERS; UNAVAILABLE/CATALOG_UNAVAILABLE from the directory
+// (reasons in watchlist_errors.h).
+//
+// The methods live by topic: offers.cc (providers, offers, where to watch),
+// items.cc (watchlist items and history), events.cc (availability events),
+// seed_loader.cc (LoadSeedIfEmpty), watchlist.cc (opening, shared helpers).
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/domain/field_mask.h"
+#include "common/domain/request_record.h"
 #include "watchlist_service/domain/model.h"
+#include "watchlist_service/domain/offer_ranking.h"
 
 namespace longtake::watchlist {
 
-class WatchlistStore;  // watchlist_service/domain/watchlist_store.h
+// watchlist_service/domain/watchlist_store.h
+class WatchlistStore;
+struct WriteBatch;
+// watchlist_service/domain/event_hub.h
+class EventHub;
 
 // Looks films up in the catalogue. Implemented by the adapter layer with a
 // gRPC catalogue client (with its own deadline), by a fake in unit tests.
@@ -73,10 +94,10 @@ struct WriteOptions {
   bool validate_only = false;
 };
 
-// Update masks are field paths in proto naming ("display_name", "price",
-// "note"); {"*"} replaces every updatable field. An empty mask is
-// INVALID_ARGUMENT naming update_mask.
-using FieldMask = std::vector<std::string>;
+// Update masks (longtake::FieldMask, common/domain/field_mask.h) are field
+// paths in proto naming ("display_name", "price", "note"); {"*"} replaces
+// every updatable field. An empty mask is INVALID_ARGUMENT naming
+// update_mask.
 
 struct ProviderPage {
   std::vector<Provider> providers;
@@ -145,13 +166,16 @@ class Watchlist {
   // ---- Providers (writes: curators) ----
   absl::StatusOr<Provider> GetProvider(const std::string& name);
   // Ordered by name. page_size 0: 50; max 1000.
-  absl::StatusOr<ProviderPage> ListProviders(int page_size, const std::string& page_token);
+  absl::StatusOr<ProviderPage> ListProviders(int page_size,
+                                             const std::string& page_token);
   // provider_id: [a-z][a-z0-9-]{0,62}, required. ALREADY_EXISTS when taken.
-  absl::StatusOr<Provider> CreateProvider(Provider provider, const std::string& provider_id,
+  absl::StatusOr<Provider> CreateProvider(Provider provider,
+                                          const std::string& provider_id,
                                           const WriteOptions& options = {});
   // Mask paths: display_name, kind, regions, home_page_uri. A non-empty
   // provider.etag must match.
-  absl::StatusOr<Provider> UpdateProvider(Provider provider, const FieldMask& update_mask,
+  absl::StatusOr<Provider> UpdateProvider(Provider provider,
+                                          const FieldMask& update_mask,
                                           const WriteOptions& options = {});
   // FAILED_PRECONDITION (PROVIDER_HAS_OFFERS) while offers reference it.
   absl::Status DeleteProvider(const std::string& name, const std::string& etag,
@@ -179,14 +203,16 @@ class Watchlist {
   // free, ads, rent, buy (cheapest first within each), then subscriptions
   // they don't have (available_to_user=false). Only offers available now.
   // Does not call the catalogue.
-  absl::StatusOr<WhereToWatchResult> WhereToWatch(const WhereToWatchQuery& query);
+  absl::StatusOr<WhereToWatchResult> WhereToWatch(
+      const WhereToWatchQuery& query);
 
   // ---- Watchlist items ("users/{user}/watchlist/items/{item}") ----
   // item.film must exist in the catalogue (NOT_FOUND naming the film;
   // UNAVAILABLE with reason CATALOG_UNAVAILABLE when it can't be asked).
   // item.note is kept. A film already on the list (not watched) returns the
   // existing item. Returned enriched from the directory's answer.
-  absl::StatusOr<WatchlistItem> CreateItem(const std::string& parent, WatchlistItem item,
+  absl::StatusOr<WatchlistItem> CreateItem(const std::string& parent,
+                                           WatchlistItem item,
                                            const WriteOptions& options = {});
   // Enriched (one directory call); enriched=false when it fails. Also finds
   // watched items (history).
@@ -195,14 +221,16 @@ class Watchlist {
   // enriched=false on every item of the page when the directory fails.
   absl::StatusOr<ItemPage> ListItems(const ListItemsQuery& query);
   // Mask paths: note, rank. A non-empty item.etag must match.
-  absl::StatusOr<WatchlistItem> UpdateItem(WatchlistItem item, const FieldMask& update_mask,
+  absl::StatusOr<WatchlistItem> UpdateItem(WatchlistItem item,
+                                           const FieldMask& update_mask,
                                            const WriteOptions& options = {});
-  absl::Status DeleteItem(const std::string& name, const WriteOptions& options = {});
+  absl::Status DeleteItem(const std::string& name,
+                          const WriteOptions& options = {});
   // `names` (items of `parent`, not watched, no duplicates) take ranks 1..n
   // in that order; the others follow in their previous order. Returns the
   // whole list in its new order (not enriched).
-  absl::StatusOr<std::vector<WatchlistItem>> ReorderItems(const std::string& parent,
-                                                          const std::vector<std::string>& names);
+  absl::StatusOr<std::vector<WatchlistItem>> ReorderItems(
+      const std::string& parent, const std::vector<std::string>& names);
   // Sets watch_time (now): the item leaves the list for the history.
   // Marking a watched item again returns it unchanged.
   absl::StatusOr<WatchlistItem> MarkWatched(const std::string& name,
@@ -220,14 +248,14 @@ class Watchlist {
   // watched) in `regions` (empty: all), oldest first, at most `limit`
   // (<= 0: 1000). `user` is "users/{user}"; events come back with user set.
   absl::StatusOr<std::vector<AvailabilityEvent>> EventsAfter(
-      const std::string& user, const std::vector<std::string>& regions, int64_t after_id,
-      int limit);
+      const std::string& user, const std::vector<std::string>& regions,
+      int64_t after_id, int limit);
   // Whether a published event concerns `user` ("users/{user}"): its film is
   // on their list (not watched) and its region in `regions` (empty: all).
   // Reads the store.
-  absl::StatusOr<bool> EventConcernsUser(const AvailabilityEvent& event,
-                                         const std::string& user,
-                                         const std::vector<std::string>& regions);
+  absl::StatusOr<bool> EventConcernsUser(
+      const AvailabilityEvent& event, const std::string& user,
+      const std::vector<std::string>& regions);
   // Every new event, after commit: local writes publish at once; events
   // written by other replicas arrive through PollNewEvents.
   std::unique_ptr<EventSubscription> Subscribe(EventCallback callback);
@@ -239,14 +267,56 @@ class Watchlist {
   int64_t last_event_id() const;
 
  private:
-  class Impl;
-  explicit Watchlist(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
+  Watchlist(std::unique_ptr<WatchlistStore> store, FilmDirectory* directory,
+            WatchlistOptions options, int64_t last_event_id);
 
-// Validation helpers shared with the adapter (parent parsing): "users/{user}"
-// with user [a-z0-9][a-z0-9_-]{0,62}; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
-                                            absl::string_view field = "parent");
+  // Shared by the writes (watchlist.cc).
+  absl::Time Now() const;
+  std::string RandomHex(int digits);
+  // Commits, then publishes the batch's events (with their ids).
+  absl::Status CommitAndPublish(WriteBatch& batch);
+  // The record of `options.request_id` for `method`, when it was used before.
+  absl::StatusOr<std::optional<RequestRecord>> PriorRequest(
+      absl::string_view method, const WriteOptions& options);
+  std::optional<RequestRecord> NewRequest(absl::string_view method,
+                                          const WriteOptions& options,
+                                          const std::string& resource);
+  // A commit that failed because a concurrent call with the same request id
+  // won is not an error: the caller re-reads.
+  absl::Status RetryAsRequest(absl::Status status, absl::string_view method,
+                              const WriteOptions& options);
+  absl::StatusOr<ProviderNames> AllProviderNames();
+
+  // Offers (offers.cc): validation that needs the store (the provider
+  // exists).
+  absl::Status ValidateOfferFully(Offer& offer);
+
+  // Items (items.cc).
+  absl::StatusOr<WatchlistItem> LoadItem(const std::string& name);
+  // Fills film_summary/enriched with ONE directory call; on any failure the
+  // items stay enriched=false.
+  void Enrich(std::vector<WatchlistItem>& items);
+  WatchlistItem Enriched(WatchlistItem item);
+  // Ranked offers available now in `region`, for each film of `items`.
+  absl::StatusOr<absl::flat_hash_map<std::string, std::vector<RankedOffer>>>
+  RankedByFilm(const std::vector<WatchlistItem>& items,
+               const std::string& region,
+               const absl::flat_hash_set<std::string>& subscriptions,
+               const ProviderNames& providers);
+  // ListItems with `watchable_now = true`: scans the list from `offset`,
+  // keeping items with an offer the user can act on now.
+  absl::StatusOr<ItemPage> ListWatchableItems(
+      const std::string& user, int64_t offset, int size,
+      const std::string& region,
+      const absl::flat_hash_set<std::string>& subscriptions,
+      const ProviderNames& providers, const std::string& page_args);
+
+  std::unique_ptr<WatchlistStore> store_;
+  FilmDirectory* directory_;
+  WatchlistOptions options_;
+  std::shared_ptr<EventHub> hub_;
+  absl::Mutex rng_mu_;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(rng_mu_);
+};
 
 }  // namespace longtake::watchlist

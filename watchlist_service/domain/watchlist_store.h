@@ -5,7 +5,9 @@
 // interface so SQLite (one process) and PostgreSQL (shared by replicas) can
 // sit behind it.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenWatchlistStore("sqlite:///var/lib/w.db"));
+//   // watchlist_service/store/open_watchlist_store.h
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store,
+//   OpenWatchlistStore("sqlite:///var/lib/w.db"));
 //
 // Writes go through Commit(): one transaction holding resource changes, the
 // events they cause, and the request id, all or nothing; it returns after
@@ -21,15 +23,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/domain/request_record.h"
 #include "watchlist_service/domain/model.h"
 
 namespace longtake::watchlist {
-
-// A request id already used, and the resource it wrote.
-struct RequestRecord {
-  std::string key;       // "<method>:<request_id>"
-  std::string resource;  // name of the resource written ("" for none)
-};
 
 struct LeavingSoonMark {
   std::string offer;
@@ -52,7 +49,9 @@ struct WriteBatch {
   std::vector<AvailabilityEvent> append_events;  // event_id assigned
   // ALREADY_EXISTS when a mark is already there (so replicas emit once).
   std::vector<LeavingSoonMark> leaving_soon_marks;
-  std::optional<RequestRecord> request;  // ALREADY_EXISTS when the key is taken
+  // ALREADY_EXISTS when (method, request_id) is taken. `response` is not
+  // kept: the watchlist re-reads the resource.
+  std::optional<RequestRecord> request;
 };
 
 struct CommitResult {
@@ -79,43 +78,42 @@ class WatchlistStore {
 
   virtual absl::StatusOr<CommitResult> Commit(const WriteBatch& batch) = 0;
 
-  virtual absl::StatusOr<std::optional<Provider>> GetProvider(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<Provider>> GetProvider(
+      const std::string& name) = 0;
   // Ordered by name, names > after_name; limit <= 0: all.
-  virtual absl::StatusOr<std::vector<Provider>> ListProviders(const std::string& after_name,
-                                                              int limit) = 0;
+  virtual absl::StatusOr<std::vector<Provider>> ListProviders(
+      const std::string& after_name, int limit) = 0;
   virtual absl::StatusOr<int64_t> CountProviders() = 0;
 
-  virtual absl::StatusOr<std::optional<Offer>> GetOffer(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<Offer>> GetOffer(
+      const std::string& name) = 0;
   // Ordered by name, names > after_name; limit <= 0: all.
-  virtual absl::StatusOr<std::vector<Offer>> ListOffers(const OfferFilter& filter,
-                                                        const std::string& after_name,
-                                                        int limit) = 0;
+  virtual absl::StatusOr<std::vector<Offer>> ListOffers(
+      const OfferFilter& filter, const std::string& after_name, int limit) = 0;
 
-  virtual absl::StatusOr<std::optional<WatchlistItem>> GetItem(const std::string& name) = 0;
+  virtual absl::StatusOr<std::optional<WatchlistItem>> GetItem(
+      const std::string& name) = 0;
   // The user's unwatched item for a film, if any. `user` without "users/".
   virtual absl::StatusOr<std::optional<WatchlistItem>> FindUnwatchedItem(
       const std::string& user, const std::string& film) = 0;
   // watched=false: the list by rank, name. watched=true: history by
   // watch_time descending, then name. limit <= 0: all.
-  virtual absl::StatusOr<std::vector<WatchlistItem>> ListItems(const std::string& user,
-                                                               bool watched, int64_t offset,
-                                                               int limit) = 0;
+  virtual absl::StatusOr<std::vector<WatchlistItem>> ListItems(
+      const std::string& user, bool watched, int64_t offset, int limit) = 0;
   // Highest rank among the user's unwatched items (0 when none).
   virtual absl::StatusOr<int64_t> MaxRank(const std::string& user) = 0;
 
-  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& key) = 0;
+  // The record of a request id used before by `method` (resource set,
+  // response empty).
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& method, const std::string& request_id) = 0;
 
   // Events with id > after_id, oldest first, at most limit (<= 0: all).
-  virtual absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(int64_t after_id,
-                                                                    const EventFilter& filter,
-                                                                    int limit) = 0;
+  virtual absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(
+      int64_t after_id, const EventFilter& filter, int limit) = 0;
   virtual absl::StatusOr<int64_t> LastEventId() = 0;
-  virtual absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) = 0;
+  virtual absl::StatusOr<bool> HasLeavingSoonMark(
+      const LeavingSoonMark& mark) = 0;
 };
-
-// "sqlite:///abs/path.db", "sqlite://relative.db", "sqlite::memory:",
-// "postgres://user@host:5432/db" (or postgresql://; a database of its own).
-// INVALID_ARGUMENT naming "store" for anything else. Runs the schema migrations.
-absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(const std::string& url);
 
 }  // namespace longtake::watchlist

@@ -4,12 +4,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc/service_config.h"
 #include "common/grpc/status_adapter.h"
 #include "common/status/errors.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "watchlist_service/domain/watchlist_errors.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -34,19 +36,11 @@ std::string MissingFilm(const absl::Status& status,
 std::string CatalogFilmDirectory::ServiceConfigJson() {
   // Up to 3 attempts on UNAVAILABLE with short backoffs, so that all of them
   // fit in the per-call deadline (default 500 ms).
-  return R"json({
-  "methodConfig": [{
-    "name": [{"service": "longtake.catalog.v1.CatalogService"}],
-    "waitForReady": false,
-    "retryPolicy": {
-      "maxAttempts": 3,
-      "initialBackoff": "0.02s",
-      "maxBackoff": "0.1s",
-      "backoffMultiplier": 2,
-      "retryableStatusCodes": ["UNAVAILABLE"]
-    }
-  }]
-})json";
+  return RetryServiceConfigJson(
+      RetryPolicy{3,
+                  absl::Milliseconds(20),
+                  absl::Milliseconds(100),
+                  {"longtake.catalog.v1.CatalogService"}});
 }
 
 CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
@@ -89,10 +83,9 @@ CatalogFilmDirectory::BatchGetFilms(const std::vector<std::string>& names) {
       case grpc::StatusCode::DEADLINE_EXCEEDED:
       case grpc::StatusCode::CANCELLED:
         return ErrorWithReason(
-            absl::StatusCode::kUnavailable, "CATALOG_UNAVAILABLE",
-            absl::StrCat("the catalogue at ", address_,
-                         " is unreachable: ", status.error_message(),
-                         "; try again shortly"));
+            absl::StatusCode::kUnavailable, kCatalogUnavailable,
+            absl::StrCat("the catalogue at ", address_, " is unreachable: ",
+                         status.error_message(), "; try again shortly"));
       default:
         // Anything else (a name the catalogue rejects, an internal error)
         // keeps its code and reason, with the origin in the message.

@@ -4,42 +4,15 @@
 
 namespace longtake::watchlist {
 
+namespace {
+
+// Unset times stay absent (TimeToProto leaves the field alone, but
+// mutable_*() would already create it).
 bool HasTime(absl::Time time) {
   return time != absl::InfinitePast() && time != absl::InfiniteFuture();
 }
 
-void TimeToProto(absl::Time time, google::protobuf::Timestamp* out) {
-  const absl::Duration since_epoch = time - absl::UnixEpoch();
-  int64_t seconds = absl::ToInt64Seconds(since_epoch);
-  absl::Duration rest = since_epoch - absl::Seconds(seconds);
-  int64_t nanos = absl::ToInt64Nanoseconds(rest);
-  if (nanos < 0) {  // Timestamp nanos are always non-negative
-    seconds -= 1;
-    nanos += 1000000000;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(nanos));
-}
-
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts, bool has,
-                         absl::Time unset) {
-  if (!has) return unset;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-void ToProto(const Money& money, google::type::Money* out) {
-  out->set_currency_code(money.currency_code);
-  out->set_units(money.units);
-  out->set_nanos(money.nanos);
-}
-
-Money FromProto(const google::type::Money& money) {
-  Money out;
-  out.currency_code = money.currency_code();
-  out.units = money.units();
-  out.nanos = money.nanos();
-  return out;
-}
+}  // namespace
 
 void ToProto(const Provider& provider, wlv1::Provider* out) {
   out->set_name(provider.name);
@@ -48,8 +21,10 @@ void ToProto(const Provider& provider, wlv1::Provider* out) {
   for (const std::string& region : provider.regions) out->add_regions(region);
   out->set_home_page_uri(provider.home_page_uri);
   out->set_etag(provider.etag);
-  if (HasTime(provider.create_time)) TimeToProto(provider.create_time, out->mutable_create_time());
-  if (HasTime(provider.update_time)) TimeToProto(provider.update_time, out->mutable_update_time());
+  if (HasTime(provider.create_time))
+    TimeToProto(provider.create_time, out->mutable_create_time());
+  if (HasTime(provider.update_time))
+    TimeToProto(provider.update_time, out->mutable_update_time());
 }
 
 Provider FromProto(const wlv1::Provider& provider) {
@@ -71,16 +46,21 @@ void ToProto(const Offer& offer, wlv1::Offer* out) {
   out->set_format(static_cast<wlv1::Format>(offer.format));
   out->set_quality(static_cast<wlv1::Quality>(offer.quality));
   out->set_region(offer.region);
-  if (offer.price.has_value()) ToProto(*offer.price, out->mutable_price());
+  if (offer.price.has_value()) MoneyToProto(*offer.price, out->mutable_price());
   out->set_deep_link_uri(offer.deep_link_uri);
   out->set_edition(offer.edition);
   for (const std::string& extra : offer.extras) out->add_extras(extra);
-  if (HasTime(offer.available_from)) TimeToProto(offer.available_from, out->mutable_available_from());
-  if (HasTime(offer.available_until)) TimeToProto(offer.available_until, out->mutable_available_until());
-  if (HasTime(offer.last_verify_time)) TimeToProto(offer.last_verify_time, out->mutable_last_verify_time());
+  if (HasTime(offer.available_from))
+    TimeToProto(offer.available_from, out->mutable_available_from());
+  if (HasTime(offer.available_until))
+    TimeToProto(offer.available_until, out->mutable_available_until());
+  if (HasTime(offer.last_verify_time))
+    TimeToProto(offer.last_verify_time, out->mutable_last_verify_time());
   out->set_etag(offer.etag);
-  if (HasTime(offer.create_time)) TimeToProto(offer.create_time, out->mutable_create_time());
-  if (HasTime(offer.update_time)) TimeToProto(offer.update_time, out->mutable_update_time());
+  if (HasTime(offer.create_time))
+    TimeToProto(offer.create_time, out->mutable_create_time());
+  if (HasTime(offer.update_time))
+    TimeToProto(offer.update_time, out->mutable_update_time());
 }
 
 Offer FromProto(const wlv1::Offer& offer) {
@@ -92,14 +72,17 @@ Offer FromProto(const wlv1::Offer& offer) {
   out.format = static_cast<Format>(offer.format());
   out.quality = static_cast<Quality>(offer.quality());
   out.region = offer.region();
-  if (offer.has_price()) out.price = FromProto(offer.price());
+  if (offer.has_price()) out.price = MoneyFromProto(offer.price());
   out.deep_link_uri = offer.deep_link_uri();
   out.edition = offer.edition();
   out.extras.assign(offer.extras().begin(), offer.extras().end());
-  out.available_from = TimeFromProto(offer.available_from(), offer.has_available_from());
-  out.available_until = TimeFromProto(offer.available_until(), offer.has_available_until(),
-                                      absl::InfiniteFuture());
-  out.last_verify_time = TimeFromProto(offer.last_verify_time(), offer.has_last_verify_time());
+  out.available_from =
+      TimeFromProto(offer.available_from(), offer.has_available_from());
+  out.available_until =
+      TimeFromProto(offer.available_until(), offer.has_available_until(),
+                    absl::InfiniteFuture());
+  out.last_verify_time =
+      TimeFromProto(offer.last_verify_time(), offer.has_last_verify_time());
   out.etag = offer.etag();
   return out;
 }
@@ -109,13 +92,16 @@ void ToProto(const WatchlistItem& item, wlv1::WatchlistItem* out) {
   out->set_film(item.film);
   out->set_note(item.note);
   out->set_rank(item.rank);
-  if (HasTime(item.add_time)) TimeToProto(item.add_time, out->mutable_add_time());
-  if (HasTime(item.watch_time)) TimeToProto(item.watch_time, out->mutable_watch_time());
+  if (HasTime(item.add_time))
+    TimeToProto(item.add_time, out->mutable_add_time());
+  if (HasTime(item.watch_time))
+    TimeToProto(item.watch_time, out->mutable_watch_time());
   if (item.enriched) {
     out->mutable_film_summary()->set_title(item.film_summary.title);
     out->mutable_film_summary()->set_year(item.film_summary.year);
   }
-  if (item.best_offer.has_value()) ToProto(*item.best_offer, out->mutable_best_offer());
+  if (item.best_offer.has_value())
+    ToProto(*item.best_offer, out->mutable_best_offer());
   out->set_enriched(item.enriched);
   out->set_etag(item.etag);
 }
@@ -137,9 +123,10 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out) {
   out->set_film(event.film);
   ToProto(event.offer, out->mutable_offer());
   if (event.previous_price.has_value()) {
-    ToProto(*event.previous_price, out->mutable_previous_price());
+    MoneyToProto(*event.previous_price, out->mutable_previous_price());
   }
-  if (HasTime(event.event_time)) TimeToProto(event.event_time, out->mutable_event_time());
+  if (HasTime(event.event_time))
+    TimeToProto(event.event_time, out->mutable_event_time());
 }
 
 void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out) {
@@ -148,8 +135,10 @@ void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out) {
   out->set_available_to_user(ranked.available_to_user);
 }
 
-void ToProto(const WhereToWatchResult& result, wlv1::WhereToWatchResponse* out) {
-  for (const RankedOffer& ranked : result.offers) ToProto(ranked, out->add_offers());
+void ToProto(const WhereToWatchResult& result,
+             wlv1::WhereToWatchResponse* out) {
+  for (const RankedOffer& ranked : result.offers)
+    ToProto(ranked, out->add_offers());
   for (const std::string& region : result.available_in_regions) {
     out->add_available_in_regions(region);
   }

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/grpc/well_known_types.h"
 #include "google/protobuf/field_mask.pb.h"
-#include "google/protobuf/timestamp.pb.h"
 #include "longtake/watchlist/v1/resources.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.pb.h"
 #include "watchlist_service/domain/model.h"
@@ -21,15 +21,8 @@ namespace longtake::watchlist {
 
 namespace wlv1 = ::longtake::watchlist::v1;
 
-// Infinite times clear the field.
-void TimeToProto(absl::Time time, google::protobuf::Timestamp* out);
-bool HasTime(absl::Time time);
-// Unset -> `unset` (InfinitePast by default).
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts, bool has,
-                         absl::Time unset = absl::InfinitePast());
-
-void ToProto(const Money& money, google::type::Money* out);
-Money FromProto(const google::type::Money& money);
+// Times and money convert with common/grpc/well_known_types.h
+// (TimeToProto, TimeFromProto, MoneyToProto, MoneyFromProto).
 
 void ToProto(const Provider& provider, wlv1::Provider* out);
 Provider FromProto(const wlv1::Provider& provider);

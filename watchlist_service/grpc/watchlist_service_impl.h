@@ -9,19 +9,16 @@
 //   options.services = {&service};
 //   runner.AddBeforeDrainHook([&] { service.CloseStreams(); });
 //
-// Errors leave only through ToGrpcStatus(status, kWatchlistErrorDomain).
-// WatchAvailability replays stored events after resume_after_event_id, then
-// streams live ones (one write in flight, the rest queued) until the client
-// cancels or CloseStreams() runs.
-
-#include <memory>
-#include <mutex>
-#include <set>
+// Errors leave only through ToGrpcStatus(status, kWatchlistErrorDomain)
+// (watchlist_service/domain/watchlist_errors.h). Access checks are in
+// access_checks.h; WatchAvailability streams are AvailabilityStream
+// reactors (availability_stream.h).
 
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "watchlist_service/domain/watchlist.h"
+#include "watchlist_service/grpc/availability_stream.h"
 
 namespace longtake::watchlist {
 
@@ -74,18 +71,24 @@ class WatchlistServiceImpl final
   Reactor* WhereToWatch(Ctx* ctx, const v1::WhereToWatchRequest* request,
                         v1::WhereToWatchResponse* response) override;
 
-  Reactor* CreateWatchlistItem(Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
+  Reactor* CreateWatchlistItem(Ctx* ctx,
+                               const v1::CreateWatchlistItemRequest* request,
                                v1::WatchlistItem* response) override;
-  Reactor* GetWatchlistItem(Ctx* ctx, const v1::GetWatchlistItemRequest* request,
+  Reactor* GetWatchlistItem(Ctx* ctx,
+                            const v1::GetWatchlistItemRequest* request,
                             v1::WatchlistItem* response) override;
-  Reactor* ListWatchlistItems(Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
-                              v1::ListWatchlistItemsResponse* response) override;
-  Reactor* UpdateWatchlistItem(Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
+  Reactor* ListWatchlistItems(
+      Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
+      v1::ListWatchlistItemsResponse* response) override;
+  Reactor* UpdateWatchlistItem(Ctx* ctx,
+                               const v1::UpdateWatchlistItemRequest* request,
                                v1::WatchlistItem* response) override;
-  Reactor* DeleteWatchlistItem(Ctx* ctx, const v1::DeleteWatchlistItemRequest* request,
+  Reactor* DeleteWatchlistItem(Ctx* ctx,
+                               const v1::DeleteWatchlistItemRequest* request,
                                Empty* response) override;
-  Reactor* ReorderWatchlistItems(Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
-                                 v1::ReorderWatchlistItemsResponse* response) override;
+  Reactor* ReorderWatchlistItems(
+      Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
+      v1::ReorderWatchlistItemsResponse* response) override;
   Reactor* MarkWatched(Ctx* ctx, const v1::MarkWatchedRequest* request,
                        v1::WatchlistItem* response) override;
   Reactor* ListHistory(Ctx* ctx, const v1::ListHistoryRequest* request,
@@ -95,24 +98,15 @@ class WatchlistServiceImpl final
       Ctx* ctx, const v1::WatchAvailabilityRequest* request) override;
 
  private:
-  class AvailabilityStream;
-  friend class AvailabilityStream;
-
   // Authenticates, runs `check` (authorisation, cheap) on the callback
   // thread, then `work` on `queue`; finishes the reactor with work's status.
   template <typename Check, typename Work>
   Reactor* Serve(Ctx* ctx, WorkQueue& queue, Check check, Work work);
 
-  // False once CloseStreams() ran: the stream must end.
-  bool Register(const std::shared_ptr<AvailabilityStream>& stream);
-  void Unregister(AvailabilityStream* stream);
-
   Watchlist* watchlist_;
   const auth::TokenSigner* signer_;
 
-  std::mutex streams_mu_;
-  std::set<AvailabilityStream*> streams_;
-  bool closing_ = false;
+  AvailabilityStreams streams_;
 
   // Declared last: destroyed (drained and joined) first, while everything
   // their tasks touch is still alive.

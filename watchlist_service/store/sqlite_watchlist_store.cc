@@ -1,23 +1,21 @@
 // WatchlistStore over SQLite (common/sqlite): one connection guarded by a
-// mutex; every Commit is one BEGIN IMMEDIATE ... COMMIT.
+// mutex; every Commit is one BEGIN IMMEDIATE ... COMMIT. Rows map to structs
+// in watchlist_rows.h, shared with the PostgreSQL store.
+
+#include "watchlist_service/store/sqlite_watchlist_store.h"
 
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
-#include "watchlist_service/store/offer_codec.h"
-#include "watchlist_service/store/postgres_watchlist_store.h"
-#include "watchlist_service/store/sqlite_watchlist_store.h"
+#include "watchlist_service/store/watchlist_rows.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -91,97 +89,68 @@ CREATE TABLE requests(
   resource TEXT NOT NULL,
   create_time INTEGER NOT NULL);
 )sql"},
+      // The PostgreSQL schema's name, so both stores share one column list
+      // (watchlist_rows.h). The indexes follow the rename.
+      {2, "ALTER TABLE items RENAME COLUMN user TO user_id;"},
   };
   return *migrations;
 }
 
-absl::Status BindTime(Statement& st, int index, absl::Time t) {
-  std::optional<int64_t> micros = TimeToMicros(t);
-  if (!micros) return st.BindNull(index);
-  return st.Bind(index, *micros);
+// A result row of a stepped statement.
+class SqliteRow : public RowReader {
+ public:
+  explicit SqliteRow(const Statement& st) : st_(st) {}
+  bool IsNull(int column) const override { return st_.IsNull(column); }
+  int64_t Int(int column) const override { return st_.ColumnInt(column); }
+  std::string Text(int column) const override { return st_.ColumnText(column); }
+
+ private:
+  const Statement& st_;
+};
+
+absl::Status BindValue(Statement& st, int index, const SqlValue& value) {
+  if (const auto* i = std::get_if<int64_t>(&value)) return st.Bind(index, *i);
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    return st.Bind(index, *s);
+  }
+  return st.BindNull(index);
 }
 
-absl::Time ColumnTime(const Statement& st, int column, absl::Time if_unset) {
-  if (st.IsNull(column)) return if_unset;
-  return absl::FromUnixMicros(st.ColumnInt(column));
+// Binds `values` to parameters first, first + 1, ...
+absl::Status BindAll(Statement& st, const SqlRow& values, int first = 1) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    LONGTAKE_RETURN_IF_ERROR(
+        BindValue(st, first + static_cast<int>(i), values[i]));
+  }
+  return absl::OkStatus();
 }
 
-std::vector<std::string> JsonStrings(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& v : j) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
+// Every row of a prepared and bound statement, mapped by `read`.
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> ReadAll(Statement& st, Read read) {
+  std::vector<T> out;
+  while (true) {
+    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(read(SqliteRow(st)));
   }
   return out;
 }
 
-std::string StringsJson(const std::vector<std::string>& values) {
-  return nlohmann::json(values).dump();
-}
+// "LIMIT -1" is no limit in SQLite.
+int64_t Limit(int limit) { return limit > 0 ? limit : -1; }
 
-constexpr char kProviderColumns[] =
-    "name, display_name, kind, regions, home_page_uri, etag, create_time, update_time";
-
-Provider ReadProvider(const Statement& st) {
-  Provider p;
-  p.name = st.ColumnText(0);
-  p.display_name = st.ColumnText(1);
-  p.kind = static_cast<ProviderKind>(st.ColumnInt(2));
-  p.regions = JsonStrings(st.ColumnText(3));
-  p.home_page_uri = st.ColumnText(4);
-  p.etag = st.ColumnText(5);
-  p.create_time = ColumnTime(st, 6, absl::InfinitePast());
-  p.update_time = ColumnTime(st, 7, absl::InfinitePast());
-  return p;
-}
-
-constexpr char kOfferColumns[] =
-    "name, film, provider, monetization, format, quality, region, price_currency, "
-    "price_units, price_nanos, deep_link_uri, edition, extras, available_from, "
-    "available_until, last_verify_time, etag, create_time, update_time";
-
-Offer ReadOffer(const Statement& st) {
-  Offer o;
-  o.name = st.ColumnText(0);
-  o.film = st.ColumnText(1);
-  o.provider = st.ColumnText(2);
-  o.monetization = static_cast<Monetization>(st.ColumnInt(3));
-  o.format = static_cast<Format>(st.ColumnInt(4));
-  o.quality = static_cast<Quality>(st.ColumnInt(5));
-  o.region = st.ColumnText(6);
-  if (!st.IsNull(7)) {
-    o.price = Money{st.ColumnText(7), st.ColumnInt(8), static_cast<int32_t>(st.ColumnInt(9))};
-  }
-  o.deep_link_uri = st.ColumnText(10);
-  o.edition = st.ColumnText(11);
-  o.extras = JsonStrings(st.ColumnText(12));
-  o.available_from = ColumnTime(st, 13, absl::InfinitePast());
-  o.available_until = ColumnTime(st, 14, absl::InfiniteFuture());
-  o.last_verify_time = ColumnTime(st, 15, absl::InfinitePast());
-  o.etag = st.ColumnText(16);
-  o.create_time = ColumnTime(st, 17, absl::InfinitePast());
-  o.update_time = ColumnTime(st, 18, absl::InfinitePast());
-  return o;
-}
-
-constexpr char kItemColumns[] = "name, film, note, rank, add_time, watch_time, etag";
-
-WatchlistItem ReadItem(const Statement& st) {
-  WatchlistItem item;
-  item.name = st.ColumnText(0);
-  item.film = st.ColumnText(1);
-  item.note = st.ColumnText(2);
-  item.rank = st.ColumnInt(3);
-  item.add_time = ColumnTime(st, 4, absl::InfinitePast());
-  item.watch_time = ColumnTime(st, 5, absl::InfinitePast());
-  item.etag = st.ColumnText(6);
-  return item;
+// An ALREADY_EXISTS from a unique index, as the error the port promises.
+absl::Status RunUnique(Statement& st, absl::string_view what) {
+  absl::Status s = st.Run();
+  if (s.code() == absl::StatusCode::kAlreadyExists) return AlreadyExists(what);
+  return s;
 }
 
 class SqliteWatchlistStore : public WatchlistStore {
  public:
-  explicit SqliteWatchlistStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqliteWatchlistStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)) {}
 
   absl::StatusOr<CommitResult> Commit(const WriteBatch& batch) override {
     absl::MutexLock lock(&mu_);
@@ -190,135 +159,107 @@ class SqliteWatchlistStore : public WatchlistStore {
       LONGTAKE_RETURN_IF_ERROR(CheckEtag(name, etag));
     }
     if (batch.request) {
-      LONGTAKE_ASSIGN_OR_RETURN(
-          Statement st,
-          db_->Prepare("INSERT INTO requests(key, resource, create_time) VALUES(?, ?, ?)"));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(1, batch.request->key));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(2, batch.request->resource));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(3, absl::ToUnixMicros(absl::Now())));
-      if (absl::Status s = st.Run(); !s.ok()) {
-        if (s.code() == absl::StatusCode::kAlreadyExists) {
-          return AlreadyExists(absl::StrCat("request_id ", batch.request->key));
-        }
-        return s;
+      std::string key =
+          absl::StrCat(batch.request->method, ":", batch.request->request_id);
+      LONGTAKE_RETURN_IF_ERROR(
+          Write("INSERT INTO requests(key, resource, create_time) "
+                "VALUES(?, ?, ?)",
+                {key, batch.request->resource, absl::ToUnixMicros(absl::Now())},
+                absl::StrCat("request_id ", key)));
+    }
+    for (const Provider& p : batch.put_providers) {
+      LONGTAKE_RETURN_IF_ERROR(Put(ProviderTable(), ProviderRow(p), p.name));
+    }
+    LONGTAKE_RETURN_IF_ERROR(DeleteAll("providers", batch.delete_providers));
+    for (const Offer& o : batch.put_offers) {
+      LONGTAKE_RETURN_IF_ERROR(Put(OfferTable(), OfferRow(o), o.name));
+    }
+    LONGTAKE_RETURN_IF_ERROR(DeleteAll("offers", batch.delete_offers));
+    for (const WatchlistItem& item : batch.put_items) {
+      // Not INSERT OR REPLACE: REPLACE would also resolve a clash on the
+      // one-unwatched-item-per-film index by deleting the other item.
+      SqlRow row = ItemRow(item);
+      if (std::get<std::string>(row[1]).empty()) {
+        return absl::InternalError(absl::StrCat("bad item name ", item.name));
       }
+      LONGTAKE_RETURN_IF_ERROR(
+          Put(ItemTable(), row,
+              absl::StrCat("users/", std::get<std::string>(row[1]),
+                           "/watchlist/items (film ", item.film, ")")));
     }
-    for (const Provider& p : batch.put_providers) LONGTAKE_RETURN_IF_ERROR(PutProvider(p));
-    for (const std::string& name : batch.delete_providers) {
-      LONGTAKE_RETURN_IF_ERROR(DeleteByName("providers", name));
-    }
-    for (const Offer& o : batch.put_offers) LONGTAKE_RETURN_IF_ERROR(PutOffer(o));
-    for (const std::string& name : batch.delete_offers) {
-      LONGTAKE_RETURN_IF_ERROR(DeleteByName("offers", name));
-    }
-    for (const WatchlistItem& item : batch.put_items) LONGTAKE_RETURN_IF_ERROR(PutItem(item));
-    for (const std::string& name : batch.delete_items) {
-      LONGTAKE_RETURN_IF_ERROR(DeleteByName("items", name));
-    }
+    LONGTAKE_RETURN_IF_ERROR(DeleteAll("items", batch.delete_items));
     CommitResult result;
     for (const AvailabilityEvent& e : batch.append_events) {
-      LONGTAKE_ASSIGN_OR_RETURN(int64_t id, AppendEvent(e));
-      result.event_ids.push_back(id);
+      LONGTAKE_RETURN_IF_ERROR(
+          Write(EventTable().Insert(false, false), EventRow(e), "event"));
+      result.event_ids.push_back(db_->last_insert_rowid());
     }
     for (const LeavingSoonMark& mark : batch.leaving_soon_marks) {
-      LONGTAKE_ASSIGN_OR_RETURN(
-          Statement st,
-          db_->Prepare("INSERT INTO leaving_soon_marks(offer, available_until) VALUES(?, ?)"));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(1, mark.offer));
-      LONGTAKE_RETURN_IF_ERROR(BindTime(st, 2, mark.available_until));
-      if (absl::Status s = st.Run(); !s.ok()) {
-        if (s.code() == absl::StatusCode::kAlreadyExists) {
-          return AlreadyExists(absl::StrCat("leaving-soon mark for ", mark.offer));
-        }
-        return s;
-      }
+      LONGTAKE_RETURN_IF_ERROR(
+          Write("INSERT INTO leaving_soon_marks(offer, available_until) "
+                "VALUES(?, ?)",
+                {mark.offer, TimeValue(mark.available_until)},
+                absl::StrCat("leaving-soon mark for ", mark.offer)));
     }
     LONGTAKE_RETURN_IF_ERROR(tx.Commit());
     return result;
   }
 
-  absl::StatusOr<std::optional<Provider>> GetProvider(const std::string& name) override {
+  absl::StatusOr<std::optional<Provider>> GetProvider(
+      const std::string& name) override {
+    return GetByName<Provider>(ProviderTable(), name, ReadProvider);
+  }
+
+  absl::StatusOr<std::vector<Provider>> ListProviders(
+      const std::string& after_name, int limit) override {
     absl::MutexLock lock(&mu_);
     LONGTAKE_ASSIGN_OR_RETURN(
         Statement st,
-        db_->Prepare(absl::StrCat("SELECT ", kProviderColumns, " FROM providers WHERE name = ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<Provider>();
-    return std::optional<Provider>(ReadProvider(st));
-  }
-
-  absl::StatusOr<std::vector<Provider>> ListProviders(const std::string& after_name,
-                                                      int limit) override {
-    absl::MutexLock lock(&mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare(absl::StrCat("SELECT ", kProviderColumns,
-                                                " FROM providers WHERE name > ? "
-                                                "ORDER BY name LIMIT ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, after_name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, static_cast<int64_t>(limit > 0 ? limit : -1)));
-    std::vector<Provider> out;
-    while (true) {
-      LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadProvider(st));
-    }
-    return out;
+        db_->Prepare(absl::StrCat(ProviderTable().Select(),
+                                  " WHERE name > ? ORDER BY name LIMIT ?")));
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, {after_name, Limit(limit)}));
+    return ReadAll<Provider>(st, ReadProvider);
   }
 
   absl::StatusOr<int64_t> CountProviders() override {
     absl::MutexLock lock(&mu_);
-    return ScalarInt("SELECT COUNT(*) FROM providers");
+    return ScalarInt("SELECT COUNT(*) FROM providers", {});
   }
 
-  absl::StatusOr<std::optional<Offer>> GetOffer(const std::string& name) override {
-    absl::MutexLock lock(&mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st,
-        db_->Prepare(absl::StrCat("SELECT ", kOfferColumns, " FROM offers WHERE name = ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<Offer>();
-    return std::optional<Offer>(ReadOffer(st));
+  absl::StatusOr<std::optional<Offer>> GetOffer(
+      const std::string& name) override {
+    return GetByName<Offer>(OfferTable(), name, ReadOffer);
   }
 
   absl::StatusOr<std::vector<Offer>> ListOffers(const OfferFilter& filter,
                                                 const std::string& after_name,
                                                 int limit) override {
     absl::MutexLock lock(&mu_);
-    std::string sql = absl::StrCat("SELECT ", kOfferColumns, " FROM offers WHERE name > ?");
+    std::string sql = absl::StrCat(OfferTable().Select(), " WHERE name > ?");
+    SqlRow args = {after_name};
     if (!filter.films.empty()) {
       std::vector<std::string> marks(filter.films.size(), "?");
       absl::StrAppend(&sql, " AND film IN (", absl::StrJoin(marks, ","), ")");
+      args.insert(args.end(), filter.films.begin(), filter.films.end());
     }
-    if (!filter.region.empty()) absl::StrAppend(&sql, " AND region = ?");
-    if (!filter.provider.empty()) absl::StrAppend(&sql, " AND provider = ?");
+    if (!filter.region.empty()) {
+      absl::StrAppend(&sql, " AND region = ?");
+      args.push_back(filter.region);
+    }
+    if (!filter.provider.empty()) {
+      absl::StrAppend(&sql, " AND provider = ?");
+      args.push_back(filter.provider);
+    }
     absl::StrAppend(&sql, " ORDER BY name LIMIT ?");
+    args.push_back(Limit(limit));
     LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
-    int i = 1;
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, after_name));
-    for (const std::string& film : filter.films) LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, film));
-    if (!filter.region.empty()) LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, filter.region));
-    if (!filter.provider.empty()) LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, filter.provider));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, static_cast<int64_t>(limit > 0 ? limit : -1)));
-    std::vector<Offer> out;
-    while (true) {
-      LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadOffer(st));
-    }
-    return out;
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, args));
+    return ReadAll<Offer>(st, ReadOffer);
   }
 
-  absl::StatusOr<std::optional<WatchlistItem>> GetItem(const std::string& name) override {
-    absl::MutexLock lock(&mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st,
-        db_->Prepare(absl::StrCat("SELECT ", kItemColumns, " FROM items WHERE name = ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<WatchlistItem>();
-    return std::optional<WatchlistItem>(ReadItem(st));
+  absl::StatusOr<std::optional<WatchlistItem>> GetItem(
+      const std::string& name) override {
+    return GetByName<WatchlistItem>(ItemTable(), name, ReadItem);
   }
 
   absl::StatusOr<std::optional<WatchlistItem>> FindUnwatchedItem(
@@ -326,94 +267,78 @@ class SqliteWatchlistStore : public WatchlistStore {
     absl::MutexLock lock(&mu_);
     LONGTAKE_ASSIGN_OR_RETURN(
         Statement st,
-        db_->Prepare(absl::StrCat("SELECT ", kItemColumns,
-                                  " FROM items WHERE user = ? AND film = ? "
+        db_->Prepare(absl::StrCat(ItemTable().Select(),
+                                  " WHERE user_id = ? AND film = ? "
                                   "AND watch_time IS NULL")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, user));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, film));
-    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<WatchlistItem>();
-    return std::optional<WatchlistItem>(ReadItem(st));
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, {user, film}));
+    LONGTAKE_ASSIGN_OR_RETURN(auto items, ReadAll<WatchlistItem>(st, ReadItem));
+    if (items.empty()) return std::optional<WatchlistItem>();
+    return std::optional<WatchlistItem>(std::move(items.front()));
   }
 
-  absl::StatusOr<std::vector<WatchlistItem>> ListItems(const std::string& user, bool watched,
-                                                       int64_t offset, int limit) override {
+  absl::StatusOr<std::vector<WatchlistItem>> ListItems(const std::string& user,
+                                                       bool watched,
+                                                       int64_t offset,
+                                                       int limit) override {
     absl::MutexLock lock(&mu_);
     std::string sql = absl::StrCat(
-        "SELECT ", kItemColumns, " FROM items WHERE user = ? AND ",
+        ItemTable().Select(), " WHERE user_id = ? AND ",
         watched ? "watch_time IS NOT NULL ORDER BY watch_time DESC, name"
                 : "watch_time IS NULL ORDER BY rank, name",
         " LIMIT ? OFFSET ?");
     LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, user));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, static_cast<int64_t>(limit > 0 ? limit : -1)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(3, offset < 0 ? int64_t{0} : offset));
-    std::vector<WatchlistItem> out;
-    while (true) {
-      LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadItem(st));
-    }
-    return out;
+    LONGTAKE_RETURN_IF_ERROR(
+        BindAll(st, {user, Limit(limit), offset < 0 ? int64_t{0} : offset}));
+    return ReadAll<WatchlistItem>(st, ReadItem);
   }
 
   absl::StatusOr<int64_t> MaxRank(const std::string& user) override {
     absl::MutexLock lock(&mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare("SELECT COALESCE(MAX(rank), 0) FROM items "
-                                   "WHERE user = ? AND watch_time IS NULL"));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, user));
-    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
-    return row ? st.ColumnInt(0) : int64_t{0};
+    return ScalarInt(
+        "SELECT COALESCE(MAX(rank), 0) FROM items "
+        "WHERE user_id = ? AND watch_time IS NULL",
+        {user});
   }
 
-  absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& key) override {
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& method, const std::string& request_id) override {
     absl::MutexLock lock(&mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(Statement st,
-                              db_->Prepare("SELECT key, resource FROM requests WHERE key = ?"));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, key));
+    LONGTAKE_ASSIGN_OR_RETURN(
+        Statement st,
+        db_->Prepare("SELECT resource FROM requests WHERE key = ?"));
+    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, absl::StrCat(method, ":", request_id)));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<RequestRecord>();
-    return std::optional<RequestRecord>(RequestRecord{st.ColumnText(0), st.ColumnText(1)});
+    return std::optional<RequestRecord>(
+        RequestRecord{request_id, method, st.ColumnText(0), ""});
   }
 
-  absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(int64_t after_id,
-                                                            const EventFilter& filter,
-                                                            int limit) override {
+  absl::StatusOr<std::vector<AvailabilityEvent>> ListEvents(
+      int64_t after_id, const EventFilter& filter, int limit) override {
     absl::MutexLock lock(&mu_);
     std::string sql =
-        "SELECT event_id, kind, offer, previous_currency, previous_units, previous_nanos, "
-        "event_time FROM events WHERE event_id > ?";
+        absl::StrCat(EventTable().Select(), " WHERE event_id > ?");
+    SqlRow args = {after_id};
     if (!filter.user.empty()) {
       absl::StrAppend(&sql,
-                      " AND film IN (SELECT film FROM items WHERE user = ? AND "
-                      "watch_time IS NULL)");
+                      " AND film IN (SELECT film FROM items WHERE user_id = ? "
+                      "AND watch_time IS NULL)");
+      args.push_back(filter.user);
     }
     if (!filter.regions.empty()) {
       std::vector<std::string> marks(filter.regions.size(), "?");
       absl::StrAppend(&sql, " AND region IN (", absl::StrJoin(marks, ","), ")");
+      args.insert(args.end(), filter.regions.begin(), filter.regions.end());
     }
     absl::StrAppend(&sql, " ORDER BY event_id LIMIT ?");
+    args.push_back(Limit(limit));
     LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
-    int i = 1;
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, after_id));
-    if (!filter.user.empty()) LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, filter.user));
-    for (const std::string& r : filter.regions) LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, r));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(i++, static_cast<int64_t>(limit > 0 ? limit : -1)));
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, args));
     std::vector<AvailabilityEvent> out;
     while (true) {
       LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      AvailabilityEvent e;
-      e.event_id = st.ColumnInt(0);
-      e.kind = static_cast<AvailabilityEvent::Kind>(st.ColumnInt(1));
-      LONGTAKE_ASSIGN_OR_RETURN(e.offer, DecodeOfferJson(st.ColumnText(2)));
-      e.film = e.offer.film;
-      if (!st.IsNull(3)) {
-        e.previous_price =
-            Money{st.ColumnText(3), st.ColumnInt(4), static_cast<int32_t>(st.ColumnInt(5))};
-      }
-      e.event_time = ColumnTime(st, 6, absl::InfinitePast());
+      LONGTAKE_ASSIGN_OR_RETURN(AvailabilityEvent e, ReadEvent(SqliteRow(st)));
       out.push_back(std::move(e));
     }
     return out;
@@ -421,24 +346,56 @@ class SqliteWatchlistStore : public WatchlistStore {
 
   absl::StatusOr<int64_t> LastEventId() override {
     absl::MutexLock lock(&mu_);
-    return ScalarInt("SELECT COALESCE(MAX(event_id), 0) FROM events");
+    return ScalarInt("SELECT COALESCE(MAX(event_id), 0) FROM events", {});
   }
 
-  absl::StatusOr<bool> HasLeavingSoonMark(const LeavingSoonMark& mark) override {
+  absl::StatusOr<bool> HasLeavingSoonMark(
+      const LeavingSoonMark& mark) override {
     absl::MutexLock lock(&mu_);
     LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare("SELECT 1 FROM leaving_soon_marks WHERE offer = ? AND "
-                                   "available_until = ?"));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, mark.offer));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 2, mark.available_until));
+        Statement st,
+        db_->Prepare("SELECT 1 FROM leaving_soon_marks WHERE offer = ? AND "
+                     "available_until = ?"));
+    LONGTAKE_RETURN_IF_ERROR(
+        BindAll(st, {mark.offer, TimeValue(mark.available_until)}));
     return st.Step();
   }
 
  private:
-  absl::StatusOr<int64_t> ScalarInt(const char* sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  template <typename T, typename Read>
+  absl::StatusOr<std::optional<T>> GetByName(const Table& table,
+                                             const std::string& name,
+                                             Read read) {
+    absl::MutexLock lock(&mu_);
+    LONGTAKE_ASSIGN_OR_RETURN(
+        Statement st,
+        db_->Prepare(absl::StrCat(table.Select(), " WHERE name = ?")));
+    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
+    LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return std::optional<T>();
+    return std::optional<T>(read(SqliteRow(st)));
+  }
+
+  absl::StatusOr<int64_t> ScalarInt(const char* sql, const SqlRow& args)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, args));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.ColumnInt(0) : int64_t{0};
+  }
+
+  // Runs a write; a unique-index clash is ALREADY_EXISTS naming `what`.
+  absl::Status Write(const std::string& sql, const SqlRow& values,
+                     absl::string_view what)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    LONGTAKE_ASSIGN_OR_RETURN(Statement st, db_->Prepare(sql));
+    LONGTAKE_RETURN_IF_ERROR(BindAll(st, values));
+    return RunUnique(st, what);
+  }
+
+  absl::Status Put(const Table& table, const SqlRow& row,
+                   absl::string_view what) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return Write(table.Upsert(false), row, what);
   }
 
   absl::Status CheckEtag(const std::string& name, const std::string& etag)
@@ -448,10 +405,12 @@ class SqliteWatchlistStore : public WatchlistStore {
                         : absl::StartsWith(name, "users/")   ? "items"
                                                              : nullptr;
     if (table == nullptr) {
-      return absl::InternalError(absl::StrCat("etag check on unknown resource ", name));
+      return absl::InternalError(
+          absl::StrCat("etag check on unknown resource ", name));
     }
     LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare(absl::StrCat("SELECT etag FROM ", table, " WHERE name = ?")));
+        Statement st, db_->Prepare(absl::StrCat("SELECT etag FROM ", table,
+                                                " WHERE name = ?")));
     LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (etag.empty()) {
@@ -463,119 +422,17 @@ class SqliteWatchlistStore : public WatchlistStore {
     return absl::OkStatus();
   }
 
-  absl::Status DeleteByName(const char* table, const std::string& name)
+  absl::Status DeleteAll(const char* table,
+                         const std::vector<std::string>& names)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare(absl::StrCat("DELETE FROM ", table, " WHERE name = ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    return st.Run();
-  }
-
-  absl::Status PutProvider(const Provider& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st, db_->Prepare(absl::StrCat("INSERT OR REPLACE INTO providers(",
-                                                kProviderColumns,
-                                                ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, p.name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, p.display_name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(3, static_cast<int64_t>(p.kind)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(4, StringsJson(p.regions)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(5, p.home_page_uri));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(6, p.etag));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 7, p.create_time));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 8, p.update_time));
-    return st.Run();
-  }
-
-  absl::Status PutOffer(const Offer& o) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st,
-        db_->Prepare(absl::StrCat("INSERT OR REPLACE INTO offers(", kOfferColumns,
-                                  ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                  "?, ?, ?)")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, o.name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, o.film));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(3, o.provider));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(4, static_cast<int64_t>(o.monetization)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(5, static_cast<int64_t>(o.format)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(6, static_cast<int64_t>(o.quality)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(7, o.region));
-    if (o.price) {
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(8, o.price->currency_code));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(9, o.price->units));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(10, static_cast<int64_t>(o.price->nanos)));
-    } else {
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(8));
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(9));
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(10));
-    }
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(11, o.deep_link_uri));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(12, o.edition));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(13, StringsJson(o.extras)));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 14, o.available_from));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 15, o.available_until));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 16, o.last_verify_time));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(17, o.etag));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 18, o.create_time));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 19, o.update_time));
-    return st.Run();
-  }
-
-  absl::Status PutItem(const WatchlistItem& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    std::string user = UserOfItem(item.name);
-    if (user.empty()) {
-      return absl::InternalError(absl::StrCat("bad item name ", item.name));
-    }
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st,
-        // Not INSERT OR REPLACE: REPLACE would also resolve a clash on the
-        // one-unwatched-item-per-film index by deleting the other item.
-        db_->Prepare("INSERT INTO items(name, user, film, note, rank, add_time, watch_time, "
-                     "etag) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-                     "user = excluded.user, film = excluded.film, note = excluded.note, "
-                     "rank = excluded.rank, add_time = excluded.add_time, "
-                     "watch_time = excluded.watch_time, etag = excluded.etag"));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, item.name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, user));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(3, item.film));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(4, item.note));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(5, item.rank));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 6, item.add_time));
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 7, item.watch_time));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(8, item.etag));
-    if (absl::Status s = st.Run(); !s.ok()) {
-      if (s.code() == absl::StatusCode::kAlreadyExists) {
-        return AlreadyExists(absl::StrCat("users/", user, "/watchlist/items (film ", item.film,
-                                          ")"));
-      }
-      return s;
+    for (const std::string& name : names) {
+      LONGTAKE_ASSIGN_OR_RETURN(
+          Statement st,
+          db_->Prepare(absl::StrCat("DELETE FROM ", table, " WHERE name = ?")));
+      LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
+      LONGTAKE_RETURN_IF_ERROR(st.Run());
     }
     return absl::OkStatus();
-  }
-
-  absl::StatusOr<int64_t> AppendEvent(const AvailabilityEvent& e)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        Statement st,
-        db_->Prepare("INSERT INTO events(kind, film, region, offer, previous_currency, "
-                     "previous_units, previous_nanos, event_time) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(e.kind)));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, e.offer.film));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(3, e.offer.region));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(4, EncodeOfferJson(e.offer)));
-    if (e.previous_price) {
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(5, e.previous_price->currency_code));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(6, e.previous_price->units));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(7, static_cast<int64_t>(e.previous_price->nanos)));
-    } else {
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(5));
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(6));
-      LONGTAKE_RETURN_IF_ERROR(st.BindNull(7));
-    }
-    LONGTAKE_RETURN_IF_ERROR(BindTime(st, 8, e.event_time));
-    LONGTAKE_RETURN_IF_ERROR(st.Run());
-    return db_->last_insert_rowid();
   }
 
   absl::Mutex mu_;
@@ -588,23 +445,8 @@ absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenSqliteWatchlistStore(
     const std::string& path) {
   LONGTAKE_ASSIGN_OR_RETURN(auto db, Database::Open(path));
   LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, Migrations()));
-  return std::unique_ptr<WatchlistStore>(new SqliteWatchlistStore(std::move(db)));
-}
-
-absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenWatchlistStore(const std::string& url) {
-  absl::string_view rest(url);
-  if (url == "sqlite::memory:") return OpenSqliteWatchlistStore(":memory:");
-  if (absl::ConsumePrefix(&rest, "sqlite://")) {
-    if (rest.empty()) return InvalidArgument("store", "sqlite:// URL without a path");
-    return OpenSqliteWatchlistStore(std::string(rest));
-  }
-  if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
-    return OpenPostgresWatchlistStore(url);
-  }
-  return InvalidArgument("store",
-                         absl::StrCat("unsupported store URL \"", url,
-                                      "\": expected sqlite:///abs/path.db, sqlite://rel.db, "
-                                      "sqlite::memory: or postgres://..."));
+  return std::unique_ptr<WatchlistStore>(
+      new SqliteWatchlistStore(std::move(db)));
 }
 
 }  // namespace longtake::watchlist

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
@@ -21,11 +22,13 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::watchlist {
 namespace {
 
 namespace catalogv1 = ::longtake::catalog::v1;
+using ::longtake::testing::StatusIs;
 using ::testing::HasSubstr;
 
 class FakeCatalog final : public catalogv1::CatalogService::CallbackService {
@@ -35,13 +38,15 @@ class FakeCatalog final : public catalogv1::CatalogService::CallbackService {
     films_["films/the-cranes-are-flying"] = {"The Cranes Are Flying", 1957};
   }
 
-  grpc::ServerUnaryReactor* BatchGetFilms(grpc::CallbackServerContext* ctx,
-                                          const catalogv1::BatchGetFilmsRequest* request,
-                                          catalogv1::BatchGetFilmsResponse* response) override {
+  grpc::ServerUnaryReactor* BatchGetFilms(
+      grpc::CallbackServerContext* ctx,
+      const catalogv1::BatchGetFilmsRequest* request,
+      catalogv1::BatchGetFilmsResponse* response) override {
     calls_.fetch_add(1);
     auto* reactor = ctx->DefaultReactor();
     // A test-only stall: simulates a catalogue slower than the deadline.
-    if (delay_ms_.load() > 0) absl::SleepFor(absl::Milliseconds(delay_ms_.load()));
+    if (delay_ms_.load() > 0)
+      absl::SleepFor(absl::Milliseconds(delay_ms_.load()));
     for (const std::string& name : request->names()) {
       auto it = films_.find(name);
       if (it == films_.end()) {
@@ -90,9 +95,11 @@ void StopFake(RunningFake& fake) {
 TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
-  auto films = directory.BatchGetFilms({"films/the-cranes-are-flying", "films/i-am-cuba"});
-  ASSERT_TRUE(films.ok()) << films.status();
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port),
+                                 absl::Seconds(5));
+  auto films = directory.BatchGetFilms(
+      {"films/the-cranes-are-flying", "films/i-am-cuba"});
+  ASSERT_OK(films);
   ASSERT_EQ(films->size(), 2u);
   EXPECT_EQ((*films)[0].name, "films/the-cranes-are-flying");
   EXPECT_EQ((*films)[0].summary.title, "The Cranes Are Flying");
@@ -102,7 +109,7 @@ TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
   EXPECT_EQ(fake->service->calls_.load(), 1);
 
   auto one = directory.GetFilm("films/i-am-cuba");
-  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_OK(one);
   EXPECT_EQ(one->summary.title, "I Am Cuba");
   StopFake(*fake);
 }
@@ -110,12 +117,15 @@ TEST(CatalogFilmDirectoryTest, ReturnsTitlesAndYearsInOrderAsked) {
 TEST(CatalogFilmDirectoryTest, MissingFilmIsNotFoundNamingIt) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port), absl::Seconds(5));
-  auto films = directory.BatchGetFilms({"films/i-am-cuba", "films/no-such-film"});
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", fake->port),
+                                 absl::Seconds(5));
+  auto films =
+      directory.BatchGetFilms({"films/i-am-cuba", "films/no-such-film"});
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(ErrorResource(films.status()), "films/no-such-film");
-  EXPECT_THAT(std::string(films.status().message()), HasSubstr("films/no-such-film"));
+  EXPECT_THAT(std::string(films.status().message()),
+              HasSubstr("films/no-such-film"));
   StopFake(*fake);
 }
 
@@ -124,28 +134,30 @@ TEST(CatalogFilmDirectoryTest, SlowCatalogueIsUnavailableWithinTheDeadline) {
   ASSERT_NE(fake, nullptr);
   const std::string address = absl::StrCat("127.0.0.1:", fake->port);
   CatalogFilmDirectory directory(address, absl::Milliseconds(200));
-  ASSERT_TRUE(directory.BatchGetFilms({"films/i-am-cuba"}).ok());  // connected
+  ASSERT_OK(directory.BatchGetFilms({"films/i-am-cuba"}));  // connected
   fake->service->delay_ms_ = 1500;
   const absl::Time start = absl::Now();
   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
   const absl::Duration took = absl::Now() - start;
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(films.status()), "CATALOG_UNAVAILABLE");
-  EXPECT_THAT(std::string(films.status().message()),
-              HasSubstr(absl::StrCat("the catalogue at ", address, " is unreachable")));
+  EXPECT_THAT(
+      std::string(films.status().message()),
+      HasSubstr(absl::StrCat("the catalogue at ", address, " is unreachable")));
   EXPECT_LT(took, absl::Milliseconds(1000));
   fake->service->delay_ms_ = 0;
   StopFake(*fake);
 }
 
-TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) {
+TEST(CatalogFilmDirectoryTest,
+     DownCatalogueFailsFastAndComesBackOnTheSamePort) {
   auto fake = StartFake();
   ASSERT_NE(fake, nullptr);
   const int port = fake->port;
   const std::string address = absl::StrCat("127.0.0.1:", port);
   CatalogFilmDirectory directory(address, absl::Milliseconds(500));
-  ASSERT_TRUE(directory.BatchGetFilms({"films/i-am-cuba"}).ok());
+  ASSERT_OK(directory.BatchGetFilms({"films/i-am-cuba"}));
 
   StopFake(*fake);
   fake.reset();
@@ -153,9 +165,10 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
   auto down = directory.BatchGetFilms({"films/i-am-cuba"});
   const absl::Duration took = absl::Now() - start;
   ASSERT_FALSE(down.ok());
-  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(down, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(down.status().message()), HasSubstr(address));
-  EXPECT_THAT(std::string(down.status().message()), HasSubstr("try again shortly"));
+  EXPECT_THAT(std::string(down.status().message()),
+              HasSubstr("try again shortly"));
   EXPECT_LT(took, absl::Milliseconds(1000));  // within the deadline, plus slack
 
   // Back on the same port: the same directory (same channel) recovers.
@@ -169,7 +182,7 @@ TEST(CatalogFilmDirectoryTest, DownCatalogueFailsFastAndComesBackOnTheSamePort) 
     if (films.ok()) break;
     absl::SleepFor(absl::Milliseconds(50));
   }
-  ASSERT_TRUE(films.ok()) << films.status();
+  ASSERT_OK(films);
   EXPECT_EQ((*films)[0].summary.title, "I Am Cuba");
   StopFake(*again);
 }
@@ -180,19 +193,27 @@ TEST(CatalogFilmDirectoryTest, NeverStartedCatalogueIsUnavailable) {
   ASSERT_NE(fake, nullptr);
   const int port = fake->port;
   StopFake(*fake);
-  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", port), absl::Milliseconds(300));
+  CatalogFilmDirectory directory(absl::StrCat("127.0.0.1:", port),
+                                 absl::Milliseconds(300));
   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
   ASSERT_FALSE(films.ok());
-  EXPECT_EQ(films.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(films, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(ErrorReason(films.status()), "CATALOG_UNAVAILABLE");
 }
 
 TEST(CatalogFilmDirectoryTest, ServiceConfigRetriesUnavailableThreeTimes) {
-  const std::string json = CatalogFilmDirectory::ServiceConfigJson();
-  EXPECT_THAT(json, HasSubstr("\"maxAttempts\": 3"));
-  EXPECT_THAT(json, HasSubstr("\"retryableStatusCodes\": [\"UNAVAILABLE\"]"));
-  EXPECT_THAT(json, HasSubstr("longtake.catalog.v1.CatalogService"));
-  EXPECT_THAT(json, HasSubstr("\"waitForReady\": false"));
+  const nlohmann::json config =
+      nlohmann::json::parse(CatalogFilmDirectory::ServiceConfigJson());
+  ASSERT_EQ(config["methodConfig"].size(), 1u);
+  const nlohmann::json& method = config["methodConfig"][0];
+  EXPECT_EQ(method["name"][0]["service"], "longtake.catalog.v1.CatalogService");
+  EXPECT_EQ(method["waitForReady"], false);
+  EXPECT_EQ(method["retryPolicy"]["maxAttempts"], 3);
+  EXPECT_EQ(method["retryPolicy"]["retryableStatusCodes"],
+            nlohmann::json::array({"UNAVAILABLE"}));
+  // Short backoffs, so that every attempt fits in the per-call deadline.
+  EXPECT_EQ(method["retryPolicy"]["initialBackoff"], "0.020s");
+  EXPECT_EQ(method["retryPolicy"]["maxBackoff"], "0.100s");
 }
 
 }  // namespace

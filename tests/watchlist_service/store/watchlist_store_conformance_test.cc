@@ -1,8 +1,7 @@
-// Conformance suite every WatchlistStore must pass, run over each store URL:
-// SQLite in memory and in a file, and PostgreSQL (a throwaway server started
-// once per test process, a fresh database per test: tests/support/postgres_server.h).
-
-#include "watchlist_service/domain/watchlist_store.h"
+// The store conformance suite: what every WatchlistStore must pass, run over
+// each store URL: SQLite in memory and in a file, and PostgreSQL (a throwaway
+// server started once per test process, a fresh database per test:
+// tests/support/postgres_server.h).
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,10 +15,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/status_matchers.h"
+#include "watchlist_service/domain/watchlist_store.h"
+#include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
 namespace {
 
+using ::longtake::testing::StatusIs;
 using ::testing::ElementsAre;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);
@@ -36,7 +39,8 @@ Provider MakeProvider(const std::string& id) {
   return p;
 }
 
-Offer MakeOffer(const std::string& id, const std::string& film, const std::string& region) {
+Offer MakeOffer(const std::string& id, const std::string& film,
+                const std::string& region) {
   Offer o;
   o.name = "offers/" + id;
   o.film = film;
@@ -55,8 +59,8 @@ Offer MakeOffer(const std::string& id, const std::string& film, const std::strin
   return o;
 }
 
-WatchlistItem MakeItem(const std::string& user, const std::string& id, const std::string& film,
-                       int64_t rank) {
+WatchlistItem MakeItem(const std::string& user, const std::string& id,
+                       const std::string& film, int64_t rank) {
   WatchlistItem item;
   item.name = absl::StrCat("users/", user, "/watchlist/items/", id);
   item.film = film;
@@ -67,7 +71,8 @@ WatchlistItem MakeItem(const std::string& user, const std::string& id, const std
   return item;
 }
 
-class WatchlistStoreTest : public ::testing::TestWithParam<std::string> {
+class WatchlistStoreConformanceTest
+    : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     url_ = GetParam();
@@ -81,18 +86,19 @@ class WatchlistStoreTest : public ::testing::TestWithParam<std::string> {
       persistent_ = true;
     } else if (url_ == "postgres") {
       auto url = longtake::testing::FreshPostgresDatabaseUrl();
-      ASSERT_TRUE(url.ok()) << url.status();
+      ASSERT_OK(url);
       url_ = *url;
       persistent_ = true;
     }
     auto store = OpenWatchlistStore(url_);
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_OK(store);
     store_ = std::move(*store);
   }
   void TearDown() override {
     store_.reset();
     if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::remove((path_ + suffix).c_str());
     }
   }
 
@@ -102,19 +108,19 @@ class WatchlistStoreTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<WatchlistStore> store_;
 };
 
-TEST_P(WatchlistStoreTest, ProvidersRoundTrip) {
+TEST_P(WatchlistStoreConformanceTest, ProvidersRoundTrip) {
   WriteBatch batch;
   batch.put_providers = {MakeProvider("b"), MakeProvider("a")};
-  ASSERT_TRUE(store_->Commit(batch).ok());
+  ASSERT_OK(store_->Commit(batch));
   auto got = store_->GetProvider("providers/a");
-  ASSERT_TRUE(got.ok());
+  ASSERT_OK(got);
   ASSERT_TRUE(got->has_value());
   EXPECT_EQ((*got)->display_name, "Provider a");
   EXPECT_EQ((*got)->kind, ProviderKind::kRetailer);
   EXPECT_THAT((*got)->regions, ElementsAre("GB", "FR"));
   EXPECT_EQ((*got)->create_time, kT0);
   auto list = store_->ListProviders("", 0);
-  ASSERT_TRUE(list.ok());
+  ASSERT_OK(list);
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].name, "providers/a");
   auto after = store_->ListProviders("providers/a", 10);
@@ -124,17 +130,19 @@ TEST_P(WatchlistStoreTest, ProvidersRoundTrip) {
   EXPECT_FALSE(store_->GetProvider("providers/zzz")->has_value());
 }
 
-TEST_P(WatchlistStoreTest, OffersRoundTripAndFilter) {
+TEST_P(WatchlistStoreConformanceTest, OffersRoundTripAndFilter) {
   WriteBatch batch;
   Offer free = MakeOffer("c", "films/y", "US");
   free.monetization = Monetization::kFree;
   free.price.reset();
   free.available_until = absl::InfiniteFuture();
   free.available_from = kT0 - absl::Hours(1);
-  batch.put_offers = {MakeOffer("a", "films/x", "GB"), MakeOffer("b", "films/x", "FR"), free};
-  ASSERT_TRUE(store_->Commit(batch).ok());
+  batch.put_offers = {MakeOffer("a", "films/x", "GB"),
+                      MakeOffer("b", "films/x", "FR"), free};
+  ASSERT_OK(store_->Commit(batch));
   auto a = store_->GetOffer("offers/a");
-  ASSERT_TRUE(a.ok() && a->has_value());
+  ASSERT_OK(a);
+  ASSERT_TRUE(a->has_value());
   const Offer& o = **a;
   EXPECT_EQ(o.film, "films/x");
   EXPECT_EQ(o.format, Format::kBluRay);
@@ -170,36 +178,37 @@ TEST_P(WatchlistStoreTest, OffersRoundTripAndFilter) {
 
   WriteBatch del;
   del.delete_offers = {"offers/a"};
-  ASSERT_TRUE(store_->Commit(del).ok());
+  ASSERT_OK(store_->Commit(del));
   EXPECT_FALSE(store_->GetOffer("offers/a")->has_value());
 }
 
-TEST_P(WatchlistStoreTest, EtagChecksGuardWrites) {
+TEST_P(WatchlistStoreConformanceTest, EtagChecksGuardWrites) {
   WriteBatch create;
   create.expect_etags = {{"providers/a", ""}};
   create.put_providers = {MakeProvider("a")};
-  ASSERT_TRUE(store_->Commit(create).ok());
-  EXPECT_EQ(store_->Commit(create).status().code(), absl::StatusCode::kAlreadyExists);
+  ASSERT_OK(store_->Commit(create));
+  EXPECT_THAT(store_->Commit(create),
+              StatusIs(absl::StatusCode::kAlreadyExists));
 
   WriteBatch stale;
   stale.expect_etags = {{"providers/a", "wrong"}};
   Provider changed = MakeProvider("a");
   changed.display_name = "Changed";
   stale.put_providers = {changed};
-  EXPECT_EQ(store_->Commit(stale).status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(store_->Commit(stale), StatusIs(absl::StatusCode::kAborted));
   EXPECT_EQ((*store_->GetProvider("providers/a"))->display_name, "Provider a");
 
   WriteBatch fresh = stale;
   fresh.expect_etags = {{"providers/a", "e-a"}};
-  ASSERT_TRUE(store_->Commit(fresh).ok());
+  ASSERT_OK(store_->Commit(fresh));
   EXPECT_EQ((*store_->GetProvider("providers/a"))->display_name, "Changed");
 }
 
-TEST_P(WatchlistStoreTest, FailedBatchWritesNothing) {
+TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
   WriteBatch first;
-  first.request = RequestRecord{"CreateOffer:r1", "offers/a"};
+  first.request = RequestRecord{"r1", "CreateOffer", "offers/a", ""};
   first.put_offers = {MakeOffer("a", "films/x", "GB")};
-  ASSERT_TRUE(store_->Commit(first).ok());
+  ASSERT_OK(store_->Commit(first));
 
   WriteBatch second;
   second.put_offers = {MakeOffer("b", "films/x", "GB")};
@@ -207,24 +216,27 @@ TEST_P(WatchlistStoreTest, FailedBatchWritesNothing) {
   e.kind = AvailabilityEvent::Kind::kOfferAvailable;
   e.offer = second.put_offers[0];
   second.append_events = {e};
-  second.request = RequestRecord{"CreateOffer:r1", "offers/b"};  // taken
-  EXPECT_EQ(store_->Commit(second).status().code(), absl::StatusCode::kAlreadyExists);
+  second.request = RequestRecord{"r1", "CreateOffer", "offers/b", ""};  // taken
+  EXPECT_THAT(store_->Commit(second),
+              StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_FALSE(store_->GetOffer("offers/b")->has_value());
   EXPECT_EQ(*store_->LastEventId(), 0);
 
-  auto record = store_->GetRequest("CreateOffer:r1");
-  ASSERT_TRUE(record.ok() && record->has_value());
+  auto record = store_->GetRequest("CreateOffer", "r1");
+  ASSERT_OK(record);
+  ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->resource, "offers/a");
-  EXPECT_FALSE(store_->GetRequest("CreateOffer:r2")->has_value());
+  EXPECT_FALSE(store_->GetRequest("CreateOffer", "r2")->has_value());
 }
 
-TEST_P(WatchlistStoreTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
+TEST_P(WatchlistStoreConformanceTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
   WriteBatch batch;
-  batch.put_items = {MakeItem("ann", "b", "films/b", 2), MakeItem("ann", "a", "films/a", 1),
-                     MakeItem("ann", "c", "films/c", 3), MakeItem("ben", "a", "films/a", 1)};
-  ASSERT_TRUE(store_->Commit(batch).ok());
+  batch.put_items = {
+      MakeItem("ann", "b", "films/b", 2), MakeItem("ann", "a", "films/a", 1),
+      MakeItem("ann", "c", "films/c", 3), MakeItem("ben", "a", "films/a", 1)};
+  ASSERT_OK(store_->Commit(batch));
   auto list = store_->ListItems("ann", false, 0, 0);
-  ASSERT_TRUE(list.ok());
+  ASSERT_OK(list);
   ASSERT_EQ(list->size(), 3u);
   EXPECT_EQ((*list)[0].film, "films/a");
   EXPECT_EQ((*list)[2].film, "films/c");
@@ -232,12 +244,13 @@ TEST_P(WatchlistStoreTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
   EXPECT_EQ(*store_->MaxRank("ann"), 3);
   EXPECT_EQ(*store_->MaxRank("nobody"), 0);
   auto found = store_->FindUnwatchedItem("ann", "films/b");
-  ASSERT_TRUE(found.ok() && found->has_value());
+  ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->note, "note b");
 
   WriteBatch dup;
   dup.put_items = {MakeItem("ann", "b2", "films/b", 4)};
-  EXPECT_EQ(store_->Commit(dup).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(store_->Commit(dup), StatusIs(absl::StatusCode::kAlreadyExists));
 
   WatchlistItem watched = MakeItem("ann", "b", "films/b", 2);
   watched.watch_time = kT0 + absl::Hours(1);
@@ -245,7 +258,7 @@ TEST_P(WatchlistStoreTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
   watched2.watch_time = kT0 + absl::Hours(2);
   WriteBatch watch;
   watch.put_items = {watched, watched2};
-  ASSERT_TRUE(store_->Commit(watch).ok());
+  ASSERT_OK(store_->Commit(watch));
   EXPECT_EQ(store_->ListItems("ann", false, 0, 0)->size(), 1u);
   auto history = store_->ListItems("ann", true, 0, 0);
   ASSERT_EQ(history->size(), 2u);
@@ -253,26 +266,29 @@ TEST_P(WatchlistStoreTest, ItemsListHistoryAndOneUnwatchedPerFilm) {
   EXPECT_EQ((*history)[0].watch_time, kT0 + absl::Hours(2));
   EXPECT_FALSE(store_->FindUnwatchedItem("ann", "films/b")->has_value());
   // Once watched, the film may be added again.
-  ASSERT_TRUE(store_->Commit(dup).ok());
+  ASSERT_OK(store_->Commit(dup));
 
   WriteBatch del;
   del.delete_items = {"users/ann/watchlist/items/a"};
-  ASSERT_TRUE(store_->Commit(del).ok());
+  ASSERT_OK(store_->Commit(del));
   EXPECT_FALSE(store_->GetItem("users/ann/watchlist/items/a")->has_value());
   EXPECT_TRUE(store_->GetItem("users/ben/watchlist/items/a")->has_value());
 }
 
-TEST_P(WatchlistStoreTest, EventsAreMonotonicAndFiltered) {
+TEST_P(WatchlistStoreConformanceTest, EventsAreMonotonicAndFiltered) {
   WriteBatch items;
   items.put_items = {MakeItem("ann", "x", "films/x", 1)};
   WatchlistItem seen = MakeItem("ann", "y", "films/y", 2);
   seen.watch_time = kT0;
   items.put_items.push_back(seen);
-  ASSERT_TRUE(store_->Commit(items).ok());
+  ASSERT_OK(store_->Commit(items));
 
   WriteBatch batch;
-  for (const auto& [film, region] : std::vector<std::pair<std::string, std::string>>{
-           {"films/x", "GB"}, {"films/x", "US"}, {"films/y", "GB"}, {"films/z", "GB"}}) {
+  for (const auto& [film, region] :
+       std::vector<std::pair<std::string, std::string>>{{"films/x", "GB"},
+                                                        {"films/x", "US"},
+                                                        {"films/y", "GB"},
+                                                        {"films/z", "GB"}}) {
     AvailabilityEvent e;
     e.kind = AvailabilityEvent::Kind::kPriceChanged;
     e.offer = MakeOffer("o-" + region, film, region);
@@ -282,9 +298,10 @@ TEST_P(WatchlistStoreTest, EventsAreMonotonicAndFiltered) {
     batch.append_events.push_back(e);
   }
   auto result = store_->Commit(batch);
-  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_OK(result);
   ASSERT_EQ(result->event_ids.size(), 4u);
-  for (size_t i = 1; i < 4; ++i) EXPECT_GT(result->event_ids[i], result->event_ids[i - 1]);
+  for (size_t i = 1; i < 4; ++i)
+    EXPECT_GT(result->event_ids[i], result->event_ids[i - 1]);
   EXPECT_EQ(*store_->LastEventId(), result->event_ids[3]);
 
   auto all = store_->ListEvents(0, {}, 0);
@@ -308,36 +325,37 @@ TEST_P(WatchlistStoreTest, EventsAreMonotonicAndFiltered) {
   EXPECT_EQ(store_->ListEvents(0, {}, 3)->size(), 3u);
 }
 
-TEST_P(WatchlistStoreTest, LeavingSoonMarksAreUnique) {
+TEST_P(WatchlistStoreConformanceTest, LeavingSoonMarksAreUnique) {
   LeavingSoonMark mark{"offers/a", kT0 + absl::Hours(5)};
   EXPECT_FALSE(*store_->HasLeavingSoonMark(mark));
   WriteBatch batch;
   batch.leaving_soon_marks = {mark};
-  ASSERT_TRUE(store_->Commit(batch).ok());
+  ASSERT_OK(store_->Commit(batch));
   EXPECT_TRUE(*store_->HasLeavingSoonMark(mark));
-  EXPECT_EQ(store_->Commit(batch).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(store_->Commit(batch),
+              StatusIs(absl::StatusCode::kAlreadyExists));
   LeavingSoonMark moved{"offers/a", kT0 + absl::Hours(6)};
   EXPECT_FALSE(*store_->HasLeavingSoonMark(moved));
 }
 
-TEST_P(WatchlistStoreTest, DataSurvivesReopen) {
+TEST_P(WatchlistStoreConformanceTest, DataSurvivesReopen) {
   if (!persistent_) GTEST_SKIP() << "in-memory store";
   WriteBatch batch;
   batch.put_providers = {MakeProvider("a")};
   AvailabilityEvent e;
   e.offer = MakeOffer("a", "films/x", "GB");
   batch.append_events = {e};
-  ASSERT_TRUE(store_->Commit(batch).ok());
+  ASSERT_OK(store_->Commit(batch));
   store_.reset();
   auto reopened = OpenWatchlistStore(url_);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_OK(reopened);
   EXPECT_TRUE((*reopened)->GetProvider("providers/a")->has_value());
   EXPECT_EQ(*(*reopened)->LastEventId(), 1);
 }
 
 // An acknowledged commit survives the process being killed (kill -9):
 // the child commits, then SIGKILLs itself without closing the database.
-TEST_P(WatchlistStoreTest, AcknowledgedWriteSurvivesKill) {
+TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
   if (!persistent_) GTEST_SKIP() << "in-memory store";
   store_.reset();
   pid_t child = fork();
@@ -347,36 +365,44 @@ TEST_P(WatchlistStoreTest, AcknowledgedWriteSurvivesKill) {
     if (!store.ok()) _exit(2);
     WriteBatch batch;
     batch.put_items = {MakeItem("kim", "a", "films/a", 1)};
-    batch.request = RequestRecord{"CreateItem:k1", "users/kim/watchlist/items/a"};
+    batch.request =
+        RequestRecord{"k1", "CreateItem", "users/kim/watchlist/items/a", ""};
     if (!(*store)->Commit(batch).ok()) _exit(3);
     kill(getpid(), SIGKILL);
     _exit(4);
   }
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "child exit status " << WEXITSTATUS(status);
+  ASSERT_TRUE(WIFSIGNALED(status))
+      << "child exit status " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
   auto reopened = OpenWatchlistStore(url_);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_OK(reopened);
   EXPECT_TRUE((*reopened)->GetItem("users/kim/watchlist/items/a")->has_value());
-  EXPECT_TRUE((*reopened)->GetRequest("CreateItem:k1")->has_value());
+  EXPECT_TRUE((*reopened)->GetRequest("CreateItem", "k1")->has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, WatchlistStoreTest,
-                         ::testing::Values(std::string("sqlite::memory:"), std::string("file"),
+INSTANTIATE_TEST_SUITE_P(Stores, WatchlistStoreConformanceTest,
+                         ::testing::Values(std::string("sqlite::memory:"),
+                                           std::string("file"),
                                            std::string("postgres")),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "file"       ? std::string("SqliteFile")
-                                  : info.param == "postgres" ? std::string("Postgres")
-                                                             : std::string("SqliteMemory");
+                           return info.param == "file"
+                                      ? std::string("SqliteFile")
+                                  : info.param == "postgres"
+                                      ? std::string("Postgres")
+                                      : std::string("SqliteMemory");
                          });
 
 TEST(OpenWatchlistStoreTest, RejectsUnknownUrls) {
-  // Nothing listens on port 1: a PostgreSQL URL is accepted, the server is not there.
-  EXPECT_EQ(OpenWatchlistStore("postgres://postgres@127.0.0.1:1/w").status().code(),
-            absl::StatusCode::kUnavailable);
-  EXPECT_EQ(OpenWatchlistStore("mysql://x").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(OpenWatchlistStore("sqlite://").status().code(), absl::StatusCode::kInvalidArgument);
+  // Nothing listens on port 1: a PostgreSQL URL is accepted, the server is not
+  // there.
+  EXPECT_THAT(OpenWatchlistStore("postgres://postgres@127.0.0.1:1/w"),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(OpenWatchlistStore("mysql://x"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(OpenWatchlistStore("sqlite://"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+#pragma once
+
+// The fixture of the Watchlist domain tests: a Watchlist over an in-memory
+// SQLite store with the offers seed loaded, a pinned clock and a fake
+// catalogue. Shared by the tests of offers, items, events and the seed.
+//
+//   TEST_F(WatchlistTest, Something) {
+//     std::string film = NewFilm("some-film");  // known to the catalogue
+//     ASSERT_OK(watchlist_->CreateItem("users/alice", Item(film)));
+//   }
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status/errors.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
+#include "tests/watchlist_service/domain/fake_film_directory.h"
+#include "watchlist_service/domain/watchlist.h"
+#include "watchlist_service/store/open_watchlist_store.h"
+
+namespace longtake::watchlist {
+
+inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
+
+inline std::string SeedPath() {
+  return std::string(LONGTAKE_SOURCE_DIR) + "/data/seed/offers.json";
+}
+
+inline WatchlistItem Item(const std::string& film,
+                          const std::string& note = "") {
+  WatchlistItem item;
+  item.film = film;
+  item.note = note;
+  return item;
+}
+
+inline std::vector<std::string> ViolationFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : ErrorFieldViolations(status))
+    fields.push_back(v.field);
+  return fields;
+}
+
+class WatchlistTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open("sqlite::memory:"); }
+
+  void Open(const std::string& url) {
+    watchlist_.reset();
+    auto store = OpenWatchlistStore(url);
+    ASSERT_OK(store);
+    WatchlistOptions options;
+    options.clock = [this] { return now_; };
+    options.leaving_soon_window = absl::Hours(168);
+    auto w = Watchlist::Open(std::move(*store), &directory_, options);
+    ASSERT_OK(w);
+    watchlist_ = std::move(*w);
+    ASSERT_OK(watchlist_->LoadSeedIfEmpty(SeedPath()));
+  }
+
+  // A film known to the catalogue with no seeded offers.
+  std::string NewFilm(const std::string& slug) {
+    std::string name = "films/" + slug;
+    directory_.Add(name, "Film " + slug, 1960);
+    return name;
+  }
+
+  Offer MakeOffer(const std::string& film, const std::string& provider,
+                  Monetization m, const std::string& region,
+                  std::optional<Money> price = std::nullopt) {
+    Offer o;
+    o.film = film;
+    o.provider = provider;
+    o.monetization = m;
+    o.format = Format::kStreaming;
+    o.quality = Quality::kHd;
+    o.region = region;
+    o.price = std::move(price);
+    o.deep_link_uri = "https://example.com/watch";
+    return o;
+  }
+
+  void AddProvider(const std::string& id, const std::string& display,
+                   std::vector<std::string> regions) {
+    Provider p;
+    p.display_name = display;
+    p.kind = ProviderKind::kStreamingService;
+    p.regions = std::move(regions);
+    p.home_page_uri = "https://example.com/" + id;
+    auto created = watchlist_->CreateProvider(p, id);
+    ASSERT_OK(created);
+  }
+
+  absl::Time now_ = kNow;
+  testing::FakeFilmDirectory directory_;
+  std::unique_ptr<Watchlist> watchlist_;
+};
+
+}  // namespace longtake::watchlist

@@ -1,0 +1,385 @@
+// Watchlist: providers and offers (curated) and where to watch.
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/paging/page_token.h"
+#include "common/status/errors.h"
+#include "watchlist_service/domain/event_hub.h"
+#include "watchlist_service/domain/resource_etags.h"
+#include "watchlist_service/domain/watchlist.h"
+#include "watchlist_service/domain/watchlist_errors.h"
+#include "watchlist_service/domain/watchlist_store.h"
+#include "watchlist_service/domain/watchlist_validation.h"
+
+namespace longtake::watchlist {
+namespace {
+
+using Kind = AvailabilityEvent::Kind;
+
+template <typename T, auto Field>
+std::pair<std::string, std::function<void(T&, const T&)>> Set(
+    const char* path) {
+  return {path, [](T& to, const T& from) { to.*Field = from.*Field; }};
+}
+
+const MaskSetters<Provider>& ProviderSetters() {
+  static const auto* setters = new MaskSetters<Provider>{
+      Set<Provider, &Provider::display_name>("display_name"),
+      Set<Provider, &Provider::kind>("kind"),
+      Set<Provider, &Provider::regions>("regions"),
+      Set<Provider, &Provider::home_page_uri>("home_page_uri"),
+  };
+  return *setters;
+}
+
+const MaskSetters<Offer>& OfferSetters() {
+  static const auto* setters = new MaskSetters<Offer>{
+      Set<Offer, &Offer::film>("film"),
+      Set<Offer, &Offer::provider>("provider"),
+      Set<Offer, &Offer::monetization>("monetization"),
+      Set<Offer, &Offer::format>("format"),
+      Set<Offer, &Offer::quality>("quality"),
+      Set<Offer, &Offer::region>("region"),
+      Set<Offer, &Offer::price>("price"),
+      Set<Offer, &Offer::deep_link_uri>("deep_link_uri"),
+      Set<Offer, &Offer::edition>("edition"),
+      Set<Offer, &Offer::extras>("extras"),
+      Set<Offer, &Offer::available_from>("available_from"),
+      Set<Offer, &Offer::available_until>("available_until"),
+      Set<Offer, &Offer::last_verify_time>("last_verify_time"),
+  };
+  return *setters;
+}
+
+// The events an offer update causes, for watchers of `current` and `next`.
+std::vector<AvailabilityEvent> UpdateEvents(const Offer& current,
+                                            const Offer& next, absl::Time now) {
+  std::vector<AvailabilityEvent> events;
+  if (next.film != current.film || next.region != current.region) {
+    // For watchers it is another offer: gone from one place, new in another.
+    events.push_back(MakeEvent(Kind::kOfferRemoved, current, now));
+    events.push_back(MakeEvent(Kind::kOfferAvailable, next, now));
+    return events;
+  }
+  if (current.price != next.price) {
+    AvailabilityEvent e = MakeEvent(Kind::kPriceChanged, next, now);
+    e.previous_price = current.price;
+    events.push_back(std::move(e));
+  }
+  if (!current.AvailableAt(now) && next.AvailableAt(now)) {
+    events.push_back(MakeEvent(Kind::kOfferAvailable, next, now));
+  }
+  return events;
+}
+
+}  // namespace
+
+// ---- Providers ----
+
+absl::StatusOr<Provider> Watchlist::GetProvider(const std::string& name) {
+  if (!IsProviderName(name)) {
+    return InvalidArgument(
+        "name", absl::StrCat("\"", name, "\" must be providers/{provider}"));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(std::optional<Provider> p,
+                            store_->GetProvider(name));
+  if (!p) return NotFound(name);
+  return *std::move(p);
+}
+
+absl::StatusOr<ProviderPage> Watchlist::ListProviders(
+    int page_size, const std::string& page_token) {
+  LONGTAKE_ASSIGN_OR_RETURN(int size, ResolvePageSize(page_size, 50, 1000));
+  LONGTAKE_ASSIGN_OR_RETURN(std::string after,
+                            DecodePageToken(page_token, "providers"));
+  LONGTAKE_ASSIGN_OR_RETURN(std::vector<Provider> providers,
+                            store_->ListProviders(after, size + 1));
+  ProviderPage page;
+  if (static_cast<int>(providers.size()) > size) {
+    providers.resize(size);
+    page.next_page_token = EncodePageToken("providers", providers.back().name);
+  }
+  page.providers = std::move(providers);
+  return page;
+}
+
+absl::StatusOr<Provider> Watchlist::CreateProvider(
+    Provider p, const std::string& id, const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("CreateProvider", options));
+  if (prior) return GetProvider(prior->resource);
+  if (!IsValidId(id)) {
+    return InvalidArgument(
+        "provider_id",
+        absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
+  }
+  p.name = absl::StrCat("providers/", id);
+  std::vector<FieldViolation> v;
+  ValidateProvider(p, &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  p.create_time = p.update_time = Now();
+  p.etag = ProviderEtag(p);
+  if (options.validate_only) {
+    LONGTAKE_ASSIGN_OR_RETURN(auto existing, store_->GetProvider(p.name));
+    if (existing) return AlreadyExists(p.name);
+    return p;
+  }
+  WriteBatch batch;
+  batch.expect_etags.push_back({p.name, ""});
+  batch.put_providers.push_back(p);
+  batch.request = NewRequest("CreateProvider", options, p.name);
+  LONGTAKE_RETURN_IF_ERROR(
+      RetryAsRequest(CommitAndPublish(batch), "CreateProvider", options));
+  return p;
+}
+
+absl::StatusOr<Provider> Watchlist::UpdateProvider(
+    Provider p, const FieldMask& mask, const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("UpdateProvider", options));
+  if (prior) return GetProvider(prior->resource);
+  // The mask is checked first, before the name and any read.
+  Provider scratch = p;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &scratch));
+  if (!IsProviderName(p.name)) {
+    return InvalidArgument(
+        "provider.name",
+        absl::StrCat("\"", p.name, "\" must be providers/{provider}"));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(p.name));
+  if (!p.etag.empty() && p.etag != current.etag) return EtagMismatch(p.name);
+  Provider next = current;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &next));
+  std::vector<FieldViolation> v;
+  ValidateProvider(next, &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  next.update_time = Now();
+  next.etag = ProviderEtag(next);
+  if (options.validate_only) return next;
+  WriteBatch batch;
+  batch.expect_etags.push_back({next.name, current.etag});
+  batch.put_providers.push_back(next);
+  batch.request = NewRequest("UpdateProvider", options, next.name);
+  LONGTAKE_RETURN_IF_ERROR(
+      RetryAsRequest(CommitAndPublish(batch), "UpdateProvider", options));
+  return next;
+}
+
+absl::Status Watchlist::DeleteProvider(const std::string& name,
+                                       const std::string& etag,
+                                       const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior,
+                            PriorRequest("DeleteProvider", options));
+  if (prior) return absl::OkStatus();
+  LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(name));
+  if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
+  OfferFilter filter;
+  filter.provider = name;
+  LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
+                            store_->ListOffers(filter, "", 1));
+  if (!offers.empty()) {
+    return FailedPrecondition(
+        kProviderHasOffers,
+        absl::StrCat(name, " still has offers (e.g. ", offers[0].name,
+                     "); delete them first"),
+        name);
+  }
+  if (options.validate_only) return absl::OkStatus();
+  WriteBatch batch;
+  batch.expect_etags.push_back({name, current.etag});
+  batch.delete_providers.push_back(name);
+  batch.request = NewRequest("DeleteProvider", options, name);
+  return RetryAsRequest(CommitAndPublish(batch), "DeleteProvider", options);
+}
+
+// ---- Offers ----
+
+absl::StatusOr<Offer> Watchlist::GetOffer(const std::string& name) {
+  if (!IsOfferName(name)) {
+    return InvalidArgument(
+        "name", absl::StrCat("\"", name, "\" must be offers/{offer}"));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(std::optional<Offer> o, store_->GetOffer(name));
+  if (!o) return NotFound(name);
+  return *std::move(o);
+}
+
+absl::StatusOr<OfferPage> Watchlist::ListOffers(const ListOffersQuery& query) {
+  LONGTAKE_ASSIGN_OR_RETURN(int size,
+                            ResolvePageSize(query.page_size, 50, 1000));
+  LONGTAKE_ASSIGN_OR_RETURN(OfferQueryFilter f, ParseOfferFilter(query.filter));
+  std::string args = absl::StrCat("offers|", f.film, "|", f.region);
+  LONGTAKE_ASSIGN_OR_RETURN(std::string after,
+                            DecodePageToken(query.page_token, args));
+  OfferFilter filter;
+  if (!f.film.empty()) filter.films.push_back(f.film);
+  filter.region = f.region;
+  LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
+                            store_->ListOffers(filter, after, size + 1));
+  OfferPage page;
+  if (static_cast<int>(offers.size()) > size) {
+    offers.resize(size);
+    page.next_page_token = EncodePageToken(args, offers.back().name);
+  }
+  page.offers = std::move(offers);
+  return page;
+}
+
+absl::Status Watchlist::ValidateOfferFully(Offer& offer) {
+  std::vector<FieldViolation> v;
+  ValidateOffer(offer, &v);
+  if (IsProviderName(offer.provider)) {
+    LONGTAKE_ASSIGN_OR_RETURN(auto provider,
+                              store_->GetProvider(offer.provider));
+    if (!provider) {
+      v.push_back(
+          {"offer.provider", absl::StrCat(offer.provider, " does not exist")});
+    }
+  }
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
+                                             const std::string& offer_id,
+                                             const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("CreateOffer", options));
+  if (prior) return GetOffer(prior->resource);
+  std::string id = offer_id;
+  if (id.empty()) {
+    id = RandomHex(12);
+  } else if (!IsValidId(id)) {
+    return InvalidArgument(
+        "offer_id",
+        absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
+  }
+  offer.name = absl::StrCat("offers/", id);
+  LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(offer));
+  absl::Time now = Now();
+  offer.create_time = offer.update_time = now;
+  offer.etag = OfferEtag(offer);
+  if (options.validate_only) {
+    LONGTAKE_ASSIGN_OR_RETURN(auto existing, store_->GetOffer(offer.name));
+    if (existing) return AlreadyExists(offer.name);
+    return offer;
+  }
+  WriteBatch batch;
+  batch.expect_etags.push_back({offer.name, ""});
+  batch.put_offers.push_back(offer);
+  // Announced on create, with its window, even when it starts later.
+  batch.append_events.push_back(MakeEvent(Kind::kOfferAvailable, offer, now));
+  batch.request = NewRequest("CreateOffer", options, offer.name);
+  LONGTAKE_RETURN_IF_ERROR(
+      RetryAsRequest(CommitAndPublish(batch), "CreateOffer", options));
+  return offer;
+}
+
+absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
+                                             const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateOffer", options));
+  if (prior) return GetOffer(prior->resource);
+  // The mask is checked first, before the name and any read.
+  Offer scratch = offer;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &scratch));
+  if (!IsOfferName(offer.name)) {
+    return InvalidArgument(
+        "offer.name",
+        absl::StrCat("\"", offer.name, "\" must be offers/{offer}"));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(Offer current, GetOffer(offer.name));
+  if (!offer.etag.empty() && offer.etag != current.etag) {
+    return EtagMismatch(offer.name);
+  }
+  Offer next = current;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &next));
+  LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(next));
+  absl::Time now = Now();
+  next.update_time = now;
+  next.etag = OfferEtag(next);
+  if (options.validate_only) return next;
+
+  WriteBatch batch;
+  batch.expect_etags.push_back({next.name, current.etag});
+  batch.put_offers.push_back(next);
+  batch.append_events = UpdateEvents(current, next, now);
+  batch.request = NewRequest("UpdateOffer", options, next.name);
+  LONGTAKE_RETURN_IF_ERROR(
+      RetryAsRequest(CommitAndPublish(batch), "UpdateOffer", options));
+  return next;
+}
+
+absl::Status Watchlist::DeleteOffer(const std::string& name,
+                                    const std::string& etag,
+                                    const WriteOptions& options) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("DeleteOffer", options));
+  if (prior) return absl::OkStatus();
+  LONGTAKE_ASSIGN_OR_RETURN(Offer current, GetOffer(name));
+  if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
+  if (options.validate_only) return absl::OkStatus();
+  WriteBatch batch;
+  batch.expect_etags.push_back({name, current.etag});
+  batch.delete_offers.push_back(name);
+  batch.append_events.push_back(MakeEvent(Kind::kOfferRemoved, current, Now()));
+  batch.request = NewRequest("DeleteOffer", options, name);
+  return RetryAsRequest(CommitAndPublish(batch), "DeleteOffer", options);
+}
+
+// ---- Where to watch ----
+
+absl::StatusOr<WhereToWatchResult> Watchlist::WhereToWatch(
+    const WhereToWatchQuery& query) {
+  if (!IsFilmName(query.film)) {
+    return InvalidArgument(
+        "film", absl::StrCat("\"", query.film, "\" must be films/{film}"));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(std::string region,
+                            NormaliseRegion(query.region, "region"));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      auto subscriptions,
+      ParseSubscriptions(query.subscriptions, "subscriptions"));
+  OfferFilter filter;
+  filter.films.push_back(query.film);
+  LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
+                            store_->ListOffers(filter, "", 0));
+  LONGTAKE_ASSIGN_OR_RETURN(ProviderNames providers, AllProviderNames());
+  absl::Time now = Now();
+  std::vector<Offer> here;
+  std::map<std::string, std::vector<Offer>> elsewhere;  // sorted by region
+  for (Offer& o : offers) {
+    if (!o.AvailableAt(now)) continue;
+    if (o.region == region) {
+      here.push_back(std::move(o));
+    } else {
+      elsewhere[o.region].push_back(std::move(o));
+    }
+  }
+  WhereToWatchResult result;
+  result.offers = RankOffers(here, subscriptions, providers);
+  if (!result.offers.empty()) {
+    result.summary = absl::StrCat("Best option in ", region, ": ",
+                                  result.offers.front().explanation, ".");
+    return result;
+  }
+  std::vector<std::string> parts;
+  for (auto& [other, list] : elsewhere) {
+    result.available_in_regions.push_back(other);
+    std::vector<RankedOffer> ranked =
+        RankOffers(list, subscriptions, providers);
+    parts.push_back(absl::StrCat(
+        other, " (", DescribeOfferShort(ranked.front().offer, providers), ")"));
+  }
+  if (parts.empty()) {
+    result.summary = absl::StrCat("Not available in ", region,
+                                  " or anywhere else right now.");
+  } else {
+    result.summary =
+        absl::StrCat("Not available in ", region, ". Available in ",
+                     absl::StrJoin(parts, ", "), ".");
+  }
+  return result;
+}
+
+}  // namespace longtake::watchlist

@@ -1,0 +1,281 @@
+#include "watchlist_service/domain/watchlist_validation.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace longtake::watchlist {
+namespace {
+
+bool IsSlugChar(char c, bool allow_underscore) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         (allow_underscore && c == '_');
+}
+
+bool HasIdPrefix(absl::string_view name, absl::string_view prefix,
+                 bool allow_underscore = false) {
+  if (!absl::ConsumePrefix(&name, prefix)) return false;
+  return IsValidId(name, allow_underscore);
+}
+
+bool IsCurrency(absl::string_view c) {
+  if (c.size() != 3) return false;
+  for (char ch : c) {
+    if (!absl::ascii_isupper(static_cast<unsigned char>(ch))) return false;
+  }
+  return true;
+}
+
+bool IsHttpUri(absl::string_view uri) {
+  absl::string_view rest = uri;
+  if (!absl::ConsumePrefix(&rest, "https://") &&
+      !absl::ConsumePrefix(&rest, "http://")) {
+    return false;
+  }
+  if (rest.empty() || rest[0] == '/') return false;
+  for (char c : uri) {
+    if (c <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+void ValidatePrice(const Offer& o, std::vector<FieldViolation>* v) {
+  if (!IsCurrency(o.price->currency_code)) {
+    v->push_back({"offer.price.currency_code",
+                  absl::StrCat("\"", o.price->currency_code,
+                               "\" must be an ISO 4217 code, three upper-case "
+                               "letters")});
+  }
+  if (o.price->units < 0 || o.price->nanos < 0) {
+    v->push_back({"offer.price", "must not be negative"});
+  } else if (o.price->nanos >= 1000000000) {
+    v->push_back({"offer.price.nanos", "must be below 1000000000"});
+  }
+}
+
+}  // namespace
+
+bool IsValidId(absl::string_view id, bool allow_underscore) {
+  if (id.empty() || id.size() > 63) return false;
+  if (!IsSlugChar(id[0], false) || id[0] == '-') return false;
+  for (char c : id) {
+    if (!IsSlugChar(c, allow_underscore)) return false;
+  }
+  return true;
+}
+
+bool IsFilmName(absl::string_view name) {
+  return HasIdPrefix(name, "films/", true);
+}
+bool IsProviderName(absl::string_view name) {
+  return HasIdPrefix(name, "providers/");
+}
+bool IsOfferName(absl::string_view name) {
+  return HasIdPrefix(name, "offers/");
+}
+
+bool IsRegion(absl::string_view r) {
+  return r.size() == 2 &&
+         absl::ascii_isupper(static_cast<unsigned char>(r[0])) &&
+         absl::ascii_isupper(static_cast<unsigned char>(r[1]));
+}
+
+absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
+                                            absl::string_view field) {
+  absl::string_view user = parent;
+  if (!absl::ConsumePrefix(&user, "users/") || !IsValidId(user, true)) {
+    return InvalidArgument(
+        field, absl::StrCat("\"", parent,
+                            "\" must be users/{user} with user matching "
+                            "[a-z0-9][a-z0-9_-]{0,62}"));
+  }
+  return std::string(user);
+}
+
+absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
+                                       absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 5 || parts[0] != "users" || parts[2] != "watchlist" ||
+      parts[3] != "items" || !IsValidId(parts[1], true) ||
+      !IsValidId(parts[4], true)) {
+    return InvalidArgument(
+        field, absl::StrCat("\"", name,
+                            "\" is not a watchlist item name "
+                            "(users/{user}/watchlist/items/{item})"));
+  }
+  return ItemName{parts[1], parts[4]};
+}
+
+absl::StatusOr<std::string> NormaliseRegion(absl::string_view region,
+                                            absl::string_view field) {
+  std::string upper = absl::AsciiStrToUpper(region);
+  if (!IsRegion(upper)) {
+    return InvalidArgument(
+        field, absl::StrCat("\"", region,
+                            "\" is not an ISO 3166-1 alpha-2 region "
+                            "(two letters, e.g. GB)"));
+  }
+  return upper;
+}
+
+absl::StatusOr<std::vector<std::string>> NormaliseRegions(
+    const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    LONGTAKE_ASSIGN_OR_RETURN(
+        std::string r,
+        NormaliseRegion(in[i], absl::StrCat("regions[", i, "]")));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
+    const std::vector<std::string>& subscriptions, absl::string_view field) {
+  absl::flat_hash_set<std::string> out;
+  for (size_t i = 0; i < subscriptions.size(); ++i) {
+    if (!IsProviderName(subscriptions[i])) {
+      return InvalidArgument(
+          absl::StrCat(field, "[", i, "]"),
+          absl::StrCat("\"", subscriptions[i],
+                       "\" is not a provider name (providers/{provider})"));
+    }
+    out.insert(subscriptions[i]);
+  }
+  return out;
+}
+
+void ValidateProvider(const Provider& p, std::vector<FieldViolation>* v) {
+  if (p.display_name.empty()) {
+    v->push_back({"provider.display_name", "is required"});
+  }
+  for (size_t i = 0; i < p.regions.size(); ++i) {
+    if (!IsRegion(p.regions[i])) {
+      v->push_back({absl::StrCat("provider.regions[", i, "]"),
+                    absl::StrCat("\"", p.regions[i],
+                                 "\" is not an ISO 3166-1 alpha-2 region in "
+                                 "upper case")});
+    }
+  }
+  if (!p.home_page_uri.empty() && !IsHttpUri(p.home_page_uri)) {
+    v->push_back({"provider.home_page_uri", "must be an http(s) URI"});
+  }
+  if (static_cast<int>(p.kind) > 3) {
+    v->push_back({"provider.kind", "unknown kind"});
+  }
+}
+
+void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
+  if (!IsFilmName(o.film)) {
+    v->push_back(
+        {"offer.film", absl::StrCat("\"", o.film, "\" must be films/{film}")});
+  }
+  if (!IsProviderName(o.provider)) {
+    v->push_back(
+        {"offer.provider",
+         absl::StrCat("\"", o.provider, "\" must be providers/{provider}")});
+  }
+  if (o.monetization == Monetization::kUnspecified ||
+      static_cast<int>(o.monetization) > 5) {
+    v->push_back({"offer.monetization",
+                  "is required (subscription, rent, buy, free or ads)"});
+  }
+  if (static_cast<int>(o.format) > 5) {
+    v->push_back({"offer.format", "unknown format"});
+  }
+  if (static_cast<int>(o.quality) > 3) {
+    v->push_back({"offer.quality", "unknown quality"});
+  }
+  if (!IsRegion(o.region)) {
+    v->push_back({"offer.region",
+                  absl::StrCat("\"", o.region,
+                               "\" must be an ISO 3166-1 alpha-2 region in "
+                               "upper case, e.g. GB")});
+  }
+  bool priced = o.monetization == Monetization::kRent ||
+                o.monetization == Monetization::kBuy;
+  if (!priced) {
+    o.price.reset();  // ignored for subscription, free and ads offers
+  } else if (!o.price) {
+    v->push_back({"offer.price", "is required for rent and buy offers"});
+  } else {
+    ValidatePrice(o, v);
+  }
+  if (!o.deep_link_uri.empty() && !IsHttpUri(o.deep_link_uri)) {
+    v->push_back({"offer.deep_link_uri", "must be an http(s) URI"});
+  }
+  if (o.available_from != absl::InfinitePast() &&
+      o.available_until != absl::InfiniteFuture() &&
+      o.available_until <= o.available_from) {
+    v->push_back({"offer.available_until", "must be after available_from"});
+  }
+  for (size_t i = 0; i < o.extras.size(); ++i) {
+    if (o.extras[i].empty()) {
+      v->push_back(
+          {absl::StrCat("offer.extras[", i, "]"), "must not be empty"});
+    }
+  }
+}
+
+absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
+  OfferQueryFilter out;
+  if (absl::StripAsciiWhitespace(filter).empty()) return out;
+  for (absl::string_view clause : absl::StrSplit(filter, " AND ")) {
+    std::vector<absl::string_view> kv =
+        absl::StrSplit(clause, absl::MaxSplits('=', 1));
+    if (kv.size() != 2) {
+      return InvalidArgument("filter",
+                             absl::StrCat("cannot parse \"", clause,
+                                          "\": expected film = \"films/x\" or "
+                                          "region = \"GB\", joined with AND"));
+    }
+    absl::string_view key = absl::StripAsciiWhitespace(kv[0]);
+    absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (key == "film") {
+      if (!IsFilmName(value)) {
+        return InvalidArgument(
+            "filter", absl::StrCat("\"", value, "\" is not films/{film}"));
+      }
+      out.film = std::string(value);
+    } else if (key == "region") {
+      LONGTAKE_ASSIGN_OR_RETURN(out.region, NormaliseRegion(value, "filter"));
+    } else {
+      return InvalidArgument("filter",
+                             absl::StrCat("unknown field \"", key,
+                                          "\"; filterable: film, region"));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<bool> ParseItemFilter(absl::string_view filter) {
+  std::string compact;
+  for (char c : filter) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      compact.push_back(c);
+    }
+  }
+  if (compact.empty() || compact == "watchable_now=false") return false;
+  if (compact == "watchable_now=true") return true;
+  return InvalidArgument(
+      "filter", absl::StrCat("cannot parse \"", filter,
+                             "\": the only filter is watchable_now = true"));
+}
+
+absl::StatusOr<int64_t> ParseOffset(const std::string& position) {
+  if (position.empty()) return 0;
+  int64_t offset = 0;
+  if (!absl::SimpleAtoi(position, &offset) || offset < 0) {
+    return InvalidArgument("page_token", "malformed page token");
+  }
+  return offset;
+}
+
+}  // namespace longtake::watchlist

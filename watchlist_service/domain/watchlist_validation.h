@@ -1,0 +1,77 @@
+#pragma once
+
+// Name, value and request checks of the watchlist domain: resource names,
+// regions, money, URIs, filters and page positions, and the validation of
+// providers and offers. Pure functions; errors are INVALID_ARGUMENT naming
+// the field (common/status/errors.h).
+//
+//   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(parent));
+//   std::vector<FieldViolation> violations;
+//   ValidateOffer(offer, &violations);
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/status/errors.h"
+#include "watchlist_service/domain/model.h"
+
+namespace longtake::watchlist {
+
+// [a-z0-9][a-z0-9-]{0,62} (with '_' when allowed).
+bool IsValidId(absl::string_view id, bool allow_underscore = false);
+bool IsFilmName(absl::string_view name);      // films/{film}
+bool IsProviderName(absl::string_view name);  // providers/{provider}
+bool IsOfferName(absl::string_view name);     // offers/{offer}
+// ISO 3166-1 alpha-2 in upper case ("GB").
+bool IsRegion(absl::string_view region);
+
+// "users/{user}" with user [a-z0-9][a-z0-9_-]{0,62}; returns "{user}".
+// INVALID_ARGUMENT naming `field`. Shared with the adapter.
+absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
+                                            absl::string_view field = "parent");
+
+struct ItemName {
+  std::string user;
+  std::string id;
+};
+// "users/{user}/watchlist/items/{item}".
+absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
+                                       absl::string_view field = "name");
+
+// Upper-cases and checks a region ("gb" -> "GB").
+absl::StatusOr<std::string> NormaliseRegion(absl::string_view region,
+                                            absl::string_view field);
+// Each as NormaliseRegion, naming regions[i].
+absl::StatusOr<std::vector<std::string>> NormaliseRegions(
+    const std::vector<std::string>& regions);
+// "providers/{provider}" each, naming `field`[i].
+absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
+    const std::vector<std::string>& subscriptions, absl::string_view field);
+
+// Appends the provider's violations (fields named provider.*).
+void ValidateProvider(const Provider& provider,
+                      std::vector<FieldViolation>* violations);
+// Normalises (drops the price of offers that have none) and appends the
+// offer's violations (fields named offer.*). Does not look the provider up.
+void ValidateOffer(Offer& offer, std::vector<FieldViolation>* violations);
+
+// ListOffers filter: `film = "films/x" AND region = "GB"`.
+struct OfferQueryFilter {
+  std::string film;
+  std::string region;
+};
+absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter);
+
+// ListItems filter: "" or `watchable_now = true` (false is the same as no
+// filter). Returns whether watchable_now is asked.
+absl::StatusOr<bool> ParseItemFilter(absl::string_view filter);
+
+// The position in a page token of an offset-paged list ("" is 0).
+absl::StatusOr<int64_t> ParseOffset(const std::string& position);
+
+}  // namespace longtake::watchlist
