@@ -11,80 +11,110 @@
 #include "common/status/errors.h"
 
 namespace longtake {
+namespace {
+
+// Indices into Entry::value, in the variant's order.
+constexpr size_t kString = 0;
+constexpr size_t kInt = 1;
+constexpr size_t kBool = 2;
+constexpr size_t kDuration = 3;
+
+}  // namespace
 
 FlagSet::FlagSet(std::string program, std::string summary)
     : program_(std::move(program)), summary_(std::move(summary)) {}
 
-std::string FlagSet::Canonical(std::string name) {
+std::string FlagSet::Canonical(absl::string_view name) {
   return absl::StrReplaceAll(name, {{"-", "_"}});
 }
 
-void FlagSet::Add(std::string name, Kind kind, std::string env, std::string def,
-                  std::string help) {
-  name = Canonical(std::move(name));
-  order_.push_back(name);
-  flags_[name] = Flag{kind, std::move(env), std::move(help), def, def};
+FlagSet::Entry* FlagSet::Add(std::string name, std::string env,
+                             std::string default_text, Value value,
+                             std::string help) {
+  name = Canonical(name);
+  auto entry = std::make_unique<Entry>(Entry{name, std::move(env),
+                                             std::move(help),
+                                             std::move(default_text),
+                                             std::move(value)});
+  auto [it, inserted] = flags_.emplace(name, std::move(entry));
+  if (!inserted) {
+    // A programming error: two parts of a program claim the same flag.
+    throw std::logic_error("flag registered twice: " + name);
+  }
+  order_.push_back(it->second.get());
+  return it->second.get();
 }
 
-void FlagSet::AddString(std::string name, std::string env,
-                        std::string default_value, std::string help) {
-  Add(std::move(name), Kind::kString, std::move(env), std::move(default_value),
-      std::move(help));
+Flag<std::string> FlagSet::AddString(std::string name, std::string env,
+                                     std::string default_value,
+                                     std::string help) {
+  std::string text = default_value;
+  return Flag<std::string>(Add(std::move(name), std::move(env), std::move(text),
+                               std::move(default_value), std::move(help)));
 }
 
-void FlagSet::AddInt(std::string name, std::string env, int64_t default_value,
-                     std::string help) {
-  Add(std::move(name), Kind::kInt, std::move(env), absl::StrCat(default_value),
-      std::move(help));
+Flag<int64_t> FlagSet::AddInt(std::string name, std::string env,
+                              int64_t default_value, std::string help) {
+  return Flag<int64_t>(Add(std::move(name), std::move(env),
+                           absl::StrCat(default_value), default_value,
+                           std::move(help)));
 }
 
-void FlagSet::AddBool(std::string name, std::string env, bool default_value,
-                      std::string help) {
-  Add(std::move(name), Kind::kBool, std::move(env),
-      default_value ? "true" : "false", std::move(help));
+Flag<bool> FlagSet::AddBool(std::string name, std::string env,
+                            bool default_value, std::string help) {
+  return Flag<bool>(Add(std::move(name), std::move(env),
+                        default_value ? "true" : "false", default_value,
+                        std::move(help)));
 }
 
-void FlagSet::AddDuration(std::string name, std::string env,
-                          absl::Duration default_value, std::string help) {
-  Add(std::move(name), Kind::kDuration, std::move(env),
-      absl::FormatDuration(default_value), std::move(help));
+Flag<absl::Duration> FlagSet::AddDuration(std::string name, std::string env,
+                                          absl::Duration default_value,
+                                          std::string help) {
+  return Flag<absl::Duration>(Add(std::move(name), std::move(env),
+                                  absl::FormatDuration(default_value),
+                                  default_value, std::move(help)));
 }
 
-absl::Status FlagSet::Set(const std::string& name, Flag& flag,
-                          const std::string& value, const std::string& source) {
+absl::Status FlagSet::Set(Entry& flag, const std::string& value,
+                          const std::string& source) {
   auto bad = [&](absl::string_view expected) {
-    return InvalidArgument(source, absl::StrCat("\"", value, "\" is not ",
-                                                expected, " (for --", name, ")"));
+    return InvalidArgument(source,
+                           absl::StrCat("\"", value, "\" is not ", expected,
+                                        " (for --", flag.name, ")"));
   };
-  switch (flag.kind) {
-    case Kind::kString:
+  switch (flag.value.index()) {
+    case kString:
+      flag.value = value;
       break;
-    case Kind::kInt: {
+    case kInt: {
       int64_t v;
       if (!absl::SimpleAtoi(value, &v)) return bad("an integer");
+      flag.value = v;
       break;
     }
-    case Kind::kBool: {
+    case kBool: {
       bool v;
       if (!absl::SimpleAtob(value, &v)) return bad("true or false");
+      flag.value = v;
       break;
     }
-    case Kind::kDuration: {
+    case kDuration: {
       absl::Duration v;
-      if (!absl::ParseDuration(value, &v)) return bad("a duration like 500ms or 2s");
+      if (!absl::ParseDuration(value, &v)) {
+        return bad("a duration like 500ms or 2s");
+      }
+      flag.value = v;
       break;
     }
   }
-  flag.value = value;
   return absl::OkStatus();
 }
 
 absl::Status FlagSet::Parse(int argc, const char* const* argv) {
-  for (const std::string& name : order_) {
-    Flag& flag = flags_[name];
-    if (flag.env.empty()) continue;
-    if (const char* env = std::getenv(flag.env.c_str()); env != nullptr) {
-      LONGTAKE_RETURN_IF_ERROR(Set(name, flag, env, flag.env));
+  for (Entry* flag : order_) {
+    if (flag->env.empty()) continue;
+    if (const char* env = std::getenv(flag->env.c_str()); env != nullptr) {
+      LONGTAKE_RETURN_IF_ERROR(Set(*flag, env, flag->env));
     }
   }
   for (int i = 1; i < argc; ++i) {
@@ -109,21 +139,22 @@ absl::Status FlagSet::Parse(int argc, const char* const* argv) {
       body = body.substr(0, eq);
       has_value = true;
     }
-    std::string name = Canonical(body);
-    auto it = flags_.find(name);
-    if (it == flags_.end() && !has_value && name.rfind("no_", 0) == 0) {
-      auto negated = flags_.find(name.substr(3));
-      if (negated != flags_.end() && negated->second.kind == Kind::kBool) {
-        negated->second.value = "false";
+    const std::string name = Canonical(body);
+    Entry* flag = FindEntry(name);
+    if (flag == nullptr && !has_value && name.rfind("no_", 0) == 0) {
+      Entry* negated = FindEntry(name.substr(3));
+      if (negated != nullptr && negated->value.index() == kBool) {
+        negated->value = false;
         continue;
       }
     }
-    if (it == flags_.end()) {
-      return InvalidArgument(absl::StrCat("--", body),
-                             absl::StrCat("unknown flag; see ", program_, " --help"));
+    if (flag == nullptr) {
+      return InvalidArgument(
+          absl::StrCat("--", body),
+          absl::StrCat("unknown flag; see ", program_, " --help"));
     }
     if (!has_value) {
-      if (it->second.kind == Kind::kBool) {
+      if (flag->value.index() == kBool) {
         value = "true";
       } else if (i + 1 < argc) {
         value = argv[++i];
@@ -131,40 +162,45 @@ absl::Status FlagSet::Parse(int argc, const char* const* argv) {
         return InvalidArgument(absl::StrCat("--", body), "needs a value");
       }
     }
-    LONGTAKE_RETURN_IF_ERROR(Set(name, it->second, value, absl::StrCat("--", body)));
+    LONGTAKE_RETURN_IF_ERROR(Set(*flag, value, absl::StrCat("--", body)));
   }
   return absl::OkStatus();
 }
 
-const FlagSet::Flag& FlagSet::Find(const std::string& name, Kind kind) const {
+FlagSet::Entry* FlagSet::FindEntry(absl::string_view name) const {
   auto it = flags_.find(Canonical(name));
-  if (it == flags_.end() || it->second.kind != kind) {
+  return it == flags_.end() ? nullptr : it->second.get();
+}
+
+bool FlagSet::TakesValue(absl::string_view name) const {
+  const Entry* flag = FindEntry(name);
+  return flag != nullptr && flag->value.index() != kBool;
+}
+
+const FlagSet::Value& FlagSet::Find(const std::string& name,
+                                    size_t kind) const {
+  const Entry* flag = FindEntry(name);
+  if (flag == nullptr || flag->value.index() != kind) {
     // A programming error: the flag was never registered with that type.
     throw std::logic_error("flag not registered: " + name);
   }
-  return it->second;
+  return flag->value;
 }
 
 std::string FlagSet::GetString(const std::string& name) const {
-  return Find(name, Kind::kString).value;
+  return std::get<std::string>(Find(name, kString));
 }
 
 int64_t FlagSet::GetInt(const std::string& name) const {
-  int64_t v = 0;
-  (void)absl::SimpleAtoi(Find(name, Kind::kInt).value, &v);
-  return v;
+  return std::get<int64_t>(Find(name, kInt));
 }
 
 bool FlagSet::GetBool(const std::string& name) const {
-  bool v = false;
-  (void)absl::SimpleAtob(Find(name, Kind::kBool).value, &v);
-  return v;
+  return std::get<bool>(Find(name, kBool));
 }
 
 absl::Duration FlagSet::GetDuration(const std::string& name) const {
-  absl::Duration v;
-  (void)absl::ParseDuration(Find(name, Kind::kDuration).value, &v);
-  return v;
+  return std::get<absl::Duration>(Find(name, kDuration));
 }
 
 int FlagSet::UsageError(const std::string& message) const {
@@ -174,15 +210,15 @@ int FlagSet::UsageError(const std::string& message) const {
 }
 
 std::string FlagSet::Usage() const {
-  std::string out = absl::StrCat("Usage: ", program_, " [flags]\n", summary_,
-                                 "\n\nFlags (each also read from the environment "
-                                 "variable shown; a flag wins over it):\n");
-  for (const std::string& name : order_) {
-    const Flag& f = flags_.at(name);
-    std::string flag_name = absl::StrReplaceAll(name, {{"_", "-"}});
-    absl::StrAppendFormat(&out, "  --%-22s %s\n", flag_name, f.help);
+  std::string out =
+      absl::StrCat("Usage: ", program_, " [flags]\n", summary_,
+                   "\n\nFlags (each also read from the environment "
+                   "variable shown; a flag wins over it):\n");
+  for (const Entry* f : order_) {
+    std::string flag_name = absl::StrReplaceAll(f->name, {{"_", "-"}});
+    absl::StrAppendFormat(&out, "  --%-22s %s\n", flag_name, f->help);
     absl::StrAppendFormat(&out, "  %-24s env %s, default \"%s\"\n", "",
-                          f.env.empty() ? "(none)" : f.env, f.default_text);
+                          f->env.empty() ? "(none)" : f->env, f->default_text);
   }
   absl::StrAppend(&out, "  --help                 show this help\n");
   return out;

@@ -6,43 +6,101 @@
 // its variable and default.
 //
 //   FlagSet flags("longtake-catalog", "Serves the film catalogue over gRPC.");
-//   flags.AddString("listen", "LONGTAKE_LISTEN", "127.0.0.1:50051", "address to serve on");
-//   flags.AddInt("max_page_size", "LONGTAKE_MAX_PAGE_SIZE", 1000, "...");
-//   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) { ...print, exit 2... }
+//   Flag<std::string> listen = flags.AddString(
+//       "listen", "LONGTAKE_LISTEN", "127.0.0.1:50051", "address to serve on");
+//   Flag<int64_t> max_page = flags.AddInt("max_page_size", "", 1000, "...");
+//   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
+//     return flags.UsageError(std::string(s.message()));
+//   }
 //   if (flags.help_requested()) { std::cout << flags.Usage(); return 0; }
-//   std::string listen = flags.GetString("listen");
+//   std::string address = *listen;  // or flags.Get(listen)
+//
+// The handle is the only way to read a flag, so a misspelt flag is a compile
+// error rather than a run-time lookup failure.
 //
 // Flags are written --name=value or --name value; booleans also as --name
 // and --no-name. Dashes and underscores in names are interchangeable.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace longtake {
 
+namespace flags_internal {
+
+// One registered flag. Lives in a unique_ptr owned by its FlagSet, so the
+// handles that point at it stay valid while the FlagSet lives.
+struct Entry {
+  std::string name;  // canonical: underscores
+  std::string env;
+  std::string help;
+  std::string default_text;
+  std::variant<std::string, int64_t, bool, absl::Duration> value;
+};
+
+}  // namespace flags_internal
+
+// A typed handle to one flag of a FlagSet: read it (after Parse) with *flag
+// or FlagSet::Get. Cheap to copy; valid as long as its FlagSet lives.
+template <typename T>
+class Flag {
+ public:
+  Flag() = default;  // unbound; reading it is a programming error
+
+  const T& operator*() const { return std::get<T>(entry_->value); }
+  const T* operator->() const { return &**this; }
+  // Canonical name, with underscores ("watchlist_addr").
+  const std::string& name() const { return entry_->name; }
+
+ private:
+  friend class FlagSet;
+  explicit Flag(const flags_internal::Entry* entry) : entry_(entry) {}
+
+  const flags_internal::Entry* entry_ = nullptr;
+};
+
 class FlagSet {
  public:
   FlagSet(std::string program, std::string summary);
+  FlagSet(const FlagSet&) = delete;
+  FlagSet& operator=(const FlagSet&) = delete;
 
-  void AddString(std::string name, std::string env, std::string default_value,
-                 std::string help);
-  void AddInt(std::string name, std::string env, int64_t default_value,
-              std::string help);
-  void AddBool(std::string name, std::string env, bool default_value,
-               std::string help);
+  // Registering the same name twice is a programming error (logic_error).
+  Flag<std::string> AddString(std::string name, std::string env,
+                              std::string default_value, std::string help);
+  Flag<int64_t> AddInt(std::string name, std::string env, int64_t default_value,
+                       std::string help);
+  Flag<bool> AddBool(std::string name, std::string env, bool default_value,
+                     std::string help);
   // Values like "500ms", "2s", "1m" (absl::ParseDuration).
-  void AddDuration(std::string name, std::string env,
-                   absl::Duration default_value, std::string help);
+  Flag<absl::Duration> AddDuration(std::string name, std::string env,
+                                   absl::Duration default_value,
+                                   std::string help);
 
   // Reads the environment, then argv. Unknown flags and bad values are
   // errors naming the flag (or variable). Positional arguments are kept.
   absl::Status Parse(int argc, const char* const* argv);
 
+  template <typename T>
+  const T& Get(const Flag<T>& flag) const {
+    return *flag;
+  }
+
+  // Whether `name` (dashes or underscores) is a registered flag that needs a
+  // value, i.e. anything but a boolean: "--addr X" consumes X, "--json" does
+  // not. For callers that scan argv before they know every flag.
+  bool TakesValue(absl::string_view name) const;
+
+  // Deprecated: remove once the service mains use typed handles.
+  // String-keyed reads; an unregistered name or wrong type is a logic_error.
   std::string GetString(const std::string& name) const;
   int64_t GetInt(const std::string& name) const;
   bool GetBool(const std::string& name) const;
@@ -57,25 +115,21 @@ class FlagSet {
   int UsageError(const std::string& message) const;
 
  private:
-  enum class Kind { kString, kInt, kBool, kDuration };
-  struct Flag {
-    Kind kind;
-    std::string env;
-    std::string help;
-    std::string default_text;
-    std::string value;  // textual, validated on Set
-  };
-  static std::string Canonical(std::string name);
-  void Add(std::string name, Kind kind, std::string env, std::string def,
-           std::string help);
-  absl::Status Set(const std::string& name, Flag& flag, const std::string& value,
+  using Entry = flags_internal::Entry;
+  using Value = decltype(Entry::value);
+
+  static std::string Canonical(absl::string_view name);
+  Entry* Add(std::string name, std::string env, std::string default_text,
+             Value value, std::string help);
+  absl::Status Set(Entry& flag, const std::string& value,
                    const std::string& source);
-  const Flag& Find(const std::string& name, Kind kind) const;
+  Entry* FindEntry(absl::string_view name) const;
+  const Value& Find(const std::string& name, size_t kind) const;
 
   std::string program_;
   std::string summary_;
-  std::map<std::string, Flag> flags_;
-  std::vector<std::string> order_;
+  std::map<std::string, std::unique_ptr<Entry>, std::less<>> flags_;
+  std::vector<Entry*> order_;
   std::vector<std::string> positional_;
   bool help_requested_ = false;
 };

@@ -38,5 +38,47 @@ TEST(ToJson, PrintsProtoJsonFieldNames) {
   EXPECT_EQ(json, "{\"name\":\"films/i-am-cuba\",\"runtimeMinutes\":141}\n");
 }
 
+TEST(ValueText, YearsMoneyAndEnumNames) {
+  EXPECT_EQ(YearText(0), "");
+  EXPECT_EQ(YearText(1957), "1957");
+  google::type::Money price;
+  EXPECT_EQ(MoneyText(price), "");
+  price.set_currency_code("GBP");
+  price.set_units(3);
+  price.set_nanos(490000000);
+  EXPECT_EQ(MoneyText(price), "GBP 3.49");
+  EXPECT_EQ(RoleName(catalog::v1::CREDIT_ROLE_CINEMATOGRAPHER),
+            "cinematographer");
+  EXPECT_EQ(TechniqueName(catalog::v1::CAMERA_TECHNIQUE_CRANE_SHOT),
+            "crane shot");
+}
+
+TEST(ValueText, StartOfASequence) {
+  catalog::v1::Timecode t;
+  t.set_precision(catalog::v1::Timecode::PRECISION_APPROXIMATE);
+  t.mutable_offset()->set_seconds(25 * 60);
+  EXPECT_EQ(StartText(t), "~25:00");
+  t.set_precision(catalog::v1::Timecode::PRECISION_FRACTION_OF_RUNTIME);
+  t.set_fraction(0.75);
+  EXPECT_EQ(StartText(t), "75%");
+  t.set_description("the send-off");
+  EXPECT_EQ(StartText(t), "the send-off");
+}
+
+TEST(ValueText, DirectorsAndTimestamps) {
+  catalog::v1::Film film;
+  catalog::v1::Credit* c = film.add_credits();
+  c->set_role(catalog::v1::CREDIT_ROLE_DIRECTOR);
+  c->set_person("people/mikhail-kalatozov");
+  c = film.add_credits();
+  c->set_role(catalog::v1::CREDIT_ROLE_CAST);
+  c->set_display_name("Tatiana Samoilova");
+  EXPECT_EQ(Directors(film), "people/mikhail-kalatozov");
+  google::protobuf::Timestamp ts;
+  EXPECT_EQ(TimestampText(ts), "");
+  ts.set_seconds(86400);
+  EXPECT_EQ(TimestampText(ts), "1970-01-02 00:00");
+}
+
 }  // namespace
 }  // namespace longtake::cli

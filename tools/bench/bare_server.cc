@@ -55,25 +55,27 @@ int main(int argc, char** argv) {
   longtake::BlockShutdownSignals();
   longtake::FlagSet flags("bench_bare_server",
                           "Answers every gRPC call with fixed bytes.");
-  flags.AddString("listen", "", "127.0.0.1:0", "address to serve on");
-  flags.AddString("response", "", "", "file with the response message bytes");
+  const longtake::Flag<std::string> listen =
+      flags.AddString("listen", "", "127.0.0.1:0", "address to serve on");
+  const longtake::Flag<std::string> response = flags.AddString(
+      "response", "", "", "file with the response message bytes");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
   }
-  std::ifstream in(flags.GetString("response"), std::ios::binary);
+  std::ifstream in(*response, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
 
   FixedReplyService service(bytes.str());
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(flags.GetString("listen"),
+  builder.AddListeningPort(*listen,
                            grpc::InsecureServerCredentials(), &port);
   builder.RegisterCallbackGenericService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
-    std::cerr << "could not listen on " << flags.GetString("listen") << "\n";
+    std::cerr << "could not listen on " << *listen << "\n";
     return 1;
   }
   std::cout << "listening on 127.0.0.1:" << port << std::endl;

@@ -75,30 +75,30 @@ double Percentile(std::vector<double>& v, double p) {
 
 int main(int argc, char** argv) {
   longtake::FlagSet flags("bench_latency", "Measures latency percentiles of longtake reads.");
-  flags.AddString("addr", "", "127.0.0.1:50051", "server address");
-  flags.AddString("rpc", "", "search", "search | list | getfilm | batchget | watchlist");
-  flags.AddString("queries", "", "kalatozov,cranes,soy cuba,letter never,the,night,river", "comma-separated search queries");
-  flags.AddString("filters", "", "year >= 1950 AND year <= 1960", "'|'-separated ListFilms filters");
-  flags.AddString("names", "", "films/the-cranes-are-flying", "comma-separated film names (getfilm, batchget)");
-  flags.AddInt("page_size", "", 20, "page size for list, search and watchlist");
-  flags.AddString("parent", "", "users/bench", "watchlist owner for --rpc=watchlist");
-  flags.AddString("token", "LONGTAKE_TOKEN", "", "bearer token (watchlist)");
-  flags.AddInt("requests", "", 20000, "number of calls");
-  flags.AddInt("concurrency", "", 4, "calls in flight");
-  flags.AddInt("warmup", "", 500, "calls before measuring");
+  const longtake::Flag<std::string> addr_flag = flags.AddString("addr", "", "127.0.0.1:50051", "server address");
+  const longtake::Flag<std::string> rpc_flag = flags.AddString("rpc", "", "search", "search | list | getfilm | batchget | watchlist");
+  const longtake::Flag<std::string> queries_flag = flags.AddString("queries", "", "kalatozov,cranes,soy cuba,letter never,the,night,river", "comma-separated search queries");
+  const longtake::Flag<std::string> filters_flag = flags.AddString("filters", "", "year >= 1950 AND year <= 1960", "'|'-separated ListFilms filters");
+  const longtake::Flag<std::string> names_flag = flags.AddString("names", "", "films/the-cranes-are-flying", "comma-separated film names (getfilm, batchget)");
+  const longtake::Flag<int64_t> page_size_flag = flags.AddInt("page_size", "", 20, "page size for list, search and watchlist");
+  const longtake::Flag<std::string> parent_flag = flags.AddString("parent", "", "users/bench", "watchlist owner for --rpc=watchlist");
+  const longtake::Flag<std::string> token_flag = flags.AddString("token", "LONGTAKE_TOKEN", "", "bearer token (watchlist)");
+  const longtake::Flag<int64_t> requests_flag = flags.AddInt("requests", "", 20000, "number of calls");
+  const longtake::Flag<int64_t> concurrency_flag = flags.AddInt("concurrency", "", 4, "calls in flight");
+  const longtake::Flag<int64_t> warmup_flag = flags.AddInt("warmup", "", 500, "calls before measuring");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
     return s.ok() ? 0 : 2;
   }
-  auto channel = grpc::CreateChannel(flags.GetString("addr"), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(*addr_flag, grpc::InsecureChannelCredentials());
   auto catalog_stub = catalog::CatalogService::NewStub(channel);
   auto watchlist_stub = watchlist::WatchlistService::NewStub(channel);
-  std::vector<std::string> queries = absl::StrSplit(flags.GetString("queries"), ',');
-  std::vector<std::string> filters = absl::StrSplit(flags.GetString("filters"), '|');
-  std::vector<std::string> names = absl::StrSplit(flags.GetString("names"), ',');
-  const int page_size = static_cast<int>(flags.GetInt("page_size"));
-  const std::string rpc = flags.GetString("rpc");
-  const std::string token = flags.GetString("token");
+  std::vector<std::string> queries = absl::StrSplit(*queries_flag, ',');
+  std::vector<std::string> filters = absl::StrSplit(*filters_flag, '|');
+  std::vector<std::string> names = absl::StrSplit(*names_flag, ',');
+  const int page_size = static_cast<int>(*page_size_flag);
+  const std::string rpc = *rpc_flag;
+  const std::string token = *token_flag;
 
   auto call = [&](int i) -> grpc::Status {
     grpc::ClientContext ctx;
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
       return catalog_stub->BatchGetFilms(&ctx, req, &resp);
     }
     watchlist::ListWatchlistItemsRequest req;
-    req.set_parent(flags.GetString("parent"));
+    req.set_parent(*parent_flag);
     req.set_page_size(page_size);
     watchlist::ListWatchlistItemsResponse resp;
     grpc::Status status = watchlist_stub->ListWatchlistItems(&ctx, req, &resp);
@@ -142,11 +142,11 @@ int main(int argc, char** argv) {
   };
 
   Stats warm;
-  RunLoad(static_cast<int>(flags.GetInt("warmup")), 1, call, &warm);
+  RunLoad(static_cast<int>(*warmup_flag), 1, call, &warm);
   Stats stats;
   auto start = Clock::now();
-  RunLoad(static_cast<int>(flags.GetInt("requests")),
-          static_cast<int>(flags.GetInt("concurrency")), call, &stats);
+  RunLoad(static_cast<int>(*requests_flag),
+          static_cast<int>(*concurrency_flag), call, &stats);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   auto& v = stats.latencies_ms;
   size_t ok = v.size();

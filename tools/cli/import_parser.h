@@ -16,6 +16,11 @@
 // Parsing is tolerant: a UTF-8 BOM, CRLF line ends and empty lines are fine,
 // numbers written as text ("1957") are accepted. A row that cannot be used is
 // rejected with its line, the field and why; the other rows still load.
+// People get the ids the catalogue would give them (longtake::Slugify).
+//
+// The parts: csv_reader.h (RFC 4180 records), import_fields.h (field
+// conversion shared by the formats), jsonl_import.cc and csv_import.cc (one
+// per format), import_parser.cc (reads the file, picks the format).
 //
 //   absl::StatusOr<ParsedImport> parsed = ParseImportFile("films.jsonl");
 //   for (const ImportRejection& r : parsed->rejected) ...;
@@ -45,25 +50,12 @@ struct ParsedImport {
   int rejected_rows = 0;
 };
 
-// Lower-case ASCII slug from a name: "Sergei Urusevsky" -> "sergei-urusevsky".
-// Latin letters with diacritics lose them ("Dvořák" -> "dvorak"); other
-// characters become hyphens. Empty when nothing is left.
-std::string SlugFromName(absl::string_view name);
-
+// Parses JSON lines text (jsonl_import.cc).
 ParsedImport ParseJsonLines(absl::string_view content);
-// An error only when the header itself is unusable (no "title" column).
+// Parses CSV text (csv_import.cc). An error only when the header itself is
+// unusable (no "title" column, an unknown column) or the text is empty.
 absl::StatusOr<ParsedImport> ParseCsv(absl::string_view content);
 // Reads the file and picks the format by extension (.jsonl, .csv).
 absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path);
-
-// Splits CSV text into records (RFC 4180: quotes, doubled quotes, line
-// breaks inside quotes). Each record keeps the line it starts on; a quote
-// left open at the end of the text sets `error`. Exposed for tests.
-struct CsvRecord {
-  int64_t line = 0;
-  std::vector<std::string> fields;
-  std::string error;
-};
-std::vector<CsvRecord> SplitCsv(absl::string_view content);
 
 }  // namespace longtake::cli

@@ -1,0 +1,166 @@
+// `longtake import FILE`: parses a .jsonl or .csv file (import_parser.h) and
+// sends the good rows to CatalogService.ImportFilms in batches, reporting
+// every rejected row by file line.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "tools/cli/command.h"
+#include "tools/cli/import_parser.h"
+#include "tools/cli/output.h"
+
+namespace longtake::cli {
+namespace {
+
+namespace cv1 = ::longtake::catalog::v1;
+
+// What the server made of the batches sent so far.
+struct ImportTally {
+  int64_t created = 0;
+  int64_t failed = 0;
+  int64_t duplicates = 0;
+  nlohmann::json failures = nlohmann::json::array();
+};
+
+// Counts one batch's results; prints each failed row as "path:line: ...".
+void TallyResults(const std::string& path,
+                  const cv1::ImportFilmsResponse& response, bool progress,
+                  ImportTally* tally) {
+  for (const cv1::ImportFilmsResult& r : response.results()) {
+    if (r.code() == google::rpc::OK) {
+      ++tally->created;
+      continue;
+    }
+    ++tally->failed;
+    const bool duplicate = r.code() == google::rpc::ALREADY_EXISTS;
+    if (duplicate) ++tally->duplicates;
+    std::string line = absl::StrCat(path, ":", r.source_line(), ": ",
+                                    duplicate ? "duplicate: " : "",
+                                    google::rpc::Code_Name(r.code()), ": ",
+                                    r.message());
+    nlohmann::json violations = nlohmann::json::array();
+    for (const auto& fv : r.field_violations()) {
+      absl::StrAppend(&line, "; ", fv.field(), ": ", fv.description());
+      violations.push_back(
+          {{"field", fv.field()}, {"description", fv.description()}});
+    }
+    if (progress) std::cerr << "\r\033[K";
+    std::cerr << line << "\n";
+    tally->failures.push_back({{"line", r.source_line()},
+                               {"code", google::rpc::Code_Name(r.code())},
+                               {"message", r.message()},
+                               {"field_violations", violations}});
+  }
+}
+
+void PrintProgress(size_t done, size_t total) {
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(kWidth * done / std::max<size_t>(total, 1));
+  std::cerr << "\r\033[Kimporting [" << std::string(filled, '#')
+            << std::string(kWidth - filled, '.') << "] " << WithThousands(done)
+            << "/" << WithThousands(total) << std::flush;
+}
+
+void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
+                  bool json, bool dry_run) {
+  const int64_t rejected = parsed.rejected_rows + tally.failed;
+  if (json) {
+    nlohmann::json out;
+    out["imported"] = tally.created;
+    out["rejected"] = rejected;
+    out["duplicates"] = tally.duplicates;
+    nlohmann::json client_rejections = nlohmann::json::array();
+    for (const ImportRejection& r : parsed.rejected) {
+      client_rejections.push_back(
+          {{"line", r.line}, {"field", r.field}, {"reason", r.reason}});
+    }
+    out["client_rejections"] = client_rejections;
+    out["server_failures"] = tally.failures;
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::cout << (dry_run ? "validated " : "imported ")
+            << WithThousands(tally.created)
+            << (tally.created == 1 ? " film" : " films");
+  if (rejected > 0) {
+    std::cout << "; " << WithThousands(rejected) << " rejected (see above";
+    if (tally.duplicates > 0) {
+      std::cout << "; " << WithThousands(tally.duplicates)
+                << (tally.duplicates == 1 ? " duplicate" : " duplicates");
+    }
+    std::cout << ")";
+  }
+  std::cout << "\n";
+}
+
+Runner Import(FlagSet& f) {
+  const Flag<int64_t> batch_size_flag =
+      f.AddInt("batch-size", "", 500, "films per ImportFilms call (1-1000)");
+  const Flag<bool> dry_run =
+      f.AddBool("dry-run", "", false, "validate on the server without writing");
+  return [=](Context& ctx) {
+    const std::string path = ctx.args[0];
+    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path);
+    if (!parsed.ok()) {
+      return UsageError(ctx, std::string(parsed.status().message()));
+    }
+    const int64_t batch_size = *batch_size_flag;
+    if (batch_size < 1 || batch_size > 1000) {
+      return UsageError(ctx, "--batch-size must be between 1 and 1000");
+    }
+    for (const ImportRejection& r : parsed->rejected) {
+      std::cerr << path << ":" << r.line << ": " << r.field << ": "
+                << r.reason << "\n";
+    }
+
+    client::ClientOptions options = ctx.catalog;
+    // Big batches take longer than a lookup.
+    options.deadline = std::max(options.deadline, absl::Minutes(2));
+    client::CatalogClient catalog(options);
+    const bool progress = isatty(STDERR_FILENO) && !ctx.json;
+    const size_t total = parsed->entries.size();
+    const size_t step = static_cast<size_t>(batch_size);
+    ImportTally tally;
+    for (size_t start = 0; start < total; start += step) {
+      cv1::ImportFilmsRequest request;
+      request.set_request_id(RandomRequestId());
+      request.set_validate_only(*dry_run);
+      const size_t end = std::min(total, start + step);
+      for (size_t i = start; i < end; ++i) {
+        *request.add_entries() = parsed->entries[i];
+      }
+      absl::StatusOr<cv1::ImportFilmsResponse> response =
+          catalog.ImportFilms(request);
+      if (!response.ok()) {
+        if (progress) std::cerr << "\n";
+        if (tally.created > 0) {
+          std::cerr << "longtake: stopped after importing "
+                    << WithThousands(tally.created) << " films\n";
+        }
+        return ServerError(ctx, response.status(), Service::kCatalog);
+      }
+      TallyResults(path, *response, progress, &tally);
+      if (progress) PrintProgress(end, total);
+    }
+    if (progress && total > 0) std::cerr << "\r\033[K";
+    PrintSummary(*parsed, tally, ctx.json, *dry_run);
+    return kExitOk;
+  };
+}
+
+}  // namespace
+
+Command ImportCommand() {
+  return {{"import"},
+          "FILE.jsonl|FILE.csv",
+          "Bulk-load films with people and sequences (needs a curator token).",
+          1,
+          1,
+          Import};
+}
+
+}  // namespace longtake::cli

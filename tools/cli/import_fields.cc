@@ -1,0 +1,231 @@
+#include "tools/cli/import_fields.h"
+
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/text/slug.h"
+
+namespace longtake::cli {
+namespace {
+
+namespace v1 = ::longtake::catalog::v1;
+
+constexpr int kMinYear = 1870;
+constexpr int kMaxYear = 2100;
+constexpr int kMaxRuntimeMinutes = 6000;
+
+// "25:00", "1:02:03" -> seconds.
+bool ClockToSeconds(absl::string_view text, int64_t* seconds) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
+  if (parts.size() < 2 || parts.size() > 3) return false;
+  int64_t values[3] = {0, 0, 0};
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty() ||
+        parts[i].find_first_not_of("0123456789") != absl::string_view::npos ||
+        !absl::SimpleAtoi(parts[i], &values[i])) {
+      return false;
+    }
+  }
+  int64_t h = 0, m = 0, s = 0;
+  if (parts.size() == 3) {
+    h = values[0], m = values[1], s = values[2];
+    if (m >= 60) return false;
+  } else {
+    m = values[0], s = values[1];
+  }
+  if (s >= 60) return false;
+  *seconds = h * 3600 + m * 60 + s;
+  return true;
+}
+
+}  // namespace
+
+std::string Trimmed(absl::string_view s) {
+  return std::string(absl::StripAsciiWhitespace(s));
+}
+
+absl::string_view StripBom(absl::string_view s) {
+  absl::ConsumePrefix(&s, "\xEF\xBB\xBF");
+  return s;
+}
+
+bool IntFromText(absl::string_view text, int64_t* out) {
+  return absl::SimpleAtoi(absl::StripAsciiWhitespace(text), out);
+}
+
+std::vector<std::string> SplitList(absl::string_view text) {
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(text, ';')) {
+    std::string s = Trimmed(part);
+    if (!s.empty()) out.push_back(s);
+  }
+  return out;
+}
+
+void AddAll(const std::vector<std::string>& values,
+            google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (const std::string& v : values) *out->Add() = v;
+}
+
+void CheckYear(int64_t year, const std::string& field, RowProblems* p,
+               int32_t* out) {
+  if (year != 0 && (year < kMinYear || year > kMaxYear)) {
+    p->Add(field, absl::StrCat(year, " is not a plausible year (", kMinYear,
+                               "-", kMaxYear, ")"));
+    return;
+  }
+  *out = static_cast<int32_t>(year);
+}
+
+void CheckRuntime(int64_t minutes, const std::string& field, RowProblems* p,
+                  int32_t* out) {
+  if (minutes < 0 || minutes > kMaxRuntimeMinutes) {
+    p->Add(field, absl::StrCat(minutes, " is not a running time in minutes"));
+    return;
+  }
+  *out = static_cast<int32_t>(minutes);
+}
+
+v1::CreditRole RoleFromText(absl::string_view text) {
+  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (absl::StartsWith(t, "credit_role_")) t = t.substr(12);
+  static const std::map<std::string, v1::CreditRole> kRoles = {
+      {"director", v1::CREDIT_ROLE_DIRECTOR},
+      {"cinematographer", v1::CREDIT_ROLE_CINEMATOGRAPHER},
+      {"director of photography", v1::CREDIT_ROLE_CINEMATOGRAPHER},
+      {"dop", v1::CREDIT_ROLE_CINEMATOGRAPHER},
+      {"cast", v1::CREDIT_ROLE_CAST},
+      {"actor", v1::CREDIT_ROLE_CAST},
+      {"actress", v1::CREDIT_ROLE_CAST},
+      {"writer", v1::CREDIT_ROLE_WRITER},
+      {"screenwriter", v1::CREDIT_ROLE_WRITER},
+      {"composer", v1::CREDIT_ROLE_COMPOSER},
+      {"producer", v1::CREDIT_ROLE_PRODUCER},
+      {"editor", v1::CREDIT_ROLE_EDITOR},
+      {"presenter", v1::CREDIT_ROLE_PRESENTER},
+  };
+  auto it = kRoles.find(t);
+  return it == kRoles.end() ? v1::CREDIT_ROLE_UNSPECIFIED : it->second;
+}
+
+v1::CameraTechnique TechniqueFromText(absl::string_view text) {
+  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (absl::StartsWith(t, "camera_technique_")) t = t.substr(17);
+  for (char& c : t) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  static const std::map<std::string, v1::CameraTechnique> kTechniques = {
+      {"tracking", v1::CAMERA_TECHNIQUE_TRACKING_SHOT},
+      {"tracking_shot", v1::CAMERA_TECHNIQUE_TRACKING_SHOT},
+      {"crane", v1::CAMERA_TECHNIQUE_CRANE_SHOT},
+      {"crane_shot", v1::CAMERA_TECHNIQUE_CRANE_SHOT},
+      {"hand_held", v1::CAMERA_TECHNIQUE_HAND_HELD},
+      {"handheld", v1::CAMERA_TECHNIQUE_HAND_HELD},
+      {"cable", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
+      {"suspended", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
+      {"suspended_cable_rig", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
+      {"long_take", v1::CAMERA_TECHNIQUE_LONG_TAKE},
+      {"aerial", v1::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD},
+      {"aerial_over_crowd", v1::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD},
+      {"static", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
+      {"restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
+      {"static_restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
+  };
+  auto it = kTechniques.find(t);
+  return it == kTechniques.end() ? v1::CAMERA_TECHNIQUE_UNSPECIFIED
+                                 : it->second;
+}
+
+bool ParseStart(absl::string_view raw, v1::Timecode* out) {
+  std::string text = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
+  absl::string_view t = text;
+  if (t == "opening" || t == "the opening" || t == "opening scene" ||
+      t == "the opening scene") {
+    out->set_precision(v1::Timecode::PRECISION_FRACTION_OF_RUNTIME);
+    out->set_fraction(0.0);
+    return true;
+  }
+  if (absl::ConsumeSuffix(&t, "%")) {
+    double percent = 0;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(t), &percent) ||
+        !std::isfinite(percent) || percent < 0 || percent > 100) {
+      return false;
+    }
+    out->set_precision(v1::Timecode::PRECISION_FRACTION_OF_RUNTIME);
+    out->set_fraction(percent / 100.0);
+    return true;
+  }
+  bool approximate =
+      absl::ConsumePrefix(&t, "~") || absl::ConsumePrefix(&t, "around ") ||
+      absl::ConsumePrefix(&t, "about ") || absl::ConsumePrefix(&t, "ca. ");
+  t = absl::StripAsciiWhitespace(t);
+  int64_t seconds = 0;
+  if (!ClockToSeconds(t, &seconds)) return false;
+  out->set_precision(approximate ? v1::Timecode::PRECISION_APPROXIMATE
+                                 : v1::Timecode::PRECISION_EXACT);
+  out->mutable_offset()->set_seconds(seconds);
+  return true;
+}
+
+void AddCredit(const std::string& person_name, v1::CreditRole role,
+               const std::string& character, const std::string& field,
+               v1::ImportFilmsEntry* entry, RowProblems* p) {
+  std::string display = Trimmed(person_name);
+  if (display.empty()) {
+    p->Add(field, "person name is empty");
+    return;
+  }
+  // The same id the catalogue gives a person it names itself.
+  std::string slug = Slugify(display, "");
+  if (slug.empty()) {
+    p->Add(field,
+           absl::StrCat("cannot make a person id from \"", display, "\""));
+    return;
+  }
+  std::string name = absl::StrCat("people/", slug);
+  v1::Credit* credit = entry->mutable_film()->add_credits();
+  credit->set_person(name);
+  credit->set_role(role);
+  if (!character.empty()) credit->set_character(character);
+  for (v1::Person& person : *entry->mutable_people()) {
+    if (person.name() == name) {
+      bool known = false;
+      for (int r : person.known_roles()) known = known || r == role;
+      if (!known) person.add_known_roles(role);
+      return;
+    }
+  }
+  v1::Person* person = entry->add_people();
+  person->set_name(name);
+  person->set_display_name(display);
+  person->add_known_roles(role);
+}
+
+void DuplicateCheck::Check(const v1::ImportFilmsEntry& entry, RowProblems* p) {
+  std::string key = absl::StrCat(absl::AsciiStrToLower(entry.film().title()),
+                                 "|", entry.film().year());
+  auto [it, inserted] = first_line_.emplace(key, p->line);
+  if (!inserted) {
+    p->Add("title", absl::StrCat("duplicate of line ", it->second,
+                                 " (same title and year)"));
+  }
+}
+
+void FinishRow(v1::ImportFilmsEntry entry, RowProblems& p,
+               DuplicateCheck& duplicates, ParsedImport& out) {
+  if (p.list.empty()) duplicates.Check(entry, &p);
+  if (!p.list.empty()) {
+    ++out.rejected_rows;
+    for (ImportRejection& r : p.list) out.rejected.push_back(std::move(r));
+    return;
+  }
+  entry.set_source_line(p.line);
+  out.entries.push_back(std::move(entry));
+}
+
+}  // namespace longtake::cli
