@@ -1,0 +1,96 @@
+#include "common/config/server_flags.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "common/config/seed_path.h"
+#include "common/log/logger.h"
+
+namespace longtake {
+
+ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
+    : flags_(flags), seed_file_(defaults.seed_file) {
+  listen = flags->AddString("listen", "LONGTAKE_LISTEN", defaults.listen,
+                            "HOST:PORT to serve on; port 0 picks a free port");
+  store = flags->AddString(
+      "store", "LONGTAKE_STORE", defaults.store,
+      absl::StrCat(defaults.store_what,
+                   " store URL: sqlite:///abs/path.db, sqlite://rel/path.db, "
+                   "sqlite::memory:, postgres://user@host/db"));
+  seed = flags->AddString(
+      "seed", "LONGTAKE_SEED", "",
+      absl::StrCat(defaults.seed_help, " (default: data/seed/",
+                   defaults.seed_file,
+                   " of the source tree next to the binary, else "
+                   "/usr/share/longtake/seed/",
+                   defaults.seed_file, ")"));
+  token_secret =
+      flags->AddString("token_secret", "LONGTAKE_TOKEN_SECRET", "",
+                       absl::StrCat("HMAC secret for bearer tokens; ",
+                                    defaults.secret_help));
+  log_level = flags->AddString("log_level", "LONGTAKE_LOG_LEVEL", "info",
+                               "debug, info, warning or error");
+  log_calls = flags->AddBool("log_calls", "LONGTAKE_LOG_CALLS", true,
+                             "log one line per call (method, code, latency)");
+  shutdown_grace = flags->AddDuration(
+      "shutdown_grace", "LONGTAKE_SHUTDOWN_GRACE", absl::Seconds(5),
+      "on SIGTERM, how long in-flight calls may take to finish");
+}
+
+std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
+  if (absl::Status s = flags_->Parse(argc, argv); !s.ok()) {
+    return flags_->UsageError(std::string(s.message()));
+  }
+  if (flags_->help_requested()) {
+    std::cout << flags_->Usage();
+    return 0;
+  }
+  if (!flags_->positional().empty()) {
+    return flags_->UsageError(absl::StrCat("unexpected argument \"",
+                                           flags_->positional()[0], "\""));
+  }
+  LogLevel level;
+  if (!ParseLogLevel(*log_level, &level)) {
+    return flags_->UsageError(
+        absl::StrCat("--log-level: \"", *log_level,
+                     "\" is not debug, info, warning or error"));
+  }
+  SetLogLevel(level);
+  if (absl::Status s = CheckHostPort("listen", *listen); !s.ok()) {
+    return flags_->UsageError(std::string(s.message()));
+  }
+  if (*shutdown_grace < absl::ZeroDuration()) {
+    return flags_->UsageError("--shutdown-grace: must not be negative");
+  }
+  absl::StatusOr<std::string> resolved = ResolveSeedPath(*seed, seed_file_);
+  if (!resolved.ok()) return StartupFailed(resolved.status().message());
+  seed_path_ = *resolved;
+  return std::nullopt;
+}
+
+int ServerFlags::StoreOpenFailed(const absl::Status& status) const {
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    return flags_->UsageError(absl::StrCat("--store: ", status.message()));
+  }
+  return StartupFailed(
+      absl::StrCat("opening store ", *store, ": ", status.message()));
+}
+
+absl::Status CheckHostPort(absl::string_view flag, absl::string_view value) {
+  if (value.empty() || value.rfind(':') == absl::string_view::npos) {
+    std::string dashed(flag);
+    for (char& c : dashed) {
+      if (c == '_') c = '-';
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", dashed, ": \"", value, "\" is not HOST:PORT"));
+  }
+  return absl::OkStatus();
+}
+
+int StartupFailed(absl::string_view message) {
+  Log(LogLevel::kError, absl::StrCat("startup failed: ", message));
+  return 1;
+}
+
+}  // namespace longtake

@@ -1,0 +1,76 @@
+#pragma once
+
+// The flags every longtake server has (listen address, store URL, seed file,
+// token secret, logging, shutdown grace), registered and checked in one
+// place so both services read and report them the same way. A service adds
+// its own flags to the same FlagSet before Parse.
+//
+//   FlagSet flags("longtake-catalog", "Serves the film catalogue...");
+//   ServerFlags server(&flags, {.listen = "127.0.0.1:50051",
+//                               .store = "sqlite://longtake-catalog.db",
+//                               .store_what = "catalogue",
+//                               .seed_file = "catalog.json", ...});
+//   Flag<absl::Duration> refresh = flags.AddDuration("refresh_interval", ...);
+//   if (std::optional<int> exit = server.Parse(argc, argv)) return *exit;
+//   ... *server.listen, *server.store, server.seed_path() ...
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/config/flags.h"
+
+namespace longtake {
+
+struct ServerFlagDefaults {
+  std::string listen;       // "127.0.0.1:50051"
+  std::string store;        // "sqlite://longtake-catalog.db"
+  std::string store_what;   // "catalogue": the help says "catalogue store URL"
+  std::string seed_file;    // "catalog.json": see common/config/seed_path.h
+  std::string seed_help;    // "seed file loaded when the store has no films"
+  std::string secret_help;  // what an empty --token-secret means
+};
+
+class ServerFlags {
+ public:
+  // Registers the shared flags on `flags`, which must outlive this.
+  ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults);
+
+  // Parses argv (the service's own flags included), prints --help, and
+  // checks the shared flags: positional arguments, --log-level (applied),
+  // --listen, --shutdown-grace, --seed. Returns the exit code when the
+  // program must stop now (0 after --help, 2 for a bad flag, 1 for a
+  // missing seed file), nullopt to go on.
+  std::optional<int> Parse(int argc, const char* const* argv);
+
+  // The seed file to load into an empty store ("" when there is none).
+  const std::string& seed_path() const { return seed_path_; }
+
+  // For a store URL that failed to open: a bad URL is a usage error (2)
+  // naming --store, anything else a startup failure (1).
+  int StoreOpenFailed(const absl::Status& status) const;
+
+  Flag<std::string> listen;
+  Flag<std::string> store;
+  Flag<std::string> seed;
+  Flag<std::string> token_secret;
+  Flag<std::string> log_level;
+  Flag<bool> log_calls;
+  Flag<absl::Duration> shutdown_grace;
+
+ private:
+  FlagSet* flags_;
+  std::string seed_file_;
+  std::string seed_path_;
+};
+
+// "HOST:PORT" (or a gRPC target such as dns:///name:port): INVALID_ARGUMENT
+// saying which flag is wrong otherwise.
+absl::Status CheckHostPort(absl::string_view flag, absl::string_view value);
+
+// Logs "startup failed: <message>" and returns exit code 1.
+int StartupFailed(absl::string_view message);
+
+}  // namespace longtake
