@@ -32,10 +32,9 @@ FlagSet::Entry* FlagSet::Add(std::string name, std::string env,
                              std::string default_text, Value value,
                              std::string help) {
   name = Canonical(name);
-  auto entry = std::make_unique<Entry>(Entry{name, std::move(env),
-                                             std::move(help),
-                                             std::move(default_text),
-                                             std::move(value)});
+  auto entry =
+      std::make_unique<Entry>(Entry{name, std::move(env), std::move(help),
+                                    std::move(default_text), std::move(value)});
   auto [it, inserted] = flags_.emplace(name, std::move(entry));
   if (!inserted) {
     // A programming error: two parts of a program claim the same flag.
@@ -78,9 +77,9 @@ Flag<absl::Duration> FlagSet::AddDuration(std::string name, std::string env,
 absl::Status FlagSet::Set(Entry& flag, const std::string& value,
                           const std::string& source) {
   auto bad = [&](absl::string_view expected) {
-    return InvalidArgument(source,
-                           absl::StrCat("\"", value, "\" is not ", expected,
-                                        " (for --", flag.name, ")"));
+    return InvalidArgument(
+        source, absl::StrCat("\"", value, "\" is not ", expected, " (for --",
+                             flag.name, ")"));
   };
   switch (flag.value.index()) {
     case kString:

@@ -166,6 +166,23 @@ expect_rc 0 "import csv"
 expect_contains "$OUT" "imported 2 films" "import csv summary"
 expect_contains "$ERR" "films.csv:8: year" "import csv rejects the year typo"
 
+# --- one slug scheme: a Cyrillic title imported through the CLI gets the
+# name the catalogue derives (longtake::Slugify), and the CLI finds it by its
+# title; the director's person id is the CLI's own Slugify of the name.
+printf '%s\n' '{"title":"Летят журавли","year":1957,"credits":[{"person_name":"Михаил Калатозов","role":"director"}]}' \
+  >"$TMP/cyrillic.jsonl"
+run --token "$CURATOR" import "$TMP/cyrillic.jsonl"
+expect_rc 0 "import cyrillic title"
+expect_contains "$OUT" "imported 1 film" "import cyrillic title"
+run --json films get films/letyat-zhuravli
+expect_rc 0 "cyrillic film named films/letyat-zhuravli"
+expect_contains "$OUT" '"name": "films/letyat-zhuravli"' "cyrillic film name"
+expect_contains "$OUT" '"title": "Летят журавли"' "cyrillic film title"
+expect_contains "$OUT" '"person": "people/mikhail-kalatozov"' "cyrillic person id"
+run films get "Летят журавли"
+expect_rc 0 "films get by cyrillic title"
+expect_contains "$OUT" "films/letyat-zhuravli" "films get by cyrillic title"
+
 # --- watchlist commands against a real longtake-watchlist
 if [[ -n "$WATCHLIST" ]]; then
   "$WATCHLIST" --listen=127.0.0.1:0 --store="sqlite://$TMP/watchlist.db" --catalog="$ADDR" \

@@ -18,8 +18,8 @@ std::vector<std::string> Words(std::vector<const char*> args,
                                bool* help = nullptr) {
   args.insert(args.begin(), "longtake");
   bool ignored = false;
-  return CommandWords(AllCommands(), static_cast<int>(args.size()),
-                      args.data(), help != nullptr ? help : &ignored);
+  return CommandWords(AllCommands(), static_cast<int>(args.size()), args.data(),
+                      help != nullptr ? help : &ignored);
 }
 
 TEST(CommandWords, SkipsTheValuesOfFlagsThatTakeOne) {
@@ -61,8 +61,7 @@ TEST(CommandTable, PathsAreUniqueAndEveryCommandBinds) {
         << absl::StrJoin(c.path, " ");
     EXPECT_LE(c.min_args, c.max_args) << absl::StrJoin(c.path, " ");
     FlagSet flags("longtake", "");
-    EXPECT_TRUE(static_cast<bool>(c.bind(flags)))
-        << absl::StrJoin(c.path, " ");
+    EXPECT_TRUE(static_cast<bool>(c.bind(flags))) << absl::StrJoin(c.path, " ");
   }
   EXPECT_EQ(paths.size(), 17u);
   EXPECT_TRUE(paths.count("films list"));

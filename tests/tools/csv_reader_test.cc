@@ -32,7 +32,8 @@ TEST(SplitCsv, UnclosedQuoteIsReported) {
 }
 
 TEST(SplitCsv, BomIsDroppedAndUnquotedFieldsTrimmed) {
-  std::vector<CsvRecord> r = SplitCsv("\xEF\xBB\xBFtitle , year\n I Am Cuba ,\" 1964 \"");
+  std::vector<CsvRecord> r =
+      SplitCsv("\xEF\xBB\xBFtitle , year\n I Am Cuba ,\" 1964 \"");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_THAT(r[0].fields, ElementsAre("title", "year"));
   EXPECT_THAT(r[1].fields, ElementsAre("I Am Cuba", " 1964 "));

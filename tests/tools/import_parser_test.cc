@@ -13,8 +13,8 @@ namespace longtake::cli {
 namespace {
 
 namespace v1 = ::longtake::catalog::v1;
-using ::testing::ElementsAre;
 using ::longtake::testing::StatusIs;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // The rejections for one line.
@@ -31,9 +31,9 @@ std::vector<ImportRejection> At(const ParsedImport& p, int64_t line) {
 // name the server gives.
 TEST(PersonIds, FoldCaseSpacesAccentsAndCyrillicLikeTheCatalogue) {
   auto person_of = [](const std::string& name) {
-    ParsedImport p = ParseJsonLines(absl::StrCat(
-        R"({"title":"X","credits":[{"person_name":")", name,
-        R"(","role":"director"}]})"));
+    ParsedImport p = ParseJsonLines(
+        absl::StrCat(R"({"title":"X","credits":[{"person_name":")", name,
+                     R"(","role":"director"}]})"));
     return p.entries.empty() ? std::string("(rejected)")
                              : p.entries[0].people(0).name();
   };
@@ -90,7 +90,8 @@ TEST(ParseJsonLines, GoodRowBecomesEntryWithPeopleAndSequences) {
       R"("sequences":[{"title":"Farewell","start":"opening","techniques":["static"]},)"
       R"({"title":"Send-off","start":"~25:00","techniques":["crane","hand-held"]},)"
       R"({"title":"Funeral","start":"75%"},{"title":"Exact","start":"1:02:03"}]})");
-  ASSERT_TRUE(p.rejected.empty()) << p.rejected[0].field << ": " << p.rejected[0].reason;
+  ASSERT_TRUE(p.rejected.empty())
+      << p.rejected[0].field << ": " << p.rejected[0].reason;
   ASSERT_EQ(p.entries.size(), 1u);
   const v1::ImportFilmsEntry& e = p.entries[0];
   EXPECT_EQ(e.source_line(), 1);
@@ -106,12 +107,15 @@ TEST(ParseJsonLines, GoodRowBecomesEntryWithPeopleAndSequences) {
   EXPECT_EQ(e.people(1).name(), "people/sergei-urusevsky");
   EXPECT_EQ(e.people(1).display_name(), "Sergei Urusevsky");
   ASSERT_EQ(e.sequences_size(), 4);
-  EXPECT_EQ(e.sequences(0).start().precision(), v1::Timecode::PRECISION_FRACTION_OF_RUNTIME);
+  EXPECT_EQ(e.sequences(0).start().precision(),
+            v1::Timecode::PRECISION_FRACTION_OF_RUNTIME);
   EXPECT_EQ(e.sequences(0).start().fraction(), 0.0);
-  EXPECT_EQ(e.sequences(1).start().precision(), v1::Timecode::PRECISION_APPROXIMATE);
+  EXPECT_EQ(e.sequences(1).start().precision(),
+            v1::Timecode::PRECISION_APPROXIMATE);
   EXPECT_EQ(e.sequences(1).start().offset().seconds(), 25 * 60);
   EXPECT_THAT(e.sequences(1).techniques(),
-              ElementsAre(v1::CAMERA_TECHNIQUE_CRANE_SHOT, v1::CAMERA_TECHNIQUE_HAND_HELD));
+              ElementsAre(v1::CAMERA_TECHNIQUE_CRANE_SHOT,
+                          v1::CAMERA_TECHNIQUE_HAND_HELD));
   EXPECT_DOUBLE_EQ(e.sequences(2).start().fraction(), 0.75);
   EXPECT_EQ(e.sequences(3).start().precision(), v1::Timecode::PRECISION_EXACT);
   EXPECT_EQ(e.sequences(3).start().offset().seconds(), 3723);
@@ -129,23 +133,27 @@ TEST(ParseJsonLines, SamePersonInTwoRolesIsOnePerson) {
 
 TEST(ParseJsonLines, MessyRowsAreRejectedWithLineFieldAndReason) {
   ParsedImport p = ParseJsonLines(
-      "{\"title\":\"Good\",\"year\":1957}\n"            // 1
-      "{\"title\":\"Bad year\",\"year\":\"19x7\"}\n"    // 2
-      "{\"title\":1957}\n"                              // 3: number where text belongs
-      "{\"year\":1960}\n"                               // 4: missing title
-      "{\"title\":\"Odd\",\"sequences\":[{\"title\":\"S\",\"start\":\"half past\"}]}\n"  // 5
-      "{\"title\":\"Broken\"\n"                         // 6: not JSON
-      "[1,2]\n"                                         // 7: not an object
-      "{\"title\":\"Far\",\"year\":1700}\n"             // 8: implausible year
-      "{\"title\":\"Good\",\"year\":1957}\n"            // 9: duplicate of 1
-      "{\"title\":\"R\",\"credits\":[{\"person_name\":\"A\",\"role\":\"gaffer\"}]}\n"  // 10
-      "{\"title\":\"T\",\"sequences\":[{\"title\":\"S\",\"techniques\":[\"zoom\"]}]}\n"  // 11
+      "{\"title\":\"Good\",\"year\":1957}\n"          // 1
+      "{\"title\":\"Bad year\",\"year\":\"19x7\"}\n"  // 2
+      "{\"title\":1957}\n"  // 3: number where text belongs
+      "{\"year\":1960}\n"   // 4: missing title
+      "{\"title\":\"Odd\",\"sequences\":[{\"title\":\"S\",\"start\":\"half "
+      "past\"}]}\n"                           // 5
+      "{\"title\":\"Broken\"\n"               // 6: not JSON
+      "[1,2]\n"                               // 7: not an object
+      "{\"title\":\"Far\",\"year\":1700}\n"   // 8: implausible year
+      "{\"title\":\"Good\",\"year\":1957}\n"  // 9: duplicate of 1
+      "{\"title\":\"R\",\"credits\":[{\"person_name\":\"A\",\"role\":"
+      "\"gaffer\"}]}\n"  // 10
+      "{\"title\":\"T\",\"sequences\":[{\"title\":\"S\",\"techniques\":["
+      "\"zoom\"]}]}\n"                                               // 11
       "{\"title\":\"C\",\"credits\":[{\"role\":\"director\"}]}\n");  // 12
   ASSERT_EQ(p.entries.size(), 1u);
   EXPECT_EQ(p.entries[0].film().title(), "Good");
   EXPECT_EQ(p.rejected_rows, 11);
 
-  auto expect_one = [&](int64_t line, const std::string& field, const std::string& reason) {
+  auto expect_one = [&](int64_t line, const std::string& field,
+                        const std::string& reason) {
     std::vector<ImportRejection> r = At(p, line);
     ASSERT_EQ(r.size(), 1u) << "line " << line;
     EXPECT_EQ(r[0].field, field) << "line " << line;
@@ -166,7 +174,8 @@ TEST(ParseJsonLines, MessyRowsAreRejectedWithLineFieldAndReason) {
 
 TEST(ParseJsonLines, NumbersAsTextBomCrlfAndEmptyLinesAreFine) {
   ParsedImport p = ParseJsonLines(
-      "\xEF\xBB\xBF{\"title\":\"A\",\"year\":\"1957\",\"runtime_minutes\":\" 97 \"}\r\n"
+      "\xEF\xBB\xBF{\"title\":\"A\",\"year\":\"1957\",\"runtime_minutes\":\" "
+      "97 \"}\r\n"
       "\r\n"
       "   \n"
       "{\"title\":\"B\",\"year\":1958.0,\"countries\":\"SU; CU\"}\r\n");
@@ -181,10 +190,13 @@ TEST(ParseJsonLines, NumbersAsTextBomCrlfAndEmptyLinesAreFine) {
 
 TEST(ParseCsv, ColumnsListsCastAndMessyRows) {
   absl::StatusOr<ParsedImport> p = ParseCsv(
-      "\xEF\xBB\xBFTitle,year,original_title,runtime_minutes,countries,languages,directors,"
+      "\xEF\xBB\xBFTitle,year,original_title,runtime_minutes,countries,"
+      "languages,directors,"
       "cinematographers,cast,synopsis\r\n"
-      "I Am Cuba,1964,Soy Cuba;Ya - Kuba,141,SU;CU,es;ru,Mikhail Kalatozov,Sergei Urusevsky,"
-      "\"Sergio Corrieri (Alberto); Luz María Collazo (María)\",\"Four stories, one poem.\"\r\n"
+      "I Am Cuba,1964,Soy Cuba;Ya - Kuba,141,SU;CU,es;ru,Mikhail "
+      "Kalatozov,Sergei Urusevsky,"
+      "\"Sergio Corrieri (Alberto); Luz María Collazo (María)\",\"Four "
+      "stories, one poem.\"\r\n"
       "Bad Year,19x7,,,,,,,,\r\n"
       ",1960,,90,,,,,,\r\n"
       "Bad Runtime,1960,,ninety,,,,,,\r\n"
@@ -195,7 +207,8 @@ TEST(ParseCsv, ColumnsListsCastAndMessyRows) {
   const v1::ImportFilmsEntry& cuba = p->entries[0];
   EXPECT_EQ(cuba.source_line(), 2);
   EXPECT_EQ(cuba.film().title(), "I Am Cuba");
-  EXPECT_THAT(cuba.film().original_titles(), ElementsAre("Soy Cuba", "Ya - Kuba"));
+  EXPECT_THAT(cuba.film().original_titles(),
+              ElementsAre("Soy Cuba", "Ya - Kuba"));
   EXPECT_THAT(cuba.film().languages(), ElementsAre("es", "ru"));
   EXPECT_EQ(cuba.film().synopsis(), "Four stories, one poem.");
   ASSERT_EQ(cuba.film().credits_size(), 4);
@@ -225,13 +238,13 @@ TEST(ParseCsv, HeaderWithoutTitleOrWithUnknownColumnIsAnError) {
 }
 
 TEST(ParseImportFile, PicksFormatByExtensionAndReadsSamples) {
-  absl::StatusOr<ParsedImport> jsonl =
-      ParseImportFile(std::string(LONGTAKE_SOURCE_DIR) + "/data/samples/films.jsonl");
+  absl::StatusOr<ParsedImport> jsonl = ParseImportFile(
+      std::string(LONGTAKE_SOURCE_DIR) + "/data/samples/films.jsonl");
   ASSERT_OK(jsonl);
   EXPECT_GE(jsonl->entries.size(), 3u);
   EXPECT_GE(jsonl->rejected_rows, 5);
-  absl::StatusOr<ParsedImport> csv =
-      ParseImportFile(std::string(LONGTAKE_SOURCE_DIR) + "/data/samples/films.csv");
+  absl::StatusOr<ParsedImport> csv = ParseImportFile(
+      std::string(LONGTAKE_SOURCE_DIR) + "/data/samples/films.csv");
   ASSERT_OK(csv);
   EXPECT_EQ(csv->entries.size(), 2u);
   EXPECT_GE(csv->rejected_rows, 3);

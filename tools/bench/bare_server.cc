@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   const longtake::Flag<std::string> response = flags.AddString(
       "response", "", "", "file with the response message bytes");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
+              << flags.Usage();
     return s.ok() ? 0 : 2;
   }
   std::ifstream in(*response, std::ios::binary);
@@ -70,8 +71,7 @@ int main(int argc, char** argv) {
   FixedReplyService service(bytes.str());
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(*listen,
-                           grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(*listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterCallbackGenericService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {

@@ -3,9 +3,10 @@
 // and latency percentiles. Queries cycle through a list so caches can't make
 // every call the same.
 //
-//   bench_latency --addr=127.0.0.1:50051 --rpc=search --queries=kalatozov,cranes
-//   bench_latency --addr=127.0.0.1:50051 --rpc=list --filters='year >= 1950 AND year <= 1960'
-//   bench_latency --addr=127.0.0.1:50052 --rpc=watchlist --parent=users/bench --token=...
+//   bench_latency --addr=127.0.0.1:50051 --rpc=search
+//   --queries=kalatozov,cranes bench_latency --addr=127.0.0.1:50051 --rpc=list
+//   --filters='year >= 1950 AND year <= 1960' bench_latency
+//   --addr=127.0.0.1:50052 --rpc=watchlist --parent=users/bench --token=...
 
 #include <algorithm>
 #include <atomic>
@@ -49,7 +50,9 @@ void RunLoad(int total, int concurrency, CallFn call, Stats* stats) {
       for (int i = next++; i < total; i = next++) {
         auto start = Clock::now();
         grpc::Status status = call(i);
-        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - start)
+                .count();
         if (!status.ok()) {
           std::lock_guard<std::mutex> lock(stats->mu);
           if (stats->errors++ == 0) stats->first_error = status.error_message();
@@ -58,7 +61,8 @@ void RunLoad(int total, int concurrency, CallFn call, Stats* stats) {
         local.push_back(ms);
       }
       std::lock_guard<std::mutex> lock(stats->mu);
-      stats->latencies_ms.insert(stats->latencies_ms.end(), local.begin(), local.end());
+      stats->latencies_ms.insert(stats->latencies_ms.end(), local.begin(),
+                                 local.end());
     });
   }
   for (auto& t : threads) t.join();
@@ -74,23 +78,40 @@ double Percentile(std::vector<double>& v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  longtake::FlagSet flags("bench_latency", "Measures latency percentiles of longtake reads.");
-  const longtake::Flag<std::string> addr_flag = flags.AddString("addr", "", "127.0.0.1:50051", "server address");
-  const longtake::Flag<std::string> rpc_flag = flags.AddString("rpc", "", "search", "search | list | getfilm | batchget | watchlist");
-  const longtake::Flag<std::string> queries_flag = flags.AddString("queries", "", "kalatozov,cranes,soy cuba,letter never,the,night,river", "comma-separated search queries");
-  const longtake::Flag<std::string> filters_flag = flags.AddString("filters", "", "year >= 1950 AND year <= 1960", "'|'-separated ListFilms filters");
-  const longtake::Flag<std::string> names_flag = flags.AddString("names", "", "films/the-cranes-are-flying", "comma-separated film names (getfilm, batchget)");
-  const longtake::Flag<int64_t> page_size_flag = flags.AddInt("page_size", "", 20, "page size for list, search and watchlist");
-  const longtake::Flag<std::string> parent_flag = flags.AddString("parent", "", "users/bench", "watchlist owner for --rpc=watchlist");
-  const longtake::Flag<std::string> token_flag = flags.AddString("token", "LONGTAKE_TOKEN", "", "bearer token (watchlist)");
-  const longtake::Flag<int64_t> requests_flag = flags.AddInt("requests", "", 20000, "number of calls");
-  const longtake::Flag<int64_t> concurrency_flag = flags.AddInt("concurrency", "", 4, "calls in flight");
-  const longtake::Flag<int64_t> warmup_flag = flags.AddInt("warmup", "", 500, "calls before measuring");
+  longtake::FlagSet flags("bench_latency",
+                          "Measures latency percentiles of longtake reads.");
+  const longtake::Flag<std::string> addr_flag =
+      flags.AddString("addr", "", "127.0.0.1:50051", "server address");
+  const longtake::Flag<std::string> rpc_flag = flags.AddString(
+      "rpc", "", "search", "search | list | getfilm | batchget | watchlist");
+  const longtake::Flag<std::string> queries_flag = flags.AddString(
+      "queries", "", "kalatozov,cranes,soy cuba,letter never,the,night,river",
+      "comma-separated search queries");
+  const longtake::Flag<std::string> filters_flag =
+      flags.AddString("filters", "", "year >= 1950 AND year <= 1960",
+                      "'|'-separated ListFilms filters");
+  const longtake::Flag<std::string> names_flag =
+      flags.AddString("names", "", "films/the-cranes-are-flying",
+                      "comma-separated film names (getfilm, batchget)");
+  const longtake::Flag<int64_t> page_size_flag = flags.AddInt(
+      "page_size", "", 20, "page size for list, search and watchlist");
+  const longtake::Flag<std::string> parent_flag = flags.AddString(
+      "parent", "", "users/bench", "watchlist owner for --rpc=watchlist");
+  const longtake::Flag<std::string> token_flag = flags.AddString(
+      "token", "LONGTAKE_TOKEN", "", "bearer token (watchlist)");
+  const longtake::Flag<int64_t> requests_flag =
+      flags.AddInt("requests", "", 20000, "number of calls");
+  const longtake::Flag<int64_t> concurrency_flag =
+      flags.AddInt("concurrency", "", 4, "calls in flight");
+  const longtake::Flag<int64_t> warmup_flag =
+      flags.AddInt("warmup", "", 500, "calls before measuring");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
+              << flags.Usage();
     return s.ok() ? 0 : 2;
   }
-  auto channel = grpc::CreateChannel(*addr_flag, grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(*addr_flag, grpc::InsecureChannelCredentials());
   auto catalog_stub = catalog::CatalogService::NewStub(channel);
   auto watchlist_stub = watchlist::WatchlistService::NewStub(channel);
   std::vector<std::string> queries = absl::StrSplit(*queries_flag, ',');
@@ -102,7 +123,8 @@ int main(int argc, char** argv) {
 
   auto call = [&](int i) -> grpc::Status {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
     if (rpc == "search") {
       catalog::SearchFilmsRequest req;
@@ -145,15 +167,17 @@ int main(int argc, char** argv) {
   RunLoad(static_cast<int>(*warmup_flag), 1, call, &warm);
   Stats stats;
   auto start = Clock::now();
-  RunLoad(static_cast<int>(*requests_flag),
-          static_cast<int>(*concurrency_flag), call, &stats);
+  RunLoad(static_cast<int>(*requests_flag), static_cast<int>(*concurrency_flag),
+          call, &stats);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   auto& v = stats.latencies_ms;
   size_t ok = v.size();
   std::cout << absl::StrFormat(
-      "rpc=%s calls=%d errors=%d rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-      rpc, static_cast<int>(ok), stats.errors, ok / seconds, Percentile(v, 0.50),
-      Percentile(v, 0.90), Percentile(v, 0.99), Percentile(v, 1.0));
+      "rpc=%s calls=%d errors=%d rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
+      "max_ms=%.3f\n",
+      rpc, static_cast<int>(ok), stats.errors, ok / seconds,
+      Percentile(v, 0.50), Percentile(v, 0.90), Percentile(v, 0.99),
+      Percentile(v, 1.0));
   if (stats.errors > 0) {
     std::cerr << "first error: " << stats.first_error << "\n";
     return 1;

@@ -14,7 +14,8 @@ namespace {
 
 namespace cv1 = ::longtake::catalog::v1;
 
-void PrintFilmTable(const google::protobuf::RepeatedPtrField<cv1::Film>& films) {
+void PrintFilmTable(
+    const google::protobuf::RepeatedPtrField<cv1::Film>& films) {
   Table table({"FILM", "TITLE", "YEAR", "RUNTIME", "DIRECTED BY"});
   for (const cv1::Film& f : films) {
     table.AddRow(
@@ -246,10 +247,10 @@ int ErasList(Context& ctx) {
   }
   Table table({"ERA", "NAME", "YEARS", "FILMS"});
   for (const cv1::Era& e : combined->eras()) {
-    table.AddRow({e.name(), e.display_name(),
-                  absl::StrCat(YearText(e.start_year()), "-",
-                               YearText(e.end_year())),
-                  absl::StrCat(e.films_size())});
+    table.AddRow(
+        {e.name(), e.display_name(),
+         absl::StrCat(YearText(e.start_year()), "-", YearText(e.end_year())),
+         absl::StrCat(e.films_size())});
   }
   std::cout << table.Render();
   return kExitOk;
@@ -266,20 +267,45 @@ std::vector<Command> CatalogCommands() {
   return {
       {{"films", "list"},
        "[--filter F] [--order-by O] [--page-size N] [--all]",
-       "List films, one page (or --all pages).", 0, 0, FilmsList},
-      {{"films", "get"}, "FILM", "Show a film (slug or films/NAME).", 1, 1,
+       "List films, one page (or --all pages).",
+       0,
+       0,
+       FilmsList},
+      {{"films", "get"},
+       "FILM",
+       "Show a film (slug or films/NAME).",
+       1,
+       1,
        NoFlags(FilmsGet)},
-      {{"films", "search"}, "QUERY...",
+      {{"films", "search"},
+       "QUERY...",
        "Search titles, original titles, aliases and people (typo tolerant).",
-       1, kAnyArgs, FilmsSearch},
-      {{"sequences", "list"}, "FILM",
-       "A film's celebrated sequences in film order.", 1, 1, SequencesList},
-      {{"people", "get"}, "PERSON", "Show a person (slug or people/NAME).", 1,
-       1, NoFlags(PeopleGet)},
-      {{"collaborations"}, "PERSON",
-       "Who a person made films with, most shared films first.", 1, 1,
+       1,
+       kAnyArgs,
+       FilmsSearch},
+      {{"sequences", "list"},
+       "FILM",
+       "A film's celebrated sequences in film order.",
+       1,
+       1,
+       SequencesList},
+      {{"people", "get"},
+       "PERSON",
+       "Show a person (slug or people/NAME).",
+       1,
+       1,
+       NoFlags(PeopleGet)},
+      {{"collaborations"},
+       "PERSON",
+       "Who a person made films with, most shared films first.",
+       1,
+       1,
        NoFlags(Collaborations)},
-      {{"eras", "list"}, "", "Periods of film history.", 0, 0,
+      {{"eras", "list"},
+       "",
+       "Periods of film history.",
+       0,
+       0,
        NoFlags(ErasList)},
   };
 }

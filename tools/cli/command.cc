@@ -80,8 +80,9 @@ std::string TopUsage(const std::vector<Command>& commands,
     absl::StrAppendFormat(&out, "  %-*s  %s\n", static_cast<int>(width),
                           CommandLine(c).substr(kProgram), c.summary);
   }
-  absl::StrAppend(&out, "\nGlobal f", GlobalFlagsUsage().substr(1),
-                  "\nRun `longtake COMMAND --help` for a command's own flags.\n");
+  absl::StrAppend(
+      &out, "\nGlobal f", GlobalFlagsUsage().substr(1),
+      "\nRun `longtake COMMAND --help` for a command's own flags.\n");
   return out;
 }
 
@@ -199,8 +200,8 @@ int RunCli(int argc, const char* const* argv) {
       flags.positional().begin() + static_cast<long>(command->path.size()),
       flags.positional().end());
   if (ctx.args.size() < command->min_args) {
-    return UsageError(ctx,
-                      absl::StrCat("missing argument: ", CommandLine(*command)));
+    return UsageError(
+        ctx, absl::StrCat("missing argument: ", CommandLine(*command)));
   }
   if (ctx.args.size() > command->max_args) {
     return UsageError(ctx, absl::StrCat("unexpected argument \"",

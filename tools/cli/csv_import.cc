@@ -56,7 +56,8 @@ v1::ImportFilmsEntry EntryFromRecord(
   v1::ImportFilmsEntry entry;
   v1::Film* film = entry.mutable_film();
   film->set_title(Trimmed(get("title")));
-  if (film->title().empty()) p->Add("title", "missing: every film needs a title");
+  if (film->title().empty())
+    p->Add("title", "missing: every film needs a title");
   NumberColumn(get("year"), "year", p, [&](int64_t year) {
     int32_t v = 0;
     CheckYear(year, "year", p, &v);
@@ -99,9 +100,12 @@ absl::StatusOr<ParsedImport> ParseCsv(absl::string_view content) {
   std::map<std::string, size_t> column;
   const CsvRecord& header = records[0];
   static const std::set<std::string> kKnown = {
-      "title",           "year",      "original_title", "original_titles",
-      "aliases",         "runtime_minutes", "countries", "languages",
-      "directors",       "cinematographers", "cast",     "synopsis"};
+      "title",          "year",
+      "original_title", "original_titles",
+      "aliases",        "runtime_minutes",
+      "countries",      "languages",
+      "directors",      "cinematographers",
+      "cast",           "synopsis"};
   for (size_t i = 0; i < header.fields.size(); ++i) {
     std::string name = absl::AsciiStrToLower(Trimmed(header.fields[i]));
     if (kKnown.count(name) == 0) {
@@ -127,10 +131,10 @@ absl::StatusOr<ParsedImport> ParseCsv(absl::string_view content) {
       continue;
     }
     if (rec.fields.size() > header.fields.size()) {
-      p.Add("row", absl::StrCat("has ", rec.fields.size(),
-                                " fields, the header has ",
-                                header.fields.size(),
-                                " (quote fields that contain commas)"));
+      p.Add("row",
+            absl::StrCat("has ", rec.fields.size(), " fields, the header has ",
+                         header.fields.size(),
+                         " (quote fields that contain commas)"));
       FinishRow(v1::ImportFilmsEntry(), p, duplicates, out);
       continue;
     }

@@ -39,7 +39,8 @@ std::vector<CsvRecord> SplitCsv(absl::string_view content) {
         }
       } else {
         if (c == '\n') ++line;
-        if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') continue;
+        if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n')
+          continue;
         field.push_back(c);
       }
       continue;
@@ -75,7 +76,8 @@ std::vector<CsvRecord> SplitCsv(absl::string_view content) {
     }
   }
   if (in_quotes) current.error = "quoted field is never closed";
-  if (in_quotes || !field.empty() || !current.fields.empty() || field_was_quoted) {
+  if (in_quotes || !field.empty() || !current.fields.empty() ||
+      field_was_quoted) {
     end_record();
   }
   return records;

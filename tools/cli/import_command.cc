@@ -38,10 +38,9 @@ void TallyResults(const std::string& path,
     ++tally->failed;
     const bool duplicate = r.code() == google::rpc::ALREADY_EXISTS;
     if (duplicate) ++tally->duplicates;
-    std::string line = absl::StrCat(path, ":", r.source_line(), ": ",
-                                    duplicate ? "duplicate: " : "",
-                                    google::rpc::Code_Name(r.code()), ": ",
-                                    r.message());
+    std::string line = absl::StrCat(
+        path, ":", r.source_line(), ": ", duplicate ? "duplicate: " : "",
+        google::rpc::Code_Name(r.code()), ": ", r.message());
     nlohmann::json violations = nlohmann::json::array();
     for (const auto& fv : r.field_violations()) {
       absl::StrAppend(&line, "; ", fv.field(), ": ", fv.description());
@@ -113,8 +112,8 @@ Runner Import(FlagSet& f) {
       return UsageError(ctx, "--batch-size must be between 1 and 1000");
     }
     for (const ImportRejection& r : parsed->rejected) {
-      std::cerr << path << ":" << r.line << ": " << r.field << ": "
-                << r.reason << "\n";
+      std::cerr << path << ":" << r.line << ": " << r.field << ": " << r.reason
+                << "\n";
     }
 
     client::ClientOptions options = ctx.catalog;

@@ -9,7 +9,8 @@
 //   p.line = 7;
 //   int32_t year = 0;
 //   CheckYear(1957, "year", &p, &year);
-//   AddCredit("Sergei Urusevsky", CREDIT_ROLE_CINEMATOGRAPHER, "", "credits[0]",
+//   AddCredit("Sergei Urusevsky", CREDIT_ROLE_CINEMATOGRAPHER, "",
+//   "credits[0]",
 //             &entry, &p);  // people/sergei-urusevsky
 //   FinishRow(std::move(entry), p, duplicates, out);
 

@@ -24,7 +24,8 @@
 //
 //   absl::StatusOr<ParsedImport> parsed = ParseImportFile("films.jsonl");
 //   for (const ImportRejection& r : parsed->rejected) ...;
-//   request.mutable_entries()->Add(parsed->entries.begin(), parsed->entries.end());
+//   request.mutable_entries()->Add(parsed->entries.begin(),
+//   parsed->entries.end());
 
 #include <cstdint>
 #include <string>

@@ -49,8 +49,8 @@ std::vector<std::string> JsonTextList(const json& obj, const char* key,
   if (it == obj.end() || it->is_null()) return out;
   if (it->is_string()) return SplitList(it->get<std::string>());
   if (!it->is_array()) {
-    p->Add(field, absl::StrCat("expected a list of text, got ",
-                               JsonTypeName(*it)));
+    p->Add(field,
+           absl::StrCat("expected a list of text, got ", JsonTypeName(*it)));
     return out;
   }
   for (size_t i = 0; i < it->size(); ++i) {

@@ -34,7 +34,8 @@ void Table::AddRow(std::vector<std::string> cells) {
 std::string Table::Render() const {
   std::vector<size_t> widths(headers_.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   };
   measure(headers_);
   for (const auto& row : rows_) measure(row);
@@ -43,7 +44,8 @@ std::string Table::Render() const {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       absl::StrAppend(&line, row[i]);
-      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+      if (i + 1 < row.size())
+        line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     absl::StrAppend(&out, line, "\n");

@@ -41,7 +41,8 @@ class Table {
 
 // Proto3 JSON (google::protobuf::util::MessageToJsonString), indented, with
 // a trailing newline. `one_line` for streams (one event per line).
-std::string ToJson(const google::protobuf::Message& message, bool one_line = false);
+std::string ToJson(const google::protobuf::Message& message,
+                   bool one_line = false);
 
 // 9812 -> "9,812".
 std::string WithThousands(int64_t n);

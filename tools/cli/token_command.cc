@@ -27,10 +27,9 @@ Runner Token(FlagSet& f) {
     const std::string& user = *user_flag;
     if (user.empty()) return UsageError(ctx, "--user is required");
     if (!auth::IsValidUserName(user)) {
-      return UsageError(
-          ctx, absl::StrCat("--user: \"", user,
-                            "\" is not a valid user name "
-                            "([a-z0-9][a-z0-9_-]{0,62})"));
+      return UsageError(ctx, absl::StrCat("--user: \"", user,
+                                          "\" is not a valid user name "
+                                          "([a-z0-9][a-z0-9_-]{0,62})"));
     }
     const std::string& secret = *secret_flag;
     if (secret.empty()) {

@@ -34,8 +34,8 @@ bool ResolveUser(const Context& ctx, const Flag<std::string>& user_flag,
     absl::StatusOr<client::TokenClaims> claims =
         client::PeekToken(ctx.watchlist.token);
     if (!claims.ok()) {
-      *exit_code = UsageError(
-          ctx, absl::StrCat("--token: ", claims.status().message()));
+      *exit_code =
+          UsageError(ctx, absl::StrCat("--token: ", claims.status().message()));
       return false;
     }
     *user = claims->user;
@@ -315,7 +315,8 @@ Runner Alerts(FlagSet& f) {
               "  ", e.film(), "  ", e.offer().region(), "  ",
               OfferText(e.offer()));
           std::string previous = MoneyText(e.previous_price());
-          if (!previous.empty()) absl::StrAppend(&line, " (was ", previous, ")");
+          if (!previous.empty())
+            absl::StrAppend(&line, " (was ", previous, ")");
           std::cout << line << std::endl;
         },
         &g_interrupted);
@@ -334,24 +335,53 @@ Runner Alerts(FlagSet& f) {
 
 std::vector<Command> WatchlistCommands() {
   return {
-      {{"where-to-watch"}, "FILM --region GB [--subscriptions a,b]",
-       "What you can do now to watch a film in a region.", 1, 1, WhereToWatch},
-      {{"watchlist", "add"}, "FILM [--note N]", "Add a film to your watchlist.",
-       1, 1, WatchlistAdd},
-      {{"watchlist", "list"}, "[--region R] [--watchable-now]",
-       "Your watchlist, with the best offer in --region.", 0, 0,
+      {{"where-to-watch"},
+       "FILM --region GB [--subscriptions a,b]",
+       "What you can do now to watch a film in a region.",
+       1,
+       1,
+       WhereToWatch},
+      {{"watchlist", "add"},
+       "FILM [--note N]",
+       "Add a film to your watchlist.",
+       1,
+       1,
+       WatchlistAdd},
+      {{"watchlist", "list"},
+       "[--region R] [--watchable-now]",
+       "Your watchlist, with the best offer in --region.",
+       0,
+       0,
        WatchlistList},
-      {{"watchlist", "remove"}, "ITEM", "Remove an item (id or full name).", 1,
-       1, ForUser(WatchlistRemove)},
-      {{"watchlist", "note"}, "ITEM TEXT...", "Set an item's note.", 2,
-       kAnyArgs, ForUser(WatchlistNote)},
-      {{"watchlist", "watched"}, "ITEM",
-       "Mark an item watched (moves it to history).", 1, 1,
+      {{"watchlist", "remove"},
+       "ITEM",
+       "Remove an item (id or full name).",
+       1,
+       1,
+       ForUser(WatchlistRemove)},
+      {{"watchlist", "note"},
+       "ITEM TEXT...",
+       "Set an item's note.",
+       2,
+       kAnyArgs,
+       ForUser(WatchlistNote)},
+      {{"watchlist", "watched"},
+       "ITEM",
+       "Mark an item watched (moves it to history).",
+       1,
+       1,
        ForUser(WatchlistWatched)},
-      {{"watchlist", "history"}, "", "Films you have watched.", 0, 0,
+      {{"watchlist", "history"},
+       "",
+       "Films you have watched.",
+       0,
+       0,
        ForUser(WatchlistHistory)},
-      {{"alerts"}, "--region GB [--resume-after ID]",
-       "Stream availability events for your watchlist until Ctrl-C.", 0, 0,
+      {{"alerts"},
+       "--region GB [--resume-after ID]",
+       "Stream availability events for your watchlist until Ctrl-C.",
+       0,
+       0,
        Alerts},
   };
 }

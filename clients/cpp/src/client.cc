@@ -1,6 +1,5 @@
 #include "longtake/client/client.h"
 
-#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
+#include "common/grpc/service_config.h"
 #include "common/grpc/status_adapter.h"
 #include "common/status/errors.h"
 #include "grpcpp/create_channel.h"
@@ -22,13 +22,9 @@ namespace cv1 = ::longtake::catalog::v1;
 namespace wv1 = ::longtake::watchlist::v1;
 
 std::string RetryServiceConfigJson(int max_attempts) {
-  if (max_attempts < 2) return "{}";
-  return absl::StrCat(
-      R"({"methodConfig":[{"name":[{"service":"longtake.catalog.v1.CatalogService"},)",
-      R"({"service":"longtake.watchlist.v1.WatchlistService"}],)",
-      R"("retryPolicy":{"maxAttempts":)", std::min(max_attempts, 5),
-      R"(,"initialBackoff":"0.1s","maxBackoff":"1s","backoffMultiplier":2,)",
-      R"("retryableStatusCodes":["UNAVAILABLE"]}}]})");
+  // The project's one retry policy, with this library's backoff.
+  return ::longtake::RetryServiceConfigJson(
+      RetryPolicy{max_attempts, absl::Milliseconds(100), absl::Seconds(1), {}});
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
@@ -51,7 +47,8 @@ void PrepareContext(const ClientOptions& options, grpc::ClientContext* context,
     context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
   }
   if (!options.token.empty()) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", options.token));
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options.token));
   }
 }
 
@@ -72,11 +69,13 @@ absl::StatusOr<TokenClaims> PeekToken(absl::string_view token) {
   std::string payload;
   if (parts.size() != 3 || parts[0] != "lt1" ||
       !absl::WebSafeBase64Unescape(parts[1], &payload)) {
-    return absl::InvalidArgumentError("not a longtake token (lt1.<payload>.<signature>)");
+    return absl::InvalidArgumentError(
+        "not a longtake token (lt1.<payload>.<signature>)");
   }
   std::vector<std::string> fields = absl::StrSplit(payload, '|');
   int64_t expiry = 0;
-  if (fields.size() != 3 || fields[0].empty() || !absl::SimpleAtoi(fields[2], &expiry)) {
+  if (fields.size() != 3 || fields[0].empty() ||
+      !absl::SimpleAtoi(fields[2], &expiry)) {
     return absl::InvalidArgumentError("token payload is not user|role|expiry");
   }
   return TokenClaims{fields[0], fields[1], absl::FromUnixSeconds(expiry)};
@@ -87,14 +86,16 @@ absl::StatusOr<TokenClaims> PeekToken(absl::string_view token) {
 CatalogClient::CatalogClient(ClientOptions options)
     : CatalogClient(MakeChannel(options), options) {}
 
-CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
+CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
+                             ClientOptions options)
     : options_(std::move(options)),
       channel_(std::move(channel)),
       stub_(std::make_unique<Stub>(channel_)) {}
 
 template <typename Request, typename Response>
 absl::StatusOr<Response> CatalogClient::Call(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
     const Request& request) {
   grpc::ClientContext context;
   PrepareContext(options_, &context, options_.deadline);
@@ -107,7 +108,8 @@ absl::StatusOr<Response> CatalogClient::Call(
 absl::StatusOr<cv1::Film> CatalogClient::GetFilm(const cv1::GetFilmRequest& r) {
   return Call(&Stub::GetFilm, r);
 }
-absl::StatusOr<cv1::ListFilmsResponse> CatalogClient::ListFilms(const cv1::ListFilmsRequest& r) {
+absl::StatusOr<cv1::ListFilmsResponse> CatalogClient::ListFilms(
+    const cv1::ListFilmsRequest& r) {
   return Call(&Stub::ListFilms, r);
 }
 absl::StatusOr<cv1::BatchGetFilmsResponse> CatalogClient::BatchGetFilms(
@@ -118,10 +120,12 @@ absl::StatusOr<cv1::SearchFilmsResponse> CatalogClient::SearchFilms(
     const cv1::SearchFilmsRequest& r) {
   return Call(&Stub::SearchFilms, r);
 }
-absl::StatusOr<cv1::Film> CatalogClient::CreateFilm(const cv1::CreateFilmRequest& r) {
+absl::StatusOr<cv1::Film> CatalogClient::CreateFilm(
+    const cv1::CreateFilmRequest& r) {
   return Call(&Stub::CreateFilm, r);
 }
-absl::StatusOr<cv1::Film> CatalogClient::UpdateFilm(const cv1::UpdateFilmRequest& r) {
+absl::StatusOr<cv1::Film> CatalogClient::UpdateFilm(
+    const cv1::UpdateFilmRequest& r) {
   return Call(&Stub::UpdateFilm, r);
 }
 absl::Status CatalogClient::DeleteFilm(const cv1::DeleteFilmRequest& r) {
@@ -131,18 +135,20 @@ absl::StatusOr<cv1::ImportFilmsResponse> CatalogClient::ImportFilms(
     const cv1::ImportFilmsRequest& r) {
   return Call(&Stub::ImportFilms, r);
 }
-absl::StatusOr<cv1::Person> CatalogClient::GetPerson(const cv1::GetPersonRequest& r) {
+absl::StatusOr<cv1::Person> CatalogClient::GetPerson(
+    const cv1::GetPersonRequest& r) {
   return Call(&Stub::GetPerson, r);
 }
 absl::StatusOr<cv1::ListPeopleResponse> CatalogClient::ListPeople(
     const cv1::ListPeopleRequest& r) {
   return Call(&Stub::ListPeople, r);
 }
-absl::StatusOr<cv1::ListCollaborationsResponse> CatalogClient::ListCollaborations(
-    const cv1::ListCollaborationsRequest& r) {
+absl::StatusOr<cv1::ListCollaborationsResponse>
+CatalogClient::ListCollaborations(const cv1::ListCollaborationsRequest& r) {
   return Call(&Stub::ListCollaborations, r);
 }
-absl::StatusOr<cv1::Sequence> CatalogClient::GetSequence(const cv1::GetSequenceRequest& r) {
+absl::StatusOr<cv1::Sequence> CatalogClient::GetSequence(
+    const cv1::GetSequenceRequest& r) {
   return Call(&Stub::GetSequence, r);
 }
 absl::StatusOr<cv1::ListSequencesResponse> CatalogClient::ListSequences(
@@ -152,7 +158,8 @@ absl::StatusOr<cv1::ListSequencesResponse> CatalogClient::ListSequences(
 absl::StatusOr<cv1::Era> CatalogClient::GetEra(const cv1::GetEraRequest& r) {
   return Call(&Stub::GetEra, r);
 }
-absl::StatusOr<cv1::ListErasResponse> CatalogClient::ListEras(const cv1::ListErasRequest& r) {
+absl::StatusOr<cv1::ListErasResponse> CatalogClient::ListEras(
+    const cv1::ListErasRequest& r) {
   return Call(&Stub::ListEras, r);
 }
 
@@ -169,7 +176,8 @@ WatchlistClient::WatchlistClient(std::shared_ptr<grpc::Channel> channel,
 
 template <typename Request, typename Response>
 absl::StatusOr<Response> WatchlistClient::Call(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
     const Request& request) {
   grpc::ClientContext context;
   PrepareContext(options_, &context, options_.deadline);
@@ -199,18 +207,20 @@ absl::StatusOr<wv1::WatchlistItem> WatchlistClient::GetWatchlistItem(
     const wv1::GetWatchlistItemRequest& r) {
   return Call(&Stub::GetWatchlistItem, r);
 }
-absl::StatusOr<wv1::ListWatchlistItemsResponse> WatchlistClient::ListWatchlistItems(
-    const wv1::ListWatchlistItemsRequest& r) {
+absl::StatusOr<wv1::ListWatchlistItemsResponse>
+WatchlistClient::ListWatchlistItems(const wv1::ListWatchlistItemsRequest& r) {
   return Call(&Stub::ListWatchlistItems, r);
 }
 absl::StatusOr<wv1::WatchlistItem> WatchlistClient::UpdateWatchlistItem(
     const wv1::UpdateWatchlistItemRequest& r) {
   return Call(&Stub::UpdateWatchlistItem, r);
 }
-absl::Status WatchlistClient::DeleteWatchlistItem(const wv1::DeleteWatchlistItemRequest& r) {
+absl::Status WatchlistClient::DeleteWatchlistItem(
+    const wv1::DeleteWatchlistItemRequest& r) {
   return Call(&Stub::DeleteWatchlistItem, r).status();
 }
-absl::StatusOr<wv1::ReorderWatchlistItemsResponse> WatchlistClient::ReorderWatchlistItems(
+absl::StatusOr<wv1::ReorderWatchlistItemsResponse>
+WatchlistClient::ReorderWatchlistItems(
     const wv1::ReorderWatchlistItemsRequest& r) {
   return Call(&Stub::ReorderWatchlistItems, r);
 }

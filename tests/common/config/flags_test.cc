@@ -40,7 +40,8 @@ TEST(FlagSetTest, DefaultsWhenNothingIsGiven) {
       flags.AddString("listen", "FLAGS_TEST_LISTEN", "127.0.0.1:1", "addr");
   Flag<int64_t> threads = flags.AddInt("threads", "", 4, "n");
   Flag<bool> verbose = flags.AddBool("verbose", "", false, "v");
-  Flag<absl::Duration> grace = flags.AddDuration("grace", "", absl::Seconds(5), "g");
+  Flag<absl::Duration> grace =
+      flags.AddDuration("grace", "", absl::Seconds(5), "g");
   ASSERT_OK(ParseArgs(flags, {}));
   EXPECT_EQ(*listen, "127.0.0.1:1");
   EXPECT_EQ(*threads, 4);
@@ -101,7 +102,8 @@ TEST(FlagSetTest, BoolFromEnvironmentAndBadBool) {
 
 TEST(FlagSetTest, Durations) {
   FlagSet flags("prog", "test");
-  Flag<absl::Duration> t = flags.AddDuration("timeout", "", absl::Seconds(1), "");
+  Flag<absl::Duration> t =
+      flags.AddDuration("timeout", "", absl::Seconds(1), "");
   ASSERT_OK(ParseArgs(flags, {"--timeout", "1m30s"}));
   EXPECT_EQ(*t, absl::Seconds(90));
 

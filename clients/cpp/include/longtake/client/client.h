@@ -13,9 +13,10 @@
 //   longtake::client::CatalogClient catalog(options);
 //   longtake::catalog::v1::GetFilmRequest request;
 //   request.set_name("films/the-cranes-are-flying");
-//   absl::StatusOr<longtake::catalog::v1::Film> film = catalog.GetFilm(request);
-//   if (!film.ok()) std::cerr << longtake::client::DescribeError(film.status());
-//   else std::cout << film->title() << "\n";
+//   absl::StatusOr<longtake::catalog::v1::Film> film =
+//   catalog.GetFilm(request); if (!film.ok()) std::cerr <<
+//   longtake::client::DescribeError(film.status()); else std::cout <<
+//   film->title() << "\n";
 //
 // One channel can serve both clients of the same address; channels are cheap
 // to share and expensive to create, so keep a client for the process's life.
@@ -58,7 +59,8 @@ struct ClientOptions {
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
 
 // The retry service config MakeChannel installs (exposed for tests and for
-// callers that build channels themselves).
+// callers that build channels themselves): longtake::RetryServiceConfigJson
+// from common/grpc/service_config.h with 100ms..1s backoff.
 std::string RetryServiceConfigJson(int max_attempts);
 
 // Sets the deadline and the authorization metadata on `context`. For direct
@@ -86,20 +88,24 @@ class CatalogClient {
   explicit CatalogClient(ClientOptions options);
   CatalogClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
 
-  absl::StatusOr<catalog::v1::Film> GetFilm(const catalog::v1::GetFilmRequest& request);
+  absl::StatusOr<catalog::v1::Film> GetFilm(
+      const catalog::v1::GetFilmRequest& request);
   absl::StatusOr<catalog::v1::ListFilmsResponse> ListFilms(
       const catalog::v1::ListFilmsRequest& request);
   absl::StatusOr<catalog::v1::BatchGetFilmsResponse> BatchGetFilms(
       const catalog::v1::BatchGetFilmsRequest& request);
   absl::StatusOr<catalog::v1::SearchFilmsResponse> SearchFilms(
       const catalog::v1::SearchFilmsRequest& request);
-  absl::StatusOr<catalog::v1::Film> CreateFilm(const catalog::v1::CreateFilmRequest& request);
-  absl::StatusOr<catalog::v1::Film> UpdateFilm(const catalog::v1::UpdateFilmRequest& request);
+  absl::StatusOr<catalog::v1::Film> CreateFilm(
+      const catalog::v1::CreateFilmRequest& request);
+  absl::StatusOr<catalog::v1::Film> UpdateFilm(
+      const catalog::v1::UpdateFilmRequest& request);
   absl::Status DeleteFilm(const catalog::v1::DeleteFilmRequest& request);
   absl::StatusOr<catalog::v1::ImportFilmsResponse> ImportFilms(
       const catalog::v1::ImportFilmsRequest& request);
 
-  absl::StatusOr<catalog::v1::Person> GetPerson(const catalog::v1::GetPersonRequest& request);
+  absl::StatusOr<catalog::v1::Person> GetPerson(
+      const catalog::v1::GetPersonRequest& request);
   absl::StatusOr<catalog::v1::ListPeopleResponse> ListPeople(
       const catalog::v1::ListPeopleRequest& request);
   absl::StatusOr<catalog::v1::ListCollaborationsResponse> ListCollaborations(
@@ -110,7 +116,8 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::ListSequencesResponse> ListSequences(
       const catalog::v1::ListSequencesRequest& request);
 
-  absl::StatusOr<catalog::v1::Era> GetEra(const catalog::v1::GetEraRequest& request);
+  absl::StatusOr<catalog::v1::Era> GetEra(
+      const catalog::v1::GetEraRequest& request);
   absl::StatusOr<catalog::v1::ListErasResponse> ListEras(
       const catalog::v1::ListErasRequest& request);
 
@@ -122,7 +129,8 @@ class CatalogClient {
  private:
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
       const Request& request);
 
   ClientOptions options_;
@@ -135,7 +143,8 @@ class WatchlistClient {
   using Stub = ::longtake::watchlist::v1::WatchlistService::Stub;
 
   explicit WatchlistClient(ClientOptions options);
-  WatchlistClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
+  WatchlistClient(std::shared_ptr<grpc::Channel> channel,
+                  ClientOptions options);
 
   absl::StatusOr<watchlist::v1::ListProvidersResponse> ListProviders(
       const watchlist::v1::ListProvidersRequest& request);
@@ -152,8 +161,10 @@ class WatchlistClient {
       const watchlist::v1::ListWatchlistItemsRequest& request);
   absl::StatusOr<watchlist::v1::WatchlistItem> UpdateWatchlistItem(
       const watchlist::v1::UpdateWatchlistItemRequest& request);
-  absl::Status DeleteWatchlistItem(const watchlist::v1::DeleteWatchlistItemRequest& request);
-  absl::StatusOr<watchlist::v1::ReorderWatchlistItemsResponse> ReorderWatchlistItems(
+  absl::Status DeleteWatchlistItem(
+      const watchlist::v1::DeleteWatchlistItemRequest& request);
+  absl::StatusOr<watchlist::v1::ReorderWatchlistItemsResponse>
+  ReorderWatchlistItems(
       const watchlist::v1::ReorderWatchlistItemsRequest& request);
   absl::StatusOr<watchlist::v1::WatchlistItem> MarkWatched(
       const watchlist::v1::MarkWatchedRequest& request);
@@ -169,10 +180,12 @@ class WatchlistClient {
   //
   //   std::atomic<bool> stop{false};   // set from a signal handler
   //   absl::Status s = client.WatchAvailability(request,
-  //       [](const auto& event) { std::cout << event.event_id() << "\n"; }, &stop);
+  //       [](const auto& event) { std::cout << event.event_id() << "\n"; },
+  //       &stop);
   absl::Status WatchAvailability(
       const watchlist::v1::WatchAvailabilityRequest& request,
-      const std::function<void(const watchlist::v1::AvailabilityEvent&)>& on_event,
+      const std::function<void(const watchlist::v1::AvailabilityEvent&)>&
+          on_event,
       const std::atomic<bool>* stop = nullptr,
       absl::Duration stream_deadline = absl::InfiniteDuration());
 
@@ -182,7 +195,8 @@ class WatchlistClient {
  private:
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
       const Request& request);
 
   ClientOptions options_;
