@@ -151,14 +151,9 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
 }
 
 absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations) {
-  int known = 0;
-  for (const Migration& m : migrations) {
-    if (m.version <= known) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "postgres: migration versions must increase; ", m.version, " after ", known));
-    }
-    known = m.version;
-  }
+  absl::StatusOr<int> latest = LatestMigrationVersion("postgres", migrations);
+  if (!latest.ok()) return latest.status();
+  const int known = *latest;
   // One migration per transaction; the version is re-read under the lock
   // each time, since another replica may have moved it on meanwhile.
   while (true) {
@@ -166,9 +161,7 @@ absl::Status RunMigrations(Database& db, const std::vector<Migration>& migration
     absl::Status s = db.InTransaction([&](pqxx::work& tx) -> absl::Status {
       int current = LockedSchemaVersion(tx);
       if (current > known) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "postgres: database ", db.redacted_url(), " has schema version ", current,
-            ", newer than this binary knows (", known, ")"));
+        return SchemaTooNewError("postgres", db.redacted_url(), current, known);
       }
       for (const Migration& m : migrations) {
         if (m.version <= current) continue;

@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sql/migration.h"
 #include "absl/strings/string_view.h"
 
 namespace longtake::postgres {
@@ -77,10 +78,7 @@ class Database {
   std::string redacted_url_;
 };
 
-struct Migration {
-  int version;      // strictly increasing, starting at 1
-  std::string sql;  // one or more statements
-};
+using ::longtake::Migration;  // common/sql/migration.h
 
 // Applies, in order, each migration whose version is not yet recorded in the
 // schema_migrations table, each in its own transaction under an advisory lock

@@ -258,20 +258,12 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
 }
 
 absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations) {
-  int previous = 0;
-  for (const Migration& m : migrations) {
-    if (m.version <= previous) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "sqlite: migration versions must increase; ", m.version, " after ", previous));
-    }
-    previous = m.version;
-  }
+  absl::StatusOr<int> latest = LatestMigrationVersion("sqlite", migrations);
+  if (!latest.ok()) return latest.status();
   absl::StatusOr<int> current = SchemaVersion(db);
   if (!current.ok()) return current.status();
-  if (*current > previous) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "sqlite: database ", db.path(), " has schema version ", *current,
-        ", newer than this binary knows (", previous, ")"));
+  if (*current > *latest) {
+    return SchemaTooNewError("sqlite", db.path(), *current, *latest);
   }
   for (const Migration& m : migrations) {
     if (m.version <= *current) continue;

@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/sql/migration.h"
 #include "absl/strings/string_view.h"
 
 struct sqlite3;
@@ -131,10 +132,7 @@ class Savepoint {
   std::string name_;
 };
 
-struct Migration {
-  int version;      // strictly increasing, starting at 1
-  std::string sql;  // one or more statements
-};
+using ::longtake::Migration;  // common/sql/migration.h
 
 // Applies, in order, each migration whose version is not yet recorded in the
 // schema_migrations table, each in its own transaction. Fails (and applies
