@@ -26,6 +26,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tests/support/postgres_server.h"
@@ -57,45 +58,47 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
   return ctx;
 }
 
-struct CatalogReplica {
+// One running replica of a service and a stub that calls it.
+template <typename Service>
+struct Replica {
   std::unique_ptr<ServerProcess> process;
-  std::unique_ptr<catalogv1::CatalogService::Stub> stub;
+  std::unique_ptr<typename Service::Stub> stub;
 };
+using CatalogReplica = Replica<catalogv1::CatalogService>;
+using WatchlistReplica = Replica<wlv1::WatchlistService>;
 
-struct WatchlistReplica {
-  std::unique_ptr<ServerProcess> process;
-  std::unique_ptr<wlv1::WatchlistService::Stub> stub;
-};
-
-absl::StatusOr<CatalogReplica> StartCatalogReplica(const std::string& store) {
-  auto process = ServerProcess::Start(
-      BinaryPath("longtake-catalog"),
-      {"--listen=127.0.0.1:0", "--store=" + store,
-       "--seed=" + SourcePath("data/seed/catalog.json"), absl::StrCat("--token-secret=", kSecret),
-       absl::StrCat("--refresh-interval=", absl::FormatDuration(kRefreshInterval)),
-       "--log-level=info"});
+template <typename Service>
+absl::StatusOr<Replica<Service>> StartReplica(
+    const std::string& binary, std::vector<std::string> args) {
+  args.insert(args.end(), {"--listen=127.0.0.1:0",
+                           absl::StrCat("--token-secret=", kSecret),
+                           "--log-level=info"});
+  auto process = ServerProcess::Start(BinaryPath(binary), args);
   if (!process.ok()) return process.status();
-  CatalogReplica replica;
-  replica.stub = catalogv1::CatalogService::NewStub(
-      grpc::CreateChannel((*process)->address(), grpc::InsecureChannelCredentials()));
+  Replica<Service> replica;
+  replica.stub = Service::NewStub(grpc::CreateChannel(
+      (*process)->address(), grpc::InsecureChannelCredentials()));
   replica.process = *std::move(process);
   return replica;
 }
 
-absl::StatusOr<WatchlistReplica> StartWatchlistReplica(const std::string& store,
-                                                       const std::string& catalog_address) {
-  auto process = ServerProcess::Start(
-      BinaryPath("longtake-watchlist"),
-      {"--listen=127.0.0.1:0", "--store=" + store, "--catalog=" + catalog_address,
-       "--seed=" + SourcePath("data/seed/offers.json"), absl::StrCat("--token-secret=", kSecret),
-       absl::StrCat("--event-poll-interval=", absl::FormatDuration(kEventPollInterval)),
-       "--catalog-deadline=2s", "--log-level=info"});
-  if (!process.ok()) return process.status();
-  WatchlistReplica replica;
-  replica.stub = wlv1::WatchlistService::NewStub(
-      grpc::CreateChannel((*process)->address(), grpc::InsecureChannelCredentials()));
-  replica.process = *std::move(process);
-  return replica;
+absl::StatusOr<CatalogReplica> StartCatalogReplica(const std::string& store) {
+  return StartReplica<catalogv1::CatalogService>(
+      "longtake-catalog",
+      {"--store=" + store, "--seed=" + SourcePath("data/seed/catalog.json"),
+       absl::StrCat("--refresh-interval=",
+                    absl::FormatDuration(kRefreshInterval))});
+}
+
+absl::StatusOr<WatchlistReplica> StartWatchlistReplica(
+    const std::string& store, const std::string& catalog_address) {
+  return StartReplica<wlv1::WatchlistService>(
+      "longtake-watchlist",
+      {"--store=" + store, "--catalog=" + catalog_address,
+       "--seed=" + SourcePath("data/seed/offers.json"),
+       absl::StrCat("--event-poll-interval=",
+                    absl::FormatDuration(kEventPollInterval)),
+       "--catalog-deadline=2s"});
 }
 
 // Film names served by a catalogue replica (the seed has a handful).

@@ -5,6 +5,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake {
 namespace {
@@ -45,7 +46,7 @@ TEST(PeriodicTaskTest, RunOnceReturnsTheStepStatusAndKeepsGoingAfterErrors) {
     return calls == 1 ? absl::UnavailableError("store down") : absl::OkStatus();
   });
   EXPECT_EQ(task.RunOnce().code(), absl::StatusCode::kUnavailable);
-  EXPECT_TRUE(task.RunOnce().ok());
+  EXPECT_OK(task.RunOnce());
   EXPECT_EQ(calls, 2);
 }
 

@@ -4,6 +4,7 @@
 #include "common/status/errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake {
 namespace {

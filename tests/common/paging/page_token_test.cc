@@ -2,6 +2,7 @@
 
 #include "common/status/errors.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake {
 namespace {
@@ -15,7 +16,7 @@ TEST(PageTokenTest, RoundTripsPositionForSameArguments) {
 
 TEST(PageTokenTest, EmptyTokenIsFirstPage) {
   auto position = DecodePageToken("", "anything");
-  ASSERT_TRUE(position.ok());
+  ASSERT_OK(position);
   EXPECT_EQ(*position, "");
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::sqlite {
 namespace {
@@ -33,22 +34,22 @@ int CountRows(Database& db, const std::string& table) {
 TEST(DatabaseTest, BindStepAndColumns) {
   auto db = Database::Open(":memory:");
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(i INTEGER, d REAL, s TEXT)").ok());
+  ASSERT_OK((*db)->Exec("CREATE TABLE t(i INTEGER, d REAL, s TEXT)"));
   auto ins = (*db)->Prepare("INSERT INTO t VALUES (?, ?, ?)");
-  ASSERT_TRUE(ins.ok());
-  ASSERT_TRUE(ins->Bind(1, int64_t{1} << 40).ok());
-  ASSERT_TRUE(ins->Bind(2, 2.5).ok());
+  ASSERT_OK(ins);
+  ASSERT_OK(ins->Bind(1, int64_t{1} << 40));
+  ASSERT_OK(ins->Bind(2, 2.5));
   std::string with_nul("a\0b", 3);
-  ASSERT_TRUE(ins->Bind(3, with_nul).ok());
-  ASSERT_TRUE(ins->Run().ok());
-  ASSERT_TRUE(ins->Reset().ok());
-  ASSERT_TRUE(ins->Bind(1, 7).ok());
-  ASSERT_TRUE(ins->BindNull(2).ok());
-  ASSERT_TRUE(ins->Bind(3, "Летят журавли").ok());
-  ASSERT_TRUE(ins->Run().ok());
+  ASSERT_OK(ins->Bind(3, with_nul));
+  ASSERT_OK(ins->Run());
+  ASSERT_OK(ins->Reset());
+  ASSERT_OK(ins->Bind(1, 7));
+  ASSERT_OK(ins->BindNull(2));
+  ASSERT_OK(ins->Bind(3, "Летят журавли"));
+  ASSERT_OK(ins->Run());
 
   auto sel = (*db)->Prepare("SELECT i, d, s FROM t ORDER BY i DESC");
-  ASSERT_TRUE(sel.ok());
+  ASSERT_OK(sel);
   auto row = sel->Step();
   ASSERT_TRUE(row.ok() && *row);
   EXPECT_EQ(sel->ColumnInt(0), int64_t{1} << 40);
@@ -60,13 +61,13 @@ TEST(DatabaseTest, BindStepAndColumns) {
   EXPECT_TRUE(sel->IsNull(1));
   EXPECT_EQ(sel->ColumnText(2), "Летят журавли");
   row = sel->Step();
-  ASSERT_TRUE(row.ok());
+  ASSERT_OK(row);
   EXPECT_FALSE(*row);
 }
 
 TEST(DatabaseTest, BadSqlIsAnErrorNotACrash) {
   auto db = Database::Open(":memory:");
-  ASSERT_TRUE(db.ok());
+  ASSERT_OK(db);
   EXPECT_FALSE((*db)->Exec("CREATE TABLE").ok());
   auto st = (*db)->Prepare("SELECT * FROM missing");
   EXPECT_FALSE(st.ok());
@@ -83,55 +84,55 @@ TEST(DatabaseTest, FileDatabaseUsesWal) {
   auto db = Database::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
   auto st = (*db)->Prepare("PRAGMA journal_mode");
-  ASSERT_TRUE(st.ok());
+  ASSERT_OK(st);
   ASSERT_TRUE(*st->Step());
   EXPECT_EQ(st->ColumnText(0), "wal");
   auto fk = (*db)->Prepare("PRAGMA foreign_keys");
-  ASSERT_TRUE(fk.ok());
+  ASSERT_OK(fk);
   ASSERT_TRUE(*fk->Step());
   EXPECT_EQ(fk->ColumnInt(0), 1);
 }
 
 TEST(TransactionTest, RollsBackUnlessCommitted) {
   auto db = Database::Open(":memory:");
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)").ok());
+  ASSERT_OK(db);
+  ASSERT_OK((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
   {
     auto tx = Transaction::Begin(**db);
-    ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('a')").ok());
+    ASSERT_OK(tx);
+    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('a')"));
   }  // dropped: rolled back
   EXPECT_EQ(CountRows(**db, "t"), 0);
   {
     auto tx = Transaction::Begin(**db);
-    ASSERT_TRUE(tx.ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('b')").ok());
-    ASSERT_TRUE(tx->Commit().ok());
+    ASSERT_OK(tx);
+    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('b')"));
+    ASSERT_OK(tx->Commit());
   }
   EXPECT_EQ(CountRows(**db, "t"), 1);
 }
 
 TEST(TransactionTest, SavepointRollsBackOnlyItsPart) {
   auto db = Database::Open(":memory:");
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)").ok());
+  ASSERT_OK(db);
+  ASSERT_OK((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
   auto tx = Transaction::Begin(**db);
-  ASSERT_TRUE(tx.ok());
-  ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('keep')").ok());
+  ASSERT_OK(tx);
+  ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('keep')"));
   {
     auto sp = Savepoint::Begin(**db, "entry1");
-    ASSERT_TRUE(sp.ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('drop')").ok());
+    ASSERT_OK(sp);
+    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('drop')"));
     // Duplicate key fails; the savepoint is rolled back on scope exit.
     EXPECT_FALSE((*db)->Exec("INSERT INTO t VALUES ('keep')").ok());
   }
   {
     auto sp = Savepoint::Begin(**db, "entry2");
-    ASSERT_TRUE(sp.ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES ('also')").ok());
-    ASSERT_TRUE(sp->Release().ok());
+    ASSERT_OK(sp);
+    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('also')"));
+    ASSERT_OK(sp->Release());
   }
-  ASSERT_TRUE(tx->Commit().ok());
+  ASSERT_OK(tx->Commit());
   EXPECT_EQ(CountRows(**db, "t"), 2);
 }
 
@@ -141,17 +142,17 @@ TEST(MigrationsTest, AppliesEachOnceInOrder) {
                                {2, "INSERT INTO a VALUES (1)"}};
   {
     auto db = Database::Open(path);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(RunMigrations(**db, v1).ok());
+    ASSERT_OK(db);
+    ASSERT_OK(RunMigrations(**db, v1));
     EXPECT_EQ(*SchemaVersion(**db), 2);
-    ASSERT_TRUE(RunMigrations(**db, v1).ok());  // no-op the second time
+    ASSERT_OK(RunMigrations(**db, v1));  // no-op the second time
     EXPECT_EQ(CountRows(**db, "a"), 1);
   }
   auto v2 = v1;
   v2.push_back({3, "INSERT INTO a VALUES (2); INSERT INTO a VALUES (3)"});
   auto db = Database::Open(path);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(RunMigrations(**db, v2).ok());
+  ASSERT_OK(db);
+  ASSERT_OK(RunMigrations(**db, v2));
   EXPECT_EQ(*SchemaVersion(**db), 3);
   EXPECT_EQ(CountRows(**db, "a"), 3);
   // An older binary refuses the newer schema.
@@ -160,7 +161,7 @@ TEST(MigrationsTest, AppliesEachOnceInOrder) {
 
 TEST(MigrationsTest, FailingMigrationLeavesNothingOfItself) {
   auto db = Database::Open(":memory:");
-  ASSERT_TRUE(db.ok());
+  ASSERT_OK(db);
   std::vector<Migration> ms = {{1, "CREATE TABLE a(x INTEGER)"},
                                {2, "INSERT INTO a VALUES (1); INSERT INTO nope VALUES (1)"}};
   absl::Status s = RunMigrations(**db, ms);
@@ -172,7 +173,7 @@ TEST(MigrationsTest, FailingMigrationLeavesNothingOfItself) {
 
 TEST(MigrationsTest, RejectsNonIncreasingVersions) {
   auto db = Database::Open(":memory:");
-  ASSERT_TRUE(db.ok());
+  ASSERT_OK(db);
   EXPECT_EQ(RunMigrations(**db, {{2, "SELECT 1"}, {1, "SELECT 1"}}).code(),
             absl::StatusCode::kInvalidArgument);
 }

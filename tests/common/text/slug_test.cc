@@ -1,28 +1,44 @@
 #include "common/text/slug.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
 namespace longtake {
 namespace {
 
-TEST(SlugTest, ValidatesAndDerives) {
-  EXPECT_TRUE(IsValidSlug("the-cranes-are-flying"));
-  EXPECT_TRUE(IsValidSlug("a1"));
-  EXPECT_FALSE(IsValidSlug(""));
-  EXPECT_FALSE(IsValidSlug("-x"));
-  EXPECT_FALSE(IsValidSlug("Upper"));
-  EXPECT_FALSE(IsValidSlug("with space"));
-  EXPECT_FALSE(IsValidSlug(std::string(64, 'a')));
-  EXPECT_EQ(Slugify("The Cranes Are Flying", "film"), "the-cranes-are-flying");
-  EXPECT_EQ(Slugify("Летят журавли", "film"), "letyat-zhuravli");
-  EXPECT_EQ(Slugify("Ya - Kuba!", "film"), "ya-kuba");
-  EXPECT_EQ(Slugify("Été", "film"), "ete");
-  EXPECT_EQ(Slugify("!!!", "film"), "film");
-  EXPECT_EQ(Slugify("", "person"), "person");
+TEST(SlugTest, ValidatesIds) {
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"the-cranes-are-flying", true}, {"a1", true},
+      {std::string(63, 'a'), true},    {"", false},
+      {"-x", false},                   {"Upper", false},
+      {"with space", false},           {std::string(64, 'a'), false},
+  };
+  for (const auto& [id, valid] : cases) {
+    EXPECT_EQ(IsValidSlug(id), valid) << '"' << id << '"';
+  }
+}
+
+TEST(SlugTest, DerivesFromFreeText) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"The Cranes Are Flying", "the-cranes-are-flying"},
+      {"Летят журавли", "letyat-zhuravli"},
+      {"Ya - Kuba!", "ya-kuba"},
+      {"Été", "ete"},
+      {"!!!", "film"},
+      {"", "film"},
+  };
+  for (const auto& [text, slug] : cases) {
+    EXPECT_EQ(Slugify(text, "film"), slug) << '"' << text << '"';
+  }
+}
+
+TEST(SlugTest, LongTextGivesAValidSlug) {
   EXPECT_LE(Slugify(std::string(500, 'x'), "f").size(), 63u);
-  EXPECT_TRUE(IsValidSlug(Slugify(std::string(40, 'a') + " " + std::string(40, 'b'), "f")));
+  EXPECT_TRUE(IsValidSlug(
+      Slugify(std::string(40, 'a') + " " + std::string(40, 'b'), "f")));
 }
 
 }  // namespace

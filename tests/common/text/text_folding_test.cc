@@ -1,6 +1,7 @@
 #include "common/text/text_folding.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -105,12 +106,14 @@ TEST(PhoneticKeyTest, KeepsDistinctWordsDistinct) {
 }
 
 TEST(PhoneticKeyTest, ExactKeys) {
-  EXPECT_EQ(PhoneticKey("alexei"), "aleksei");
-  EXPECT_EQ(PhoneticKey("khrushchev"), "hrushchev");
-  EXPECT_EQ(PhoneticKey("yevgeny"), "evgeni");
-  EXPECT_EQ(PhoneticKey("dostoyevsky"), "dostoevski");
-  EXPECT_EQ(PhoneticKey("cuba"), "cuba");
-  EXPECT_EQ(PhoneticKey(""), "");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"alexei", "aleksei"},         {"khrushchev", "hrushchev"},
+      {"yevgeny", "evgeni"},         {"dostoyevsky", "dostoevski"},
+      {"cuba", "cuba"},              {"", ""},
+  };
+  for (const auto& [token, key] : cases) {
+    EXPECT_EQ(PhoneticKey(token), key) << '"' << token << '"';
+  }
 }
 
 TEST(TokenKeysTest, FoldsThenKeysEachToken) {
