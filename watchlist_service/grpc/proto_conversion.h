@@ -37,6 +37,14 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out);
 void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out);
 void ToProto(const WhereToWatchResult& result, wlv1::WhereToWatchResponse* out);
 
+// List responses: the page's resources and its next_page_token.
+void ToProto(const ProviderPage& page, wlv1::ListProvidersResponse* out);
+void ToProto(const OfferPage& page, wlv1::ListOffersResponse* out);
+void ToProto(const ItemPage& page, wlv1::ListWatchlistItemsResponse* out);
+void ToProto(const ItemPage& page, wlv1::ListHistoryResponse* out);
+void ToProto(const std::vector<WatchlistItem>& items,
+             wlv1::ReorderWatchlistItemsResponse* out);
+
 FieldMask FromProto(const google::protobuf::FieldMask& mask);
 
 }  // namespace longtake::watchlist

@@ -16,11 +16,6 @@
 namespace longtake::watchlist {
 namespace {
 
-using ::longtake::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
-
 TEST_F(WatchlistTest, OfferUpdateEventsForWindowAndRegion) {
   std::string film = NewFilm("moving");
   ASSERT_OK(watchlist_->CreateItem("users/nia", Item(film)));

@@ -16,11 +16,6 @@
 namespace longtake::watchlist {
 namespace {
 
-using ::longtake::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
-
 TEST_F(WatchlistTest, AddListAndEnrich) {
   auto item =
       watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", "Havana"));

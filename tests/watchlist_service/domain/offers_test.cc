@@ -11,11 +11,6 @@
 namespace longtake::watchlist {
 namespace {
 
-using ::longtake::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
-
 TEST_F(WatchlistTest, WhereToWatchIAmCubaInGbIsMrBongoDvd) {
   auto result = watchlist_->WhereToWatch({"films/i-am-cuba", "GB", {}});
   ASSERT_OK(result);

@@ -25,6 +25,12 @@
 
 namespace longtake::watchlist {
 
+// The matchers the domain test files use.
+using ::longtake::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
 inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
 inline std::string SeedPath() {
