@@ -7,6 +7,8 @@
 //   const Offer offer = FullOffer();
 //   ExpectSameOffer(RoundTrip(offer), offer);
 
+#include <tuple>
+
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "watchlist_service/domain/model.h"
@@ -39,24 +41,16 @@ inline Offer FullOffer() {
   return o;
 }
 
+// Every field of an offer, compared at once by ExpectSameOffer.
+inline auto OfferFields(const Offer& o) {
+  return std::tie(o.name, o.film, o.provider, o.monetization, o.format,
+                  o.quality, o.region, o.price, o.deep_link_uri, o.edition,
+                  o.extras, o.available_from, o.available_until,
+                  o.last_verify_time, o.etag, o.create_time, o.update_time);
+}
+
 inline void ExpectSameOffer(const Offer& a, const Offer& b) {
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.film, b.film);
-  EXPECT_EQ(a.provider, b.provider);
-  EXPECT_EQ(a.monetization, b.monetization);
-  EXPECT_EQ(a.format, b.format);
-  EXPECT_EQ(a.quality, b.quality);
-  EXPECT_EQ(a.region, b.region);
-  EXPECT_EQ(a.price, b.price);
-  EXPECT_EQ(a.deep_link_uri, b.deep_link_uri);
-  EXPECT_EQ(a.edition, b.edition);
-  EXPECT_EQ(a.extras, b.extras);
-  EXPECT_EQ(a.available_from, b.available_from);
-  EXPECT_EQ(a.available_until, b.available_until);
-  EXPECT_EQ(a.last_verify_time, b.last_verify_time);
-  EXPECT_EQ(a.etag, b.etag);
-  EXPECT_EQ(a.create_time, b.create_time);
-  EXPECT_EQ(a.update_time, b.update_time);
+  EXPECT_EQ(OfferFields(a), OfferFields(b));
 }
 
 // A provider with every field but update_time set.
@@ -72,15 +66,13 @@ inline Provider SampleProvider() {
   return p;
 }
 
+inline auto ProviderFields(const Provider& p) {
+  return std::tie(p.name, p.display_name, p.kind, p.regions, p.home_page_uri,
+                  p.etag, p.create_time, p.update_time);
+}
+
 inline void ExpectSameProvider(const Provider& a, const Provider& b) {
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.display_name, b.display_name);
-  EXPECT_EQ(a.kind, b.kind);
-  EXPECT_EQ(a.regions, b.regions);
-  EXPECT_EQ(a.home_page_uri, b.home_page_uri);
-  EXPECT_EQ(a.etag, b.etag);
-  EXPECT_EQ(a.create_time, b.create_time);
-  EXPECT_EQ(a.update_time, b.update_time);
+  EXPECT_EQ(ProviderFields(a), ProviderFields(b));
 }
 
 // An unwatched item on alice's list.

@@ -28,6 +28,19 @@ void AddAll(const std::vector<T>& values, Repeated* out) {
   for (const T& value : values) ToProto(value, out->Add());
 }
 
+// A page's resources, and the repeated field of the list response for them.
+const auto& Values(const ProviderPage& page) { return page.providers; }
+const auto& Values(const OfferPage& page) { return page.offers; }
+const auto& Values(const ItemPage& page) { return page.items; }
+auto* Resources(wlv1::ListProvidersResponse* out) {
+  return out->mutable_providers();
+}
+auto* Resources(wlv1::ListOffersResponse* out) { return out->mutable_offers(); }
+auto* Resources(wlv1::ListWatchlistItemsResponse* out) {
+  return out->mutable_items();
+}
+auto* Resources(wlv1::ListHistoryResponse* out) { return out->mutable_items(); }
+
 }  // namespace
 
 void ToProto(const Provider& provider, wlv1::Provider* out) {
@@ -154,25 +167,15 @@ void ToProto(const WhereToWatchResult& result,
   out->set_summary(result.summary);
 }
 
-void ToProto(const ProviderPage& page, wlv1::ListProvidersResponse* out) {
-  AddAll(page.providers, out->mutable_providers());
+template <typename Page, typename Response>
+void ToProto(const Page& page, Response* out) {
+  AddAll(Values(page), Resources(out));
   out->set_next_page_token(page.next_page_token);
 }
-
-void ToProto(const OfferPage& page, wlv1::ListOffersResponse* out) {
-  AddAll(page.offers, out->mutable_offers());
-  out->set_next_page_token(page.next_page_token);
-}
-
-void ToProto(const ItemPage& page, wlv1::ListWatchlistItemsResponse* out) {
-  AddAll(page.items, out->mutable_items());
-  out->set_next_page_token(page.next_page_token);
-}
-
-void ToProto(const ItemPage& page, wlv1::ListHistoryResponse* out) {
-  AddAll(page.items, out->mutable_items());
-  out->set_next_page_token(page.next_page_token);
-}
+template void ToProto(const ProviderPage&, wlv1::ListProvidersResponse*);
+template void ToProto(const OfferPage&, wlv1::ListOffersResponse*);
+template void ToProto(const ItemPage&, wlv1::ListWatchlistItemsResponse*);
+template void ToProto(const ItemPage&, wlv1::ListHistoryResponse*);
 
 void ToProto(const std::vector<WatchlistItem>& items,
              wlv1::ReorderWatchlistItemsResponse* out) {

@@ -37,11 +37,10 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out);
 void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out);
 void ToProto(const WhereToWatchResult& result, wlv1::WhereToWatchResponse* out);
 
-// List responses: the page's resources and its next_page_token.
-void ToProto(const ProviderPage& page, wlv1::ListProvidersResponse* out);
-void ToProto(const OfferPage& page, wlv1::ListOffersResponse* out);
-void ToProto(const ItemPage& page, wlv1::ListWatchlistItemsResponse* out);
-void ToProto(const ItemPage& page, wlv1::ListHistoryResponse* out);
+// List responses from a page (ProviderPage, OfferPage, ItemPage): its
+// resources and next_page_token. Instantiated for the service's lists.
+template <typename Page, typename Response>
+void ToProto(const Page& page, Response* out);
 void ToProto(const std::vector<WatchlistItem>& items,
              wlv1::ReorderWatchlistItemsResponse* out);
 
