@@ -5,7 +5,7 @@
 // field comparison their round trips check.
 //
 //   const Offer offer = FullOffer();
-//   ExpectSameOffer(RoundTrip(offer), offer);
+//   ExpectSame(RoundTrip(offer), offer);
 
 #include <tuple>
 
@@ -41,16 +41,12 @@ inline Offer FullOffer() {
   return o;
 }
 
-// Every field of an offer, compared at once by ExpectSameOffer.
-inline auto OfferFields(const Offer& o) {
+// Every field of a resource, compared at once by ExpectSame.
+inline auto Fields(const Offer& o) {
   return std::tie(o.name, o.film, o.provider, o.monetization, o.format,
                   o.quality, o.region, o.price, o.deep_link_uri, o.edition,
                   o.extras, o.available_from, o.available_until,
                   o.last_verify_time, o.etag, o.create_time, o.update_time);
-}
-
-inline void ExpectSameOffer(const Offer& a, const Offer& b) {
-  EXPECT_EQ(OfferFields(a), OfferFields(b));
 }
 
 // A provider with every field but update_time set.
@@ -66,13 +62,15 @@ inline Provider SampleProvider() {
   return p;
 }
 
-inline auto ProviderFields(const Provider& p) {
+inline auto Fields(const Provider& p) {
   return std::tie(p.name, p.display_name, p.kind, p.regions, p.home_page_uri,
                   p.etag, p.create_time, p.update_time);
 }
 
-inline void ExpectSameProvider(const Provider& a, const Provider& b) {
-  EXPECT_EQ(ProviderFields(a), ProviderFields(b));
+// Every field of a and b (an Offer or a Provider) is the same.
+template <typename T>
+void ExpectSame(const T& a, const T& b) {
+  EXPECT_EQ(Fields(a), Fields(b));
 }
 
 // An unwatched item on alice's list.

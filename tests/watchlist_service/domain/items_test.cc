@@ -1,8 +1,5 @@
 // Watchlist items, their order and history (watchlist_service/domain/items.cc).
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -134,11 +131,7 @@ TEST_F(WatchlistTest, AddIsIdempotentAndDuplicatesReturnExisting) {
 }
 
 TEST_F(WatchlistTest, RequestIdSurvivesRestart) {
-  char path[] = "/tmp/wlcore-domain-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  std::string url = absl::StrCat("sqlite://", path);
+  const std::string url = TempSqliteUrl("domain");
   Open(url);
   WriteOptions options;
   options.request_id = "restart-1";
@@ -154,10 +147,6 @@ TEST_F(WatchlistTest, RequestIdSurvivesRestart) {
   ListItemsQuery q;
   q.parent = "users/dora";
   EXPECT_TRUE(watchlist_->ListItems(q)->items.empty());
-  watchlist_.reset();
-  std::remove(path);
-  std::remove(absl::StrCat(path, "-wal").c_str());
-  std::remove(absl::StrCat(path, "-shm").c_str());
 }
 
 TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {

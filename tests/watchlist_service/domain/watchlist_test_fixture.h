@@ -9,6 +9,10 @@
 //     ASSERT_OK(watchlist_->CreateItem("users/alice", Item(film)));
 //   }
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +59,27 @@ inline std::vector<std::string> ViolationFields(const absl::Status& status) {
 class WatchlistTest : public ::testing::Test {
  protected:
   void SetUp() override { Open("sqlite::memory:"); }
+
+  // Closes the store, then removes the files TempSqliteUrl made.
+  void TearDown() override {
+    watchlist_.reset();
+    for (const std::string& path : temp_files_) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::remove((path + suffix).c_str());
+      }
+    }
+  }
+
+  // A new empty file's sqlite:// url, for tests that reopen or share a
+  // store; removed after the test.
+  std::string TempSqliteUrl(const std::string& tag) {
+    std::string path = "/tmp/wlcore-" + tag + "-XXXXXX";
+    int fd = mkstemp(path.data());
+    EXPECT_GE(fd, 0) << path;
+    if (fd >= 0) close(fd);
+    temp_files_.push_back(path);
+    return "sqlite://" + path;
+  }
 
   void Open(const std::string& url) {
     watchlist_.reset();
@@ -105,6 +130,7 @@ class WatchlistTest : public ::testing::Test {
   absl::Time now_ = kNow;
   testing::FakeFilmDirectory directory_;
   std::unique_ptr<Watchlist> watchlist_;
+  std::vector<std::string> temp_files_;
 };
 
 }  // namespace longtake::watchlist

@@ -14,13 +14,13 @@ namespace {
 using ::longtake::testing::StatusIs;
 using ::testing::ElementsAre;
 
-using testing::ExpectSameOffer;
+using testing::ExpectSame;
 using testing::FullOffer;
 
 TEST(OfferCodecTest, OfferRoundTripsThroughJson) {
   const Offer offer = FullOffer();
   ASSERT_OK_AND_ASSIGN(Offer back, DecodeOfferJson(EncodeOfferJson(offer)));
-  ExpectSameOffer(back, offer);
+  ExpectSame(back, offer);
 }
 
 TEST(OfferCodecTest, UnsetFieldsStayUnset) {

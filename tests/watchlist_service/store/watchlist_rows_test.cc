@@ -14,8 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-using testing::ExpectSameOffer;
-using testing::ExpectSameProvider;
+using testing::ExpectSame;
 using testing::FullOffer;
 using testing::kSampleTime;
 using testing::SampleItem;
@@ -25,7 +24,7 @@ TEST(WatchlistRowsTest, OfferRoundTrip) {
   const Offer offer = FullOffer();
   const SqlRow row = OfferRow(offer);
   ASSERT_EQ(row.size(), OfferTable().columns.size());
-  ExpectSameOffer(ReadOffer(SqlRowReader(row)), offer);
+  ExpectSame(ReadOffer(SqlRowReader(row)), offer);
 }
 
 TEST(WatchlistRowsTest, OfferWithoutPriceOrWindow) {
@@ -45,7 +44,7 @@ TEST(WatchlistRowsTest, ProviderRoundTrip) {
   const Provider p = SampleProvider();
   const SqlRow row = ProviderRow(p);
   ASSERT_EQ(row.size(), ProviderTable().columns.size());
-  ExpectSameProvider(ReadProvider(SqlRowReader(row)), p);
+  ExpectSame(ReadProvider(SqlRowReader(row)), p);
   EXPECT_EQ(p.update_time, absl::InfinitePast());
 }
 
