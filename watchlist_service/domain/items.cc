@@ -301,9 +301,8 @@ absl::StatusOr<WatchlistItem> Watchlist::UpdateItem(
     WriteBatch batch;
     batch.expect_etags.push_back({next.name, current.etag});
     batch.put_items.push_back(next);
-    batch.request = NewRequest("UpdateItem", options, next.name);
     LONGTAKE_RETURN_IF_ERROR(
-        RetryAsRequest(CommitAndPublish(batch), "UpdateItem", options));
+        CommitRequest(batch, "UpdateItem", options, next.name));
   }
   return Enriched(std::move(next));
 }
@@ -317,8 +316,7 @@ absl::Status Watchlist::DeleteItem(const std::string& name,
   WriteBatch batch;
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_items.push_back(name);
-  batch.request = NewRequest("DeleteItem", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteItem", options);
+  return CommitRequest(batch, "DeleteItem", options, name);
 }
 
 absl::StatusOr<std::vector<WatchlistItem>> Watchlist::ReorderItems(
@@ -379,9 +377,8 @@ absl::StatusOr<WatchlistItem> Watchlist::MarkWatched(
       WriteBatch batch;
       batch.expect_etags.push_back({name, current.etag});
       batch.put_items.push_back(next);
-      batch.request = NewRequest("MarkWatched", options, name);
       LONGTAKE_RETURN_IF_ERROR(
-          RetryAsRequest(CommitAndPublish(batch), "MarkWatched", options));
+          CommitRequest(batch, "MarkWatched", options, name));
     }
   }
   return Enriched(std::move(next));

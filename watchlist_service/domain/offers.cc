@@ -130,9 +130,8 @@ absl::StatusOr<Provider> Watchlist::CreateProvider(
   WriteBatch batch;
   batch.expect_etags.push_back({p.name, ""});
   batch.put_providers.push_back(p);
-  batch.request = NewRequest("CreateProvider", options, p.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "CreateProvider", options));
+      CommitRequest(batch, "CreateProvider", options, p.name));
   return p;
 }
 
@@ -162,9 +161,8 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
   WriteBatch batch;
   batch.expect_etags.push_back({next.name, current.etag});
   batch.put_providers.push_back(next);
-  batch.request = NewRequest("UpdateProvider", options, next.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "UpdateProvider", options));
+      CommitRequest(batch, "UpdateProvider", options, next.name));
   return next;
 }
 
@@ -191,8 +189,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
   WriteBatch batch;
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_providers.push_back(name);
-  batch.request = NewRequest("DeleteProvider", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteProvider", options);
+  return CommitRequest(batch, "DeleteProvider", options, name);
 }
 
 // ---- Offers ----
@@ -271,9 +268,8 @@ absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
   batch.put_offers.push_back(offer);
   // Announced on create, with its window, even when it starts later.
   batch.append_events.push_back(MakeEvent(Kind::kOfferAvailable, offer, now));
-  batch.request = NewRequest("CreateOffer", options, offer.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "CreateOffer", options));
+      CommitRequest(batch, "CreateOffer", options, offer.name));
   return offer;
 }
 
@@ -305,9 +301,8 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
   batch.expect_etags.push_back({next.name, current.etag});
   batch.put_offers.push_back(next);
   batch.append_events = UpdateEvents(current, next, now);
-  batch.request = NewRequest("UpdateOffer", options, next.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "UpdateOffer", options));
+      CommitRequest(batch, "UpdateOffer", options, next.name));
   return next;
 }
 
@@ -323,8 +318,7 @@ absl::Status Watchlist::DeleteOffer(const std::string& name,
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_offers.push_back(name);
   batch.append_events.push_back(MakeEvent(Kind::kOfferRemoved, current, Now()));
-  batch.request = NewRequest("DeleteOffer", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteOffer", options);
+  return CommitRequest(batch, "DeleteOffer", options, name);
 }
 
 // ---- Where to watch ----
