@@ -166,6 +166,29 @@ class WatchlistIntegrationTest : public ::testing::Test {
     return ctx;
   }
 
+  // An availability stream, open (the server has subscribed) on return.
+  struct Watch {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<wlv1::WatchAvailabilityResponse>> reader;
+  };
+  Watch OpenWatch(const std::string& token,
+                  const wlv1::WatchAvailabilityRequest& request,
+                  absl::Duration timeout) {
+    Watch watch{Ctx(token, timeout), nullptr};
+    watch.reader = stub_->WatchAvailability(watch.ctx.get(), request);
+    watch.reader->WaitForInitialMetadata();
+    return watch;
+  }
+
+  // Cancels the stream, reads what is left; its final status.
+  static grpc::Status CancelWatch(Watch& watch) {
+    watch.ctx->TryCancel();
+    wlv1::WatchAvailabilityResponse response;
+    while (watch.reader->Read(&response)) {
+    }
+    return watch.reader->Finish();
+  }
+
   grpc::Status AddFilm(const std::string& token, const std::string& user,
                        const std::string& film, wlv1::WatchlistItem* out,
                        const std::string& request_id = "") {
@@ -394,17 +417,16 @@ TEST_F(WatchlistIntegrationTest,
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
   request.add_regions("GB");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  // Initial metadata: the server has subscribed; events from now on arrive.
-  reader->WaitForInitialMetadata();
+  // Open: the server has subscribed; events from now on arrive.
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(60));
 
   const absl::Time start = absl::Now();
   wlv1::Offer offer;
   grpc::Status s = CreateRentalOffer(kCuba, "GB", 3, &offer);
   ASSERT_TRUE(s.ok()) << s.error_message();
   wlv1::WatchAvailabilityResponse response;
-  ASSERT_TRUE(reader->Read(&response)) << reader->Finish().error_message();
+  ASSERT_TRUE(stream.reader->Read(&response))
+      << stream.reader->Finish().error_message();
   const absl::Duration took = absl::Now() - start;
   EXPECT_LT(took, absl::Seconds(1)) << "event took " << took;
   const wlv1::AvailabilityEvent& event = response.event();
@@ -415,10 +437,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_GT(event.event_id(), 0);
   const int64_t last_id = event.event_id();
 
-  stream_ctx->TryCancel();
-  while (reader->Read(&response)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(CancelWatch(stream).error_code(), grpc::StatusCode::CANCELLED);
 
   // While alice is away: an offer for a film not on her list, one outside her
   // regions, then the price change she must get.
@@ -437,9 +456,10 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_EQ(updated.price().units(), 2);
 
   request.set_resume_after_event_id(last_id);
-  auto resume_ctx = Ctx(alice_, absl::Seconds(60));
-  auto resumed = stub_->WatchAvailability(resume_ctx.get(), request);
-  ASSERT_TRUE(resumed->Read(&response)) << resumed->Finish().error_message();
+  Watch resumed{Ctx(alice_, absl::Seconds(60)), nullptr};
+  resumed.reader = stub_->WatchAvailability(resumed.ctx.get(), request);
+  ASSERT_TRUE(resumed.reader->Read(&response))
+      << resumed.reader->Finish().error_message();
   const wlv1::AvailabilityEvent& missed = response.event();
   EXPECT_GT(missed.event_id(), last_id);
   EXPECT_EQ(missed.kind(), wlv1::AvailabilityEvent::KIND_PRICE_CHANGED);
@@ -448,10 +468,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_EQ(missed.offer().price().units(), 2);
   EXPECT_EQ(missed.previous_price().units(), 3);
   EXPECT_EQ(missed.previous_price().nanos(), 490000000);
-  resume_ctx->TryCancel();
-  while (resumed->Read(&response)) {
-  }
-  EXPECT_EQ(resumed->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(CancelWatch(resumed).error_code(), grpc::StatusCode::CANCELLED);
 }
 
 TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
@@ -461,9 +478,7 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
   ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(30));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  reader->WaitForInitialMetadata();
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(30));
 
   // Ends in two days: inside the default 168 h leaving-soon window.
   wlv1::Offer offer;
@@ -482,19 +497,16 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
   // OFFER_AVAILABLE first, then LEAVING_SOON from the scan (every second).
   bool leaving_soon = false;
   wlv1::WatchAvailabilityResponse response;
-  while (!leaving_soon && reader->Read(&response)) {
+  while (!leaving_soon && stream.reader->Read(&response)) {
     EXPECT_EQ(response.event().offer().name(), offer.name());
     leaving_soon =
         response.event().kind() == wlv1::AvailabilityEvent::KIND_LEAVING_SOON;
   }
-  ASSERT_TRUE(leaving_soon) << reader->Finish().error_message();
+  ASSERT_TRUE(leaving_soon) << stream.reader->Finish().error_message();
   EXPECT_LT(absl::Now() - updated_at, absl::Seconds(5));
   EXPECT_EQ(response.event().offer().available_until().seconds(),
             absl::ToUnixSeconds(until));
-  stream_ctx->TryCancel();
-  while (reader->Read(&response)) {
-  }
-  reader->Finish();
+  CancelWatch(stream);
 }
 
 TEST_F(WatchlistIntegrationTest,
@@ -503,9 +515,7 @@ TEST_F(WatchlistIntegrationTest,
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  reader->WaitForInitialMetadata();
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(60));
 
   // The client keeps reading while the server stops, then watches its
   // channel's state the way a reconnecting client would. (A client that
@@ -514,11 +524,11 @@ TEST_F(WatchlistIntegrationTest,
   std::atomic<bool> stopped{false};
   const absl::Time start = absl::Now();
   std::future<std::pair<grpc::Status, absl::Time>> ended =
-      std::async(std::launch::async, [this, &reader, &stopped] {
+      std::async(std::launch::async, [this, &stream, &stopped] {
         wlv1::WatchAvailabilityResponse response;
-        while (reader->Read(&response)) {
+        while (stream.reader->Read(&response)) {
         }
-        grpc::Status status = reader->Finish();
+        grpc::Status status = stream.reader->Finish();
         const absl::Time at = absl::Now();
         while (!stopped.load()) {
           grpc_connectivity_state state = channel_->GetState(false);
