@@ -9,6 +9,7 @@
 #include "common/log/logger.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
+#include "watchlist_service/domain/masked_update.h"
 #include "watchlist_service/domain/resource_etags.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
@@ -283,16 +284,13 @@ absl::StatusOr<WatchlistItem> Watchlist::UpdateItem(
     WatchlistItem item, const FieldMask& mask, const WriteOptions& options) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateItem", options));
   if (prior) return GetItem(prior->resource);
-  // The mask is checked first, before the name and any read.
-  WatchlistItem scratch = item;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ItemSetters(), item, &scratch));
-  LONGTAKE_RETURN_IF_ERROR(ParseItemName(item.name, "item.name").status());
-  LONGTAKE_ASSIGN_OR_RETURN(WatchlistItem current, LoadItem(item.name));
-  if (!item.etag.empty() && item.etag != current.etag) {
-    return EtagMismatch(item.name);
-  }
-  WatchlistItem next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ItemSetters(), item, &next));
+  WatchlistItem next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      WatchlistItem current,
+      MaskedUpdate(
+          mask, ItemSetters(), item,
+          ParseItemName(item.name, "item.name").status(),
+          [this](const std::string& name) { return LoadItem(name); }, &next));
   if (next.rank < 0) {
     return InvalidArgument("item.rank", "must not be negative");
   }

@@ -8,6 +8,7 @@
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/event_hub.h"
+#include "watchlist_service/domain/masked_update.h"
 #include "watchlist_service/domain/resource_etags.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
@@ -140,18 +141,19 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
   LONGTAKE_ASSIGN_OR_RETURN(auto prior,
                             PriorRequest("UpdateProvider", options));
   if (prior) return GetProvider(prior->resource);
-  // The mask is checked first, before the name and any read.
-  Provider scratch = p;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &scratch));
-  if (!IsProviderName(p.name)) {
-    return InvalidArgument(
-        "provider.name",
-        absl::StrCat("\"", p.name, "\" must be providers/{provider}"));
-  }
-  LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(p.name));
-  if (!p.etag.empty() && p.etag != current.etag) return EtagMismatch(p.name);
-  Provider next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &next));
+  Provider next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      Provider current,
+      MaskedUpdate(
+          mask, ProviderSetters(), p,
+          IsProviderName(p.name)
+              ? absl::OkStatus()
+              : InvalidArgument(
+                    "provider.name",
+                    absl::StrCat("\"", p.name,
+                                 "\" must be providers/{provider}")),
+          [this](const std::string& name) { return GetProvider(name); },
+          &next));
   std::vector<FieldViolation> v;
   ValidateProvider(next, &v);
   if (!v.empty()) return InvalidArguments(std::move(v));
@@ -277,20 +279,17 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
                                              const WriteOptions& options) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateOffer", options));
   if (prior) return GetOffer(prior->resource);
-  // The mask is checked first, before the name and any read.
-  Offer scratch = offer;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &scratch));
-  if (!IsOfferName(offer.name)) {
-    return InvalidArgument(
-        "offer.name",
-        absl::StrCat("\"", offer.name, "\" must be offers/{offer}"));
-  }
-  LONGTAKE_ASSIGN_OR_RETURN(Offer current, GetOffer(offer.name));
-  if (!offer.etag.empty() && offer.etag != current.etag) {
-    return EtagMismatch(offer.name);
-  }
-  Offer next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &next));
+  Offer next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      Offer current,
+      MaskedUpdate(
+          mask, OfferSetters(), offer,
+          IsOfferName(offer.name)
+              ? absl::OkStatus()
+              : InvalidArgument("offer.name",
+                                absl::StrCat("\"", offer.name,
+                                             "\" must be offers/{offer}")),
+          [this](const std::string& name) { return GetOffer(name); }, &next));
   LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(next));
   absl::Time now = Now();
   next.update_time = now;

@@ -166,6 +166,14 @@ class WatchlistIntegrationTest : public ::testing::Test {
     return ctx;
   }
 
+  // Both servers, with I Am Cuba on alice's list.
+  void StartWithCubaOnAlicesList() {
+    StartBoth();
+    if (HasFatalFailure()) return;
+    wlv1::WatchlistItem item;
+    ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+  }
+
   // An availability stream, open (the server has subscribed) on return.
   struct Watch {
     std::unique_ptr<grpc::ClientContext> ctx;
@@ -409,10 +417,8 @@ TEST_F(WatchlistIntegrationTest,
 
 TEST_F(WatchlistIntegrationTest,
        AvailabilityEventsArriveLiveAndResumeAfterReconnect) {
-  StartBoth();
+  StartWithCubaOnAlicesList();
   ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
 
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
@@ -472,10 +478,8 @@ TEST_F(WatchlistIntegrationTest,
 }
 
 TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
-  StartBoth();
+  StartWithCubaOnAlicesList();
   ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
   Watch stream = OpenWatch(alice_, request, absl::Seconds(30));
