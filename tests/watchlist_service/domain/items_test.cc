@@ -267,14 +267,15 @@ TEST_F(WatchlistTest, WatchableNowPagesThroughFilteredItems) {
   q.filter = "watchable_now = true";
   q.page_size = 4;
   std::vector<std::string> films;
-  for (int i = 0; i < 10; ++i) {
-    auto page = watchlist_->ListItems(q);
-    ASSERT_OK(page);
-    EXPECT_LE(page->items.size(), 4u);
-    for (const auto& item : page->items) films.push_back(item.film);
-    if (page->next_page_token.empty()) break;
-    q.page_token = page->next_page_token;
-  }
+  ASSERT_NO_FATAL_FAILURE(ForEachPage(
+      q,
+      [this](const ListItemsQuery& query) {
+        return watchlist_->ListItems(query);
+      },
+      [&films](const ItemPage& page) {
+        EXPECT_LE(page.items.size(), 4u);
+        for (const auto& item : page.items) films.push_back(item.film);
+      }));
   ASSERT_EQ(films.size(), 10u);
   EXPECT_EQ(films.front(), "films/w-100");
   EXPECT_EQ(films.back(), "films/w-127");

@@ -213,16 +213,17 @@ TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
   q.filter = "region = \"US\"";
   q.page_size = 1;
   std::vector<std::string> names;
-  for (int i = 0; i < 10; ++i) {
-    auto page = watchlist_->ListOffers(q);
-    ASSERT_OK(page);
-    for (const Offer& o : page->offers) {
-      EXPECT_EQ(o.region, "US");
-      names.push_back(o.name);
-    }
-    if (page->next_page_token.empty()) break;
-    q.page_token = page->next_page_token;
-  }
+  ASSERT_NO_FATAL_FAILURE(ForEachPage(
+      q,
+      [this](const ListOffersQuery& query) {
+        return watchlist_->ListOffers(query);
+      },
+      [&names](const OfferPage& page) {
+        for (const Offer& o : page.offers) {
+          EXPECT_EQ(o.region, "US");
+          names.push_back(o.name);
+        }
+      }));
   EXPECT_EQ(names.size(), 2u);
   q = {};
   q.filter = "film = \"films/i-am-cuba\" AND region = \"GB\"";

@@ -56,6 +56,19 @@ inline std::vector<std::string> ViolationFields(const absl::Status& status) {
   return fields;
 }
 
+// Follows next_page_token through at most 10 pages of list(query), calling
+// on_page with each page.
+template <typename Query, typename List, typename OnPage>
+void ForEachPage(Query query, List list, OnPage on_page) {
+  for (int i = 0; i < 10; ++i) {
+    auto page = list(query);
+    ASSERT_OK(page);
+    on_page(*page);
+    if (page->next_page_token.empty()) return;
+    query.page_token = page->next_page_token;
+  }
+}
+
 class WatchlistTest : public ::testing::Test {
  protected:
   void SetUp() override { Open("sqlite::memory:"); }
