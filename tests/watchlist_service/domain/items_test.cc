@@ -267,15 +267,10 @@ TEST_F(WatchlistTest, WatchableNowPagesThroughFilteredItems) {
   q.filter = "watchable_now = true";
   q.page_size = 4;
   std::vector<std::string> films;
-  ASSERT_NO_FATAL_FAILURE(ForEachPage(
-      q,
-      [this](const ListItemsQuery& query) {
-        return watchlist_->ListItems(query);
-      },
-      [&films](const ItemPage& page) {
-        EXPECT_LE(page.items.size(), 4u);
-        for (const auto& item : page.items) films.push_back(item.film);
-      }));
+  for (const ItemPage& page : AllPages(q)) {
+    EXPECT_LE(page.items.size(), 4u);
+    for (const auto& item : page.items) films.push_back(item.film);
+  }
   ASSERT_EQ(films.size(), 10u);
   EXPECT_EQ(films.front(), "films/w-100");
   EXPECT_EQ(films.back(), "films/w-127");

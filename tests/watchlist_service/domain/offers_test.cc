@@ -213,17 +213,12 @@ TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
   q.filter = "region = \"US\"";
   q.page_size = 1;
   std::vector<std::string> names;
-  ASSERT_NO_FATAL_FAILURE(ForEachPage(
-      q,
-      [this](const ListOffersQuery& query) {
-        return watchlist_->ListOffers(query);
-      },
-      [&names](const OfferPage& page) {
-        for (const Offer& o : page.offers) {
-          EXPECT_EQ(o.region, "US");
-          names.push_back(o.name);
-        }
-      }));
+  for (const OfferPage& page : AllPages(q)) {
+    for (const Offer& o : page.offers) {
+      EXPECT_EQ(o.region, "US");
+      names.push_back(o.name);
+    }
+  }
   EXPECT_EQ(names.size(), 2u);
   q = {};
   q.filter = "film = \"films/i-am-cuba\" AND region = \"GB\"";

@@ -56,19 +56,6 @@ inline std::vector<std::string> ViolationFields(const absl::Status& status) {
   return fields;
 }
 
-// Follows next_page_token through at most 10 pages of list(query), calling
-// on_page with each page.
-template <typename Query, typename List, typename OnPage>
-void ForEachPage(Query query, List list, OnPage on_page) {
-  for (int i = 0; i < 10; ++i) {
-    auto page = list(query);
-    ASSERT_OK(page);
-    on_page(*page);
-    if (page->next_page_token.empty()) return;
-    query.page_token = page->next_page_token;
-  }
-}
-
 class WatchlistTest : public ::testing::Test {
  protected:
   void SetUp() override { Open("sqlite::memory:"); }
@@ -105,6 +92,27 @@ class WatchlistTest : public ::testing::Test {
     ASSERT_OK(w);
     watchlist_ = std::move(*w);
     ASSERT_OK(watchlist_->LoadSeedIfEmpty(SeedPath()));
+  }
+
+  // Every page of a list (at most 10), following next_page_token.
+  template <typename Query>
+  auto AllPages(Query query) {
+    std::vector<typename decltype(List(query))::value_type> pages;
+    for (int i = 0; i < 10; ++i) {
+      auto page = List(query);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      pages.push_back(*page);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return pages;
+  }
+  absl::StatusOr<ItemPage> List(const ListItemsQuery& q) {
+    return watchlist_->ListItems(q);
+  }
+  absl::StatusOr<OfferPage> List(const ListOffersQuery& q) {
+    return watchlist_->ListOffers(q);
   }
 
   // A film known to the catalogue with no seeded offers.
