@@ -9,6 +9,7 @@
 #include "common/log/logger.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
+#include "watchlist_service/domain/masked_update.h"
 #include "watchlist_service/domain/resource_etags.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
@@ -283,16 +284,13 @@ absl::StatusOr<WatchlistItem> Watchlist::UpdateItem(
     WatchlistItem item, const FieldMask& mask, const WriteOptions& options) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateItem", options));
   if (prior) return GetItem(prior->resource);
-  // The mask is checked first, before the name and any read.
-  WatchlistItem scratch = item;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ItemSetters(), item, &scratch));
-  LONGTAKE_RETURN_IF_ERROR(ParseItemName(item.name, "item.name").status());
-  LONGTAKE_ASSIGN_OR_RETURN(WatchlistItem current, LoadItem(item.name));
-  if (!item.etag.empty() && item.etag != current.etag) {
-    return EtagMismatch(item.name);
-  }
-  WatchlistItem next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ItemSetters(), item, &next));
+  WatchlistItem next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      WatchlistItem current,
+      MaskedUpdate(
+          mask, ItemSetters(), item,
+          ParseItemName(item.name, "item.name").status(),
+          [this](const std::string& name) { return LoadItem(name); }, &next));
   if (next.rank < 0) {
     return InvalidArgument("item.rank", "must not be negative");
   }
@@ -301,9 +299,8 @@ absl::StatusOr<WatchlistItem> Watchlist::UpdateItem(
     WriteBatch batch;
     batch.expect_etags.push_back({next.name, current.etag});
     batch.put_items.push_back(next);
-    batch.request = NewRequest("UpdateItem", options, next.name);
     LONGTAKE_RETURN_IF_ERROR(
-        RetryAsRequest(CommitAndPublish(batch), "UpdateItem", options));
+        CommitRequest(batch, "UpdateItem", options, next.name));
   }
   return Enriched(std::move(next));
 }
@@ -317,8 +314,7 @@ absl::Status Watchlist::DeleteItem(const std::string& name,
   WriteBatch batch;
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_items.push_back(name);
-  batch.request = NewRequest("DeleteItem", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteItem", options);
+  return CommitRequest(batch, "DeleteItem", options, name);
 }
 
 absl::StatusOr<std::vector<WatchlistItem>> Watchlist::ReorderItems(
@@ -379,9 +375,8 @@ absl::StatusOr<WatchlistItem> Watchlist::MarkWatched(
       WriteBatch batch;
       batch.expect_etags.push_back({name, current.etag});
       batch.put_items.push_back(next);
-      batch.request = NewRequest("MarkWatched", options, name);
       LONGTAKE_RETURN_IF_ERROR(
-          RetryAsRequest(CommitAndPublish(batch), "MarkWatched", options));
+          CommitRequest(batch, "MarkWatched", options, name));
     }
   }
   return Enriched(std::move(next));

@@ -8,6 +8,7 @@
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/event_hub.h"
+#include "watchlist_service/domain/masked_update.h"
 #include "watchlist_service/domain/resource_etags.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
@@ -130,9 +131,8 @@ absl::StatusOr<Provider> Watchlist::CreateProvider(
   WriteBatch batch;
   batch.expect_etags.push_back({p.name, ""});
   batch.put_providers.push_back(p);
-  batch.request = NewRequest("CreateProvider", options, p.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "CreateProvider", options));
+      CommitRequest(batch, "CreateProvider", options, p.name));
   return p;
 }
 
@@ -141,18 +141,19 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
   LONGTAKE_ASSIGN_OR_RETURN(auto prior,
                             PriorRequest("UpdateProvider", options));
   if (prior) return GetProvider(prior->resource);
-  // The mask is checked first, before the name and any read.
-  Provider scratch = p;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &scratch));
-  if (!IsProviderName(p.name)) {
-    return InvalidArgument(
-        "provider.name",
-        absl::StrCat("\"", p.name, "\" must be providers/{provider}"));
-  }
-  LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(p.name));
-  if (!p.etag.empty() && p.etag != current.etag) return EtagMismatch(p.name);
-  Provider next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, ProviderSetters(), p, &next));
+  Provider next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      Provider current,
+      MaskedUpdate(
+          mask, ProviderSetters(), p,
+          IsProviderName(p.name)
+              ? absl::OkStatus()
+              : InvalidArgument(
+                    "provider.name",
+                    absl::StrCat("\"", p.name,
+                                 "\" must be providers/{provider}")),
+          [this](const std::string& name) { return GetProvider(name); },
+          &next));
   std::vector<FieldViolation> v;
   ValidateProvider(next, &v);
   if (!v.empty()) return InvalidArguments(std::move(v));
@@ -162,9 +163,8 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
   WriteBatch batch;
   batch.expect_etags.push_back({next.name, current.etag});
   batch.put_providers.push_back(next);
-  batch.request = NewRequest("UpdateProvider", options, next.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "UpdateProvider", options));
+      CommitRequest(batch, "UpdateProvider", options, next.name));
   return next;
 }
 
@@ -191,8 +191,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
   WriteBatch batch;
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_providers.push_back(name);
-  batch.request = NewRequest("DeleteProvider", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteProvider", options);
+  return CommitRequest(batch, "DeleteProvider", options, name);
 }
 
 // ---- Offers ----
@@ -271,9 +270,8 @@ absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
   batch.put_offers.push_back(offer);
   // Announced on create, with its window, even when it starts later.
   batch.append_events.push_back(MakeEvent(Kind::kOfferAvailable, offer, now));
-  batch.request = NewRequest("CreateOffer", options, offer.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "CreateOffer", options));
+      CommitRequest(batch, "CreateOffer", options, offer.name));
   return offer;
 }
 
@@ -281,20 +279,17 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
                                              const WriteOptions& options) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("UpdateOffer", options));
   if (prior) return GetOffer(prior->resource);
-  // The mask is checked first, before the name and any read.
-  Offer scratch = offer;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &scratch));
-  if (!IsOfferName(offer.name)) {
-    return InvalidArgument(
-        "offer.name",
-        absl::StrCat("\"", offer.name, "\" must be offers/{offer}"));
-  }
-  LONGTAKE_ASSIGN_OR_RETURN(Offer current, GetOffer(offer.name));
-  if (!offer.etag.empty() && offer.etag != current.etag) {
-    return EtagMismatch(offer.name);
-  }
-  Offer next = current;
-  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, OfferSetters(), offer, &next));
+  Offer next;
+  LONGTAKE_ASSIGN_OR_RETURN(
+      Offer current,
+      MaskedUpdate(
+          mask, OfferSetters(), offer,
+          IsOfferName(offer.name)
+              ? absl::OkStatus()
+              : InvalidArgument("offer.name",
+                                absl::StrCat("\"", offer.name,
+                                             "\" must be offers/{offer}")),
+          [this](const std::string& name) { return GetOffer(name); }, &next));
   LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(next));
   absl::Time now = Now();
   next.update_time = now;
@@ -305,9 +300,8 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
   batch.expect_etags.push_back({next.name, current.etag});
   batch.put_offers.push_back(next);
   batch.append_events = UpdateEvents(current, next, now);
-  batch.request = NewRequest("UpdateOffer", options, next.name);
   LONGTAKE_RETURN_IF_ERROR(
-      RetryAsRequest(CommitAndPublish(batch), "UpdateOffer", options));
+      CommitRequest(batch, "UpdateOffer", options, next.name));
   return next;
 }
 
@@ -323,8 +317,7 @@ absl::Status Watchlist::DeleteOffer(const std::string& name,
   batch.expect_etags.push_back({name, current.etag});
   batch.delete_offers.push_back(name);
   batch.append_events.push_back(MakeEvent(Kind::kOfferRemoved, current, Now()));
-  batch.request = NewRequest("DeleteOffer", options, name);
-  return RetryAsRequest(CommitAndPublish(batch), "DeleteOffer", options);
+  return CommitRequest(batch, "DeleteOffer", options, name);
 }
 
 // ---- Where to watch ----

@@ -93,6 +93,14 @@ absl::Status Watchlist::RetryAsRequest(absl::Status status,
   return status;
 }
 
+absl::Status Watchlist::CommitRequest(WriteBatch& batch,
+                                      absl::string_view method,
+                                      const WriteOptions& options,
+                                      const std::string& resource) {
+  batch.request = NewRequest(method, options, resource);
+  return RetryAsRequest(CommitAndPublish(batch), method, options);
+}
+
 absl::StatusOr<ProviderNames> Watchlist::AllProviderNames() {
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Provider> providers,
                             store_->ListProviders("", 0));

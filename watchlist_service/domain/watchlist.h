@@ -285,6 +285,11 @@ class Watchlist {
   // won is not an error: the caller re-reads.
   absl::Status RetryAsRequest(absl::Status status, absl::string_view method,
                               const WriteOptions& options);
+  // Records the request (when it has an id) in `batch`, commits and
+  // publishes; losing to a concurrent call with the same request id is OK.
+  absl::Status CommitRequest(WriteBatch& batch, absl::string_view method,
+                             const WriteOptions& options,
+                             const std::string& resource);
   absl::StatusOr<ProviderNames> AllProviderNames();
 
   // Offers (offers.cc): validation that needs the store (the provider

@@ -1,6 +1,7 @@
 #include "watchlist_service/grpc/proto_conversion.h"
 
 #include <utility>
+#include <vector>
 
 namespace longtake::watchlist {
 
@@ -12,6 +13,34 @@ bool HasTime(absl::Time time) {
   return time != absl::InfinitePast() && time != absl::InfiniteFuture();
 }
 
+// create_time and update_time of a stored resource (Provider, Offer).
+template <typename Resource, typename Proto>
+void StampsToProto(const Resource& resource, Proto* out) {
+  if (HasTime(resource.create_time))
+    TimeToProto(resource.create_time, out->mutable_create_time());
+  if (HasTime(resource.update_time))
+    TimeToProto(resource.update_time, out->mutable_update_time());
+}
+
+// Each value converted into a repeated message field.
+template <typename T, typename Repeated>
+void AddAll(const std::vector<T>& values, Repeated* out) {
+  for (const T& value : values) ToProto(value, out->Add());
+}
+
+// A page's resources, and the repeated field of the list response for them.
+const auto& Values(const ProviderPage& page) { return page.providers; }
+const auto& Values(const OfferPage& page) { return page.offers; }
+const auto& Values(const ItemPage& page) { return page.items; }
+auto* Resources(wlv1::ListProvidersResponse* out) {
+  return out->mutable_providers();
+}
+auto* Resources(wlv1::ListOffersResponse* out) { return out->mutable_offers(); }
+auto* Resources(wlv1::ListWatchlistItemsResponse* out) {
+  return out->mutable_items();
+}
+auto* Resources(wlv1::ListHistoryResponse* out) { return out->mutable_items(); }
+
 }  // namespace
 
 void ToProto(const Provider& provider, wlv1::Provider* out) {
@@ -21,10 +50,7 @@ void ToProto(const Provider& provider, wlv1::Provider* out) {
   for (const std::string& region : provider.regions) out->add_regions(region);
   out->set_home_page_uri(provider.home_page_uri);
   out->set_etag(provider.etag);
-  if (HasTime(provider.create_time))
-    TimeToProto(provider.create_time, out->mutable_create_time());
-  if (HasTime(provider.update_time))
-    TimeToProto(provider.update_time, out->mutable_update_time());
+  StampsToProto(provider, out);
 }
 
 Provider FromProto(const wlv1::Provider& provider) {
@@ -57,10 +83,7 @@ void ToProto(const Offer& offer, wlv1::Offer* out) {
   if (HasTime(offer.last_verify_time))
     TimeToProto(offer.last_verify_time, out->mutable_last_verify_time());
   out->set_etag(offer.etag);
-  if (HasTime(offer.create_time))
-    TimeToProto(offer.create_time, out->mutable_create_time());
-  if (HasTime(offer.update_time))
-    TimeToProto(offer.update_time, out->mutable_update_time());
+  StampsToProto(offer, out);
 }
 
 Offer FromProto(const wlv1::Offer& offer) {
@@ -137,12 +160,26 @@ void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out) {
 
 void ToProto(const WhereToWatchResult& result,
              wlv1::WhereToWatchResponse* out) {
-  for (const RankedOffer& ranked : result.offers)
-    ToProto(ranked, out->add_offers());
+  AddAll(result.offers, out->mutable_offers());
   for (const std::string& region : result.available_in_regions) {
     out->add_available_in_regions(region);
   }
   out->set_summary(result.summary);
+}
+
+template <typename Page, typename Response>
+void ToProto(const Page& page, Response* out) {
+  AddAll(Values(page), Resources(out));
+  out->set_next_page_token(page.next_page_token);
+}
+template void ToProto(const ProviderPage&, wlv1::ListProvidersResponse*);
+template void ToProto(const OfferPage&, wlv1::ListOffersResponse*);
+template void ToProto(const ItemPage&, wlv1::ListWatchlistItemsResponse*);
+template void ToProto(const ItemPage&, wlv1::ListHistoryResponse*);
+
+void ToProto(const std::vector<WatchlistItem>& items,
+             wlv1::ReorderWatchlistItemsResponse* out) {
+  AddAll(items, out->mutable_items());
 }
 
 FieldMask FromProto(const google::protobuf::FieldMask& mask) {

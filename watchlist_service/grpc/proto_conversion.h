@@ -37,6 +37,13 @@ void ToProto(const AvailabilityEvent& event, wlv1::AvailabilityEvent* out);
 void ToProto(const RankedOffer& ranked, wlv1::RankedOffer* out);
 void ToProto(const WhereToWatchResult& result, wlv1::WhereToWatchResponse* out);
 
+// List responses from a page (ProviderPage, OfferPage, ItemPage): its
+// resources and next_page_token. Instantiated for the service's lists.
+template <typename Page, typename Response>
+void ToProto(const Page& page, Response* out);
+void ToProto(const std::vector<WatchlistItem>& items,
+             wlv1::ReorderWatchlistItemsResponse* out);
+
 FieldMask FromProto(const google::protobuf::FieldMask& mask);
 
 }  // namespace longtake::watchlist

@@ -23,6 +23,24 @@ WriteOptions Write(const std::string& request_id) {
   return options;
 }
 
+// A handler's result as the call's status: a plain status as it is; a value
+// converted into the response.
+absl::Status Respond(absl::Status status, void* /*response*/) { return status; }
+template <typename T, typename Response>
+absl::Status Respond(absl::StatusOr<T> result, Response* response) {
+  if (!result.ok()) return result.status();
+  ToProto(*result, response);
+  return absl::OkStatus();
+}
+
+// The check of a call on a user's watchlist: `resource` (in the request,
+// which outlives the check) must be the caller's.
+auto OwnerOf(const std::string& resource, absl::string_view field) {
+  return [&resource, field](const auth::Principal& who) {
+    return RequireOwner(who, resource, field);
+  };
+}
+
 }  // namespace
 
 WatchlistServiceImpl::WatchlistServiceImpl(Watchlist* watchlist,
@@ -45,11 +63,9 @@ void WatchlistServiceImpl::CloseStreams() {
   streams_.CloseAll(ToGrpc(ShuttingDownError("watchlist")));
 }
 
-template <typename Check, typename Work>
-WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx,
-                                                           WorkQueue& queue,
-                                                           Check check,
-                                                           Work work) {
+template <typename Check, typename Work, typename Response>
+WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
+    Ctx* ctx, WorkQueue& queue, Check check, Response* response, Work work) {
   Reactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx, *signer_);
   absl::Status allowed = who.ok() ? check(*who) : who.status();
@@ -57,8 +73,9 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx,
     reactor->Finish(ToGrpc(allowed));
     return reactor;
   }
-  if (!queue.Submit(
-          [reactor, work]() mutable { reactor->Finish(ToGrpc(work())); })) {
+  if (!queue.Submit([reactor, response, work]() mutable {
+        reactor->Finish(ToGrpc(Respond(work(), response)));
+      })) {
     reactor->Finish(ToGrpc(ShuttingDownError("watchlist")));
   }
   return reactor;
@@ -68,61 +85,43 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(Ctx* ctx,
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetProvider(
     Ctx* ctx, const v1::GetProviderRequest* request, v1::Provider* response) {
-  return Serve(ctx, reads_, AnyUser,
-               [this, request, response]() -> absl::Status {
-                 auto provider = watchlist_->GetProvider(request->name());
-                 if (!provider.ok()) return provider.status();
-                 ToProto(*provider, response);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, reads_, AnyUser, response, [this, request] {
+    return watchlist_->GetProvider(request->name());
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListProviders(
     Ctx* ctx, const v1::ListProvidersRequest* request,
     v1::ListProvidersResponse* response) {
-  return Serve(ctx, reads_, AnyUser,
-               [this, request, response]() -> absl::Status {
-                 auto page = watchlist_->ListProviders(request->page_size(),
-                                                       request->page_token());
-                 if (!page.ok()) return page.status();
-                 for (const Provider& provider : page->providers)
-                   ToProto(provider, response->add_providers());
-                 response->set_next_page_token(page->next_page_token);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, reads_, AnyUser, response, [this, request] {
+    return watchlist_->ListProviders(request->page_size(),
+                                     request->page_token());
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateProvider(
     Ctx* ctx, const v1::CreateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(ctx, writes_, Curator,
-               [this, request, response]() -> absl::Status {
-                 auto provider = watchlist_->CreateProvider(
-                     FromProto(request->provider()), request->provider_id(),
-                     Write(request->request_id()));
-                 if (!provider.ok()) return provider.status();
-                 ToProto(*provider, response);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, writes_, Curator, response, [this, request] {
+    return watchlist_->CreateProvider(FromProto(request->provider()),
+                                      request->provider_id(),
+                                      Write(request->request_id()));
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateProvider(
     Ctx* ctx, const v1::UpdateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(
-      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-        auto provider = watchlist_->UpdateProvider(
-            FromProto(request->provider()), FromProto(request->update_mask()),
-            Write(request->request_id()));
-        if (!provider.ok()) return provider.status();
-        ToProto(*provider, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, Curator, response, [this, request] {
+    return watchlist_->UpdateProvider(FromProto(request->provider()),
+                                      FromProto(request->update_mask()),
+                                      Write(request->request_id()));
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
-    Ctx* ctx, const v1::DeleteProviderRequest* request, Empty* /*response*/) {
-  return Serve(ctx, writes_, Curator, [this, request]() -> absl::Status {
+    Ctx* ctx, const v1::DeleteProviderRequest* request, Empty* response) {
+  return Serve(ctx, writes_, Curator, response, [this, request] {
     return watchlist_->DeleteProvider(request->name(), request->etag(),
                                       Write(request->request_id()));
   });
@@ -132,62 +131,44 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetOffer(
     Ctx* ctx, const v1::GetOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, reads_, AnyUser,
-               [this, request, response]() -> absl::Status {
-                 auto offer = watchlist_->GetOffer(request->name());
-                 if (!offer.ok()) return offer.status();
-                 ToProto(*offer, response);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, reads_, AnyUser, response, [this, request] {
+    return watchlist_->GetOffer(request->name());
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
     Ctx* ctx, const v1::ListOffersRequest* request,
     v1::ListOffersResponse* response) {
-  return Serve(ctx, reads_, AnyUser,
-               [this, request, response]() -> absl::Status {
-                 ListOffersQuery query;
-                 query.page_size = request->page_size();
-                 query.page_token = request->page_token();
-                 query.filter = request->filter();
-                 auto page = watchlist_->ListOffers(query);
-                 if (!page.ok()) return page.status();
-                 for (const Offer& offer : page->offers)
-                   ToProto(offer, response->add_offers());
-                 response->set_next_page_token(page->next_page_token);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, reads_, AnyUser, response, [this, request] {
+    ListOffersQuery query;
+    query.page_size = request->page_size();
+    query.page_token = request->page_token();
+    query.filter = request->filter();
+    return watchlist_->ListOffers(query);
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
-  return Serve(
-      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-        auto offer = watchlist_->CreateOffer(FromProto(request->offer()),
-                                             request->offer_id(),
-                                             Write(request->request_id()));
-        if (!offer.ok()) return offer.status();
-        ToProto(*offer, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, Curator, response, [this, request] {
+    return watchlist_->CreateOffer(FromProto(request->offer()),
+                                   request->offer_id(),
+                                   Write(request->request_id()));
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
-  return Serve(
-      ctx, writes_, Curator, [this, request, response]() -> absl::Status {
-        auto offer = watchlist_->UpdateOffer(FromProto(request->offer()),
-                                             FromProto(request->update_mask()),
-                                             Write(request->request_id()));
-        if (!offer.ok()) return offer.status();
-        ToProto(*offer, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, Curator, response, [this, request] {
+    return watchlist_->UpdateOffer(FromProto(request->offer()),
+                                   FromProto(request->update_mask()),
+                                   Write(request->request_id()));
+  });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
-    Ctx* ctx, const v1::DeleteOfferRequest* request, Empty* /*response*/) {
-  return Serve(ctx, writes_, Curator, [this, request]() -> absl::Status {
+    Ctx* ctx, const v1::DeleteOfferRequest* request, Empty* response) {
+  return Serve(ctx, writes_, Curator, response, [this, request] {
     return watchlist_->DeleteOffer(request->name(), request->etag(),
                                    Write(request->request_id()));
   });
@@ -196,18 +177,14 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
     Ctx* ctx, const v1::WhereToWatchRequest* request,
     v1::WhereToWatchResponse* response) {
-  return Serve(ctx, reads_, AnyUser,
-               [this, request, response]() -> absl::Status {
-                 WhereToWatchQuery query;
-                 query.film = request->film();
-                 query.region = request->region();
-                 query.subscriptions.assign(request->subscriptions().begin(),
-                                            request->subscriptions().end());
-                 auto result = watchlist_->WhereToWatch(query);
-                 if (!result.ok()) return result.status();
-                 ToProto(*result, response);
-                 return absl::OkStatus();
-               });
+  return Serve(ctx, reads_, AnyUser, response, [this, request] {
+    WhereToWatchQuery query;
+    query.film = request->film();
+    query.region = request->region();
+    query.subscriptions.assign(request->subscriptions().begin(),
+                               request->subscriptions().end());
+    return watchlist_->WhereToWatch(query);
+  });
 }
 
 // ---- Watchlist items: the owner only ----
@@ -215,148 +192,91 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
     Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(
-      ctx, writes_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->parent(), "parent");
-      },
-      [this, request, response]() -> absl::Status {
-        auto item = watchlist_->CreateItem(request->parent(),
-                                           FromProto(request->item()),
-                                           Write(request->request_id()));
-        if (!item.ok()) return item.status();
-        ToProto(*item, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, OwnerOf(request->parent(), "parent"), response,
+               [this, request] {
+                 return watchlist_->CreateItem(request->parent(),
+                                               FromProto(request->item()),
+                                               Write(request->request_id()));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetWatchlistItem(
     Ctx* ctx, const v1::GetWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
   return Serve(
-      ctx, reads_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->name(), "name");
-      },
-      [this, request, response]() -> absl::Status {
-        auto item = watchlist_->GetItem(request->name());
-        if (!item.ok()) return item.status();
-        ToProto(*item, response);
-        return absl::OkStatus();
-      });
+      ctx, reads_, OwnerOf(request->name(), "name"), response,
+      [this, request] { return watchlist_->GetItem(request->name()); });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListWatchlistItems(
     Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
     v1::ListWatchlistItemsResponse* response) {
-  return Serve(
-      ctx, reads_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->parent(), "parent");
-      },
-      [this, request, response]() -> absl::Status {
-        ListItemsQuery query;
-        query.parent = request->parent();
-        query.page_size = request->page_size();
-        query.page_token = request->page_token();
-        query.filter = request->filter();
-        query.region = request->region();
-        query.subscriptions.assign(request->subscriptions().begin(),
-                                   request->subscriptions().end());
-        auto page = watchlist_->ListItems(query);
-        if (!page.ok()) return page.status();
-        for (const WatchlistItem& item : page->items)
-          ToProto(item, response->add_items());
-        response->set_next_page_token(page->next_page_token);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, reads_, OwnerOf(request->parent(), "parent"), response,
+               [this, request] {
+                 ListItemsQuery query;
+                 query.parent = request->parent();
+                 query.page_size = request->page_size();
+                 query.page_token = request->page_token();
+                 query.filter = request->filter();
+                 query.region = request->region();
+                 query.subscriptions.assign(request->subscriptions().begin(),
+                                            request->subscriptions().end());
+                 return watchlist_->ListItems(query);
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
     Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(
-      ctx, writes_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->item().name(), "item.name");
-      },
-      [this, request, response]() -> absl::Status {
-        auto item = watchlist_->UpdateItem(FromProto(request->item()),
-                                           FromProto(request->update_mask()),
-                                           Write(request->request_id()));
-        if (!item.ok()) return item.status();
-        ToProto(*item, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, OwnerOf(request->item().name(), "item.name"),
+               response, [this, request] {
+                 return watchlist_->UpdateItem(
+                     FromProto(request->item()),
+                     FromProto(request->update_mask()),
+                     Write(request->request_id()));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
-    Ctx* ctx, const v1::DeleteWatchlistItemRequest* request,
-    Empty* /*response*/) {
-  return Serve(
-      ctx, writes_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->name(), "name");
-      },
-      [this, request]() -> absl::Status {
-        return watchlist_->DeleteItem(request->name(),
-                                      Write(request->request_id()));
-      });
+    Ctx* ctx, const v1::DeleteWatchlistItemRequest* request, Empty* response) {
+  return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
+               [this, request] {
+                 return watchlist_->DeleteItem(request->name(),
+                                               Write(request->request_id()));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ReorderWatchlistItems(
     Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
     v1::ReorderWatchlistItemsResponse* response) {
-  return Serve(
-      ctx, writes_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->parent(), "parent");
-      },
-      [this, request, response]() -> absl::Status {
-        std::vector<std::string> names(request->names().begin(),
-                                       request->names().end());
-        auto items = watchlist_->ReorderItems(request->parent(), names);
-        if (!items.ok()) return items.status();
-        for (const WatchlistItem& item : *items)
-          ToProto(item, response->add_items());
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, OwnerOf(request->parent(), "parent"), response,
+               [this, request] {
+                 return watchlist_->ReorderItems(
+                     request->parent(),
+                     std::vector<std::string>(request->names().begin(),
+                                              request->names().end()));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
     Ctx* ctx, const v1::MarkWatchedRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(
-      ctx, writes_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->name(), "name");
-      },
-      [this, request, response]() -> absl::Status {
-        auto item = watchlist_->MarkWatched(request->name(),
-                                            Write(request->request_id()));
-        if (!item.ok()) return item.status();
-        ToProto(*item, response);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
+               [this, request] {
+                 return watchlist_->MarkWatched(request->name(),
+                                                Write(request->request_id()));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListHistory(
     Ctx* ctx, const v1::ListHistoryRequest* request,
     v1::ListHistoryResponse* response) {
-  return Serve(
-      ctx, reads_,
-      [request](const auth::Principal& who) {
-        return RequireOwner(who, request->parent(), "parent");
-      },
-      [this, request, response]() -> absl::Status {
-        auto page = watchlist_->ListHistory(
-            request->parent(), request->page_size(), request->page_token());
-        if (!page.ok()) return page.status();
-        for (const WatchlistItem& item : page->items)
-          ToProto(item, response->add_items());
-        response->set_next_page_token(page->next_page_token);
-        return absl::OkStatus();
-      });
+  return Serve(ctx, reads_, OwnerOf(request->parent(), "parent"), response,
+               [this, request] {
+                 return watchlist_->ListHistory(request->parent(),
+                                                request->page_size(),
+                                                request->page_token());
+               });
 }
 
 grpc::ServerWriteReactor<v1::WatchAvailabilityResponse>*

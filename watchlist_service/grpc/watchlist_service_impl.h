@@ -100,8 +100,11 @@ class WatchlistServiceImpl final
  private:
   // Authenticates, runs `check` (authorisation, cheap) on the callback
   // thread, then `work` on `queue`; finishes the reactor with work's status.
-  template <typename Check, typename Work>
-  Reactor* Serve(Ctx* ctx, WorkQueue& queue, Check check, Work work);
+  // `work` returns an absl::Status, or an absl::StatusOr<T> whose value is
+  // converted into `response` (ToProto) before the reactor finishes.
+  template <typename Check, typename Work, typename Response>
+  Reactor* Serve(Ctx* ctx, WorkQueue& queue, Check check, Response* response,
+                 Work work);
 
   Watchlist* watchlist_;
   const auth::TokenSigner* signer_;

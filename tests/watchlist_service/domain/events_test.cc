@@ -1,9 +1,6 @@
 // Availability events: stored, published, resumable, polled
 // (watchlist_service/domain/events.cc, event_hub.cc).
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -15,11 +12,6 @@
 
 namespace longtake::watchlist {
 namespace {
-
-using ::longtake::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 
 TEST_F(WatchlistTest, OfferUpdateEventsForWindowAndRegion) {
   std::string film = NewFilm("moving");
@@ -136,11 +128,7 @@ TEST_F(WatchlistTest, LeavingSoonEmittedOnce) {
 }
 
 TEST_F(WatchlistTest, PollingDeliversOtherReplicasEvents) {
-  char path[] = "/tmp/wlcore-replica-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  std::string url = absl::StrCat("sqlite://", path);
+  const std::string url = TempSqliteUrl("replica");
   Open(url);
   auto other_store = OpenWatchlistStore(url);
   ASSERT_OK(other_store);
@@ -169,10 +157,6 @@ TEST_F(WatchlistTest, PollingDeliversOtherReplicasEvents) {
   EXPECT_EQ(seen_here.size(), 1u);
 
   replica->reset();
-  watchlist_.reset();
-  std::remove(path);
-  std::remove(absl::StrCat(path, "-wal").c_str());
-  std::remove(absl::StrCat(path, "-shm").c_str());
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ class FakeFilmDirectory : public FilmDirectory {
     ++calls_;
     largest_batch_ = std::max(largest_batch_, names.size());
     if (down_) {
-      return absl::UnavailableError("catalogue unreachable: connection refused (fake)");
+      return absl::UnavailableError(
+          "catalogue unreachable: connection refused (fake)");
     }
     std::vector<FilmSummaryWithName> out;
     for (const std::string& name : names) {

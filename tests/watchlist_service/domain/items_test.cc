@@ -1,8 +1,5 @@
 // Watchlist items, their order and history (watchlist_service/domain/items.cc).
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,11 +12,6 @@
 
 namespace longtake::watchlist {
 namespace {
-
-using ::longtake::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 
 TEST_F(WatchlistTest, AddListAndEnrich) {
   auto item =
@@ -139,11 +131,7 @@ TEST_F(WatchlistTest, AddIsIdempotentAndDuplicatesReturnExisting) {
 }
 
 TEST_F(WatchlistTest, RequestIdSurvivesRestart) {
-  char path[] = "/tmp/wlcore-domain-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  std::string url = absl::StrCat("sqlite://", path);
+  const std::string url = TempSqliteUrl("domain");
   Open(url);
   WriteOptions options;
   options.request_id = "restart-1";
@@ -159,10 +147,6 @@ TEST_F(WatchlistTest, RequestIdSurvivesRestart) {
   ListItemsQuery q;
   q.parent = "users/dora";
   EXPECT_TRUE(watchlist_->ListItems(q)->items.empty());
-  watchlist_.reset();
-  std::remove(path);
-  std::remove(absl::StrCat(path, "-wal").c_str());
-  std::remove(absl::StrCat(path, "-shm").c_str());
 }
 
 TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {
@@ -283,13 +267,9 @@ TEST_F(WatchlistTest, WatchableNowPagesThroughFilteredItems) {
   q.filter = "watchable_now = true";
   q.page_size = 4;
   std::vector<std::string> films;
-  for (int i = 0; i < 10; ++i) {
-    auto page = watchlist_->ListItems(q);
-    ASSERT_OK(page);
-    EXPECT_LE(page->items.size(), 4u);
-    for (const auto& item : page->items) films.push_back(item.film);
-    if (page->next_page_token.empty()) break;
-    q.page_token = page->next_page_token;
+  for (const ItemPage& page : AllPages(q)) {
+    EXPECT_LE(page.items.size(), 4u);
+    for (const auto& item : page.items) films.push_back(item.film);
   }
   ASSERT_EQ(films.size(), 10u);
   EXPECT_EQ(films.front(), "films/w-100");

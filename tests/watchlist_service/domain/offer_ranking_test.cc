@@ -20,12 +20,14 @@ TEST(ExplainOfferTest, Sentences) {
   dvd.format = Format::kDvd;
   dvd.quality = Quality::kSd;
   dvd.price = Money{"GBP", 12, 990000000};
-  EXPECT_EQ(ExplainOffer(dvd, names, false), "buy on DVD from Mr Bongo for £12.99");
+  EXPECT_EQ(ExplainOffer(dvd, names, false),
+            "buy on DVD from Mr Bongo for £12.99");
   EXPECT_EQ(DescribeOfferShort(dvd, names), "buy on DVD from Mr Bongo");
   Offer sub;
   sub.provider = "providers/unnamed";
   sub.monetization = Monetization::kSubscription;
-  EXPECT_EQ(ExplainOffer(sub, names, true), "included in your unnamed subscription");
+  EXPECT_EQ(ExplainOffer(sub, names, true),
+            "included in your unnamed subscription");
   EXPECT_EQ(ExplainOffer(sub, names, false), "needs a unnamed subscription");
 }
 

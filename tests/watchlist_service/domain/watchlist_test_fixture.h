@@ -9,6 +9,10 @@
 //     ASSERT_OK(watchlist_->CreateItem("users/alice", Item(film)));
 //   }
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +28,12 @@
 #include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
+
+// The matchers the domain test files use.
+using ::longtake::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
 
 inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
@@ -50,6 +60,27 @@ class WatchlistTest : public ::testing::Test {
  protected:
   void SetUp() override { Open("sqlite::memory:"); }
 
+  // Closes the store, then removes the files TempSqliteUrl made.
+  void TearDown() override {
+    watchlist_.reset();
+    for (const std::string& path : temp_files_) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::remove((path + suffix).c_str());
+      }
+    }
+  }
+
+  // A new empty file's sqlite:// url, for tests that reopen or share a
+  // store; removed after the test.
+  std::string TempSqliteUrl(const std::string& tag) {
+    std::string path = "/tmp/wlcore-" + tag + "-XXXXXX";
+    int fd = mkstemp(path.data());
+    EXPECT_GE(fd, 0) << path;
+    if (fd >= 0) close(fd);
+    temp_files_.push_back(path);
+    return "sqlite://" + path;
+  }
+
   void Open(const std::string& url) {
     watchlist_.reset();
     auto store = OpenWatchlistStore(url);
@@ -61,6 +92,27 @@ class WatchlistTest : public ::testing::Test {
     ASSERT_OK(w);
     watchlist_ = std::move(*w);
     ASSERT_OK(watchlist_->LoadSeedIfEmpty(SeedPath()));
+  }
+
+  // Every page of a list (at most 10), following next_page_token.
+  template <typename Query>
+  auto AllPages(Query query) {
+    std::vector<typename decltype(List(query))::value_type> pages;
+    for (int i = 0; i < 10; ++i) {
+      auto page = List(query);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      pages.push_back(*page);
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return pages;
+  }
+  absl::StatusOr<ItemPage> List(const ListItemsQuery& q) {
+    return watchlist_->ListItems(q);
+  }
+  absl::StatusOr<OfferPage> List(const ListOffersQuery& q) {
+    return watchlist_->ListOffers(q);
   }
 
   // A film known to the catalogue with no seeded offers.
@@ -99,6 +151,7 @@ class WatchlistTest : public ::testing::Test {
   absl::Time now_ = kNow;
   testing::FakeFilmDirectory directory_;
   std::unique_ptr<Watchlist> watchlist_;
+  std::vector<std::string> temp_files_;
 };
 
 }  // namespace longtake::watchlist

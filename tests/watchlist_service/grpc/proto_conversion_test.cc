@@ -3,6 +3,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/watchlist_service/sample_resources.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -10,19 +11,11 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(ProtoConversionTest, OfferRoundTripKeepsEveryField) {
-  Offer offer;
-  offer.name = "offers/mr-bongo-dvd";
-  offer.film = "films/i-am-cuba";
-  offer.provider = "providers/mr-bongo";
-  offer.monetization = Monetization::kBuy;
-  offer.format = Format::kDvd;
-  offer.quality = Quality::kSd;
-  offer.region = "GB";
-  offer.price = Money{"GBP", 12, 990000000};
-  offer.deep_link_uri = "https://example.com/i-am-cuba";
-  offer.edition = "Mr Bongo DVD";
-  offer.extras = {"Scorsese interview", "documentary"};
-  offer.available_from = absl::FromUnixSeconds(1700000000) + absl::Milliseconds(250);
+  Offer offer = testing::FullOffer();
+  offer.available_from =
+      absl::FromUnixSeconds(1700000000) + absl::Milliseconds(250);
+  offer.available_until = absl::InfiniteFuture();
+  offer.last_verify_time = absl::InfinitePast();
   offer.etag = "e1";
 
   v1::Offer proto;
@@ -44,7 +37,7 @@ TEST(ProtoConversionTest, OfferRoundTripKeepsEveryField) {
   EXPECT_EQ(back.monetization, Monetization::kBuy);
   ASSERT_TRUE(back.price.has_value());
   EXPECT_EQ(*back.price, *offer.price);
-  EXPECT_THAT(back.extras, ElementsAre("Scorsese interview", "documentary"));
+  EXPECT_THAT(back.extras, ElementsAre("Booklet", "Commentary"));
   EXPECT_EQ(back.available_from, offer.available_from);
   EXPECT_EQ(back.available_until, absl::InfiniteFuture());
   EXPECT_EQ(back.last_verify_time, absl::InfinitePast());

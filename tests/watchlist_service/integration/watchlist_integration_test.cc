@@ -46,8 +46,10 @@ constexpr char kSecret[] = "watchlist-integration-secret";
 constexpr char kCranes[] = "films/the-cranes-are-flying";
 constexpr char kCuba[] = "films/i-am-cuba";
 constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
-constexpr char kBatchGetLine[] = "method=/longtake.catalog.v1.CatalogService/BatchGetFilms";
-constexpr char kGetFilmLine[] = "method=/longtake.catalog.v1.CatalogService/GetFilm ";
+constexpr char kBatchGetLine[] =
+    "method=/longtake.catalog.v1.CatalogService/BatchGetFilms";
+constexpr char kGetFilmLine[] =
+    "method=/longtake.catalog.v1.CatalogService/GetFilm ";
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -76,7 +78,8 @@ std::string Reason(const grpc::Status& status) {
 
 // grpc.health.v1.Health/Check without generated stubs: the request is one
 // string field (1), the answer one enum field (1); SERVING is 1.
-int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
+                 const std::string& service) {
   std::string request;
   request.push_back(0x0a);
   request.push_back(static_cast<char>(service.size()));
@@ -88,7 +91,8 @@ int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::strin
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::GenericStub stub(channel);
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in, &out,
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in,
+                 &out,
                  [&done](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status status = done.get_future().get();
   if (!status.ok()) return -static_cast<int>(status.error_code());
@@ -110,19 +114,25 @@ class WatchlistIntegrationTest : public ::testing::Test {
     curator_ = signer_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
   }
 
-  std::string CatalogStore() const { return "sqlite:///" + dir_.path() + "/catalog.db"; }
-  std::string WatchlistStore() const { return "sqlite:///" + dir_.path() + "/watchlist.db"; }
+  std::string CatalogStore() const {
+    return "sqlite:///" + dir_.path() + "/catalog.db";
+  }
+  std::string WatchlistStore() const {
+    return "sqlite:///" + dir_.path() + "/watchlist.db";
+  }
 
   // Port 0 picks a free port; restarts pass the old one.
   void StartCatalog(int port = 0) {
     auto server = ServerProcess::Start(
         BinaryPath("longtake-catalog"),
         {absl::StrCat("--listen=127.0.0.1:", port), "--store=" + CatalogStore(),
-         "--seed=" + SourcePath("data/seed/catalog.json"), absl::StrCat("--token-secret=", kSecret),
-         "--log-level=info", "--log-calls"});
+         "--seed=" + SourcePath("data/seed/catalog.json"),
+         absl::StrCat("--token-secret=", kSecret), "--log-level=info",
+         "--log-calls"});
     ASSERT_TRUE(server.ok()) << server.status();
     catalog_ = *std::move(server);
-    catalog_channel_ = grpc::CreateChannel(catalog_->address(), grpc::InsecureChannelCredentials());
+    catalog_channel_ = grpc::CreateChannel(catalog_->address(),
+                                           grpc::InsecureChannelCredentials());
     catalog_stub_ = catalogv1::CatalogService::NewStub(catalog_channel_);
   }
 
@@ -130,12 +140,15 @@ class WatchlistIntegrationTest : public ::testing::Test {
     auto server = ServerProcess::Start(
         BinaryPath("longtake-watchlist"),
         {"--listen=127.0.0.1:0", "--store=" + WatchlistStore(),
-         "--catalog=" + (catalog_address.empty() ? catalog_->address() : catalog_address),
-         "--seed=" + SourcePath("data/seed/offers.json"), absl::StrCat("--token-secret=", kSecret),
-         "--catalog-deadline=500ms", "--shutdown-grace=20s", "--log-level=info"});
+         "--catalog=" +
+             (catalog_address.empty() ? catalog_->address() : catalog_address),
+         "--seed=" + SourcePath("data/seed/offers.json"),
+         absl::StrCat("--token-secret=", kSecret), "--catalog-deadline=500ms",
+         "--shutdown-grace=20s", "--log-level=info"});
     ASSERT_TRUE(server.ok()) << server.status();
     watchlist_ = *std::move(server);
-    channel_ = grpc::CreateChannel(watchlist_->address(), grpc::InsecureChannelCredentials());
+    channel_ = grpc::CreateChannel(watchlist_->address(),
+                                   grpc::InsecureChannelCredentials());
     stub_ = wlv1::WatchlistService::NewStub(channel_);
   }
 
@@ -145,16 +158,48 @@ class WatchlistIntegrationTest : public ::testing::Test {
     StartWatchlist();
   }
 
-  static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
-                                                  absl::Duration timeout = absl::Seconds(10)) {
+  static std::unique_ptr<grpc::ClientContext> Ctx(
+      const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
     auto ctx = std::make_unique<grpc::ClientContext>();
     if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
     ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
     return ctx;
   }
 
-  grpc::Status AddFilm(const std::string& token, const std::string& user, const std::string& film,
-                       wlv1::WatchlistItem* out, const std::string& request_id = "") {
+  // Both servers, with I Am Cuba on alice's list.
+  void StartWithCubaOnAlicesList() {
+    StartBoth();
+    if (HasFatalFailure()) return;
+    wlv1::WatchlistItem item;
+    ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+  }
+
+  // An availability stream, open (the server has subscribed) on return.
+  struct Watch {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<wlv1::WatchAvailabilityResponse>> reader;
+  };
+  Watch OpenWatch(const std::string& token,
+                  const wlv1::WatchAvailabilityRequest& request,
+                  absl::Duration timeout) {
+    Watch watch{Ctx(token, timeout), nullptr};
+    watch.reader = stub_->WatchAvailability(watch.ctx.get(), request);
+    watch.reader->WaitForInitialMetadata();
+    return watch;
+  }
+
+  // Cancels the stream, reads what is left; its final status.
+  static grpc::Status CancelWatch(Watch& watch) {
+    watch.ctx->TryCancel();
+    wlv1::WatchAvailabilityResponse response;
+    while (watch.reader->Read(&response)) {
+    }
+    return watch.reader->Finish();
+  }
+
+  grpc::Status AddFilm(const std::string& token, const std::string& user,
+                       const std::string& film, wlv1::WatchlistItem* out,
+                       const std::string& request_id = "") {
     wlv1::CreateWatchlistItemRequest request;
     request.set_parent("users/" + user);
     request.mutable_item()->set_film(film);
@@ -179,18 +224,22 @@ class WatchlistIntegrationTest : public ::testing::Test {
   }
 
   // A streaming rental offer for `film` in `region` from a test provider.
-  grpc::Status CreateRentalOffer(const std::string& film, const std::string& region,
-                                 int64_t units, wlv1::Offer* out) {
+  grpc::Status CreateRentalOffer(const std::string& film,
+                                 const std::string& region, int64_t units,
+                                 wlv1::Offer* out) {
     if (!provider_created_) {
       wlv1::CreateProviderRequest provider;
       provider.set_provider_id("test-stream");
       provider.mutable_provider()->set_display_name("Test Stream");
-      provider.mutable_provider()->set_kind(wlv1::Provider::KIND_STREAMING_SERVICE);
+      provider.mutable_provider()->set_kind(
+          wlv1::Provider::KIND_STREAMING_SERVICE);
       provider.mutable_provider()->add_regions("GB");
       provider.mutable_provider()->add_regions("US");
-      provider.mutable_provider()->set_home_page_uri("https://stream.example.com");
+      provider.mutable_provider()->set_home_page_uri(
+          "https://stream.example.com");
       wlv1::Provider created;
-      grpc::Status s = stub_->CreateProvider(Ctx(curator_).get(), provider, &created);
+      grpc::Status s =
+          stub_->CreateProvider(Ctx(curator_).get(), provider, &created);
       if (!s.ok()) return s;
       provider_created_ = true;
     }
@@ -222,15 +271,17 @@ class WatchlistIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(WatchlistIntegrationTest, RefusesToStartWithoutATokenSecret) {
-  auto run = RunToCompletion(BinaryPath("longtake-watchlist"),
-                             {"--listen=127.0.0.1:0", "--store=" + WatchlistStore()});
+  auto run =
+      RunToCompletion(BinaryPath("longtake-watchlist"),
+                      {"--listen=127.0.0.1:0", "--store=" + WatchlistStore()});
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_code, 2);
   EXPECT_THAT(run->err, HasSubstr("token secret"));
   EXPECT_THAT(run->out, ::testing::Not(HasSubstr("listening on")));
 }
 
-TEST_F(WatchlistIntegrationTest, ListShowsCatalogueTitlesAndWhereToWatchRanksOffers) {
+TEST_F(WatchlistIntegrationTest,
+       ListShowsCatalogueTitlesAndWhereToWatchRanksOffers) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem cranes, cuba;
@@ -238,7 +289,8 @@ TEST_F(WatchlistIntegrationTest, ListShowsCatalogueTitlesAndWhereToWatchRanksOff
   ASSERT_TRUE(s.ok()) << s.error_message();
   s = AddFilm(alice_, "alice", kCuba, &cuba);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_THAT(cranes.name(), ::testing::StartsWith("users/alice/watchlist/items/"));
+  EXPECT_THAT(cranes.name(),
+              ::testing::StartsWith("users/alice/watchlist/items/"));
   EXPECT_EQ(cuba.film(), kCuba);
 
   wlv1::ListWatchlistItemsResponse list;
@@ -277,7 +329,8 @@ TEST_F(WatchlistIntegrationTest, ListShowsCatalogueTitlesAndWhereToWatchRanksOff
   EXPECT_THAT(us.summary(), HasSubstr("GB"));
 }
 
-TEST_F(WatchlistIntegrationTest, UsersTouchOnlyTheirOwnListAndTokensAreChecked) {
+TEST_F(WatchlistIntegrationTest,
+       UsersTouchOnlyTheirOwnListAndTokensAreChecked) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem item;
@@ -314,7 +367,8 @@ TEST_F(WatchlistIntegrationTest, UsersTouchOnlyTheirOwnListAndTokensAreChecked) 
 
   // Forged (other secret), expired, missing.
   auth::TokenSigner forger("not-the-secret");
-  s = List(forger.Mint("alice", auth::Role::kUser, absl::Hours(1)), "alice", &list);
+  s = List(forger.Mint("alice", auth::Role::kUser, absl::Hours(1)), "alice",
+           &list);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Reason(s), "TOKEN_INVALID");
   std::string expired = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1),
@@ -351,7 +405,8 @@ TEST_F(WatchlistIntegrationTest, UsersTouchOnlyTheirOwnListAndTokensAreChecked) 
   offer.mutable_offer()->set_region("GB");
   offer.mutable_offer()->mutable_price()->set_currency_code("GBP");
   offer.mutable_offer()->mutable_price()->set_units(20);
-  offer.mutable_offer()->set_deep_link_uri("https://mrbongo.com/products/i-am-cuba-bluray");
+  offer.mutable_offer()->set_deep_link_uri(
+      "https://mrbongo.com/products/i-am-cuba-bluray");
   wlv1::Offer created;
   s = stub_->CreateOffer(Ctx(alice_).get(), offer, &created);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
@@ -360,26 +415,24 @@ TEST_F(WatchlistIntegrationTest, UsersTouchOnlyTheirOwnListAndTokensAreChecked) 
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
-TEST_F(WatchlistIntegrationTest, AvailabilityEventsArriveLiveAndResumeAfterReconnect) {
-  StartBoth();
+TEST_F(WatchlistIntegrationTest,
+       AvailabilityEventsArriveLiveAndResumeAfterReconnect) {
+  StartWithCubaOnAlicesList();
   ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
 
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
   request.add_regions("GB");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  // Initial metadata: the server has subscribed; events from now on arrive.
-  reader->WaitForInitialMetadata();
+  // Open: the server has subscribed; events from now on arrive.
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(60));
 
   const absl::Time start = absl::Now();
   wlv1::Offer offer;
   grpc::Status s = CreateRentalOffer(kCuba, "GB", 3, &offer);
   ASSERT_TRUE(s.ok()) << s.error_message();
   wlv1::WatchAvailabilityResponse response;
-  ASSERT_TRUE(reader->Read(&response)) << reader->Finish().error_message();
+  ASSERT_TRUE(stream.reader->Read(&response))
+      << stream.reader->Finish().error_message();
   const absl::Duration took = absl::Now() - start;
   EXPECT_LT(took, absl::Seconds(1)) << "event took " << took;
   const wlv1::AvailabilityEvent& event = response.event();
@@ -390,10 +443,7 @@ TEST_F(WatchlistIntegrationTest, AvailabilityEventsArriveLiveAndResumeAfterRecon
   EXPECT_GT(event.event_id(), 0);
   const int64_t last_id = event.event_id();
 
-  stream_ctx->TryCancel();
-  while (reader->Read(&response)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(CancelWatch(stream).error_code(), grpc::StatusCode::CANCELLED);
 
   // While alice is away: an offer for a film not on her list, one outside her
   // regions, then the price change she must get.
@@ -412,9 +462,10 @@ TEST_F(WatchlistIntegrationTest, AvailabilityEventsArriveLiveAndResumeAfterRecon
   EXPECT_EQ(updated.price().units(), 2);
 
   request.set_resume_after_event_id(last_id);
-  auto resume_ctx = Ctx(alice_, absl::Seconds(60));
-  auto resumed = stub_->WatchAvailability(resume_ctx.get(), request);
-  ASSERT_TRUE(resumed->Read(&response)) << resumed->Finish().error_message();
+  Watch resumed{Ctx(alice_, absl::Seconds(60)), nullptr};
+  resumed.reader = stub_->WatchAvailability(resumed.ctx.get(), request);
+  ASSERT_TRUE(resumed.reader->Read(&response))
+      << resumed.reader->Finish().error_message();
   const wlv1::AvailabilityEvent& missed = response.event();
   EXPECT_GT(missed.event_id(), last_id);
   EXPECT_EQ(missed.kind(), wlv1::AvailabilityEvent::KIND_PRICE_CHANGED);
@@ -423,22 +474,15 @@ TEST_F(WatchlistIntegrationTest, AvailabilityEventsArriveLiveAndResumeAfterRecon
   EXPECT_EQ(missed.offer().price().units(), 2);
   EXPECT_EQ(missed.previous_price().units(), 3);
   EXPECT_EQ(missed.previous_price().nanos(), 490000000);
-  resume_ctx->TryCancel();
-  while (resumed->Read(&response)) {
-  }
-  EXPECT_EQ(resumed->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(CancelWatch(resumed).error_code(), grpc::StatusCode::CANCELLED);
 }
 
 TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
-  StartBoth();
+  StartWithCubaOnAlicesList();
   ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(30));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  reader->WaitForInitialMetadata();
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(30));
 
   // Ends in two days: inside the default 168 h leaving-soon window.
   wlv1::Offer offer;
@@ -446,7 +490,8 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
   wlv1::UpdateOfferRequest update;
   update.mutable_offer()->set_name(offer.name());
   const absl::Time until = absl::Now() + absl::Hours(48);
-  update.mutable_offer()->mutable_available_until()->set_seconds(absl::ToUnixSeconds(until));
+  update.mutable_offer()->mutable_available_until()->set_seconds(
+      absl::ToUnixSeconds(until));
   update.mutable_update_mask()->add_paths("available_until");
   wlv1::Offer updated;
   grpc::Status s = stub_->UpdateOffer(Ctx(curator_).get(), update, &updated);
@@ -456,27 +501,25 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
   // OFFER_AVAILABLE first, then LEAVING_SOON from the scan (every second).
   bool leaving_soon = false;
   wlv1::WatchAvailabilityResponse response;
-  while (!leaving_soon && reader->Read(&response)) {
+  while (!leaving_soon && stream.reader->Read(&response)) {
     EXPECT_EQ(response.event().offer().name(), offer.name());
-    leaving_soon = response.event().kind() == wlv1::AvailabilityEvent::KIND_LEAVING_SOON;
+    leaving_soon =
+        response.event().kind() == wlv1::AvailabilityEvent::KIND_LEAVING_SOON;
   }
-  ASSERT_TRUE(leaving_soon) << reader->Finish().error_message();
+  ASSERT_TRUE(leaving_soon) << stream.reader->Finish().error_message();
   EXPECT_LT(absl::Now() - updated_at, absl::Seconds(5));
-  EXPECT_EQ(response.event().offer().available_until().seconds(), absl::ToUnixSeconds(until));
-  stream_ctx->TryCancel();
-  while (reader->Read(&response)) {
-  }
-  reader->Finish();
+  EXPECT_EQ(response.event().offer().available_until().seconds(),
+            absl::ToUnixSeconds(until));
+  CancelWatch(stream);
 }
 
-TEST_F(WatchlistIntegrationTest, ShutdownEndsOpenStreamsWithoutWaitingForTheGrace) {
+TEST_F(WatchlistIntegrationTest,
+       ShutdownEndsOpenStreamsWithoutWaitingForTheGrace) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchAvailabilityRequest request;
   request.set_parent("users/alice");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(60));
-  auto reader = stub_->WatchAvailability(stream_ctx.get(), request);
-  reader->WaitForInitialMetadata();
+  Watch stream = OpenWatch(alice_, request, absl::Seconds(60));
 
   // The client keeps reading while the server stops, then watches its
   // channel's state the way a reconnecting client would. (A client that
@@ -485,16 +528,17 @@ TEST_F(WatchlistIntegrationTest, ShutdownEndsOpenStreamsWithoutWaitingForTheGrac
   std::atomic<bool> stopped{false};
   const absl::Time start = absl::Now();
   std::future<std::pair<grpc::Status, absl::Time>> ended =
-      std::async(std::launch::async, [this, &reader, &stopped] {
+      std::async(std::launch::async, [this, &stream, &stopped] {
         wlv1::WatchAvailabilityResponse response;
-        while (reader->Read(&response)) {
+        while (stream.reader->Read(&response)) {
         }
-        grpc::Status status = reader->Finish();
+        grpc::Status status = stream.reader->Finish();
         const absl::Time at = absl::Now();
         while (!stopped.load()) {
           grpc_connectivity_state state = channel_->GetState(false);
-          channel_->WaitForStateChange(
-              state, std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+          channel_->WaitForStateChange(state,
+                                       std::chrono::system_clock::now() +
+                                           std::chrono::milliseconds(100));
         }
         return std::make_pair(status, at);
       });
@@ -507,7 +551,8 @@ TEST_F(WatchlistIntegrationTest, ShutdownEndsOpenStreamsWithoutWaitingForTheGrac
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
 }
 
-TEST_F(WatchlistIntegrationTest, CatalogueOutageDegradesListsAndRecoversOnTheSamePort) {
+TEST_F(WatchlistIntegrationTest,
+       CatalogueOutageDegradesListsAndRecoversOnTheSamePort) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem item;
@@ -532,7 +577,8 @@ TEST_F(WatchlistIntegrationTest, CatalogueOutageDegradesListsAndRecoversOnTheSam
   took = absl::Now() - start;
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("catalogue"));
-  EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("127.0.0.1:", catalog_port)));
+  EXPECT_THAT(s.error_message(),
+              HasSubstr(absl::StrCat("127.0.0.1:", catalog_port)));
   EXPECT_LT(took, absl::Milliseconds(1500)) << took;
 
   EXPECT_EQ(HealthStatus(channel_, kServiceName), 1);  // SERVING
@@ -548,14 +594,16 @@ TEST_F(WatchlistIntegrationTest, CatalogueOutageDegradesListsAndRecoversOnTheSam
     enriched = s.ok() && list.items_size() == 1 && list.items(0).enriched();
     if (!enriched) absl::SleepFor(absl::Milliseconds(100));
   }
-  ASSERT_TRUE(enriched) << "the watchlist never reached the restarted catalogue";
+  ASSERT_TRUE(enriched)
+      << "the watchlist never reached the restarted catalogue";
   EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
   s = AddFilm(alice_, "alice", kCuba, &cuba);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(cuba.film(), kCuba);
 }
 
-TEST_F(WatchlistIntegrationTest, UnknownFilmsIdempotentAddsAndDurabilityAcrossKill9) {
+TEST_F(WatchlistIntegrationTest,
+       UnknownFilmsIdempotentAddsAndDurabilityAcrossKill9) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem item;
@@ -606,16 +654,18 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
     entry->set_source_line(i + 1);
   }
   catalogv1::ImportFilmsResponse imported;
-  grpc::Status s = catalog_stub_->ImportFilms(Ctx(curator_, absl::Seconds(30)).get(), import,
-                                              &imported);
+  grpc::Status s = catalog_stub_->ImportFilms(
+      Ctx(curator_, absl::Seconds(30)).get(), import, &imported);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(imported.created_count(), kFilms)
       << (imported.results_size() > 0 ? imported.results(0).message() : "");
 
-  const std::string carol = signer_.Mint("carol", auth::Role::kUser, absl::Hours(1));
+  const std::string carol =
+      signer_.Mint("carol", auth::Role::kUser, absl::Hours(1));
   for (int i = 0; i < kFilms; ++i) {
     wlv1::WatchlistItem item;
-    s = AddFilm(carol, "carol", absl::StrFormat("films/page-test-film-%03d", i), &item);
+    s = AddFilm(carol, "carol", absl::StrFormat("films/page-test-film-%03d", i),
+                &item);
     ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
   }
 
@@ -631,7 +681,8 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
   ASSERT_EQ(page.items_size(), kFilms);
   for (int i = 0; i < kFilms; ++i) {
     ASSERT_TRUE(page.items(i).enriched()) << i;
-    EXPECT_EQ(page.items(i).film_summary().title(), absl::StrFormat("Page Test Film %03d", i));
+    EXPECT_EQ(page.items(i).film_summary().title(),
+              absl::StrFormat("Page Test Film %03d", i));
   }
 
   // The call line is written before the answer leaves the catalogue; wait a

@@ -7,58 +7,24 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
+#include "tests/watchlist_service/sample_resources.h"
 
 namespace longtake::watchlist {
 namespace {
 
 using ::testing::HasSubstr;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1767225600);
-
-Offer FullOffer() {
-  Offer o;
-  o.name = "offers/i-am-cuba-dvd";
-  o.film = "films/i-am-cuba";
-  o.provider = "providers/mr-bongo";
-  o.monetization = Monetization::kRent;
-  o.format = Format::kBluRay;
-  o.quality = Quality::kUhd4k;
-  o.region = "GB";
-  o.price = Money{"GBP", 3, 500000000};
-  o.deep_link_uri = "https://example.com/cuba";
-  o.edition = "Restored";
-  o.extras = {"Booklet", "Commentary"};
-  o.available_from = kT0 - absl::Microseconds(1500);
-  o.available_until = kT0 + absl::Hours(24);
-  o.last_verify_time = kT0;
-  o.etag = "0123456789abcdef";
-  o.create_time = kT0 - absl::Hours(1);
-  o.update_time = kT0 - absl::Minutes(1);
-  return o;
-}
+using testing::ExpectSame;
+using testing::FullOffer;
+using testing::kSampleTime;
+using testing::SampleItem;
+using testing::SampleProvider;
 
 TEST(WatchlistRowsTest, OfferRoundTrip) {
   const Offer offer = FullOffer();
   const SqlRow row = OfferRow(offer);
   ASSERT_EQ(row.size(), OfferTable().columns.size());
-  const Offer back = ReadOffer(SqlRowReader(row));
-  EXPECT_EQ(back.name, offer.name);
-  EXPECT_EQ(back.film, offer.film);
-  EXPECT_EQ(back.provider, offer.provider);
-  EXPECT_EQ(back.monetization, offer.monetization);
-  EXPECT_EQ(back.format, offer.format);
-  EXPECT_EQ(back.quality, offer.quality);
-  EXPECT_EQ(back.region, offer.region);
-  EXPECT_EQ(back.price, offer.price);
-  EXPECT_EQ(back.deep_link_uri, offer.deep_link_uri);
-  EXPECT_EQ(back.edition, offer.edition);
-  EXPECT_EQ(back.extras, offer.extras);
-  EXPECT_EQ(back.available_from, offer.available_from);
-  EXPECT_EQ(back.available_until, offer.available_until);
-  EXPECT_EQ(back.last_verify_time, offer.last_verify_time);
-  EXPECT_EQ(back.etag, offer.etag);
-  EXPECT_EQ(back.create_time, offer.create_time);
-  EXPECT_EQ(back.update_time, offer.update_time);
+  ExpectSame(ReadOffer(SqlRowReader(row)), offer);
 }
 
 TEST(WatchlistRowsTest, OfferWithoutPriceOrWindow) {
@@ -75,35 +41,15 @@ TEST(WatchlistRowsTest, OfferWithoutPriceOrWindow) {
 }
 
 TEST(WatchlistRowsTest, ProviderRoundTrip) {
-  Provider p;
-  p.name = "providers/mr-bongo";
-  p.display_name = "Mr Bongo";
-  p.kind = ProviderKind::kRetailer;
-  p.regions = {"GB", "IE"};
-  p.home_page_uri = "https://mrbongo.com";
-  p.etag = "e";
-  p.create_time = kT0;
+  const Provider p = SampleProvider();
   const SqlRow row = ProviderRow(p);
   ASSERT_EQ(row.size(), ProviderTable().columns.size());
-  const Provider back = ReadProvider(SqlRowReader(row));
-  EXPECT_EQ(back.name, p.name);
-  EXPECT_EQ(back.display_name, p.display_name);
-  EXPECT_EQ(back.kind, p.kind);
-  EXPECT_EQ(back.regions, p.regions);
-  EXPECT_EQ(back.home_page_uri, p.home_page_uri);
-  EXPECT_EQ(back.etag, p.etag);
-  EXPECT_EQ(back.create_time, p.create_time);
-  EXPECT_EQ(back.update_time, absl::InfinitePast());
+  ExpectSame(ReadProvider(SqlRowReader(row)), p);
+  EXPECT_EQ(p.update_time, absl::InfinitePast());
 }
 
 TEST(WatchlistRowsTest, ItemRoundTripKeepsItsOwner) {
-  WatchlistItem item;
-  item.name = "users/alice/watchlist/items/i-am-cuba";
-  item.film = "films/i-am-cuba";
-  item.note = "Havana";
-  item.rank = 3;
-  item.add_time = kT0;
-  item.etag = "e";
+  const WatchlistItem item = SampleItem();
   const SqlRow row = ItemRow(item);
   ASSERT_EQ(row.size(), ItemTable().columns.size());
   EXPECT_EQ(SqlRowReader(row).Text(1), "alice");  // user_id
@@ -123,7 +69,7 @@ TEST(WatchlistRowsTest, EventRoundTripWithItsId) {
   e.offer = FullOffer();
   e.film = e.offer.film;
   e.previous_price = Money{"GBP", 4, 0};
-  e.event_time = kT0;
+  e.event_time = kSampleTime;
   const SqlRow inserted = EventRow(e);
   ASSERT_EQ(inserted.size() + 1, EventTable().columns.size());  // no event_id
   SqlRow selected(1, SqlValue(int64_t{7}));  // as selected: event_id first
