@@ -20,7 +20,7 @@
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
-#include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/store/open_catalog_store.h"
 #include "common/auth/token.h"
 #include "common/concurrency/periodic_task.h"
 #include "common/concurrency/work_queue.h"
@@ -43,29 +43,36 @@ int StartupFailed(const std::string& message) {
 int Run(int argc, char** argv) {
   BlockShutdownSignals();
 
-  FlagSet flags(kProgram, "Serves the film catalogue (longtake.catalog.v1.CatalogService) over gRPC.");
+  FlagSet flags(kProgram,
+                "Serves the film catalogue "
+                "(longtake.catalog.v1.CatalogService) over gRPC.");
   flags.AddString("listen", "LONGTAKE_LISTEN", "127.0.0.1:50051",
                   "HOST:PORT to serve on; port 0 picks a free port");
-  flags.AddString("store", "LONGTAKE_STORE", "sqlite://longtake-catalog.db",
-                  "catalogue store URL: sqlite:///abs/path.db, sqlite://rel/path.db, "
-                  "sqlite::memory:");
-  flags.AddString("seed", "LONGTAKE_SEED", "",
-                  "seed file loaded when the store has no films (default: "
-                  "data/seed/catalog.json of the source tree next to the binary, "
-                  "else /usr/share/longtake/seed/catalog.json)");
-  flags.AddString("token_secret", "LONGTAKE_TOKEN_SECRET", "",
-                  "HMAC secret for bearer tokens; empty disables curator writes");
+  flags.AddString(
+      "store", "LONGTAKE_STORE", "sqlite://longtake-catalog.db",
+      "catalogue store URL: sqlite:///abs/path.db, sqlite://rel/path.db, "
+      "sqlite::memory:");
+  flags.AddString(
+      "seed", "LONGTAKE_SEED", "",
+      "seed file loaded when the store has no films (default: "
+      "data/seed/catalog.json of the source tree next to the binary, "
+      "else /usr/share/longtake/seed/catalog.json)");
+  flags.AddString(
+      "token_secret", "LONGTAKE_TOKEN_SECRET", "",
+      "HMAC secret for bearer tokens; empty disables curator writes");
   flags.AddString("log_level", "LONGTAKE_LOG_LEVEL", "info",
                   "debug, info, warning or error");
   flags.AddBool("log_calls", "LONGTAKE_LOG_CALLS", true,
                 "log one line per call (method, code, latency)");
-  flags.AddDuration("shutdown_grace", "LONGTAKE_SHUTDOWN_GRACE", absl::Seconds(5),
+  flags.AddDuration("shutdown_grace", "LONGTAKE_SHUTDOWN_GRACE",
+                    absl::Seconds(5),
                     "on SIGTERM, how long in-flight calls may take to finish");
-  flags.AddDuration("refresh_interval", "LONGTAKE_REFRESH_INTERVAL", absl::Seconds(1),
-                    "how often to check the store for writes by other replicas and "
-                    "reload the in-memory catalogue (one revision query when nothing "
-                    "changed); a replica's reads lag the store by at most this plus "
-                    "one reload. 0 disables (one replica per store)");
+  flags.AddDuration(
+      "refresh_interval", "LONGTAKE_REFRESH_INTERVAL", absl::Seconds(1),
+      "how often to check the store for writes by other replicas and "
+      "reload the in-memory catalogue (one revision query when nothing "
+      "changed); a replica's reads lag the store by at most this plus "
+      "one reload. 0 disables (one replica per store)");
 
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     return flags.UsageError(std::string(s.message()));
@@ -75,17 +82,20 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (!flags.positional().empty()) {
-    return flags.UsageError(absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
+    return flags.UsageError(
+        absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
   }
   LogLevel level;
   if (!ParseLogLevel(flags.GetString("log_level"), &level)) {
-    return flags.UsageError(absl::StrCat("--log-level: \"", flags.GetString("log_level"),
-                                         "\" is not debug, info, warning or error"));
+    return flags.UsageError(
+        absl::StrCat("--log-level: \"", flags.GetString("log_level"),
+                     "\" is not debug, info, warning or error"));
   }
   SetLogLevel(level);
   const std::string listen = flags.GetString("listen");
   if (listen.empty() || listen.rfind(':') == std::string::npos) {
-    return flags.UsageError(absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
+    return flags.UsageError(
+        absl::StrCat("--listen: \"", listen, "\" is not HOST:PORT"));
   }
   const absl::Duration grace = flags.GetDuration("shutdown_grace");
   if (grace < absl::ZeroDuration()) {
@@ -98,39 +108,46 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<std::string> resolved_seed =
       ResolveSeedPath(flags.GetString("seed"), "catalog.json");
-  if (!resolved_seed.ok()) return StartupFailed(std::string(resolved_seed.status().message()));
+  if (!resolved_seed.ok())
+    return StartupFailed(std::string(resolved_seed.status().message()));
   const std::string seed = *resolved_seed;
 
   const absl::Time load_start = absl::Now();
   auto store = OpenCatalogStore(flags.GetString("store"));
   if (!store.ok()) {
     if (store.status().code() == absl::StatusCode::kInvalidArgument) {
-      return flags.UsageError(absl::StrCat("--store: ", store.status().message()));
+      return flags.UsageError(
+          absl::StrCat("--store: ", store.status().message()));
     }
-    return StartupFailed(absl::StrCat("opening store ", flags.GetString("store"),
-                                      ": ", store.status().message()));
+    return StartupFailed(absl::StrCat("opening store ",
+                                      flags.GetString("store"), ": ",
+                                      store.status().message()));
   }
   auto catalog = Catalog::Open(*std::move(store));
   if (!catalog.ok()) {
-    return StartupFailed(absl::StrCat("loading the catalogue: ",
-                                      catalog.status().message()));
+    return StartupFailed(
+        absl::StrCat("loading the catalogue: ", catalog.status().message()));
   }
   if (!seed.empty()) {
     if (absl::Status s = (*catalog)->LoadSeedIfEmpty(seed); !s.ok()) {
-      return StartupFailed(absl::StrCat("loading seed ", seed, ": ", s.message()));
+      return StartupFailed(
+          absl::StrCat("loading seed ", seed, ": ", s.message()));
     }
   } else if ((*catalog)->film_count() == 0) {
     Log(LogLevel::kWarning,
-        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is empty");
+        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is "
+        "empty");
   }
   Log(LogLevel::kInfo,
-      absl::StrCat("catalogue loaded films=", (*catalog)->film_count(), " load_ms=",
-                   absl::ToInt64Milliseconds(absl::Now() - load_start),
-                   " store=", flags.GetString("store"),
-                   seed.empty() ? "" : " seed=", seed));
+      absl::StrCat(
+          "catalogue loaded films=", (*catalog)->film_count(),
+          " load_ms=", absl::ToInt64Milliseconds(absl::Now() - load_start),
+          " store=", flags.GetString("store"),
+          seed.empty() ? "" : " seed=", seed));
 
   std::unique_ptr<auth::TokenSigner> signer;
-  if (const std::string secret = flags.GetString("token_secret"); !secret.empty()) {
+  if (const std::string secret = flags.GetString("token_secret");
+      !secret.empty()) {
     signer = std::make_unique<auth::TokenSigner>(secret);
   } else {
     Log(LogLevel::kWarning,
@@ -177,11 +194,12 @@ int Run(int argc, char** argv) {
   const absl::Time drain_start = absl::Now();
   const bool drained = service.StopWritesAndWait(grace);
   if (!drained) {
-    Log(LogLevel::kWarning, "writes still running after the shutdown grace; cancelling");
+    Log(LogLevel::kWarning,
+        "writes still running after the shutdown grace; cancelling");
   }
   const absl::Duration left = grace - (absl::Now() - drain_start);
-  runner.Shutdown(std::max(absl::ZeroDuration(),
-                           std::min(left, absl::Milliseconds(250))));
+  runner.Shutdown(
+      std::max(absl::ZeroDuration(), std::min(left, absl::Milliseconds(250))));
   writes.Shutdown();
   return 0;
 }
