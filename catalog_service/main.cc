@@ -20,7 +20,7 @@
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
-#include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/store/open_catalog_store.h"
 #include "common/auth/token.h"
 #include "common/concurrency/periodic_task.h"
 #include "common/concurrency/work_queue.h"

@@ -5,27 +5,44 @@
 // search, collaborations, sequence ordering, and writes that go to the store
 // first and then become visible atomically.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenCatalogStore("sqlite:///tmp/c.db"));
+//   // OpenCatalogStore: catalog_service/store/open_catalog_store.h
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenCatalogStore("sqlite::memory:"));
 //   LONGTAKE_ASSIGN_OR_RETURN(auto catalog, Catalog::Open(std::move(store)));
-//   LONGTAKE_RETURN_IF_ERROR(catalog->LoadSeedIfEmpty("data/seed/catalog.json"));
+//   LONGTAKE_RETURN_IF_ERROR(catalog->LoadSeedIfEmpty(seed_path));
 //   auto film = catalog->GetFilm("films/the-cranes-are-flying");
 //
 // Thread-safety: reads are const and may run concurrently with each other and
 // with one write; they never touch the store. Writes block on the store, so
 // callers on gRPC callback threads hand them to a WorkQueue.
+//
+// The class is defined across several files, one per concern: catalog.cc
+// (open, reads, refresh), catalog_writes.cc (create/update/delete, commit,
+// request ids), film_importer.cc (ImportFilms) and seed_loader.cc
+// (LoadSeedIfEmpty); the ListFilms planner is film_query.cc and the
+// checks every write makes are catalog_validation.cc.
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "catalog_service/domain/model.h"
+#include "common/domain/field_mask.h"
+#include "common/domain/request_record.h"
 
 namespace longtake::catalog {
 
-class CatalogStore;  // catalog_service/domain/catalog_store.h
+// catalog_service/domain/catalog_store.h
+class CatalogStore;
+struct WriteBatch;
+namespace internal {
+class CatalogState;  // catalog_service/domain/catalog_state.h
+}  // namespace internal
 
 struct ListFilmsQuery {
   int page_size = 0;  // 0: default 50; max 1000
@@ -46,7 +63,8 @@ struct SearchQuery {
 struct SearchResult {
   std::shared_ptr<const Film> film;
   double score = 0;
-  std::vector<std::string> matched_fields;  // "title", "original_titles", "aliases", "people"
+  std::vector<std::string>
+      matched_fields;  // "title", "original_titles", "aliases", "people"
 };
 struct SearchPage {
   std::vector<SearchResult> results;
@@ -97,8 +115,8 @@ struct WriteOptions {
 
 // Update masks are field paths in proto naming ("title", "credits",
 // "original_titles"); {"*"} replaces every updatable field. An empty mask is
-// INVALID_ARGUMENT naming update_mask.
-using FieldMask = std::vector<std::string>;
+// INVALID_ARGUMENT naming update_mask (common/domain/field_mask.h).
+using FieldMask = longtake::FieldMask;
 
 struct ImportEntry {
   Film film;
@@ -109,8 +127,9 @@ struct ImportEntry {
 };
 struct ImportEntryResult {
   int64_t source_line = 0;
-  std::string film;     // created film name, when written
-  absl::Status status;  // OK, INVALID_ARGUMENT (with field violations), ALREADY_EXISTS
+  std::string film;  // created film name, when written
+  absl::Status
+      status;  // OK, INVALID_ARGUMENT (with field violations), ALREADY_EXISTS
 };
 
 class Catalog {
@@ -123,20 +142,26 @@ class Catalog {
   absl::Status LoadSeedIfEmpty(const std::string& seed_path);
 
   // Reads: in memory only.
-  absl::StatusOr<std::shared_ptr<const Film>> GetFilm(absl::string_view name) const;
+  absl::StatusOr<std::shared_ptr<const Film>> GetFilm(
+      absl::string_view name) const;
   absl::StatusOr<FilmPage> ListFilms(const ListFilmsQuery& query) const;
   // All or nothing, in the order asked; at most 1000 names.
   absl::StatusOr<std::vector<std::shared_ptr<const Film>>> BatchGetFilms(
       const std::vector<std::string>& names) const;
   absl::StatusOr<SearchPage> SearchFilms(const SearchQuery& query) const;
-  absl::StatusOr<std::shared_ptr<const Person>> GetPerson(absl::string_view name) const;
+  absl::StatusOr<std::shared_ptr<const Person>> GetPerson(
+      absl::string_view name) const;
   absl::StatusOr<PersonPage> ListPeople(const ListPeopleQuery& query) const;
   absl::StatusOr<CollaborationPage> ListCollaborations(
       const ListCollaborationsQuery& query) const;
-  absl::StatusOr<std::shared_ptr<const Sequence>> GetSequence(absl::string_view name) const;
-  absl::StatusOr<SequencePage> ListSequences(const ListSequencesQuery& query) const;
-  absl::StatusOr<std::shared_ptr<const Era>> GetEra(absl::string_view name) const;
-  absl::StatusOr<EraPage> ListEras(int page_size, const std::string& page_token) const;
+  absl::StatusOr<std::shared_ptr<const Sequence>> GetSequence(
+      absl::string_view name) const;
+  absl::StatusOr<SequencePage> ListSequences(
+      const ListSequencesQuery& query) const;
+  absl::StatusOr<std::shared_ptr<const Era>> GetEra(
+      absl::string_view name) const;
+  absl::StatusOr<EraPage> ListEras(int page_size,
+                                   const std::string& page_token) const;
 
   // Writes: validated, written to the store in one transaction, then visible.
   absl::StatusOr<std::shared_ptr<const Film>> CreateFilm(
@@ -155,7 +180,8 @@ class Catalog {
       const std::string& parent, Sequence sequence,
       const std::string& sequence_id, const WriteOptions& options);
   absl::StatusOr<std::shared_ptr<const Sequence>> UpdateSequence(
-      Sequence sequence, const FieldMask& update_mask, const WriteOptions& options);
+      Sequence sequence, const FieldMask& update_mask,
+      const WriteOptions& options);
   absl::Status DeleteSequence(const std::string& name, const std::string& etag,
                               const WriteOptions& options);
   // Each entry on its own: good ones are kept, bad ones reported. At most
@@ -170,9 +196,32 @@ class Catalog {
   size_t film_count() const;
 
  private:
-  class Impl;
-  explicit Catalog(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Catalog(std::unique_ptr<CatalogStore> store);
+  absl::Status Load();
+
+  // ---- Write helpers (catalog_writes.cc); callers hold write_mu_ ----
+
+  // The record of an earlier call with options.request_id, if any.
+  // INVALID_ARGUMENT naming request_id when it was used for another method.
+  absl::StatusOr<std::optional<RequestRecord>> Recorded(
+      const WriteOptions& options, absl::string_view method);
+  // Writes `batch` to the store, then runs `apply` on the read model under
+  // the writer lock, so the change becomes visible at once.
+  absl::Status Commit(
+      const WriteBatch& batch,
+      const std::function<void(internal::CatalogState&)>& apply);
+  // What a replayed request answers: the resource as it is now.
+  absl::StatusOr<std::shared_ptr<const Film>> CurrentFilm(
+      const std::string& name) const;
+  absl::StatusOr<std::shared_ptr<const Person>> CurrentPerson(
+      const std::string& name) const;
+  absl::StatusOr<std::shared_ptr<const Sequence>> CurrentSequence(
+      const std::string& name) const;
+
+  std::unique_ptr<CatalogStore> store_;
+  mutable absl::Mutex mu_;  // guards state_ (readers share, writers exclusive)
+  absl::Mutex write_mu_;    // serialises writers; held across the store write
+  std::unique_ptr<internal::CatalogState> state_;
 };
 
 }  // namespace longtake::catalog

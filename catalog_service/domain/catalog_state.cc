@@ -34,8 +34,8 @@ bool Less(FilmOrder order, const A& a, const B& b) {
 }
 
 template <typename Set, typename T>
-void EraseFrom(absl::flat_hash_map<std::string, Set>& index, const std::string& key,
-               const T& value) {
+void EraseFrom(absl::flat_hash_map<std::string, Set>& index,
+               const std::string& key, const T& value) {
   auto it = index.find(key);
   if (it == index.end()) return;
   it->second.erase(value);
@@ -44,11 +44,19 @@ void EraseFrom(absl::flat_hash_map<std::string, Set>& index, const std::string& 
 
 }  // namespace
 
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b) { return Less(order, a, b); }
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b) { return Less(order, a, b); }
-bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b) { return Less(order, a, b); }
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b) {
+  return Less(order, a, b);
+}
+bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b) {
+  return Less(order, a, b);
+}
+bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b) {
+  return Less(order, a, b);
+}
 
-FilmKey KeyOf(const FilmRec* rec) { return {rec->title_key, rec->film->year, rec->film->name}; }
+FilmKey KeyOf(const FilmRec* rec) {
+  return {rec->title_key, rec->film->year, rec->film->name};
+}
 
 std::string TitleKey(const std::string& title) {
   std::string key = FoldText(title);
@@ -102,7 +110,8 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
   }
   docs[rec->doc] = rec;
   if (bulk && bulk_person_keys_ == nullptr) {
-    bulk_person_keys_ = std::make_unique<absl::flat_hash_map<std::string, std::vector<std::string>>>();
+    bulk_person_keys_ = std::make_unique<
+        absl::flat_hash_map<std::string, std::vector<std::string>>>();
   }
   Reindex(*rec);
 }
@@ -145,11 +154,14 @@ void CatalogState::Reindex(const FilmRec& rec) {
   for (const std::string& t : f.original_titles) {
     search.Add(rec.doc, SearchIndex::Field::kOriginalTitle, t);
   }
-  for (const std::string& a : f.aliases) search.Add(rec.doc, SearchIndex::Field::kAlias, a);
+  for (const std::string& a : f.aliases)
+    search.Add(rec.doc, SearchIndex::Field::kAlias, a);
   for (size_t i = 0; i < f.credits.size(); ++i) {
     const Credit& c = f.credits[i];
-    bool repeat = false;  // credit lists are short: a linear check beats a hash set
-    for (size_t k = 0; k < i && !repeat; ++k) repeat = f.credits[k].person == c.person;
+    bool repeat =
+        false;  // credit lists are short: a linear check beats a hash set
+    for (size_t k = 0; k < i && !repeat; ++k)
+      repeat = f.credits[k].person == c.person;
     if (repeat) continue;
     if (bulk_person_keys_ != nullptr) {
       // Bulk load: tokenize each person's texts once, not once per credit.
@@ -179,7 +191,8 @@ void CatalogState::Reindex(const FilmRec& rec) {
 }
 
 void CatalogState::PutFilm(std::shared_ptr<const Film> film, bool bulk) {
-  absl::flat_hash_set<std::string> touched_eras(film->eras.begin(), film->eras.end());
+  absl::flat_hash_set<std::string> touched_eras(film->eras.begin(),
+                                                film->eras.end());
   auto it = films.find(film->name);
   FilmRec* rec;
   bool runtime_changed = false;
@@ -229,15 +242,18 @@ void CatalogState::RemovePerson(const std::string& name) {
   people.erase(name);
 }
 
-void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk) {
-  std::string film = sequence->name.substr(0, sequence->name.find("/sequences/"));
+void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence,
+                               bool bulk) {
+  std::string film =
+      sequence->name.substr(0, sequence->name.find("/sequences/"));
   auto old = sequences.find(sequence->name);
   if (old != sequences.end()) {
     for (CameraTechnique t : old->second->techniques) {
       size_t i = static_cast<size_t>(t);
       if (i >= technique_films.size()) continue;
       auto c = technique_films[i].find(film);
-      if (c != technique_films[i].end() && --c->second <= 0) technique_films[i].erase(c);
+      if (c != technique_films[i].end() && --c->second <= 0)
+        technique_films[i].erase(c);
     }
   } else {
     film_sequences[film].push_back(sequence->name);
@@ -258,7 +274,8 @@ void CatalogState::RemoveSequence(const std::string& name) {
     size_t i = static_cast<size_t>(t);
     if (i >= technique_films.size()) continue;
     auto c = technique_films[i].find(film);
-    if (c != technique_films[i].end() && --c->second <= 0) technique_films[i].erase(c);
+    if (c != technique_films[i].end() && --c->second <= 0)
+      technique_films[i].erase(c);
   }
   sequences.erase(it);
   auto fs = film_sequences.find(film);
@@ -285,7 +302,9 @@ void CatalogState::FinishBulk() {
   for (int o = 0; o < 3; ++o) {
     FilmOrder order = static_cast<FilmOrder>(o);
     std::sort(orders[o].begin(), orders[o].end(),
-              [order](const FilmRec* a, const FilmRec* b) { return Less(order, a, b); });
+              [order](const FilmRec* a, const FilmRec* b) {
+                return Less(order, a, b);
+              });
   }
   for (auto& [film, names] : film_sequences) Reorder(film);
   absl::flat_hash_set<std::string> all;
@@ -322,7 +341,8 @@ void CatalogState::RebuildEras(const absl::flat_hash_set<std::string>& names) {
     if (it == eras.end()) continue;
     std::vector<const FilmRec*> recs;
     auto ef = era_films.find(name);
-    if (ef != era_films.end()) recs.assign(ef->second.begin(), ef->second.end());
+    if (ef != era_films.end())
+      recs.assign(ef->second.begin(), ef->second.end());
     std::sort(recs.begin(), recs.end(), [](const FilmRec* a, const FilmRec* b) {
       return Less(FilmOrder::kYear, a, b);
     });
@@ -333,8 +353,8 @@ void CatalogState::RebuildEras(const absl::flat_hash_set<std::string>& names) {
   }
 }
 
-std::vector<std::string> OrderSequences(const std::vector<const Sequence*>& sequences,
-                                        int runtime_minutes) {
+std::vector<std::string> OrderSequences(
+    const std::vector<const Sequence*>& sequences, int runtime_minutes) {
   using P = Timecode::Precision;
   // Fraction positions need a running time; 100 minutes stands in when unknown.
   double runtime_s = (runtime_minutes > 0 ? runtime_minutes : 100) * 60.0;
@@ -361,8 +381,9 @@ std::vector<std::string> OrderSequences(const std::vector<const Sequence*>& sequ
     if (a.first != b.first) return a.first < b.first;
     return a.second->name < b.second->name;
   });
-  std::sort(relative.begin(), relative.end(),
-            [](const Sequence* a, const Sequence* b) { return a->name < b->name; });
+  std::sort(
+      relative.begin(), relative.end(),
+      [](const Sequence* a, const Sequence* b) { return a->name < b->name; });
   std::vector<std::string> out;
   for (const auto& [pos, s] : anchored) out.push_back(s->name);
   // Place relative sequences next to their anchors, repeating while chains

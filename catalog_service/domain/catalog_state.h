@@ -34,7 +34,9 @@ class FilmSet {
   const_iterator end() const { return v_.end(); }
   size_t size() const { return v_.size(); }
   bool empty() const { return v_.empty(); }
-  bool contains(const FilmRec* r) const { return std::binary_search(v_.begin(), v_.end(), r); }
+  bool contains(const FilmRec* r) const {
+    return std::binary_search(v_.begin(), v_.end(), r);
+  }
   void insert(const FilmRec* r) {
     auto it = std::lower_bound(v_.begin(), v_.end(), r);
     if (it == v_.end() || *it != r) v_.insert(it, r);
@@ -118,8 +120,10 @@ class CatalogState {
   void IndexFilm(const FilmRec* rec, bool bulk);
   void UnindexFilm(const FilmRec* rec);
 
-  // During a bulk load (until FinishBulk): person name -> TokenKeys of their display name and aliases.
-  std::unique_ptr<absl::flat_hash_map<std::string, std::vector<std::string>>> bulk_person_keys_;
+  // During a bulk load (until FinishBulk): person name -> TokenKeys of their
+  // display name and aliases.
+  std::unique_ptr<absl::flat_hash_map<std::string, std::vector<std::string>>>
+      bulk_person_keys_;
 };
 
 // Ordering of films for each FilmOrder.
@@ -130,7 +134,7 @@ FilmKey KeyOf(const FilmRec* rec);
 std::string TitleKey(const std::string& title);
 
 // The film order of a film's sequences (names, 1-based order = index + 1).
-std::vector<std::string> OrderSequences(const std::vector<const Sequence*>& sequences,
-                                        int runtime_minutes);
+std::vector<std::string> OrderSequences(
+    const std::vector<const Sequence*>& sequences, int runtime_minutes);
 
 }  // namespace longtake::catalog::internal

@@ -4,15 +4,16 @@
 // everything once at start (LoadAll) into its in-memory read model and writes
 // each change as one atomic batch (Apply); reads never come here.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenCatalogStore("sqlite:///var/lib/c.db"));
+//   LONGTAKE_ASSIGN_OR_RETURN(auto store, OpenCatalogStore(url));
 //   WriteBatch batch;
 //   batch.upsert_films.push_back(film);
 //   batch.request = RequestRecord{"req-1", "CreateFilm", film.name, ""};
 //   LONGTAKE_RETURN_IF_ERROR(store->Apply(batch));
 //
-// Implementations: SQLite (sqlite_catalog_store.cc), PostgreSQL
-// (postgres_catalog_store.cc). Every
-// implementation must pass tests/catalog_service/store/catalog_store_conformance_test.cc.
+// Implementations live in catalog_service/store/ (SQLite, PostgreSQL; opened
+// by URL with OpenCatalogStore in store/open_catalog_store.h). Every
+// implementation must pass the store conformance suite,
+// tests/catalog_service/store/catalog_store_conformance_test.cc.
 // Thread-safety: implementations are safe to call from several threads.
 
 #include <cstdint>
@@ -24,16 +25,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "catalog_service/domain/model.h"
+#include "common/domain/request_record.h"
 
 namespace longtake::catalog {
 
-// What a request id (AIP-155) produced, so a retry returns the first result.
-struct RequestRecord {
-  std::string request_id;
-  std::string method;    // "CreateFilm", "DeletePerson", ...
-  std::string resource;  // name of the resource written ("" if none)
-  std::string response;  // optional method-specific payload (e.g. import results as JSON)
-};
+// What a request id (AIP-155) produced, so a retry returns the first result
+// (method "CreateFilm", "DeletePerson", ...; response: import results as JSON).
+using RequestRecord = longtake::RequestRecord;
 
 // Everything the store holds, for building the read model.
 struct CatalogSnapshot {
@@ -63,9 +61,11 @@ struct WriteBatch {
   std::optional<RequestRecord> request;
 
   bool empty() const {
-    return upsert_films.empty() && upsert_people.empty() && upsert_sequences.empty() &&
-           upsert_eras.empty() && delete_films.empty() && delete_people.empty() &&
-           delete_sequences.empty() && delete_eras.empty() && !request.has_value();
+    return upsert_films.empty() && upsert_people.empty() &&
+           upsert_sequences.empty() && upsert_eras.empty() &&
+           delete_films.empty() && delete_people.empty() &&
+           delete_sequences.empty() && delete_eras.empty() &&
+           !request.has_value();
   }
 };
 
@@ -81,15 +81,5 @@ class CatalogStore {
   // The current revision (see CatalogSnapshot::revision), cheap to ask.
   virtual absl::StatusOr<int64_t> Revision() = 0;
 };
-
-// Opens a store by URL:
-//   sqlite:///abs/path.db, sqlite://relative/path.db, sqlite::memory:,
-//   postgres://user@host:5432/db or postgresql://... (a database of its own);
-// anything else is INVALID_ARGUMENT naming `store`.
-absl::StatusOr<std::unique_ptr<CatalogStore>> OpenCatalogStore(const std::string& url);
-
-// The SQLite store on a file path or ":memory:".
-absl::StatusOr<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(
-    const std::string& path);
 
 }  // namespace longtake::catalog

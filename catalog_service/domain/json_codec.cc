@@ -16,14 +16,19 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCreditRoles[] = {
-    "CREDIT_ROLE_UNSPECIFIED", "CREDIT_ROLE_DIRECTOR", "CREDIT_ROLE_CINEMATOGRAPHER",
-    "CREDIT_ROLE_CAST",        "CREDIT_ROLE_WRITER",   "CREDIT_ROLE_COMPOSER",
-    "CREDIT_ROLE_PRODUCER",    "CREDIT_ROLE_EDITOR",   "CREDIT_ROLE_PRESENTER"};
-constexpr const char* kTechniques[] = {
-    "CAMERA_TECHNIQUE_UNSPECIFIED",        "CAMERA_TECHNIQUE_TRACKING_SHOT",
-    "CAMERA_TECHNIQUE_CRANE_SHOT",         "CAMERA_TECHNIQUE_HAND_HELD",
-    "CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG", "CAMERA_TECHNIQUE_LONG_TAKE",
-    "CAMERA_TECHNIQUE_AERIAL_OVER_CROWD",  "CAMERA_TECHNIQUE_STATIC_RESTRICTED"};
+    "CREDIT_ROLE_UNSPECIFIED",     "CREDIT_ROLE_DIRECTOR",
+    "CREDIT_ROLE_CINEMATOGRAPHER", "CREDIT_ROLE_CAST",
+    "CREDIT_ROLE_WRITER",          "CREDIT_ROLE_COMPOSER",
+    "CREDIT_ROLE_PRODUCER",        "CREDIT_ROLE_EDITOR",
+    "CREDIT_ROLE_PRESENTER"};
+constexpr const char* kTechniques[] = {"CAMERA_TECHNIQUE_UNSPECIFIED",
+                                       "CAMERA_TECHNIQUE_TRACKING_SHOT",
+                                       "CAMERA_TECHNIQUE_CRANE_SHOT",
+                                       "CAMERA_TECHNIQUE_HAND_HELD",
+                                       "CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG",
+                                       "CAMERA_TECHNIQUE_LONG_TAKE",
+                                       "CAMERA_TECHNIQUE_AERIAL_OVER_CROWD",
+                                       "CAMERA_TECHNIQUE_STATIC_RESTRICTED"};
 constexpr const char* kPrecisions[] = {
     "PRECISION_UNSPECIFIED", "PRECISION_EXACT", "PRECISION_APPROXIMATE",
     "PRECISION_FRACTION_OF_RUNTIME", "PRECISION_RELATIVE"};
@@ -35,7 +40,8 @@ std::string NameOf(const char* const (&names)[N], size_t index) {
   return index < N ? names[index] : "";
 }
 template <size_t N>
-std::optional<size_t> IndexOf(const char* const (&names)[N], absl::string_view name) {
+std::optional<size_t> IndexOf(const char* const (&names)[N],
+                              absl::string_view name) {
   for (size_t i = 0; i < N; ++i) {
     if (name == names[i]) return i;
   }
@@ -47,7 +53,8 @@ std::string FormatTimestamp(absl::Time t) {
 }
 
 void PutTime(json& j, const char* key, absl::Time t) {
-  if (t != absl::InfinitePast() && t != absl::InfiniteFuture()) j[key] = FormatTimestamp(t);
+  if (t != absl::InfinitePast() && t != absl::InfiniteFuture())
+    j[key] = FormatTimestamp(t);
 }
 void PutString(json& j, const char* key, const std::string& s) {
   if (!s.empty()) j[key] = s;
@@ -62,7 +69,8 @@ void PutInt(json& j, const char* key, int v) {
 // Reads one JSON object, collecting violations instead of throwing.
 class Reader {
  public:
-  Reader(const json& j, std::string path, std::vector<FieldViolation>* violations)
+  Reader(const json& j, std::string path,
+         std::vector<FieldViolation>* violations)
       : j_(j), path_(std::move(path)), violations_(violations) {
     if (!j_.is_object()) {
       Bad(path_, "must be a JSON object");
@@ -103,7 +111,8 @@ class Reader {
           *out = static_cast<int>(u);
         } else {
           int64_t i = v->get<int64_t>();
-          if (i > 2147483647 || i < -2147483647) return Bad(Path(key), "is out of range");
+          if (i > 2147483647 || i < -2147483647)
+            return Bad(Path(key), "is out of range");
           *out = static_cast<int>(i);
         }
       } else {
@@ -137,20 +146,23 @@ class Reader {
     if (const json* v = Get(key)) EnumValue(*v, Path(key), names, out);
   }
   template <typename E, size_t N>
-  void EnumList(const char* key, const char* const (&names)[N], std::vector<E>* out) {
+  void EnumList(const char* key, const char* const (&names)[N],
+                std::vector<E>* out) {
     if (const json* v = Get(key)) {
-      if (!v->is_array()) return Bad(Path(key), "must be an array of enum names");
+      if (!v->is_array())
+        return Bad(Path(key), "must be an array of enum names");
       for (size_t i = 0; i < v->size(); ++i) {
         E e{};
-        if (EnumValue((*v)[i], absl::StrCat(Path(key), "[", i, "]"), names, &e)) {
+        if (EnumValue((*v)[i], absl::StrCat(Path(key), "[", i, "]"), names,
+                      &e)) {
           out->push_back(e);
         }
       }
     }
   }
   template <typename E, size_t N>
-  bool EnumValue(const json& v, const std::string& path, const char* const (&names)[N],
-                 E* out) {
+  bool EnumValue(const json& v, const std::string& path,
+                 const char* const (&names)[N], E* out) {
     if (!v.is_string()) {
       Bad(path, "must be an enum name string");
       return false;
@@ -167,7 +179,8 @@ class Reader {
     if (const json* v = Get(key)) {
       std::optional<absl::Duration> d;
       if (v->is_string()) d = ParseProtoDuration(v->get<std::string>());
-      if (!d) return Bad(Path(key), "must be a duration string such as \"1500s\"");
+      if (!d)
+        return Bad(Path(key), "must be a duration string such as \"1500s\"");
       *out = *d;
     }
   }
@@ -175,14 +188,16 @@ class Reader {
     if (const json* v = Get(key)) {
       std::string err;
       if (!v->is_string() ||
-          !absl::ParseTime(absl::RFC3339_full, v->get<std::string>(), out, &err)) {
+          !absl::ParseTime(absl::RFC3339_full, v->get<std::string>(), out,
+                           &err)) {
         Bad(Path(key), "must be an RFC 3339 timestamp");
       }
     }
   }
   // Calls `each(element, path)` for every element of an array of objects.
-  void Objects(const char* key,
-               const std::function<void(const json&, const std::string&)>& each) {
+  void Objects(
+      const char* key,
+      const std::function<void(const json&, const std::string&)>& each) {
     if (const json* v = Get(key)) {
       if (!v->is_array()) return Bad(Path(key), "must be an array");
       for (size_t i = 0; i < v->size(); ++i) {
@@ -206,7 +221,8 @@ class Reader {
   const json& j_;
   std::string path_;
   std::vector<FieldViolation>* violations_;
-  // Field names asked for (string literals); a short list beats a std::set here (hot on bulk loads).
+  // Field names asked for (string literals); a short list beats a std::set here
+  // (hot on bulk loads).
   std::vector<const char*> known_;
   bool ok_ = true;
 };
@@ -257,7 +273,8 @@ std::string RelationName(Timecode::Relation relation) {
 std::string FormatProtoDuration(absl::Duration d) {
   int64_t nanos = absl::ToInt64Nanoseconds(d);
   bool negative = nanos < 0;
-  uint64_t abs = negative ? 0 - static_cast<uint64_t>(nanos) : static_cast<uint64_t>(nanos);
+  uint64_t abs = negative ? 0 - static_cast<uint64_t>(nanos)
+                          : static_cast<uint64_t>(nanos);
   uint64_t seconds = abs / 1000000000u;
   uint64_t frac = abs % 1000000000u;
   std::string out = absl::StrCat(negative ? "-" : "", seconds);
@@ -355,7 +372,8 @@ nlohmann::json ToJson(const Sequence& s) {
   PutString(j, "description", s.description);
   json t = json::object();
   t["precision"] = PrecisionName(s.start.precision);
-  if (s.start.offset != absl::ZeroDuration()) t["offset"] = FormatProtoDuration(s.start.offset);
+  if (s.start.offset != absl::ZeroDuration())
+    t["offset"] = FormatProtoDuration(s.start.offset);
   if (s.start.fraction != 0) t["fraction"] = s.start.fraction;
   PutString(t, "relative_to", s.start.relative_to);
   if (s.start.relation != Timecode::Relation::kUnspecified) {
@@ -363,10 +381,12 @@ nlohmann::json ToJson(const Sequence& s) {
   }
   PutString(t, "description", s.start.description);
   j["start"] = std::move(t);
-  if (s.duration != absl::ZeroDuration()) j["duration"] = FormatProtoDuration(s.duration);
+  if (s.duration != absl::ZeroDuration())
+    j["duration"] = FormatProtoDuration(s.duration);
   if (!s.techniques.empty()) {
     json techniques = json::array();
-    for (CameraTechnique c : s.techniques) techniques.push_back(CameraTechniqueName(c));
+    for (CameraTechnique c : s.techniques)
+      techniques.push_back(CameraTechniqueName(c));
     j["techniques"] = std::move(techniques);
   }
   PutList(j, "characters", s.characters);
@@ -390,7 +410,8 @@ nlohmann::json ToJson(const Era& e) {
   return j;
 }
 
-absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j, const std::string& path) {
+absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
+                                  const std::string& path) {
   std::vector<FieldViolation> violations;
   Film f;
   Reader r(j, path, &violations);
@@ -435,7 +456,8 @@ absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j, const std::string& pa
   return Finish(std::move(f), std::move(violations));
 }
 
-absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j, const std::string& path) {
+absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
+                                      const std::string& path) {
   std::vector<FieldViolation> violations;
   Person p;
   Reader r(j, path, &violations);
@@ -461,7 +483,8 @@ absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
   r.String("name", &s.name);
   r.String("title", &s.title);
   r.String("description", &s.description);
-  if (const json* t = r.Get("start")) ReadTimecode(*t, r.Path("start"), &s.start, &violations);
+  if (const json* t = r.Get("start"))
+    ReadTimecode(*t, r.Path("start"), &s.start, &violations);
   r.Duration("duration", &s.duration);
   r.EnumList("techniques", kTechniques, &s.techniques);
   r.StringList("characters", &s.characters);
@@ -474,7 +497,8 @@ absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
   return Finish(std::move(s), std::move(violations));
 }
 
-absl::StatusOr<Era> EraFromJson(const nlohmann::json& j, const std::string& path) {
+absl::StatusOr<Era> EraFromJson(const nlohmann::json& j,
+                                const std::string& path) {
   std::vector<FieldViolation> violations;
   Era e;
   Reader r(j, path, &violations);

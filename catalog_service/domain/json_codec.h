@@ -40,9 +40,13 @@ nlohmann::json ToJson(const Sequence& sequence);
 nlohmann::json ToJson(const Era& era);
 
 // `path` prefixes field names in errors ("films[2]" -> "films[2].year").
-absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j, const std::string& path);
-absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j, const std::string& path);
-absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j, const std::string& path);
-absl::StatusOr<Era> EraFromJson(const nlohmann::json& j, const std::string& path);
+absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
+                                  const std::string& path);
+absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
+                                      const std::string& path);
+absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
+                                          const std::string& path);
+absl::StatusOr<Era> EraFromJson(const nlohmann::json& j,
+                                const std::string& path);
 
 }  // namespace longtake::catalog

@@ -39,7 +39,7 @@ struct Credit {
   std::string person;        // "people/{person}"
   std::string display_name;  // filled from the person on read
   CreditRole role = CreditRole::kUnspecified;
-  std::string character;     // for kCast
+  std::string character;  // for kCast
   std::string note;
 };
 
@@ -94,11 +94,11 @@ struct Timecode {
   enum class Relation : uint8_t { kUnspecified = 0, kBefore = 1, kAfter = 2 };
 
   Precision precision = Precision::kUnspecified;
-  absl::Duration offset;     // kExact, kApproximate
-  double fraction = 0;       // kFractionOfRuntime, 0..1
-  std::string relative_to;   // kRelative: "films/{film}/sequences/{sequence}"
+  absl::Duration offset;    // kExact, kApproximate
+  double fraction = 0;      // kFractionOfRuntime, 0..1
+  std::string relative_to;  // kRelative: "films/{film}/sequences/{sequence}"
   Relation relation = Relation::kUnspecified;
-  std::string description;   // "around 25:00"; derived when empty
+  std::string description;  // "around 25:00"; derived when empty
 };
 
 struct Sequence {

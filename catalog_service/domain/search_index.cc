@@ -12,11 +12,14 @@
 namespace longtake::catalog {
 namespace {
 
-// Fuzzy matching is skipped for longer tokens: the query-side deletion neighbourhood grows quadratically.
+// Fuzzy matching is skipped for longer tokens: the query-side deletion
+// neighbourhood grows quadratically.
 constexpr size_t kMaxFuzzyLength = 40;
-// Terms shorter than this can't be within edit distance 1 of a query token of kMinFuzzy1Length.
+// Terms shorter than this can't be within edit distance 1 of a query token of
+// kMinFuzzy1Length.
 constexpr size_t kMinFuzzyTermLength = SearchIndex::kMinFuzzy1Length - 1;
-// Terms at least this long also index 2-letter deletions (they can be within distance 2 of a 9-letter token).
+// Terms at least this long also index 2-letter deletions (they can be within
+// distance 2 of a 9-letter token).
 constexpr size_t kMinFuzzy2TermLength = SearchIndex::kMinFuzzy2Length - 2;
 // Rough malloc bookkeeping per heap block, for the memory estimate.
 constexpr size_t kMallocOverhead = 16;
@@ -26,22 +29,27 @@ constexpr std::array<double, 16> MakeFieldWeights() {
   std::array<double, 16> w{};
   for (int mask = 0; mask < 16; ++mask) {
     double best = 0;
-    if (mask & 0b0011) best = SearchIndex::kTitleFieldWeight;
-    else if (mask & 0b0100) best = SearchIndex::kAliasFieldWeight;
-    else if (mask & 0b1000) best = SearchIndex::kPersonFieldWeight;
+    if (mask & 0b0011)
+      best = SearchIndex::kTitleFieldWeight;
+    else if (mask & 0b0100)
+      best = SearchIndex::kAliasFieldWeight;
+    else if (mask & 0b1000)
+      best = SearchIndex::kPersonFieldWeight;
     w[mask] = best;
   }
   return w;
 }
 constexpr std::array<double, 16> kFieldWeight = MakeFieldWeights();
 
-// 32 bits are plenty: a collision only adds a candidate that the edit-distance check rejects.
+// 32 bits are plenty: a collision only adds a candidate that the edit-distance
+// check rejects.
 uint32_t HashKey(std::string_view s) {
   const uint64_t h = absl::Hash<std::string_view>{}(s);
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
-// Calls fn(string_view) for `s` and every string obtained by deleting 1..max_deletions bytes (may repeat).
+// Calls fn(string_view) for `s` and every string obtained by
+// deleting 1..max_deletions bytes (may repeat).
 template <typename Fn>
 void ForEachDeletion(std::string_view s, int max_deletions, Fn&& fn) {
   fn(s);
@@ -53,7 +61,8 @@ void ForEachDeletion(std::string_view s, int max_deletions, Fn&& fn) {
     fn(std::string_view(buf));
     if (max_deletions >= 2) {
       std::string buf2;
-      for (size_t j = i; j + 1 < n; ++j) {  // delete positions i and j+1 of s, j+1 > i
+      for (size_t j = i; j + 1 < n;
+           ++j) {  // delete positions i and j+1 of s, j+1 > i
         buf2.assign(buf.substr(0, j));
         buf2.append(std::string_view(buf).substr(j + 1));
         fn(std::string_view(buf2));
@@ -62,9 +71,10 @@ void ForEachDeletion(std::string_view s, int max_deletions, Fn&& fn) {
   }
 }
 
-// Optimal string alignment distance (Levenshtein plus adjacent transpositions), or max_distance + 1 when
-// larger than max_distance.
-int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance) {
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions),
+// or max_distance + 1 when larger than max_distance.
+int BoundedEditDistance(std::string_view a, std::string_view b,
+                        int max_distance) {
   const int n = static_cast<int>(a.size());
   const int m = static_cast<int>(b.size());
   if (std::abs(n - m) > max_distance) return max_distance + 1;
@@ -76,7 +86,8 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance
     for (int j = 1; j <= m; ++j) {
       const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, prev2[j - 2] + 1);
       cur[j] = v;
       row_min = std::min(row_min, v);
     }
@@ -87,8 +98,10 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance
   return std::min(prev[m], max_distance + 1);
 }
 
-// First index >= lo with v[index] >= target (v sorted), searching exponentially from lo.
-size_t Gallop(const std::vector<SearchIndex::DocId>& v, size_t lo, SearchIndex::DocId target) {
+// First index >= lo with v[index] >= target (v sorted), searching exponentially
+// from lo.
+size_t Gallop(const std::vector<SearchIndex::DocId>& v, size_t lo,
+              SearchIndex::DocId target) {
   const size_t n = v.size();
   if (lo >= n || v[lo] >= target) return lo;
   size_t prev = lo;  // v[prev] < target
@@ -100,7 +113,9 @@ size_t Gallop(const std::vector<SearchIndex::DocId>& v, size_t lo, SearchIndex::
     cur = lo + step;
   }
   const size_t hi = std::min(cur, n);
-  return static_cast<size_t>(std::lower_bound(v.begin() + prev + 1, v.begin() + hi, target) - v.begin());
+  return static_cast<size_t>(
+      std::lower_bound(v.begin() + prev + 1, v.begin() + hi, target) -
+      v.begin());
 }
 
 }  // namespace
@@ -122,7 +137,8 @@ SearchIndex::TermId SearchIndex::InternTerm(const std::string& key) {
 }
 
 void SearchIndex::IndexDeletions(TermId term, std::string_view text) {
-  if (text.size() < kMinFuzzyTermLength || text.size() > kMaxFuzzyLength) return;
+  if (text.size() < kMinFuzzyTermLength || text.size() > kMaxFuzzyLength)
+    return;
   std::vector<uint32_t> hashes;
   ForEachDeletion(text, text.size() >= kMinFuzzy2TermLength ? 2 : 1,
                   [&](std::string_view s) { hashes.push_back(HashKey(s)); });
@@ -146,10 +162,12 @@ void SearchIndex::AddDeletionKey(uint32_t hash, TermId term) {
 
 void SearchIndex::AppendDocTerm(DocTerms& entry, TermId term) {
   if (static_cast<size_t>(entry.offset) + entry.count != doc_terms_.size()) {
-    // The document's slice is not at the end of the arena: move it there, leaving garbage behind.
+    // The document's slice is not at the end of the arena: move it there,
+    // leaving garbage behind.
     const size_t old_size = doc_terms_.size();
     doc_terms_.resize(old_size + entry.count);
-    std::copy(doc_terms_.begin() + entry.offset, doc_terms_.begin() + entry.offset + entry.count,
+    std::copy(doc_terms_.begin() + entry.offset,
+              doc_terms_.begin() + entry.offset + entry.count,
               doc_terms_.begin() + old_size);
     doc_terms_garbage_ += entry.count;
     entry.offset = static_cast<uint32_t>(old_size);
@@ -162,22 +180,29 @@ void SearchIndex::Add(DocId doc, Field field, std::string_view text) {
   AddKeys(doc, field, TokenKeys(text));
 }
 
-void SearchIndex::AddKeys(DocId doc, Field field, const std::vector<std::string>& keys) {
+void SearchIndex::AddKeys(DocId doc, Field field,
+                          const std::vector<std::string>& keys) {
   DocTerms& entry =
-      docs_.try_emplace(doc, DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0}).first->second;
+      docs_
+          .try_emplace(doc,
+                       DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0})
+          .first->second;
   const auto mask = static_cast<uint8_t>(1u << static_cast<unsigned>(field));
   for (const std::string& key : keys) {
     const TermId id = InternTerm(key);
     Term& term = terms_[id];
     term.fields |= mask;
-    if (term.docs.empty() || term.docs.back() < doc) {  // the common case when loading in DocId order
+    if (term.docs.empty() ||
+        term.docs.back() <
+            doc) {  // the common case when loading in DocId order
       term.docs.push_back(doc);
       term.masks.push_back(mask);
       AppendDocTerm(entry, id);
     } else if (term.docs.back() == doc) {
       term.masks.back() |= mask;
     } else {
-      const auto pos = std::lower_bound(term.docs.begin(), term.docs.end(), doc);
+      const auto pos =
+          std::lower_bound(term.docs.begin(), term.docs.end(), doc);
       const auto index = pos - term.docs.begin();
       if (*pos == doc) {
         term.masks[index] |= mask;
@@ -204,10 +229,12 @@ void SearchIndex::Remove(DocId doc) {
   }
   docs_.erase(it);
   if (static_cast<size_t>(entry.offset) + entry.count == doc_terms_.size()) {
-    doc_terms_.resize(entry.offset);  // last slice: reclaim at once (the usual remove-then-re-add)
+    doc_terms_.resize(entry.offset);  // last slice: reclaim at once (the usual
+                                      // remove-then-re-add)
   } else {
     doc_terms_garbage_ += entry.count;
-    if (doc_terms_garbage_ > 4096 && doc_terms_garbage_ * 2 > doc_terms_.size()) CompactDocTerms();
+    if (doc_terms_garbage_ > 4096 && doc_terms_garbage_ * 2 > doc_terms_.size())
+      CompactDocTerms();
   }
 }
 
@@ -235,15 +262,19 @@ void SearchIndex::ShrinkToFit() {
 
 size_t SearchIndex::DocumentCount() const { return docs_.size(); }
 
-void SearchIndex::CollectExact(const std::string& token, std::vector<TermMatch>* out) const {
+void SearchIndex::CollectExact(const std::string& token,
+                               std::vector<TermMatch>* out) const {
   const auto it = term_ids_.find(std::string_view(token));
-  if (it != term_ids_.end() && !terms_[it->second].docs.empty()) out->push_back({it->second, kExactWeight});
+  if (it != term_ids_.end() && !terms_[it->second].docs.empty())
+    out->push_back({it->second, kExactWeight});
 }
 
-void SearchIndex::CollectPrefix(const std::string& token, std::vector<TermMatch>* out) const {
+void SearchIndex::CollectPrefix(const std::string& token,
+                                std::vector<TermMatch>* out) const {
   if (token.size() < kMinPrefixLength) return;
   std::vector<std::pair<size_t, TermId>> found;  // (document frequency, term)
-  for (auto it = vocab_.upper_bound(token); it != vocab_.end() && it->first.starts_with(token); ++it) {
+  for (auto it = vocab_.upper_bound(token);
+       it != vocab_.end() && it->first.starts_with(token); ++it) {
     const size_t df = terms_[it->second].docs.size();
     if (df > 0) found.emplace_back(df, it->second);
   }
@@ -251,17 +282,20 @@ void SearchIndex::CollectPrefix(const std::string& token, std::vector<TermMatch>
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
   if (found.size() > kMaxPrefixExpansions) {
-    std::partial_sort(found.begin(), found.begin() + kMaxPrefixExpansions, found.end(), by_frequency);
+    std::partial_sort(found.begin(), found.begin() + kMaxPrefixExpansions,
+                      found.end(), by_frequency);
     found.resize(kMaxPrefixExpansions);
   }
   for (const auto& [df, id] : found) out->push_back({id, kPrefixWeight});
 }
 
-void SearchIndex::CollectFuzzy(const std::string& token, std::vector<TermMatch>* out) const {
+void SearchIndex::CollectFuzzy(const std::string& token,
+                               std::vector<TermMatch>* out) const {
   if (token.size() < kMinFuzzy1Length || token.size() > kMaxFuzzyLength) return;
   const int max_distance = token.size() >= kMinFuzzy2Length ? 2 : 1;
   std::vector<uint32_t> hashes;
-  ForEachDeletion(token, max_distance, [&](std::string_view s) { hashes.push_back(HashKey(s)); });
+  ForEachDeletion(token, max_distance,
+                  [&](std::string_view s) { hashes.push_back(HashKey(s)); });
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   std::vector<TermId> ids;
@@ -295,13 +329,16 @@ void SearchIndex::CollectFuzzy(const std::string& token, std::vector<TermMatch>*
     return a.id < b.id;
   };
   if (found.size() > kMaxFuzzyExpansions) {
-    std::partial_sort(found.begin(), found.begin() + kMaxFuzzyExpansions, found.end(), better);
+    std::partial_sort(found.begin(), found.begin() + kMaxFuzzyExpansions,
+                      found.end(), better);
     found.resize(kMaxFuzzyExpansions);
   }
-  for (const Candidate& c : found) out->push_back({c.id, c.distance == 1 ? kFuzzy1Weight : kFuzzy2Weight});
+  for (const Candidate& c : found)
+    out->push_back({c.id, c.distance == 1 ? kFuzzy1Weight : kFuzzy2Weight});
 }
 
-std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query, size_t limit) const {
+std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
+                                                  size_t limit) const {
   std::vector<Hit> hits;
   if (limit == 0) return hits;
   std::vector<std::string> tokens = TokenKeys(query);
@@ -310,11 +347,13 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query, size_t
   std::sort(tokens.begin(), tokens.end());
   tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
 
-  // One plan per distinct token: the vocabulary terms it matches, with their kind weights.
+  // One plan per distinct token: the vocabulary terms it matches, with their
+  // kind weights.
   struct Plan {
     std::vector<TermMatch> matches;
     size_t postings = 0;
-    double max_score = 0;  // upper bound of the plan's contribution to a document's score
+    double max_score =
+        0;  // upper bound of the plan's contribution to a document's score
   };
   std::vector<Plan> plans(tokens.size());
   double max_total = 0;
@@ -323,61 +362,84 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query, size_t
     CollectExact(tokens[i], &plan.matches);
     if (tokens[i] == last) CollectPrefix(tokens[i], &plan.matches);
     CollectFuzzy(tokens[i], &plan.matches);
-    if (plan.matches.empty()) return hits;  // AND: a token without matches means no hits
+    if (plan.matches.empty())
+      return hits;  // AND: a token without matches means no hits
     // A term found both as a prefix and as a fuzzy match keeps its best weight.
-    std::sort(plan.matches.begin(), plan.matches.end(), [](const TermMatch& a, const TermMatch& b) {
-      return a.term != b.term ? a.term < b.term : a.weight > b.weight;
-    });
+    std::sort(plan.matches.begin(), plan.matches.end(),
+              [](const TermMatch& a, const TermMatch& b) {
+                return a.term != b.term ? a.term < b.term : a.weight > b.weight;
+              });
     plan.matches.erase(std::unique(plan.matches.begin(), plan.matches.end(),
-                                   [](const TermMatch& a, const TermMatch& b) { return a.term == b.term; }),
+                                   [](const TermMatch& a, const TermMatch& b) {
+                                     return a.term == b.term;
+                                   }),
                        plan.matches.end());
     for (const TermMatch& m : plan.matches) {
       const Term& term = terms_[m.term];
       plan.postings += term.docs.size();
-      plan.max_score = std::max(plan.max_score, m.weight * kFieldWeight[term.fields & 0xF]);
+      plan.max_score =
+          std::max(plan.max_score, m.weight * kFieldWeight[term.fields & 0xF]);
     }
     max_total += plan.max_score;
   }
-  // Rarest first: the driving plan enumerates candidates, the others only probe them.
-  std::sort(plans.begin(), plans.end(), [](const Plan& a, const Plan& b) { return a.postings < b.postings; });
-  // Within a probed plan, try the lists with the best possible contribution first, so a probe can stop at
-  // the first match that no other list could beat.
+  // Rarest first: the driving plan enumerates candidates, the others only probe
+  // them.
+  std::sort(plans.begin(), plans.end(), [](const Plan& a, const Plan& b) {
+    return a.postings < b.postings;
+  });
+  // Within a probed plan, try the lists with the best possible contribution
+  // first, so a probe can stop at the first match that no other list could
+  // beat.
   std::vector<std::vector<double>> list_bounds(plans.size());
   for (size_t p = 0; p < plans.size(); ++p) {
     auto& matches = plans[p].matches;
-    const auto bound = [&](const TermMatch& m) { return m.weight * kFieldWeight[terms_[m.term].fields & 0xF]; };
+    const auto bound = [&](const TermMatch& m) {
+      return m.weight * kFieldWeight[terms_[m.term].fields & 0xF];
+    };
     std::sort(matches.begin(), matches.end(),
-              [&](const TermMatch& a, const TermMatch& b) { return bound(a) > bound(b); });
+              [&](const TermMatch& a, const TermMatch& b) {
+                return bound(a) > bound(b);
+              });
     for (const TermMatch& m : matches) list_bounds[p].push_back(bound(m));
   }
   // rest_max[p]: the most plans p.. can still add to a score.
   std::vector<double> rest_max(plans.size() + 1, 0);
-  for (size_t p = plans.size(); p-- > 0;) rest_max[p] = rest_max[p + 1] + plans[p].max_score;
+  for (size_t p = plans.size(); p-- > 0;)
+    rest_max[p] = rest_max[p + 1] + plans[p].max_score;
 
-  // Best `limit` hits so far, as a heap whose front is the worst of them. matched_fields is filled in at the
-  // end, for the final hits only, so that probing can stop early.
+  // Best `limit` hits so far, as a heap whose front is the worst of them.
+  // matched_fields is filled in at the end, for the final hits only, so that
+  // probing can stop early.
   const auto better = [](const Hit& a, const Hit& b) {
     return a.score != b.score ? a.score > b.score : a.doc < b.doc;
   };
   hits.reserve(std::min(limit, plans[0].postings) + 1);
-  // Candidates come in DocId order, so a later one must score strictly above the worst result to enter.
-  const auto threshold = [&] { return hits.size() == limit ? hits.front().score : -1.0; };
+  // Candidates come in DocId order, so a later one must score strictly above
+  // the worst result to enter.
+  const auto threshold = [&] {
+    return hits.size() == limit ? hits.front().score : -1.0;
+  };
 
-  // Scores one candidate against the other plans (document-at-a-time, galloping forward through their lists)
-  // and offers it. Returns false once no later candidate can enter the results.
+  // Scores one candidate against the other plans (document-at-a-time, galloping
+  // forward through their lists) and offers it. Returns false once no later
+  // candidate can enter the results.
   std::vector<std::vector<size_t>> cursors(plans.size());
-  for (size_t p = 1; p < plans.size(); ++p) cursors[p].assign(plans[p].matches.size(), 0);
+  for (size_t p = 1; p < plans.size(); ++p)
+    cursors[p].assign(plans[p].matches.size(), 0);
   const auto evaluate = [&](DocId doc, double score) {
     for (size_t p = 1; p < plans.size(); ++p) {
-      if (score + rest_max[p] <= threshold()) return true;  // can't make it, whatever matches
+      if (score + rest_max[p] <= threshold())
+        return true;  // can't make it, whatever matches
       const Plan& plan = plans[p];
       std::vector<size_t>& pos = cursors[p];
       double best = 0;
-      for (size_t j = 0; j < plan.matches.size() && best < list_bounds[p][j]; ++j) {
+      for (size_t j = 0; j < plan.matches.size() && best < list_bounds[p][j];
+           ++j) {
         const Term& term = terms_[plan.matches[j].term];
         pos[j] = Gallop(term.docs, pos[j], doc);
         if (pos[j] < term.docs.size() && term.docs[pos[j]] == doc) {
-          best = std::max(best, plan.matches[j].weight * kFieldWeight[term.masks[pos[j]] & 0xF]);
+          best = std::max(best, plan.matches[j].weight *
+                                    kFieldWeight[term.masks[pos[j]] & 0xF]);
         }
       }
       if (best == 0) return true;  // AND fails
@@ -406,23 +468,27 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query, size_t
       if (!evaluate(term.docs[i], score)) break;
     }
   } else {
-    // k-way merge of the driver's lists in DocId order; a document takes its best match. Once the results are
-    // full, a list whose best possible total can't beat the worst result is dropped from the merge (a document
-    // whose best match is in that list can't be a hit).
+    // k-way merge of the driver's lists in DocId order; a document takes its
+    // best match. Once the results are full, a list whose best possible total
+    // can't beat the worst result is dropped from the merge (a document whose
+    // best match is in that list can't be a hit).
     const size_t k = driver.matches.size();
     using Cursor = std::pair<DocId, size_t>;  // (current doc, match index)
     std::priority_queue<Cursor, std::vector<Cursor>, std::greater<>> heap;
     std::vector<size_t> pos(k, 0);
-    for (size_t j = 0; j < k; ++j) heap.emplace(terms_[driver.matches[j].term].docs[0], j);
+    for (size_t j = 0; j < k; ++j)
+      heap.emplace(terms_[driver.matches[j].term].docs[0], j);
     while (!heap.empty()) {
       const DocId doc = heap.top().first;
       double score = 0;
       while (!heap.empty() && heap.top().first == doc) {
         const size_t j = heap.top().second;
         heap.pop();
-        if (list_bounds[0][j] + others_max <= threshold()) continue;  // dropped for good
+        if (list_bounds[0][j] + others_max <= threshold())
+          continue;  // dropped for good
         const Term& term = terms_[driver.matches[j].term];
-        score = std::max(score, driver.matches[j].weight * kFieldWeight[term.masks[pos[j]] & 0xF]);
+        score = std::max(score, driver.matches[j].weight *
+                                    kFieldWeight[term.masks[pos[j]] & 0xF]);
         if (++pos[j] < term.docs.size()) heap.emplace(term.docs[pos[j]], j);
       }
       if (score == 0 || score + others_max <= threshold()) continue;
@@ -431,13 +497,16 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query, size_t
   }
   std::sort(hits.begin(), hits.end(), better);
 
-  // matched_fields of the final hits: every field where some query token matched.
+  // matched_fields of the final hits: every field where some query token
+  // matched.
   for (Hit& hit : hits) {
     for (const Plan& plan : plans) {
       for (const TermMatch& m : plan.matches) {
         const Term& term = terms_[m.term];
-        const auto it = std::lower_bound(term.docs.begin(), term.docs.end(), hit.doc);
-        if (it != term.docs.end() && *it == hit.doc) hit.matched_fields |= term.masks[it - term.docs.begin()];
+        const auto it =
+            std::lower_bound(term.docs.begin(), term.docs.end(), hit.doc);
+        if (it != term.docs.end() && *it == hit.doc)
+          hit.matched_fields |= term.masks[it - term.docs.begin()];
       }
     }
   }
@@ -448,21 +517,30 @@ SearchIndex::MemoryStats SearchIndex::MemoryUsage() const {
   MemoryStats stats;
   stats.postings = terms_.capacity() * sizeof(Term);
   for (const Term& term : terms_) {
-    if (term.docs.capacity() > 0) stats.postings += term.docs.capacity() * sizeof(DocId) + kMallocOverhead;
-    if (term.masks.capacity() > 0) stats.postings += term.masks.capacity() + kMallocOverhead;
+    if (term.docs.capacity() > 0)
+      stats.postings += term.docs.capacity() * sizeof(DocId) + kMallocOverhead;
+    if (term.masks.capacity() > 0)
+      stats.postings += term.masks.capacity() + kMallocOverhead;
   }
   // std::map node: three pointers and a colour word, then the value.
-  constexpr size_t kNodeBytes = 4 * sizeof(void*) + sizeof(std::pair<const std::string, TermId>) + kMallocOverhead;
-  stats.vocabulary = vocab_.size() * kNodeBytes +
-                     term_ids_.capacity() * (sizeof(std::pair<std::string_view, TermId>) + 1);
+  constexpr size_t kNodeBytes = 4 * sizeof(void*) +
+                                sizeof(std::pair<const std::string, TermId>) +
+                                kMallocOverhead;
+  stats.vocabulary =
+      vocab_.size() * kNodeBytes +
+      term_ids_.capacity() * (sizeof(std::pair<std::string_view, TermId>) + 1);
   for (const auto& [text, id] : vocab_) {
-    if (text.capacity() > 15) stats.vocabulary += text.capacity() + 1 + kMallocOverhead;
+    if (text.capacity() > 15)
+      stats.vocabulary += text.capacity() + 1 + kMallocOverhead;
   }
-  stats.fuzzy = deletions_.capacity() * (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
-                multi_.capacity() * sizeof(std::vector<TermId>);
-  for (const auto& list : multi_) stats.fuzzy += list.capacity() * sizeof(TermId) + kMallocOverhead;
-  stats.documents = docs_.capacity() * (sizeof(std::pair<DocId, DocTerms>) + 1) +
-                    doc_terms_.capacity() * sizeof(TermId);
+  stats.fuzzy =
+      deletions_.capacity() * (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
+      multi_.capacity() * sizeof(std::vector<TermId>);
+  for (const auto& list : multi_)
+    stats.fuzzy += list.capacity() * sizeof(TermId) + kMallocOverhead;
+  stats.documents =
+      docs_.capacity() * (sizeof(std::pair<DocId, DocTerms>) + 1) +
+      doc_terms_.capacity() * sizeof(TermId);
   return stats;
 }
 

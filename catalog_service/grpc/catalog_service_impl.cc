@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "catalog_service/domain/catalog_errors.h"
 #include "catalog_service/grpc/proto_conversion.h"
 #include "common/grpc/call_auth.h"
+#include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
 #include "common/status/errors.h"
 #include "grpcpp/impl/serialization_traits.h"
@@ -16,8 +18,8 @@ CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        const auth::TokenSigner* signer)
     : catalog_(catalog), writes_(writes), signer_(signer) {}
 
-CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(Context* context,
-                                                        const absl::Status& status) {
+CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
+    Context* context, const absl::Status& status) {
   Reactor* reactor = context->DefaultReactor();
   reactor->Finish(status.ok() ? grpc::Status::OK
                               : ToGrpcStatus(status, kCatalogErrorDomain));
@@ -26,11 +28,12 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(Context* context,
 
 absl::Status CatalogServiceImpl::AuthorizeWrite(const Context& context) const {
   if (signer_ == nullptr) {
-    return ErrorWithReason(absl::StatusCode::kUnauthenticated,
-                           "CURATOR_WRITES_DISABLED",
-                           "curator writes are disabled: no token secret configured");
+    return ErrorWithReason(
+        absl::StatusCode::kUnauthenticated, kCuratorWritesDisabled,
+        "curator writes are disabled: no token secret configured");
   }
-  absl::StatusOr<auth::Principal> principal = AuthenticateCall(context, *signer_);
+  absl::StatusOr<auth::Principal> principal =
+      AuthenticateCall(context, *signer_);
   if (!principal.ok()) return principal.status();
   return RequireCurator(*principal);
 }
@@ -40,9 +43,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(
   if (absl::Status auth = AuthorizeWrite(*context); !auth.ok()) {
     return Finish(context, auth);
   }
-  const absl::Status shutting_down =
-      ErrorWithReason(absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
-                      "the catalogue is shutting down; retry elsewhere");
+  const absl::Status shutting_down = ShuttingDownError("catalogue");
   {
     absl::MutexLock lock(&mu_);
     if (writes_stopped_) return Finish(context, shutting_down);
@@ -69,7 +70,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(
 bool CatalogServiceImpl::StopWritesAndWait(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   writes_stopped_ = true;
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return pending_writes_ == 0; };
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return pending_writes_ == 0;
+  };
   return mu_.AwaitWithTimeout(absl::Condition(&idle), timeout);
 }
 
@@ -81,7 +84,8 @@ constexpr size_t kMaxCachedFilms = 4096;
 
 }  // namespace
 
-grpc::Slice CatalogServiceImpl::SerializedFilm(const std::shared_ptr<const Film>& film) {
+grpc::Slice CatalogServiceImpl::SerializedFilm(
+    const std::shared_ptr<const Film>& film) {
   {
     absl::ReaderMutexLock lock(&cache_mu_);
     auto it = film_cache_.find(film.get());
@@ -98,12 +102,15 @@ grpc::Slice CatalogServiceImpl::SerializedFilm(const std::shared_ptr<const Film>
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
-    Context* context, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+    Context* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   v1::GetFilmRequest parsed;
   grpc::ByteBuffer copy(*request);  // shares the slices
-  if (!grpc::SerializationTraits<v1::GetFilmRequest>::Deserialize(&copy, &parsed).ok()) {
+  if (!grpc::SerializationTraits<v1::GetFilmRequest>::Deserialize(&copy,
+                                                                  &parsed)
+           .ok()) {
     return Finish(context, ErrorWithReason(absl::StatusCode::kInvalidArgument,
-                                           "INVALID_REQUEST",
+                                           kInvalidRequest,
                                            "request is not a GetFilmRequest"));
   }
   auto film = catalog_->GetFilm(parsed.name());
@@ -133,7 +140,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::BatchGetFilms(
     Context* context, const v1::BatchGetFilmsRequest* request,
     v1::BatchGetFilmsResponse* response) {
-  std::vector<std::string> names(request->names().begin(), request->names().end());
+  std::vector<std::string> names(request->names().begin(),
+                                 request->names().end());
   auto films = catalog_->BatchGetFilms(names);
   if (!films.ok()) return Finish(context, films.status());
   response->mutable_films()->Reserve(static_cast<int>(films->size()));
@@ -163,26 +171,28 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateFilm(
-    Context* context, const v1::CreateFilmRequest* request, v1::Film* response) {
+    Context* context, const v1::CreateFilmRequest* request,
+    v1::Film* response) {
   return Write(context, [this, request, response]() -> absl::Status {
     LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
     LONGTAKE_ASSIGN_OR_RETURN(
-        auto created,
-        catalog_->CreateFilm(std::move(film), request->film_id(),
-                             {request->request_id(), request->validate_only()}));
+        auto created, catalog_->CreateFilm(
+                          std::move(film), request->film_id(),
+                          {request->request_id(), request->validate_only()}));
     ToProto(*created, response);
     return absl::OkStatus();
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
-    Context* context, const v1::UpdateFilmRequest* request, v1::Film* response) {
+    Context* context, const v1::UpdateFilmRequest* request,
+    v1::Film* response) {
   return Write(context, [this, request, response]() -> absl::Status {
     LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
     LONGTAKE_ASSIGN_OR_RETURN(
-        auto updated,
-        catalog_->UpdateFilm(std::move(film), FromProto(request->update_mask()),
-                             {request->request_id(), request->validate_only()}));
+        auto updated, catalog_->UpdateFilm(
+                          std::move(film), FromProto(request->update_mask()),
+                          {request->request_id(), request->validate_only()}));
     ToProto(*updated, response);
     return absl::OkStatus();
   });
@@ -210,7 +220,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
     std::vector<bool> converted(n, false);
     entries.reserve(n);
     for (int i = 0; i < n; ++i) {
-      auto entry = FromProto(request->entries(i), absl::StrCat("entries[", i, "]"));
+      auto entry =
+          FromProto(request->entries(i), absl::StrCat("entries[", i, "]"));
       if (!entry.ok()) {
         results[i].source_line = request->entries(i).source_line();
         results[i].status = entry.status();
@@ -222,12 +233,12 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
     }
     LONGTAKE_ASSIGN_OR_RETURN(
         std::vector<ImportEntryResult> done,
-        catalog_->ImportFilms(std::move(entries),
-                              {request->request_id(), request->validate_only()}));
+        catalog_->ImportFilms(std::move(entries), {request->request_id(),
+                                                   request->validate_only()}));
     if (done.size() != domain_index.size()) {
       return absl::InternalError(absl::StrCat("import returned ", done.size(),
-                                              " results for ", domain_index.size(),
-                                              " entries"));
+                                              " results for ",
+                                              domain_index.size(), " entries"));
     }
     for (size_t k = 0; k < done.size(); ++k) {
       results[domain_index[k]] = std::move(done[k]);
@@ -246,7 +257,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
 // ---- People ----
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetPerson(
-    Context* context, const v1::GetPersonRequest* request, v1::Person* response) {
+    Context* context, const v1::GetPersonRequest* request,
+    v1::Person* response) {
   auto person = catalog_->GetPerson(request->name());
   if (!person.ok()) return Finish(context, person.status());
   ToProto(**person, response);
@@ -262,32 +274,37 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListPeople(
   query.filter = request->filter();
   auto page = catalog_->ListPeople(query);
   if (!page.ok()) return Finish(context, page.status());
-  for (const auto& person : page->people) ToProto(*person, response->add_people());
+  for (const auto& person : page->people)
+    ToProto(*person, response->add_people());
   response->set_next_page_token(std::move(page->next_page_token));
   return Finish(context, absl::OkStatus());
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreatePerson(
-    Context* context, const v1::CreatePersonRequest* request, v1::Person* response) {
+    Context* context, const v1::CreatePersonRequest* request,
+    v1::Person* response) {
   return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Person person, FromProto(request->person(), "person"));
+    LONGTAKE_ASSIGN_OR_RETURN(Person person,
+                              FromProto(request->person(), "person"));
     LONGTAKE_ASSIGN_OR_RETURN(
-        auto created,
-        catalog_->CreatePerson(std::move(person), request->person_id(),
-                               {request->request_id(), request->validate_only()}));
+        auto created, catalog_->CreatePerson(
+                          std::move(person), request->person_id(),
+                          {request->request_id(), request->validate_only()}));
     ToProto(*created, response);
     return absl::OkStatus();
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
-    Context* context, const v1::UpdatePersonRequest* request, v1::Person* response) {
+    Context* context, const v1::UpdatePersonRequest* request,
+    v1::Person* response) {
   return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Person person, FromProto(request->person(), "person"));
+    LONGTAKE_ASSIGN_OR_RETURN(Person person,
+                              FromProto(request->person(), "person"));
     LONGTAKE_ASSIGN_OR_RETURN(
-        auto updated,
-        catalog_->UpdatePerson(std::move(person), FromProto(request->update_mask()),
-                               {request->request_id(), request->validate_only()}));
+        auto updated, catalog_->UpdatePerson(
+                          std::move(person), FromProto(request->update_mask()),
+                          {request->request_id(), request->validate_only()}));
     ToProto(*updated, response);
     return absl::OkStatus();
   });
@@ -352,9 +369,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateSequence(
                               FromProto(request->sequence(), "sequence"));
     LONGTAKE_ASSIGN_OR_RETURN(
         auto created,
-        catalog_->CreateSequence(request->parent(), std::move(sequence),
-                                 request->sequence_id(),
-                                 {request->request_id(), request->validate_only()}));
+        catalog_->CreateSequence(
+            request->parent(), std::move(sequence), request->sequence_id(),
+            {request->request_id(), request->validate_only()}));
     ToProto(*created, response);
     return absl::OkStatus();
   });
@@ -368,8 +385,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
                               FromProto(request->sequence(), "sequence"));
     LONGTAKE_ASSIGN_OR_RETURN(
         auto updated,
-        catalog_->UpdateSequence(std::move(sequence), FromProto(request->update_mask()),
-                                 {request->request_id(), request->validate_only()}));
+        catalog_->UpdateSequence(
+            std::move(sequence), FromProto(request->update_mask()),
+            {request->request_id(), request->validate_only()}));
     ToProto(*updated, response);
     return absl::OkStatus();
   });

@@ -18,15 +18,15 @@
 #include <memory>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "grpcpp/support/byte_buffer.h"
-#include "grpcpp/support/slice.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog.h"
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/slice.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 
 namespace longtake::catalog {
@@ -35,8 +35,9 @@ namespace longtake::catalog {
 // serialized bytes, cached per film version, so a repeated read costs a
 // lookup and a reference count instead of a conversion and a serialization.
 class CatalogServiceImpl final
-    : public ::longtake::catalog::v1::CatalogService::WithRawCallbackMethod_GetFilm<
-          ::longtake::catalog::v1::CatalogService::CallbackService> {
+    : public ::longtake::catalog::v1::CatalogService::
+          WithRawCallbackMethod_GetFilm<
+              ::longtake::catalog::v1::CatalogService::CallbackService> {
  public:
   // `catalog` and `writes` must outlive the service. `signer` may be null
   // (read-only service).
@@ -57,7 +58,8 @@ class CatalogServiceImpl final
                    grpc::ByteBuffer* response) override;
   Reactor* ListFilms(Context* context, const v1::ListFilmsRequest* request,
                      v1::ListFilmsResponse* response) override;
-  Reactor* BatchGetFilms(Context* context, const v1::BatchGetFilmsRequest* request,
+  Reactor* BatchGetFilms(Context* context,
+                         const v1::BatchGetFilmsRequest* request,
                          v1::BatchGetFilmsResponse* response) override;
   Reactor* SearchFilms(Context* context, const v1::SearchFilmsRequest* request,
                        v1::SearchFilmsResponse* response) override;
@@ -74,25 +76,32 @@ class CatalogServiceImpl final
                      v1::Person* response) override;
   Reactor* ListPeople(Context* context, const v1::ListPeopleRequest* request,
                       v1::ListPeopleResponse* response) override;
-  Reactor* CreatePerson(Context* context, const v1::CreatePersonRequest* request,
+  Reactor* CreatePerson(Context* context,
+                        const v1::CreatePersonRequest* request,
                         v1::Person* response) override;
-  Reactor* UpdatePerson(Context* context, const v1::UpdatePersonRequest* request,
+  Reactor* UpdatePerson(Context* context,
+                        const v1::UpdatePersonRequest* request,
                         v1::Person* response) override;
-  Reactor* DeletePerson(Context* context, const v1::DeletePersonRequest* request,
+  Reactor* DeletePerson(Context* context,
+                        const v1::DeletePersonRequest* request,
                         google::protobuf::Empty* response) override;
-  Reactor* ListCollaborations(Context* context,
-                              const v1::ListCollaborationsRequest* request,
-                              v1::ListCollaborationsResponse* response) override;
+  Reactor* ListCollaborations(
+      Context* context, const v1::ListCollaborationsRequest* request,
+      v1::ListCollaborationsResponse* response) override;
 
   Reactor* GetSequence(Context* context, const v1::GetSequenceRequest* request,
                        v1::Sequence* response) override;
-  Reactor* ListSequences(Context* context, const v1::ListSequencesRequest* request,
+  Reactor* ListSequences(Context* context,
+                         const v1::ListSequencesRequest* request,
                          v1::ListSequencesResponse* response) override;
-  Reactor* CreateSequence(Context* context, const v1::CreateSequenceRequest* request,
+  Reactor* CreateSequence(Context* context,
+                          const v1::CreateSequenceRequest* request,
                           v1::Sequence* response) override;
-  Reactor* UpdateSequence(Context* context, const v1::UpdateSequenceRequest* request,
+  Reactor* UpdateSequence(Context* context,
+                          const v1::UpdateSequenceRequest* request,
                           v1::Sequence* response) override;
-  Reactor* DeleteSequence(Context* context, const v1::DeleteSequenceRequest* request,
+  Reactor* DeleteSequence(Context* context,
+                          const v1::DeleteSequenceRequest* request,
                           google::protobuf::Empty* response) override;
 
   Reactor* GetEra(Context* context, const v1::GetEraRequest* request,
@@ -124,7 +133,8 @@ class CatalogServiceImpl final
     grpc::Slice bytes;
   };
   absl::Mutex cache_mu_;
-  absl::flat_hash_map<const Film*, CachedFilm> film_cache_ ABSL_GUARDED_BY(cache_mu_);
+  absl::flat_hash_map<const Film*, CachedFilm> film_cache_
+      ABSL_GUARDED_BY(cache_mu_);
 
   absl::Mutex mu_;
   int pending_writes_ ABSL_GUARDED_BY(mu_) = 0;

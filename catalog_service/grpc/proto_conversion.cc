@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc/well_known_types.h"
 #include "common/status/errors.h"
 #include "google/rpc/code.pb.h"
 
@@ -20,7 +21,8 @@ std::vector<std::string> ToVector(
   return std::vector<std::string>(in.begin(), in.end());
 }
 
-absl::Status BadEnum(absl::string_view path, absl::string_view field, int value) {
+absl::Status BadEnum(absl::string_view path, absl::string_view field,
+                     int value) {
   return InvalidArgument(absl::StrCat(path, ".", field),
                          absl::StrCat("unknown enum value ", value));
 }
@@ -32,30 +34,6 @@ absl::StatusOr<CreditRole> RoleFromProto(int value, absl::string_view path,
 }
 
 }  // namespace
-
-void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
-  if (time == absl::InfinitePast() || time == absl::InfiniteFuture()) return;
-  int64_t seconds = absl::ToUnixSeconds(time);  // rounds toward -inf
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
-}
-
-absl::Time FromProto(const google::protobuf::Timestamp& in) {
-  if (in.seconds() == 0 && in.nanos() == 0) return absl::InfinitePast();
-  return absl::FromUnixSeconds(in.seconds()) + absl::Nanoseconds(in.nanos());
-}
-
-void ToProto(absl::Duration duration, google::protobuf::Duration* out) {
-  absl::Duration rem;
-  int64_t seconds = absl::IDivDuration(duration, absl::Seconds(1), &rem);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(rem)));
-}
-
-absl::Duration FromProto(const google::protobuf::Duration& in) {
-  return absl::Seconds(in.seconds()) + absl::Nanoseconds(in.nanos());
-}
 
 void ToProto(const Credit& credit, pb::Credit* out) {
   out->set_person(credit.person);
@@ -90,10 +68,10 @@ void ToProto(const Film& film, pb::Film* out) {
   CopyStrings(film.notes, out->mutable_notes());
   out->set_etag(film.etag);
   if (film.create_time != absl::InfinitePast()) {
-    ToProto(film.create_time, out->mutable_create_time());
+    TimeToProto(film.create_time, out->mutable_create_time());
   }
   if (film.update_time != absl::InfinitePast()) {
-    ToProto(film.update_time, out->mutable_update_time());
+    TimeToProto(film.update_time, out->mutable_update_time());
   }
 }
 
@@ -109,10 +87,10 @@ void ToProto(const Person& person, pb::Person* out) {
   out->set_biography(person.biography);
   out->set_etag(person.etag);
   if (person.create_time != absl::InfinitePast()) {
-    ToProto(person.create_time, out->mutable_create_time());
+    TimeToProto(person.create_time, out->mutable_create_time());
   }
   if (person.update_time != absl::InfinitePast()) {
-    ToProto(person.update_time, out->mutable_update_time());
+    TimeToProto(person.update_time, out->mutable_update_time());
   }
 }
 
@@ -121,7 +99,7 @@ void ToProto(const Timecode& timecode, pb::Timecode* out) {
   if (timecode.precision == Timecode::Precision::kExact ||
       timecode.precision == Timecode::Precision::kApproximate ||
       timecode.offset != absl::ZeroDuration()) {
-    ToProto(timecode.offset, out->mutable_offset());
+    DurationToProto(timecode.offset, out->mutable_offset());
   }
   out->set_fraction(timecode.fraction);
   out->set_relative_to(timecode.relative_to);
@@ -135,7 +113,7 @@ void ToProto(const Sequence& sequence, pb::Sequence* out) {
   out->set_description(sequence.description);
   ToProto(sequence.start, out->mutable_start());
   if (sequence.duration != absl::ZeroDuration()) {
-    ToProto(sequence.duration, out->mutable_duration());
+    DurationToProto(sequence.duration, out->mutable_duration());
   }
   for (CameraTechnique t : sequence.techniques) {
     out->add_techniques(static_cast<pb::CameraTechnique>(t));
@@ -145,10 +123,10 @@ void ToProto(const Sequence& sequence, pb::Sequence* out) {
   out->set_film_order(sequence.film_order);
   out->set_etag(sequence.etag);
   if (sequence.create_time != absl::InfinitePast()) {
-    ToProto(sequence.create_time, out->mutable_create_time());
+    TimeToProto(sequence.create_time, out->mutable_create_time());
   }
   if (sequence.update_time != absl::InfinitePast()) {
-    ToProto(sequence.update_time, out->mutable_update_time());
+    TimeToProto(sequence.update_time, out->mutable_update_time());
   }
 }
 
@@ -187,7 +165,8 @@ absl::StatusOr<Credit> FromProto(const pb::Credit& in, absl::string_view path) {
   Credit credit;
   credit.person = in.person();
   credit.display_name = in.display_name();
-  LONGTAKE_ASSIGN_OR_RETURN(credit.role, RoleFromProto(in.role(), path, "role"));
+  LONGTAKE_ASSIGN_OR_RETURN(credit.role,
+                            RoleFromProto(in.role(), path, "role"));
   credit.character = in.character();
   credit.note = in.note();
   return credit;
@@ -220,8 +199,8 @@ absl::StatusOr<Film> FromProto(const pb::Film& in, absl::string_view path) {
   film.studios = ToVector(in.studios());
   film.notes = ToVector(in.notes());
   film.etag = in.etag();
-  if (in.has_create_time()) film.create_time = FromProto(in.create_time());
-  if (in.has_update_time()) film.update_time = FromProto(in.update_time());
+  film.create_time = TimeFromProto(in.create_time(), in.has_create_time());
+  film.update_time = TimeFromProto(in.update_time(), in.has_update_time());
   return film;
 }
 
@@ -234,18 +213,19 @@ absl::StatusOr<Person> FromProto(const pb::Person& in, absl::string_view path) {
   person.death_year = in.death_year();
   for (int i = 0; i < in.known_roles_size(); ++i) {
     LONGTAKE_ASSIGN_OR_RETURN(
-        CreditRole role,
-        RoleFromProto(in.known_roles(i), path, absl::StrCat("known_roles[", i, "]")));
+        CreditRole role, RoleFromProto(in.known_roles(i), path,
+                                       absl::StrCat("known_roles[", i, "]")));
     person.known_roles.push_back(role);
   }
   person.biography = in.biography();
   person.etag = in.etag();
-  if (in.has_create_time()) person.create_time = FromProto(in.create_time());
-  if (in.has_update_time()) person.update_time = FromProto(in.update_time());
+  person.create_time = TimeFromProto(in.create_time(), in.has_create_time());
+  person.update_time = TimeFromProto(in.update_time(), in.has_update_time());
   return person;
 }
 
-absl::StatusOr<Timecode> FromProto(const pb::Timecode& in, absl::string_view path) {
+absl::StatusOr<Timecode> FromProto(const pb::Timecode& in,
+                                   absl::string_view path) {
   Timecode timecode;
   if (!pb::Timecode::Precision_IsValid(in.precision())) {
     return BadEnum(path, "precision", in.precision());
@@ -254,7 +234,7 @@ absl::StatusOr<Timecode> FromProto(const pb::Timecode& in, absl::string_view pat
     return BadEnum(path, "relation", in.relation());
   }
   timecode.precision = static_cast<Timecode::Precision>(in.precision());
-  timecode.offset = FromProto(in.offset());
+  timecode.offset = DurationFromProto(in.offset());
   timecode.fraction = in.fraction();
   timecode.relative_to = in.relative_to();
   timecode.relation = static_cast<Timecode::Relation>(in.relation());
@@ -262,26 +242,29 @@ absl::StatusOr<Timecode> FromProto(const pb::Timecode& in, absl::string_view pat
   return timecode;
 }
 
-absl::StatusOr<Sequence> FromProto(const pb::Sequence& in, absl::string_view path) {
+absl::StatusOr<Sequence> FromProto(const pb::Sequence& in,
+                                   absl::string_view path) {
   Sequence sequence;
   sequence.name = in.name();
   sequence.title = in.title();
   sequence.description = in.description();
-  LONGTAKE_ASSIGN_OR_RETURN(sequence.start,
-                            FromProto(in.start(), absl::StrCat(path, ".start")));
-  sequence.duration = FromProto(in.duration());
+  LONGTAKE_ASSIGN_OR_RETURN(
+      sequence.start, FromProto(in.start(), absl::StrCat(path, ".start")));
+  sequence.duration = DurationFromProto(in.duration());
   for (int i = 0; i < in.techniques_size(); ++i) {
     if (!pb::CameraTechnique_IsValid(in.techniques(i))) {
-      return BadEnum(path, absl::StrCat("techniques[", i, "]"), in.techniques(i));
+      return BadEnum(path, absl::StrCat("techniques[", i, "]"),
+                     in.techniques(i));
     }
-    sequence.techniques.push_back(static_cast<CameraTechnique>(in.techniques(i)));
+    sequence.techniques.push_back(
+        static_cast<CameraTechnique>(in.techniques(i)));
   }
   sequence.characters = ToVector(in.characters());
   sequence.filming_method = in.filming_method();
   sequence.film_order = in.film_order();
   sequence.etag = in.etag();
-  if (in.has_create_time()) sequence.create_time = FromProto(in.create_time());
-  if (in.has_update_time()) sequence.update_time = FromProto(in.update_time());
+  sequence.create_time = TimeFromProto(in.create_time(), in.has_create_time());
+  sequence.update_time = TimeFromProto(in.update_time(), in.has_update_time());
   return sequence;
 }
 

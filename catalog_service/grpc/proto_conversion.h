@@ -2,8 +2,9 @@
 
 // Domain <-> longtake.catalog.v1 conversions for the gRPC adapter. Enums map
 // by value (the domain enums mirror the proto numbering); absl::Time and
-// absl::Duration map to google.protobuf.Timestamp / Duration, with
-// InfinitePast (never set) left unset on the wire.
+// absl::Duration map to google.protobuf.Timestamp / Duration through
+// common/grpc/well_known_types.h, with InfinitePast (never set) left unset on
+// the wire.
 //
 //   pb::Film out;
 //   ToProto(*film, &out);
@@ -30,14 +31,6 @@ namespace longtake::catalog {
 
 namespace pb = ::longtake::catalog::v1;
 
-// Time and duration. Unset Timestamp <-> absl::InfinitePast(); unset
-// Duration <-> zero.
-void ToProto(absl::Time time, google::protobuf::Timestamp* out);
-absl::Time FromProto(const google::protobuf::Timestamp& in);
-void ToProto(absl::Duration duration, google::protobuf::Duration* out);
-absl::Duration FromProto(const google::protobuf::Duration& in);
-
-// Domain -> proto (for responses).
 void ToProto(const Credit& credit, pb::Credit* out);
 void ToProto(const Award& award, pb::Award* out);
 void ToProto(const Film& film, pb::Film* out);
@@ -53,8 +46,10 @@ absl::StatusOr<Credit> FromProto(const pb::Credit& in, absl::string_view path);
 Award FromProto(const pb::Award& in);
 absl::StatusOr<Film> FromProto(const pb::Film& in, absl::string_view path);
 absl::StatusOr<Person> FromProto(const pb::Person& in, absl::string_view path);
-absl::StatusOr<Timecode> FromProto(const pb::Timecode& in, absl::string_view path);
-absl::StatusOr<Sequence> FromProto(const pb::Sequence& in, absl::string_view path);
+absl::StatusOr<Timecode> FromProto(const pb::Timecode& in,
+                                   absl::string_view path);
+absl::StatusOr<Sequence> FromProto(const pb::Sequence& in,
+                                   absl::string_view path);
 Era FromProto(const pb::Era& in);
 absl::StatusOr<ImportEntry> FromProto(const pb::ImportFilmsEntry& in,
                                       absl::string_view path);

@@ -1,5 +1,6 @@
 // PostgreSQL implementation of CatalogStore, the twin of
-// sqlite_catalog_store.cc: one JSON document per resource plus key columns.
+// sqlite_catalog_store.cc: one JSON document per resource plus key columns,
+// with the same tables and columns (store/catalog_rows.h).
 // Names use the "C" collation so LoadAll's order matches SQLite's byte order
 // whatever the database's locale.
 
@@ -8,7 +9,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
-#include "catalog_service/domain/json_codec.h"
+#include "catalog_service/store/catalog_rows.h"
 #include "common/postgres/database.h"
 #include "common/status/errors.h"
 
@@ -39,50 +40,46 @@ const std::vector<postgres::Migration>& Migrations() {
   return *migrations;
 }
 
-// "films/x/sequences/y" -> "films/x".
-std::string FilmOfSequence(const std::string& name) {
-  size_t pos = name.find("/sequences/");
-  return pos == std::string::npos ? std::string() : name.substr(0, pos);
+constexpr rows::Placeholders kDollar = rows::Placeholders::kDollar;
+
+// Runs `sql` with `values` bound to $1, $2, ... in order.
+pqxx::result Run(pqxx::transaction_base& tx, const std::string& sql,
+                 const rows::Row& values) {
+  return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
 }
 
-// Table names below come from this file, never from requests.
-void Upsert(pqxx::work& tx, const char* table, const std::string& name, const std::string& doc) {
-  tx.exec_params(absl::StrCat("INSERT INTO ", table,
-                              "(name, doc) VALUES ($1, $2) "
-                              "ON CONFLICT (name) DO UPDATE SET doc = excluded.doc"),
-                 name, doc);
+void Upsert(pqxx::transaction_base& tx, const rows::Table& table,
+            const rows::Row& row) {
+  Run(tx, rows::UpsertSql(table, kDollar), row);
 }
 
-void Delete(pqxx::work& tx, const char* table, const std::string& name) {
-  tx.exec_params(absl::StrCat("DELETE FROM ", table, " WHERE name = $1"), name);
+void Delete(pqxx::transaction_base& tx, const rows::Table& table,
+            const std::string& key) {
+  Run(tx, rows::DeleteSql(table, kDollar), {key});
 }
 
-template <typename T, typename Decode>
-absl::Status LoadTable(pqxx::transaction_base& tx, const char* table, Decode decode,
+template <typename T>
+absl::Status LoadTable(pqxx::transaction_base& tx, const rows::Table& table,
                        std::vector<T>* out) {
-  for (const pqxx::row& r :
-       tx.exec(absl::StrCat("SELECT name, doc FROM ", table, " ORDER BY name"))) {
-    std::string name = r[0].as<std::string>();
-    nlohmann::json j = nlohmann::json::parse(r[1].as<std::string>(), nullptr, false);
-    absl::StatusOr<T> value = decode(j, name);
-    if (j.is_discarded() || !value.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "store: cannot decode ", table, " row ", name, ": ",
-          j.is_discarded() ? "bad JSON" : std::string(value.status().message())));
-    }
-    out->push_back(*std::move(value));
+  for (const pqxx::row& r : tx.exec(rows::SelectDocsSql(table))) {
+    T value;
+    LONGTAKE_RETURN_IF_ERROR(rows::FromRow(table, r[0].as<std::string>(),
+                                           r[1].as<std::string>(), &value));
+    out->push_back(std::move(value));
   }
   return absl::OkStatus();
 }
 
 int64_t ReadRevision(pqxx::transaction_base& tx) {
-  pqxx::result r = tx.exec("SELECT value FROM store_meta WHERE key = 'revision'");
+  pqxx::result r =
+      tx.exec("SELECT value FROM store_meta WHERE key = 'revision'");
   return r.empty() ? 0 : r[0][0].as<int64_t>();
 }
 
 class PostgresCatalogStore : public CatalogStore {
  public:
-  explicit PostgresCatalogStore(std::unique_ptr<postgres::Database> db) : db_(std::move(db)) {}
+  explicit PostgresCatalogStore(std::unique_ptr<postgres::Database> db)
+      : db_(std::move(db)) {}
 
   absl::StatusOr<CatalogSnapshot> LoadAll() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -90,10 +87,12 @@ class PostgresCatalogStore : public CatalogStore {
     // REPEATABLE READ: every table and the revision from one snapshot.
     LONGTAKE_RETURN_IF_ERROR(
         db_->InReadTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, "eras", EraFromJson, &s.eras));
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, "people", PersonFromJson, &s.people));
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, "films", FilmFromJson, &s.films));
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, "sequences", SequenceFromJson, &s.sequences));
+          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, rows::ErasTable(), &s.eras));
+          LONGTAKE_RETURN_IF_ERROR(
+              LoadTable(tx, rows::PeopleTable(), &s.people));
+          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, rows::FilmsTable(), &s.films));
+          LONGTAKE_RETURN_IF_ERROR(
+              LoadTable(tx, rows::SequencesTable(), &s.sequences));
           s.revision = ReadRevision(tx);
           return absl::OkStatus();
         }));
@@ -107,32 +106,42 @@ class PostgresCatalogStore : public CatalogStore {
         // Claimed first: a replica applying the same request id concurrently
         // waits here, then finds it taken.
         const RequestRecord& r = *batch.request;
-        pqxx::result claimed = tx.exec_params(
-            "INSERT INTO requests(request_id, method, resource, response) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO NOTHING",
-            r.request_id, r.method, r.resource, r.response);
+        pqxx::result claimed =
+            Run(tx, rows::InsertIfAbsentSql(rows::RequestsTable(), kDollar),
+                rows::ToRow(r));
         if (claimed.affected_rows() == 0) {
           return AlreadyExists(absl::StrCat("requests/", r.request_id));
         }
       }
-      for (const Era& e : batch.upsert_eras) Upsert(tx, "eras", e.name, ToJson(e).dump());
-      for (const Person& p : batch.upsert_people) Upsert(tx, "people", p.name, ToJson(p).dump());
-      for (const Film& f : batch.upsert_films) Upsert(tx, "films", f.name, ToJson(f).dump());
+      for (const Era& e : batch.upsert_eras) {
+        Upsert(tx, rows::ErasTable(), rows::ToRow(e));
+      }
+      for (const Person& p : batch.upsert_people) {
+        Upsert(tx, rows::PeopleTable(), rows::ToRow(p));
+      }
+      for (const Film& f : batch.upsert_films) {
+        Upsert(tx, rows::FilmsTable(), rows::ToRow(f));
+      }
       for (const Sequence& s : batch.upsert_sequences) {
         try {
-          tx.exec_params(
-              "INSERT INTO sequences(name, film, doc) VALUES ($1, $2, $3) "
-              "ON CONFLICT (name) DO UPDATE SET film = excluded.film, doc = excluded.doc",
-              s.name, FilmOfSequence(s.name), ToJson(s).dump());
+          Upsert(tx, rows::SequencesTable(), rows::ToRow(s));
         } catch (const pqxx::foreign_key_violation&) {
           return absl::FailedPreconditionError(
               absl::StrCat("store: ", s.name, " belongs to no stored film"));
         }
       }
-      for (const std::string& name : batch.delete_sequences) Delete(tx, "sequences", name);
-      for (const std::string& name : batch.delete_films) Delete(tx, "films", name);
-      for (const std::string& name : batch.delete_people) Delete(tx, "people", name);
-      for (const std::string& name : batch.delete_eras) Delete(tx, "eras", name);
+      for (const std::string& name : batch.delete_sequences) {
+        Delete(tx, rows::SequencesTable(), name);
+      }
+      for (const std::string& name : batch.delete_films) {
+        Delete(tx, rows::FilmsTable(), name);
+      }
+      for (const std::string& name : batch.delete_people) {
+        Delete(tx, rows::PeopleTable(), name);
+      }
+      for (const std::string& name : batch.delete_eras) {
+        Delete(tx, rows::ErasTable(), name);
+      }
       // The row lock also orders concurrent batches from several replicas.
       tx.exec("UPDATE store_meta SET value = value + 1 WHERE key = 'revision'");
       return absl::OkStatus();
@@ -144,11 +153,15 @@ class PostgresCatalogStore : public CatalogStore {
     std::lock_guard<std::mutex> lock(mu_);
     std::optional<RequestRecord> out;
     LONGTAKE_RETURN_IF_ERROR(db_->Query([&](pqxx::transaction_base& tx) {
-      pqxx::result r = tx.exec_params(
-          "SELECT method, resource, response FROM requests WHERE request_id = $1", request_id);
+      const rows::Table& table = rows::RequestsTable();
+      pqxx::result r =
+          Run(tx, rows::SelectByKeySql(table, kDollar), {request_id});
       if (!r.empty()) {
-        out = RequestRecord{request_id, r[0][0].as<std::string>(), r[0][1].as<std::string>(),
-                            r[0][2].as<std::string>()};
+        rows::Row values;
+        for (size_t i = 0; i < table.columns.size(); ++i) {
+          values.push_back(r[0][static_cast<int>(i)].as<std::string>());
+        }
+        out = rows::RequestFromRow(values);
       }
       return absl::OkStatus();
     }));
@@ -172,7 +185,8 @@ class PostgresCatalogStore : public CatalogStore {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(const std::string& url) {
+absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(
+    const std::string& url) {
   LONGTAKE_ASSIGN_OR_RETURN(std::unique_ptr<postgres::Database> db,
                             postgres::Database::Open(url));
   LONGTAKE_RETURN_IF_ERROR(postgres::RunMigrations(*db, Migrations()));

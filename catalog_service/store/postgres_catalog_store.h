@@ -15,6 +15,7 @@ namespace longtake::catalog {
 // the catalogue's own. Runs the versioned migrations (an older binary refuses
 // a newer schema). Same semantics as the SQLite store: one JSON document per
 // resource, every Apply one transaction, LoadAll one consistent snapshot.
-absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(const std::string& url);
+absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(
+    const std::string& url);
 
 }  // namespace longtake::catalog

@@ -1,19 +1,17 @@
 // SQLite implementation of CatalogStore: one JSON document per resource plus
-// key columns, so new resource fields need no schema change; the schema itself
-// evolves through numbered migrations.
+// key columns (store/catalog_rows.h), so new resource fields need no schema
+// change; the schema itself evolves through numbered migrations.
 
-#include <cstring>
+#include "catalog_service/store/sqlite_catalog_store.h"
+
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "catalog_service/domain/json_codec.h"
-#include "catalog_service/domain/catalog_store.h"
-#include "catalog_service/store/postgres_catalog_store.h"
+#include "catalog_service/store/catalog_rows.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
 
@@ -44,15 +42,12 @@ const std::vector<sqlite::Migration>& Migrations() {
   return *migrations;
 }
 
-// "films/x/sequences/y" -> "films/x".
-std::string FilmOfSequence(const std::string& name) {
-  size_t pos = name.find("/sequences/");
-  return pos == std::string::npos ? std::string() : name.substr(0, pos);
-}
+constexpr rows::Placeholders kQ = rows::Placeholders::kQuestionMark;
 
 class SqliteCatalogStore : public CatalogStore {
  public:
-  explicit SqliteCatalogStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  explicit SqliteCatalogStore(std::unique_ptr<sqlite::Database> db)
+      : db_(std::move(db)) {}
 
   absl::StatusOr<CatalogSnapshot> LoadAll() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -67,31 +62,27 @@ class SqliteCatalogStore : public CatalogStore {
 
   absl::Status Apply(const WriteBatch& batch) override {
     std::lock_guard<std::mutex> lock(mu_);
-    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Transaction tx, sqlite::Transaction::Begin(*db_));
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Transaction tx,
+                              sqlite::Transaction::Begin(*db_));
     if (batch.request.has_value()) {
-      LONGTAKE_ASSIGN_OR_RETURN(auto existing, LookupLocked(batch.request->request_id));
+      LONGTAKE_ASSIGN_OR_RETURN(auto existing,
+                                LookupLocked(batch.request->request_id));
       if (existing.has_value()) {
-        return AlreadyExists(absl::StrCat("requests/", batch.request->request_id));
+        return AlreadyExists(
+            absl::StrCat("requests/", batch.request->request_id));
       }
     }
     for (const Era& e : batch.upsert_eras) {
-      LONGTAKE_RETURN_IF_ERROR(Upsert("eras", e.name, ToJson(e).dump()));
+      LONGTAKE_RETURN_IF_ERROR(Upsert(rows::ErasTable(), rows::ToRow(e)));
     }
     for (const Person& p : batch.upsert_people) {
-      LONGTAKE_RETURN_IF_ERROR(Upsert("people", p.name, ToJson(p).dump()));
+      LONGTAKE_RETURN_IF_ERROR(Upsert(rows::PeopleTable(), rows::ToRow(p)));
     }
     for (const Film& f : batch.upsert_films) {
-      LONGTAKE_RETURN_IF_ERROR(Upsert("films", f.name, ToJson(f).dump()));
+      LONGTAKE_RETURN_IF_ERROR(Upsert(rows::FilmsTable(), rows::ToRow(f)));
     }
     for (const Sequence& s : batch.upsert_sequences) {
-      LONGTAKE_ASSIGN_OR_RETURN(
-          sqlite::Statement st,
-          db_->Prepare("INSERT INTO sequences(name, film, doc) VALUES (?, ?, ?) "
-                       "ON CONFLICT(name) DO UPDATE SET film = excluded.film, doc = excluded.doc"));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(1, s.name));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(2, FilmOfSequence(s.name)));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(3, ToJson(s).dump()));
-      absl::Status run = st.Run();
+      absl::Status run = Upsert(rows::SequencesTable(), rows::ToRow(s));
       if (absl::IsFailedPrecondition(run)) {
         return absl::FailedPreconditionError(
             absl::StrCat("store: ", s.name, " belongs to no stored film"));
@@ -99,31 +90,25 @@ class SqliteCatalogStore : public CatalogStore {
       LONGTAKE_RETURN_IF_ERROR(run);
     }
     for (const std::string& name : batch.delete_sequences) {
-      LONGTAKE_RETURN_IF_ERROR(Delete("sequences", name));
+      LONGTAKE_RETURN_IF_ERROR(Delete(rows::SequencesTable(), name));
     }
     for (const std::string& name : batch.delete_films) {
-      LONGTAKE_RETURN_IF_ERROR(Delete("films", name));
+      LONGTAKE_RETURN_IF_ERROR(Delete(rows::FilmsTable(), name));
     }
     for (const std::string& name : batch.delete_people) {
-      LONGTAKE_RETURN_IF_ERROR(Delete("people", name));
+      LONGTAKE_RETURN_IF_ERROR(Delete(rows::PeopleTable(), name));
     }
     for (const std::string& name : batch.delete_eras) {
-      LONGTAKE_RETURN_IF_ERROR(Delete("eras", name));
+      LONGTAKE_RETURN_IF_ERROR(Delete(rows::ErasTable(), name));
     }
     if (batch.request.has_value()) {
-      const RequestRecord& r = *batch.request;
-      LONGTAKE_ASSIGN_OR_RETURN(
-          sqlite::Statement st,
-          db_->Prepare("INSERT INTO requests(request_id, method, resource, response) "
-                       "VALUES (?, ?, ?, ?)"));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(1, r.request_id));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(2, r.method));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(3, r.resource));
-      LONGTAKE_RETURN_IF_ERROR(st.Bind(4, r.response));
-      LONGTAKE_RETURN_IF_ERROR(st.Run());
+      // Looked up above in this transaction: absent, so this inserts.
+      LONGTAKE_RETURN_IF_ERROR(
+          Run(rows::InsertIfAbsentSql(rows::RequestsTable(), kQ),
+              rows::ToRow(*batch.request)));
     }
-    LONGTAKE_RETURN_IF_ERROR(
-        db_->Exec("UPDATE store_meta SET value = value + 1 WHERE key = 'revision'"));
+    LONGTAKE_RETURN_IF_ERROR(db_->Exec(
+        "UPDATE store_meta SET value = value + 1 WHERE key = 'revision'"));
     return tx.Commit();
   }
 
@@ -147,87 +132,78 @@ class SqliteCatalogStore : public CatalogStore {
     return row ? st.ColumnInt(0) : 0;
   }
 
-  absl::StatusOr<std::optional<RequestRecord>> LookupLocked(const std::string& request_id) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db_->Prepare("SELECT method, resource, response FROM requests WHERE request_id = ?"));
+  absl::StatusOr<std::optional<RequestRecord>> LookupLocked(
+      const std::string& request_id) {
+    const rows::Table& table = rows::RequestsTable();
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st,
+                              db_->Prepare(rows::SelectByKeySql(table, kQ)));
     LONGTAKE_RETURN_IF_ERROR(st.Bind(1, request_id));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<RequestRecord>();
-    return std::optional<RequestRecord>(
-        RequestRecord{request_id, st.ColumnText(0), st.ColumnText(1), st.ColumnText(2)});
+    rows::Row values;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      values.push_back(st.ColumnText(static_cast<int>(i)));
+    }
+    return std::optional<RequestRecord>(rows::RequestFromRow(values));
   }
 
-  absl::Status Upsert(const char* table, const std::string& name, const std::string& doc) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db_->Prepare(absl::StrCat("INSERT INTO ", table,
-                                  "(name, doc) VALUES (?, ?) "
-                                  "ON CONFLICT(name) DO UPDATE SET doc = excluded.doc")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, doc));
+  // Runs `sql` with `values` bound to its placeholders in order.
+  absl::Status Run(const std::string& sql, const rows::Row& values) {
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st, db_->Prepare(sql));
+    for (size_t i = 0; i < values.size(); ++i) {
+      LONGTAKE_RETURN_IF_ERROR(st.Bind(static_cast<int>(i) + 1, values[i]));
+    }
     return st.Run();
   }
 
-  absl::Status Delete(const char* table, const std::string& name) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db_->Prepare(absl::StrCat("DELETE FROM ", table, " WHERE name = ?")));
-    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, name));
-    return st.Run();
+  absl::Status Upsert(const rows::Table& table, const rows::Row& row) {
+    return Run(rows::UpsertSql(table, kQ), row);
   }
 
-  // Rows are read in batches; each batch is JSON-decoded on two threads (decoding, not SQLite,
-  // dominates loading a large catalogue).
-  template <typename T, typename Decode>
-  absl::Status LoadTable(const char* table, Decode decode, std::vector<T>* out) {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db_->Prepare(absl::StrCat("SELECT name, doc FROM ", table, " ORDER BY name")));
+  absl::Status Delete(const rows::Table& table, const std::string& key) {
+    return Run(rows::DeleteSql(table, kQ), {key});
+  }
+
+  // Rows are read in batches; each batch is JSON-decoded on two threads
+  // (decoding, not SQLite, dominates loading a large catalogue).
+  template <typename T>
+  absl::Status LoadTable(const rows::Table& table, std::vector<T>* out) {
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st,
+                              db_->Prepare(rows::SelectDocsSql(table)));
     constexpr size_t kBatch = 16384;
-    std::vector<std::pair<std::string, std::string>> rows;
+    std::vector<std::pair<std::string, std::string>> batch;
     std::vector<std::optional<T>> decoded;
     std::vector<absl::Status> errors;
     auto decode_range = [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) {
-        nlohmann::json j = nlohmann::json::parse(rows[i].second, nullptr, false);
-        if (j.is_discarded()) {
-          errors[i] = absl::DataLossError(
-              absl::StrCat("store: cannot decode ", table, " row ", rows[i].first, ": bad JSON"));
-          continue;
-        }
-        absl::StatusOr<T> value = decode(j, rows[i].first);
-        if (!value.ok()) {
-          errors[i] = absl::DataLossError(absl::StrCat("store: cannot decode ", table, " row ",
-                                                       rows[i].first, ": ",
-                                                       std::string(value.status().message())));
-          continue;
-        }
-        decoded[i].emplace(*std::move(value));
+        T value;
+        errors[i] =
+            rows::FromRow(table, batch[i].first, batch[i].second, &value);
+        if (errors[i].ok()) decoded[i].emplace(std::move(value));
       }
     };
     bool done = false;
     while (!done) {
-      rows.clear();
-      while (rows.size() < kBatch) {
+      batch.clear();
+      while (batch.size() < kBatch) {
         LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
         if (!row) {
           done = true;
           break;
         }
-        rows.emplace_back(st.ColumnText(0), st.ColumnText(1));
+        batch.emplace_back(st.ColumnText(0), st.ColumnText(1));
       }
-      decoded.assign(rows.size(), std::nullopt);
-      errors.assign(rows.size(), absl::OkStatus());
-      if (rows.size() >= 256) {
-        size_t half = rows.size() / 2;
-        std::thread helper(decode_range, half, rows.size());
+      decoded.assign(batch.size(), std::nullopt);
+      errors.assign(batch.size(), absl::OkStatus());
+      if (batch.size() >= 256) {
+        size_t half = batch.size() / 2;
+        std::thread helper(decode_range, half, batch.size());
         decode_range(0, half);
         helper.join();
       } else {
-        decode_range(0, rows.size());
+        decode_range(0, batch.size());
       }
-      for (size_t i = 0; i < rows.size(); ++i) {
+      for (size_t i = 0; i < batch.size(); ++i) {
         if (!errors[i].ok()) return errors[i];
         out->push_back(*std::move(decoded[i]));
       }
@@ -236,10 +212,10 @@ class SqliteCatalogStore : public CatalogStore {
   }
 
   absl::Status LoadLocked(CatalogSnapshot* s) {
-    LONGTAKE_RETURN_IF_ERROR(LoadTable("eras", EraFromJson, &s->eras));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable("people", PersonFromJson, &s->people));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable("films", FilmFromJson, &s->films));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable("sequences", SequenceFromJson, &s->sequences));
+    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::ErasTable(), &s->eras));
+    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::PeopleTable(), &s->people));
+    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::FilmsTable(), &s->films));
+    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::SequencesTable(), &s->sequences));
     LONGTAKE_ASSIGN_OR_RETURN(s->revision, RevisionLocked());
     return absl::OkStatus();
   }
@@ -256,25 +232,6 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(
                             sqlite::Database::Open(path));
   LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, Migrations()));
   return std::unique_ptr<CatalogStore>(new SqliteCatalogStore(std::move(db)));
-}
-
-absl::StatusOr<std::unique_ptr<CatalogStore>> OpenCatalogStore(const std::string& url) {
-  constexpr char kSupported[] =
-      "supported stores: sqlite:///absolute/path.db, sqlite://relative/path.db, "
-      "sqlite::memory:, postgres://user@host:5432/db (or postgresql://)";
-  if (url == "sqlite::memory:") return OpenSqliteCatalogStore(":memory:");
-  if (absl::StartsWith(url, "sqlite://")) {
-    std::string path = url.substr(strlen("sqlite://"));
-    if (path.empty()) {
-      return InvalidArgument("store", absl::StrCat("\"", url, "\" has no path; ", kSupported));
-    }
-    return OpenSqliteCatalogStore(path);
-  }
-  if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
-    return OpenPostgresCatalogStore(url);
-  }
-  return InvalidArgument("store", absl::StrCat("unsupported store URL \"", url, "\"; ",
-                                               kSupported));
 }
 
 }  // namespace longtake::catalog

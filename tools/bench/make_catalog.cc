@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/store/open_catalog_store.h"
 #include "common/config/flags.h"
 
 namespace {
@@ -23,9 +23,11 @@ using longtake::catalog::Person;
 
 // Pronounceable pseudo-words, so titles and names tokenise like real ones.
 std::string Word(std::mt19937& rng, int syllables) {
-  static const char* kOnsets[] = {"b", "ch", "d", "f", "g", "k", "l", "m", "n", "p",
-                                  "r", "s", "sh", "t", "v", "z", "kr", "st", "br", "zh"};
-  static const char* kVowels[] = {"a", "e", "i", "o", "u", "ya", "ov", "an", "el", "in"};
+  static const char* kOnsets[] = {"b", "ch", "d",  "f",  "g",  "k",  "l",
+                                  "m", "n",  "p",  "r",  "s",  "sh", "t",
+                                  "v", "z",  "kr", "st", "br", "zh"};
+  static const char* kVowels[] = {"a",  "e",  "i",  "o",  "u",
+                                  "ya", "ov", "an", "el", "in"};
   std::string w;
   for (int i = 0; i < syllables; ++i) {
     w += kOnsets[rng() % 20];
@@ -42,13 +44,15 @@ std::string Capitalised(std::string w) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  longtake::FlagSet flags("bench_make_catalog", "Writes a synthetic catalogue.");
+  longtake::FlagSet flags("bench_make_catalog",
+                          "Writes a synthetic catalogue.");
   flags.AddInt("films", "", 1000000, "number of films");
   flags.AddInt("people", "", 200000, "number of people");
   flags.AddInt("seed", "", 42, "random seed");
   flags.AddString("store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n") << flags.Usage();
+    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
+              << flags.Usage();
     return s.ok() ? 0 : 2;
   }
   auto store = longtake::catalog::OpenCatalogStore(flags.GetString("store"));
@@ -74,7 +78,8 @@ int main(int argc, char** argv) {
   longtake::catalog::WriteBatch batch;
   for (int64_t i = 0; i < people_count; ++i) {
     Person p;
-    p.display_name = absl::StrCat(Capitalised(Word(rng, 2)), " ", Capitalised(Word(rng, 3)));
+    p.display_name =
+        absl::StrCat(Capitalised(Word(rng, 2)), " ", Capitalised(Word(rng, 3)));
     p.name = absl::StrCat("people/p", i);
     p.birth_year = 1880 + static_cast<int>(rng() % 100);
     p.etag = absl::StrCat("e", i);
@@ -97,12 +102,15 @@ int main(int argc, char** argv) {
       for (int w = 0; w < words; ++w) {
         absl::StrAppend(&f.title, w ? " " : "", Capitalised(pick_word()));
       }
-      if (rng() % 10 < 4) f.original_titles.push_back(absl::StrCat(pick_word(), " ", pick_word()));
+      if (rng() % 10 < 4)
+        f.original_titles.push_back(
+            absl::StrCat(pick_word(), " ", pick_word()));
       f.year = 1900 + static_cast<int>(rng() % 125);
       f.runtime_minutes = 70 + static_cast<int>(rng() % 100);
       f.countries = {"FR"};
       f.languages = {"fr"};
-      const CreditRole roles[] = {CreditRole::kDirector, CreditRole::kCinematographer,
+      const CreditRole roles[] = {CreditRole::kDirector,
+                                  CreditRole::kCinematographer,
                                   CreditRole::kCast, CreditRole::kCast};
       for (CreditRole role : roles) {
         Credit c;
@@ -119,8 +127,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::cout << "wrote " << film_count << " films and " << people_count << " people to "
-            << flags.GetString("store") << " in " << absl::FormatDuration(absl::Now() - start)
-            << "\n";
+  std::cout << "wrote " << film_count << " films and " << people_count
+            << " people to " << flags.GetString("store") << " in "
+            << absl::FormatDuration(absl::Now() - start) << "\n";
   return 0;
 }

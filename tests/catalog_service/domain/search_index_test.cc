@@ -18,7 +18,9 @@ using ::testing::UnorderedElementsAre;
 using Field = SearchIndex::Field;
 using DocId = SearchIndex::DocId;
 
-constexpr uint8_t Bit(Field f) { return static_cast<uint8_t>(1u << static_cast<unsigned>(f)); }
+constexpr uint8_t Bit(Field f) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(f));
+}
 
 std::vector<DocId> Docs(const std::vector<SearchIndex::Hit>& hits) {
   std::vector<DocId> docs;
@@ -26,12 +28,15 @@ std::vector<DocId> Docs(const std::vector<SearchIndex::Hit>& hits) {
   return docs;
 }
 
-// The four Kalatozov-Urusevsky films as the seed catalogue describes them, plus distractors with lower ids
-// that share some words, so that ranking (not DocId order) has to put the right film first.
+// The four Kalatozov-Urusevsky films as the seed catalogue describes them, plus
+// distractors with lower ids that share some words, so that ranking (not DocId
+// order) has to put the right film first.
 class SeedIndexTest : public ::testing::Test {
  protected:
-  static constexpr DocId kCubaLibre = 1;      // distractor: "cuba" in title, "soy" only in a person's name
-  static constexpr DocId kCraneOperator = 2;  // distractor: "crane" (one edit from "cranes")
+  static constexpr DocId kCubaLibre =
+      1;  // distractor: "cuba" in title, "soy" only in a person's name
+  static constexpr DocId kCraneOperator =
+      2;  // distractor: "crane" (one edit from "cranes")
   static constexpr DocId kFirstEchelon = 10;
   static constexpr DocId kCranes = 11;
   static constexpr DocId kLetter = 12;
@@ -50,7 +55,8 @@ class SeedIndexTest : public ::testing::Test {
     index_.Add(kCranes, Field::kPerson, "Aleksey Batalov");
     index_.Add(kLetter, Field::kTitle, "Letter Never Sent");
     index_.Add(kLetter, Field::kOriginalTitle, "Neotpravlennoye pismo");
-    for (const char* person : {"Tatiana Samoilova", "Innokenty Smoktunovsky", "Yevgeny Urbansky", "Vasily Livanov"}) {
+    for (const char* person : {"Tatiana Samoilova", "Innokenty Smoktunovsky",
+                               "Yevgeny Urbansky", "Vasily Livanov"}) {
       index_.Add(kLetter, Field::kPerson, person);
     }
     index_.Add(kCuba, Field::kTitle, "I Am Cuba");
@@ -62,19 +68,27 @@ class SeedIndexTest : public ::testing::Test {
     }
   }
 
-  std::vector<DocId> Find(std::string_view query) const { return Docs(index_.Search(query, 100)); }
+  std::vector<DocId> Find(std::string_view query) const {
+    return Docs(index_.Search(query, 100));
+  }
 
   SearchIndex index_;
 };
 
-TEST_F(SeedIndexTest, CountsDocuments) { EXPECT_EQ(index_.DocumentCount(), 6u); }
+TEST_F(SeedIndexTest, CountsDocuments) {
+  EXPECT_EQ(index_.DocumentCount(), 6u);
+}
 
 TEST_F(SeedIndexTest, MisspelledDirectorFindsAllFourFilms) {
   const auto hits = index_.Search("Kalatazov", 100);
-  EXPECT_THAT(Docs(hits), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));  // equal scores: DocId order
-  for (const auto& hit : hits) EXPECT_EQ(hit.matched_fields, Bit(Field::kPerson));
-  EXPECT_THAT(Find("Mikhail Kalatazov"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
-  EXPECT_THAT(Find("Kalatozov"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(Docs(hits), ElementsAre(kFirstEchelon, kCranes, kLetter,
+                                      kCuba));  // equal scores: DocId order
+  for (const auto& hit : hits)
+    EXPECT_EQ(hit.matched_fields, Bit(Field::kPerson));
+  EXPECT_THAT(Find("Mikhail Kalatazov"),
+              ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(Find("Kalatozov"),
+              ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
 }
 
 TEST_F(SeedIndexTest, OriginalTitleFindsIAmCubaFirstWhateverTheCase) {
@@ -82,7 +96,9 @@ TEST_F(SeedIndexTest, OriginalTitleFindsIAmCubaFirstWhateverTheCase) {
     const auto hits = index_.Search(query, 10);
     ASSERT_FALSE(hits.empty()) << query;
     EXPECT_EQ(hits[0].doc, kCuba) << query;
-    EXPECT_EQ(hits[0].matched_fields, Bit(Field::kTitle) | Bit(Field::kOriginalTitle)) << query;
+    EXPECT_EQ(hits[0].matched_fields,
+              Bit(Field::kTitle) | Bit(Field::kOriginalTitle))
+        << query;
     EXPECT_THAT(Docs(hits), ElementsAre(kCuba, kCubaLibre)) << query;
     EXPECT_GT(hits[0].score, hits[1].score);
   }
@@ -91,7 +107,8 @@ TEST_F(SeedIndexTest, OriginalTitleFindsIAmCubaFirstWhateverTheCase) {
 
 TEST_F(SeedIndexTest, TransliteratedAndCyrillicOriginalTitleFindCranes) {
   const char* cyrillic =
-      "\xD0\xBB\xD0\xB5\xD1\x82\xD1\x8F\xD1\x82 \xD0\xB6\xD1\x83\xD1\x80\xD0\xB0\xD0\xB2\xD0\xBB\xD0\xB8";
+      "\xD0\xBB\xD0\xB5\xD1\x82\xD1\x8F\xD1\x82 "
+      "\xD0\xB6\xD1\x83\xD1\x80\xD0\xB0\xD0\xB2\xD0\xBB\xD0\xB8";
   for (const char* query : {"Letyat zhuravli", cyrillic, "letiat zhuravli"}) {
     const auto hits = index_.Search(query, 10);
     ASSERT_FALSE(hits.empty()) << query;
@@ -100,14 +117,18 @@ TEST_F(SeedIndexTest, TransliteratedAndCyrillicOriginalTitleFindCranes) {
   }
   // Cyrillic in the index, Latin in the query.
   SearchIndex index;
-  index.Add(7, Field::kOriginalTitle, "\xD0\x9D\xD0\xB5\xD0\xBE\xD1\x82\xD0\xBF\xD1\x80\xD0\xB0\xD0\xB2"
-                                      "\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xBD\xD0\xBE\xD0\xB5 \xD0\xBF\xD0\xB8\xD1\x81\xD1\x8C\xD0\xBC\xD0\xBE");
+  index.Add(7, Field::kOriginalTitle,
+            "\xD0\x9D\xD0\xB5\xD0\xBE\xD1\x82\xD0\xBF\xD1\x80\xD0\xB0\xD0\xB2"
+            "\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xBD\xD0\xBE\xD0\xB5 "
+            "\xD0\xBF\xD0\xB8\xD1\x81\xD1\x8C\xD0\xBC\xD0\xBE");
   EXPECT_THAT(Docs(index.Search("Neotpravlennoye pismo", 10)), ElementsAre(7u));
 }
 
 TEST_F(SeedIndexTest, CinematographerVariantSpellingFindsAllFour) {
-  EXPECT_THAT(Find("Urusevskiy"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
-  EXPECT_THAT(Find("Sergey Urusevskii"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(Find("Urusevskiy"),
+              ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(Find("Sergey Urusevskii"),
+              ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
 }
 
 TEST_F(SeedIndexTest, TitleWordFindsCranesFirst) {
@@ -115,11 +136,14 @@ TEST_F(SeedIndexTest, TitleWordFindsCranesFirst) {
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].doc, kCranes);
   EXPECT_EQ(hits[0].matched_fields, Bit(Field::kTitle));
-  EXPECT_THAT(Docs(hits), ElementsAre(kCranes, kCraneOperator));  // the fuzzy match ranks below
+  EXPECT_THAT(
+      Docs(hits),
+      ElementsAre(kCranes, kCraneOperator));  // the fuzzy match ranks below
 }
 
 TEST_F(SeedIndexTest, ActressVariantSpellingFindsHerTwoFilms) {
-  EXPECT_THAT(Find("Tatyana Samoylova"), UnorderedElementsAre(kCranes, kLetter));
+  EXPECT_THAT(Find("Tatyana Samoylova"),
+              UnorderedElementsAre(kCranes, kLetter));
   EXPECT_THAT(Find("Innokentiy Smoktunovskiy"), ElementsAre(kLetter));
   EXPECT_THAT(Find("Evgeni Urbanskii"), ElementsAre(kLetter));
   EXPECT_THAT(Find("Alexei Batalov"), ElementsAre(kCranes));
@@ -139,7 +163,8 @@ TEST_F(SeedIndexTest, EveryQueryTokenMustMatch) {
 }
 
 TEST_F(SeedIndexTest, PrefixOnlyForTheLastTokenOfAtLeastThreeChars) {
-  EXPECT_THAT(Find("kalat"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(Find("kalat"),
+              ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));
   EXPECT_THAT(Find("flying kalat"), ElementsAre(kCranes));
   EXPECT_THAT(Find("kalat flying"), IsEmpty());
   EXPECT_THAT(Find("neotpr"), ElementsAre(kLetter));
@@ -147,12 +172,14 @@ TEST_F(SeedIndexTest, PrefixOnlyForTheLastTokenOfAtLeastThreeChars) {
 }
 
 TEST_F(SeedIndexTest, FuzzyDistanceDependsOnTokenLength) {
-  EXPECT_THAT(Find("zhuravla"), ElementsAre(kCranes));    // 8 chars, 1 edit
-  EXPECT_THAT(Find("zhurovla"), IsEmpty());               // 8 chars, 2 edits
-  EXPECT_THAT(Find("kalatazuv"), ElementsAre(kFirstEchelon, kCranes, kLetter, kCuba));  // 9 chars, 2 edits
-  EXPECT_THAT(Find("kolatazuv"), IsEmpty());              // 9 chars, 3 edits
-  EXPECT_THAT(Find("cubx"), IsEmpty());                   // 4 chars: no fuzzy
-  EXPECT_THAT(Find("flyign"), ElementsAre(kCranes));      // transposition counts as one edit
+  EXPECT_THAT(Find("zhuravla"), ElementsAre(kCranes));  // 8 chars, 1 edit
+  EXPECT_THAT(Find("zhurovla"), IsEmpty());             // 8 chars, 2 edits
+  EXPECT_THAT(Find("kalatazuv"), ElementsAre(kFirstEchelon, kCranes, kLetter,
+                                             kCuba));  // 9 chars, 2 edits
+  EXPECT_THAT(Find("kolatazuv"), IsEmpty());           // 9 chars, 3 edits
+  EXPECT_THAT(Find("cubx"), IsEmpty());                // 4 chars: no fuzzy
+  EXPECT_THAT(Find("flyign"),
+              ElementsAre(kCranes));  // transposition counts as one edit
 }
 
 TEST_F(SeedIndexTest, RemoveAndReAdd) {
@@ -191,7 +218,9 @@ TEST(SearchIndexRankingTest, TitleBeatsAliasBeatsPerson) {
   index.Add(3, Field::kOriginalTitle, "Stalker");
   index.Add(4, Field::kTitle, "Stalker");
   const auto hits = index.Search("stalker", 10);
-  EXPECT_THAT(Docs(hits), ElementsAre(3u, 4u, 2u, 1u));  // title == original title, then DocId
+  EXPECT_THAT(
+      Docs(hits),
+      ElementsAre(3u, 4u, 2u, 1u));  // title == original title, then DocId
   ASSERT_EQ(hits.size(), 4u);
   EXPECT_EQ(hits[0].score, hits[1].score);
   EXPECT_GT(hits[1].score, hits[2].score);
@@ -211,14 +240,16 @@ TEST(SearchIndexRankingTest, TiesGoToLowerDocIdAndLimitKeepsTheBest) {
   for (DocId doc : {9u, 5u, 7u, 3u}) index.Add(doc, Field::kTitle, "Solaris");
   index.Add(100, Field::kTitle, "Solaris Solaris");
   index.Add(1, Field::kPerson, "Solaris");
-  EXPECT_THAT(Docs(index.Search("solaris", 10)), ElementsAre(3u, 5u, 7u, 9u, 100u, 1u));
+  EXPECT_THAT(Docs(index.Search("solaris", 10)),
+              ElementsAre(3u, 5u, 7u, 9u, 100u, 1u));
   EXPECT_THAT(Docs(index.Search("solaris", 2)), ElementsAre(3u, 5u));
 }
 
 TEST(SearchIndexTest, AccentsMatchBothWays) {
   SearchIndex index;
   index.Add(1, Field::kTitle, "ete");
-  index.Add(2, Field::kTitle, "\xC3\x89t\xC3\xA9 \xC3\xA0 Paris");  // Été à Paris
+  index.Add(2, Field::kTitle,
+            "\xC3\x89t\xC3\xA9 \xC3\xA0 Paris");  // Été à Paris
   EXPECT_THAT(Docs(index.Search("\xC3\x89t\xC3\xA9", 10)), ElementsAre(1u, 2u));
   EXPECT_THAT(Docs(index.Search("ete paris", 10)), ElementsAre(2u));
 }
@@ -243,20 +274,23 @@ TEST(SearchIndexTest, PrefixExpansionIsCappedToMostFrequentTerms) {
   DocId doc = 0;
   // 40 rare words sharing the prefix "pre", one frequent one.
   for (char a = 'a'; a < 'a' + 20; ++a) {
-    for (char b : {'b', 'c'}) index.Add(doc++, Field::kTitle, std::string("pre") + a + b + "q");
+    for (char b : {'b', 'c'})
+      index.Add(doc++, Field::kTitle, std::string("pre") + a + b + "q");
   }
   const DocId first_frequent = doc;
   for (int i = 0; i < 5; ++i) index.Add(doc++, Field::kTitle, "prezzz");
   const auto hits = index.Search("pre", 1000);
   EXPECT_EQ(hits.size(), SearchIndex::kMaxPrefixExpansions - 1 + 5);
   const std::vector<DocId> docs = Docs(hits);
-  for (DocId d = first_frequent; d < doc; ++d) EXPECT_TRUE(std::count(docs.begin(), docs.end(), d)) << d;
+  for (DocId d = first_frequent; d < doc; ++d)
+    EXPECT_TRUE(std::count(docs.begin(), docs.end(), d)) << d;
 }
 
 TEST(SearchIndexTest, MemoryEstimateGrowsWithContent) {
   SearchIndex index;
   const size_t empty = index.MemoryBytesEstimate();
-  for (DocId doc = 0; doc < 1000; ++doc) index.Add(doc, Field::kTitle, "film number " + std::to_string(doc));
+  for (DocId doc = 0; doc < 1000; ++doc)
+    index.Add(doc, Field::kTitle, "film number " + std::to_string(doc));
   const SearchIndex::MemoryStats stats = index.MemoryUsage();
   EXPECT_GT(stats.Total(), empty);
   EXPECT_GT(stats.postings, 1000 * (sizeof(DocId) + 1));
@@ -266,8 +300,9 @@ TEST(SearchIndexTest, MemoryEstimateGrowsWithContent) {
   EXPECT_THAT(Docs(index.Search("film 999", 10)), ElementsAre(999u));
 }
 
-// Randomised check of posting maintenance (out-of-order adds, removes, re-adds, arena compaction) against a
-// brute-force model. Tokens are 2 letters, so only exact matching applies.
+// Randomised check of posting maintenance (out-of-order adds, removes, re-adds,
+// arena compaction) against a brute-force model. Tokens are 2 letters, so only
+// exact matching applies.
 TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   std::mt19937 rng(12345);
   std::vector<std::string> words;
@@ -302,7 +337,8 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
     present[d] = false;
     if (rng() % 2) add_random(d);
   }
-  EXPECT_EQ(index.DocumentCount(), static_cast<size_t>(std::count(present.begin(), present.end(), true)));
+  EXPECT_EQ(index.DocumentCount(), static_cast<size_t>(std::count(
+                                       present.begin(), present.end(), true)));
   for (int q = 0; q < 200; ++q) {
     const std::string a = words[rng() % words.size()];
     const std::string b = words[rng() % words.size()];

@@ -1,48 +1,54 @@
 #include "catalog_service/grpc/proto_conversion.h"
 
+#include "common/grpc/well_known_types.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::catalog {
 namespace {
 
+using ::longtake::testing::StatusIs;
+
 using ::testing::ElementsAre;
 
+// Timestamps and durations go through common/grpc/well_known_types.h.
 TEST(ProtoConversionTest, TimestampRoundTripKeepsNanosAndUnset) {
-  absl::Time t = absl::FromUnixSeconds(1700000000) + absl::Nanoseconds(123456789);
+  absl::Time t =
+      absl::FromUnixSeconds(1700000000) + absl::Nanoseconds(123456789);
   google::protobuf::Timestamp ts;
-  ToProto(t, &ts);
+  TimeToProto(t, &ts);
   EXPECT_EQ(ts.seconds(), 1700000000);
   EXPECT_EQ(ts.nanos(), 123456789);
-  EXPECT_EQ(FromProto(ts), t);
+  EXPECT_EQ(TimeFromProto(ts), t);
 
   // Before the epoch: nanos stay non-negative as the proto requires.
   absl::Time before = absl::FromUnixSeconds(-10) + absl::Milliseconds(250);
   google::protobuf::Timestamp ts2;
-  ToProto(before, &ts2);
+  TimeToProto(before, &ts2);
   EXPECT_EQ(ts2.seconds(), -10);
   EXPECT_EQ(ts2.nanos(), 250000000);
-  EXPECT_EQ(FromProto(ts2), before);
+  EXPECT_EQ(TimeFromProto(ts2), before);
 
   google::protobuf::Timestamp unset;
-  ToProto(absl::InfinitePast(), &unset);
+  TimeToProto(absl::InfinitePast(), &unset);
   EXPECT_EQ(unset.seconds(), 0);
-  EXPECT_EQ(FromProto(unset), absl::InfinitePast());
+  EXPECT_EQ(TimeFromProto(unset, /*has=*/false), absl::InfinitePast());
 }
 
 TEST(ProtoConversionTest, DurationRoundTrip) {
   absl::Duration d = absl::Minutes(25) + absl::Milliseconds(500);
   google::protobuf::Duration pd;
-  ToProto(d, &pd);
+  DurationToProto(d, &pd);
   EXPECT_EQ(pd.seconds(), 1500);
   EXPECT_EQ(pd.nanos(), 500000000);
-  EXPECT_EQ(FromProto(pd), d);
+  EXPECT_EQ(DurationFromProto(pd), d);
   google::protobuf::Duration neg;
-  ToProto(-absl::Milliseconds(1500), &neg);
+  DurationToProto(-absl::Milliseconds(1500), &neg);
   EXPECT_EQ(neg.seconds(), -1);
   EXPECT_EQ(neg.nanos(), -500000000);
-  EXPECT_EQ(FromProto(neg), -absl::Milliseconds(1500));
+  EXPECT_EQ(DurationFromProto(neg), -absl::Milliseconds(1500));
 }
 
 Film SampleFilm() {
@@ -58,8 +64,8 @@ Film SampleFilm() {
   film.synopsis = "War.";
   film.credits = {{"people/mikhail-kalatozov", "Mikhail Kalatozov",
                    CreditRole::kDirector, "", ""},
-                  {"people/tatiana-samoilova", "Tatiana Samoilova", CreditRole::kCast,
-                   "Veronika", "debut"}};
+                  {"people/tatiana-samoilova", "Tatiana Samoilova",
+                   CreditRole::kCast, "Veronika", "debut"}};
   film.awards = {{"Palme d'Or", "Cannes Film Festival", 1958, "Best Film"}};
   film.eras = {"eras/khrushchev-thaw"};
   film.studios = {"Mosfilm"};
@@ -82,7 +88,7 @@ TEST(ProtoConversionTest, FilmRoundTrip) {
   EXPECT_EQ(proto.update_time().seconds(), 2000);
 
   auto back = FromProto(proto, "film");
-  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_OK(back);
   EXPECT_EQ(back->title, film.title);
   EXPECT_EQ(back->original_titles, film.original_titles);
   EXPECT_EQ(back->aliases, film.aliases);
@@ -112,7 +118,7 @@ TEST(ProtoConversionTest, FilmWithoutTimesLeavesTimestampsUnset) {
   EXPECT_FALSE(proto.has_create_time());
   EXPECT_FALSE(proto.has_update_time());
   auto back = FromProto(proto, "film");
-  ASSERT_TRUE(back.ok());
+  ASSERT_OK(back);
   EXPECT_EQ(back->create_time, absl::InfinitePast());
 }
 
@@ -122,7 +128,7 @@ TEST(ProtoConversionTest, UnknownCreditRoleNamesTheField) {
   proto.add_credits()->set_role(static_cast<pb::CreditRole>(42));
   auto back = FromProto(proto, "film");
   ASSERT_FALSE(back.ok());
-  EXPECT_EQ(back.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(back, StatusIs(absl::StatusCode::kInvalidArgument));
   auto violations = ErrorFieldViolations(back.status());
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].field, "film.credits[1].role");
@@ -143,7 +149,7 @@ TEST(ProtoConversionTest, PersonRoundTrip) {
   EXPECT_THAT(proto.known_roles(), ElementsAre(pb::CREDIT_ROLE_CINEMATOGRAPHER,
                                                pb::CREDIT_ROLE_DIRECTOR));
   auto back = FromProto(proto, "person");
-  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_OK(back);
   EXPECT_EQ(back->name, person.name);
   EXPECT_EQ(back->display_name, person.display_name);
   EXPECT_EQ(back->aliases, person.aliases);
@@ -156,7 +162,8 @@ TEST(ProtoConversionTest, PersonRoundTrip) {
   proto.add_known_roles(static_cast<pb::CreditRole>(-3));
   auto bad = FromProto(proto, "person");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(ErrorFieldViolations(bad.status())[0].field, "person.known_roles[2]");
+  EXPECT_EQ(ErrorFieldViolations(bad.status())[0].field,
+            "person.known_roles[2]");
 }
 
 TEST(ProtoConversionTest, SequenceRoundTripForEachPrecision) {
@@ -181,7 +188,7 @@ TEST(ProtoConversionTest, SequenceRoundTripForEachPrecision) {
   EXPECT_THAT(proto.techniques(), ElementsAre(pb::CAMERA_TECHNIQUE_HAND_HELD,
                                               pb::CAMERA_TECHNIQUE_CRANE_SHOT));
   auto back = FromProto(proto, "sequence");
-  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_OK(back);
   EXPECT_EQ(back->start.precision, Timecode::Precision::kApproximate);
   EXPECT_EQ(back->start.offset, absl::Minutes(25));
   EXPECT_EQ(back->start.description, "around 25:00");
@@ -200,7 +207,7 @@ TEST(ProtoConversionTest, SequenceRoundTripForEachPrecision) {
   EXPECT_FALSE(rp.has_duration());
   EXPECT_EQ(rp.start().relation(), pb::Timecode::RELATION_BEFORE);
   auto rb = FromProto(rp, "sequence");
-  ASSERT_TRUE(rb.ok());
+  ASSERT_OK(rb);
   EXPECT_EQ(rb->start.relative_to, seq.name);
   EXPECT_EQ(rb->start.relation, Timecode::Relation::kBefore);
 
@@ -210,7 +217,7 @@ TEST(ProtoConversionTest, SequenceRoundTripForEachPrecision) {
   pb::Sequence fp;
   ToProto(fraction, &fp);
   auto fb = FromProto(fp, "sequence");
-  ASSERT_TRUE(fb.ok());
+  ASSERT_OK(fb);
   EXPECT_EQ(fb->start.precision, Timecode::Precision::kFractionOfRuntime);
   EXPECT_DOUBLE_EQ(fb->start.fraction, 0.75);
 }
@@ -220,18 +227,26 @@ TEST(ProtoConversionTest, BadSequenceEnumsNameTheField) {
   proto.add_techniques(static_cast<pb::CameraTechnique>(99));
   auto bad = FromProto(proto, "sequence");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(ErrorFieldViolations(bad.status())[0].field, "sequence.techniques[0]");
+  EXPECT_EQ(ErrorFieldViolations(bad.status())[0].field,
+            "sequence.techniques[0]");
 
   pb::Sequence proto2;
-  proto2.mutable_start()->set_precision(static_cast<pb::Timecode::Precision>(9));
+  proto2.mutable_start()->set_precision(
+      static_cast<pb::Timecode::Precision>(9));
   auto bad2 = FromProto(proto2, "sequence");
   ASSERT_FALSE(bad2.ok());
-  EXPECT_EQ(ErrorFieldViolations(bad2.status())[0].field, "sequence.start.precision");
+  EXPECT_EQ(ErrorFieldViolations(bad2.status())[0].field,
+            "sequence.start.precision");
 }
 
 TEST(ProtoConversionTest, EraAndCollaboration) {
-  Era era{"eras/khrushchev-thaw", "Khrushchev Thaw", 1954, 1964, "relaxed censorship",
-          {"films/a", "films/b"}, {"Andrei Tarkovsky"}};
+  Era era{"eras/khrushchev-thaw",
+          "Khrushchev Thaw",
+          1954,
+          1964,
+          "relaxed censorship",
+          {"films/a", "films/b"},
+          {"Andrei Tarkovsky"}};
   pb::Era proto;
   ToProto(era, &proto);
   EXPECT_EQ(proto.start_year(), 1954);
@@ -241,8 +256,10 @@ TEST(ProtoConversionTest, EraAndCollaboration) {
   EXPECT_EQ(back.end_year, 1964);
   EXPECT_EQ(back.notable_artists, era.notable_artists);
 
-  Collaboration c{"people/sergei-urusevsky", "Sergei Urusevsky",
-                  {"films/a", "films/b"}, {CreditRole::kCinematographer}};
+  Collaboration c{"people/sergei-urusevsky",
+                  "Sergei Urusevsky",
+                  {"films/a", "films/b"},
+                  {CreditRole::kCinematographer}};
   pb::Collaboration pc;
   ToProto(c, &pc);
   EXPECT_EQ(pc.person(), c.person);
@@ -258,7 +275,7 @@ TEST(ProtoConversionTest, ImportEntryAndResult) {
   entry.add_sequences()->set_title("Opening");
   entry.set_source_line(7);
   auto converted = FromProto(entry, "entries[0]");
-  ASSERT_TRUE(converted.ok()) << converted.status();
+  ASSERT_OK(converted);
   EXPECT_EQ(converted->film.title, "Letter Never Sent");
   EXPECT_EQ(converted->film_id, "letter-never-sent");
   ASSERT_EQ(converted->people.size(), 1u);

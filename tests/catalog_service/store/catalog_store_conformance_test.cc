@@ -10,18 +10,23 @@
 
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/store/open_catalog_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::catalog {
 namespace {
+
+using ::longtake::testing::StatusIs;
 
 std::string TempDbUrl(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() /
              ("longtake-store-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / name).string();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(path + suffix);
   return "sqlite://" + path;
 }
 
@@ -36,9 +41,10 @@ Film FullFilm() {
   f.countries = {"SU", "CU"};
   f.languages = {"es", "ru"};
   f.synopsis = "Four stories.";
-  f.credits = {{"people/mikhail-kalatozov", "Mikhail Kalatozov", CreditRole::kDirector, "", ""},
-               {"people/martin-scorsese", "Martin Scorsese", CreditRole::kPresenter, "",
-                "1990s re-release"},
+  f.credits = {{"people/mikhail-kalatozov", "Mikhail Kalatozov",
+                CreditRole::kDirector, "", ""},
+               {"people/martin-scorsese", "Martin Scorsese",
+                CreditRole::kPresenter, "", "1990s re-release"},
                {"people/x", "X", CreditRole::kCast, "Maria", ""}};
   f.awards = {{"Palme d'Or", "Cannes Film Festival", 1958, "Best Film"}};
   f.eras = {"eras/khrushchev-thaw"};
@@ -77,7 +83,8 @@ Sequence FullSequence() {
   s.start.relation = Timecode::Relation::kAfter;
   s.start.description = "about three quarters through";
   s.duration = absl::Seconds(90);
-  s.techniques = {CameraTechnique::kAerialOverCrowd, CameraTechnique::kSuspendedCableRig};
+  s.techniques = {CameraTechnique::kAerialOverCrowd,
+                  CameraTechnique::kSuspendedCableRig};
   s.characters = {"Enrique"};
   s.filming_method = "cable cars";
   s.film_order = 2;
@@ -132,23 +139,25 @@ void ExpectSameFilm(const Film& a, const Film& b) {
   EXPECT_EQ(a.update_time, b.update_time);
 }
 
-class CatalogStoreConformanceTest : public ::testing::TestWithParam<std::string> {
+class CatalogStoreConformanceTest
+    : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     url_ = GetParam();
     if (url_ == "tempfile") {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::string name =
+          ::testing::UnitTest::GetInstance()->current_test_info()->name();
       for (char& c : name) {
         if (c == '/') c = '_';
       }
       url_ = TempDbUrl(name + ".db");
     } else if (url_ == "postgres") {
       auto url = longtake::testing::FreshPostgresDatabaseUrl();
-      ASSERT_TRUE(url.ok()) << url.status();
+      ASSERT_OK(url);
       url_ = *url;
     }
     auto store = OpenCatalogStore(url_);
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_OK(store);
     store_ = std::move(*store);
   }
   bool IsFile() const { return url_ != "sqlite::memory:"; }
@@ -163,7 +172,7 @@ class CatalogStoreConformanceTest : public ::testing::TestWithParam<std::string>
     rooftop.name = "films/i-am-cuba/sequences/rooftop";
     b.upsert_sequences.push_back(rooftop);
     b.upsert_sequences.push_back(FullSequence());
-    ASSERT_TRUE(store_->Apply(b).ok());
+    ASSERT_OK(store_->Apply(b));
   }
 
   std::string url_;
@@ -172,7 +181,7 @@ class CatalogStoreConformanceTest : public ::testing::TestWithParam<std::string>
 
 TEST_P(CatalogStoreConformanceTest, EmptyStoreLoadsNothing) {
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_OK(snap);
   EXPECT_TRUE(snap->films.empty());
   EXPECT_TRUE(snap->people.empty());
   EXPECT_TRUE(snap->sequences.empty());
@@ -182,7 +191,7 @@ TEST_P(CatalogStoreConformanceTest, EmptyStoreLoadsNothing) {
 TEST_P(CatalogStoreConformanceTest, RoundTripsEveryResourceWithAllFields) {
   WriteAll();
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_OK(snap);
   ASSERT_EQ(snap->films.size(), 1u);
   ExpectSameFilm(snap->films[0], FullFilm());
 
@@ -244,9 +253,9 @@ TEST_P(CatalogStoreConformanceTest, UpdateReplacesTheDocument) {
   f.etag = "e2";
   WriteBatch b;
   b.upsert_films.push_back(f);
-  ASSERT_TRUE(store_->Apply(b).ok());
+  ASSERT_OK(store_->Apply(b));
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   ASSERT_EQ(snap->films.size(), 1u);
   ExpectSameFilm(snap->films[0], f);
   // Updating a film keeps its sequences.
@@ -259,9 +268,9 @@ TEST_P(CatalogStoreConformanceTest, DeleteFilmDeletesItsSequences) {
   b.delete_films.push_back("films/i-am-cuba");
   b.delete_people.push_back("people/mikhail-kalatozov");
   b.delete_eras.push_back("eras/khrushchev-thaw");
-  ASSERT_TRUE(store_->Apply(b).ok());
+  ASSERT_OK(store_->Apply(b));
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   EXPECT_TRUE(snap->films.empty());
   EXPECT_TRUE(snap->sequences.empty());
   EXPECT_TRUE(snap->people.empty());
@@ -272,24 +281,25 @@ TEST_P(CatalogStoreConformanceTest, DeleteOneSequence) {
   WriteAll();
   WriteBatch b;
   b.delete_sequences.push_back("films/i-am-cuba/sequences/rooftop");
-  ASSERT_TRUE(store_->Apply(b).ok());
+  ASSERT_OK(store_->Apply(b));
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   ASSERT_EQ(snap->sequences.size(), 1u);
   EXPECT_EQ(snap->sequences[0].name, "films/i-am-cuba/sequences/funeral");
 }
 
 TEST_P(CatalogStoreConformanceTest, RequestRecords) {
   auto missing = store_->LookupRequest("r-1");
-  ASSERT_TRUE(missing.ok());
+  ASSERT_OK(missing);
   EXPECT_FALSE(missing->has_value());
 
   WriteBatch b;
   b.upsert_people.push_back(FullPerson());
-  b.request = RequestRecord{"r-1", "CreatePerson", "people/mikhail-kalatozov", "{\"x\":1}"};
-  ASSERT_TRUE(store_->Apply(b).ok());
+  b.request = RequestRecord{"r-1", "CreatePerson", "people/mikhail-kalatozov",
+                            "{\"x\":1}"};
+  ASSERT_OK(store_->Apply(b));
   auto found = store_->LookupRequest("r-1");
-  ASSERT_TRUE(found.ok());
+  ASSERT_OK(found);
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->method, "CreatePerson");
   EXPECT_EQ((*found)->resource, "people/mikhail-kalatozov");
@@ -299,9 +309,9 @@ TEST_P(CatalogStoreConformanceTest, RequestRecords) {
 TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
   WriteBatch first;
   first.request = RequestRecord{"dup", "CreateFilm", "films/a", ""};
-  ASSERT_TRUE(store_->Apply(first).ok());
+  ASSERT_OK(store_->Apply(first));
   auto revision = store_->Revision();
-  ASSERT_TRUE(revision.ok());
+  ASSERT_OK(revision);
 
   // Reusing a recorded request id fails the whole batch.
   WriteBatch b;
@@ -310,7 +320,7 @@ TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
   b.upsert_films.push_back(FullFilm());
   b.request = RequestRecord{"dup", "CreateFilm", "films/i-am-cuba", ""};
   absl::Status s = store_->Apply(b);
-  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kAlreadyExists)) << s;
 
   // A sequence of a film that does not exist fails the whole batch too.
   WriteBatch orphan;
@@ -321,7 +331,7 @@ TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
   EXPECT_FALSE(store_->Apply(orphan).ok());
 
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   EXPECT_TRUE(snap->films.empty());
   EXPECT_TRUE(snap->people.empty());
   EXPECT_TRUE(snap->eras.empty());
@@ -331,13 +341,13 @@ TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
 
 TEST_P(CatalogStoreConformanceTest, RevisionIncreasesPerBatch) {
   auto r0 = store_->Revision();
-  ASSERT_TRUE(r0.ok());
+  ASSERT_OK(r0);
   WriteAll();
   auto r1 = store_->Revision();
-  ASSERT_TRUE(r1.ok());
+  ASSERT_OK(r1);
   EXPECT_GT(*r1, *r0);
   auto snap = store_->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   EXPECT_EQ(snap->revision, *r1);
 }
 
@@ -346,38 +356,44 @@ TEST_P(CatalogStoreConformanceTest, ReopenKeepsData) {
   WriteAll();
   WriteBatch b;
   b.request = RequestRecord{"r-9", "DeleteFilm", "films/x", ""};
-  ASSERT_TRUE(store_->Apply(b).ok());
+  ASSERT_OK(store_->Apply(b));
   store_.reset();
   auto reopened = OpenCatalogStore(url_);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_OK(reopened);
   auto snap = (*reopened)->LoadAll();
-  ASSERT_TRUE(snap.ok());
+  ASSERT_OK(snap);
   ASSERT_EQ(snap->films.size(), 1u);
   ExpectSameFilm(snap->films[0], FullFilm());
   EXPECT_EQ(snap->sequences.size(), 2u);
   EXPECT_EQ(snap->people.size(), 1u);
   EXPECT_EQ(snap->eras.size(), 1u);
   auto rec = (*reopened)->LookupRequest("r-9");
-  ASSERT_TRUE(rec.ok());
+  ASSERT_OK(rec);
   ASSERT_TRUE(rec->has_value());
   EXPECT_EQ((*rec)->resource, "films/x");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CatalogStoreConformanceTest,
-                         ::testing::Values("sqlite::memory:", "tempfile", "postgres"),
+                         ::testing::Values("sqlite::memory:", "tempfile",
+                                           "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "tempfile"   ? std::string("SqliteFile")
-                                  : info.param == "postgres" ? std::string("Postgres")
-                                                             : std::string("SqliteMemory");
+                           return info.param == "tempfile"
+                                      ? std::string("SqliteFile")
+                                  : info.param == "postgres"
+                                      ? std::string("Postgres")
+                                      : std::string("SqliteMemory");
                          });
 
 TEST(OpenCatalogStoreTest, RejectsUnknownSchemesNamingStore) {
-  for (const char* url : {"", "mysql://x", "sqlite:", "sqlite://", "/tmp/x.db"}) {
+  for (const char* url :
+       {"", "mysql://x", "sqlite:", "sqlite://", "/tmp/x.db"}) {
     auto store = OpenCatalogStore(url);
     ASSERT_FALSE(store.ok()) << url;
-    EXPECT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument) << url;
-    EXPECT_NE(std::string(store.status().message()).find("store"), std::string::npos);
-    EXPECT_NE(std::string(store.status().message()).find("sqlite::memory:"), std::string::npos);
+    EXPECT_THAT(store, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+    EXPECT_NE(std::string(store.status().message()).find("store"),
+              std::string::npos);
+    EXPECT_NE(std::string(store.status().message()).find("sqlite::memory:"),
+              std::string::npos);
   }
 }
 
@@ -385,7 +401,8 @@ TEST(OpenCatalogStoreTest, UnreachablePostgresIsUnavailable) {
   // Nothing listens on port 1 of the loopback.
   auto store = OpenCatalogStore("postgresql://postgres@127.0.0.1:1/db");
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable) << store.status();
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kUnavailable))
+      << store.status();
 }
 
 TEST(OpenCatalogStoreTest, RelativeSqlitePath) {
@@ -396,7 +413,7 @@ TEST(OpenCatalogStoreTest, RelativeSqlitePath) {
   std::filesystem::current_path(dir);
   auto store = OpenCatalogStore("sqlite://rel.db");
   std::filesystem::current_path(old);
-  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_OK(store);
   EXPECT_TRUE(std::filesystem::exists(dir / "rel.db"));
 }
 

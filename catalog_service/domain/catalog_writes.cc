@@ -1,0 +1,463 @@
+// Catalog's writes: each validates against the read model, writes one batch
+// to the store (with its request id, AIP-155) and then makes the change
+// visible at once. Writers are serialised by write_mu_, so the read model is
+// stable while a write prepares without holding mu_.
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "catalog_service/domain/catalog.h"
+#include "catalog_service/domain/catalog_errors.h"
+#include "catalog_service/domain/catalog_state.h"
+#include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/domain/catalog_validation.h"
+#include "common/domain/field_mask.h"
+#include "common/status/errors.h"
+#include "common/text/slug.h"
+
+namespace longtake::catalog {
+
+using internal::BadName;
+using internal::CatalogState;
+using internal::ComputeEtag;
+using internal::FilmRec;
+using internal::PrepareFilm;
+using internal::PreparePerson;
+using internal::PrepareSequence;
+using internal::Stamp;
+using internal::StateResolver;
+using internal::UniqueSequenceId;
+using internal::Violations;
+
+namespace {
+
+std::optional<RequestRecord> Record(const WriteOptions& o,
+                                    absl::string_view method,
+                                    const std::string& resource,
+                                    std::string response = "") {
+  if (o.request_id.empty()) return std::nullopt;
+  return RequestRecord{o.request_id, std::string(method), resource,
+                       std::move(response)};
+}
+
+// The updatable fields of each resource, in proto naming.
+const MaskSetters<Film>& FilmSetters() {
+  static const auto* s = new MaskSetters<Film>{
+      {"title", [](Film& t, const Film& f) { t.title = f.title; }},
+      {"original_titles",
+       [](Film& t, const Film& f) { t.original_titles = f.original_titles; }},
+      {"aliases", [](Film& t, const Film& f) { t.aliases = f.aliases; }},
+      {"year", [](Film& t, const Film& f) { t.year = f.year; }},
+      {"runtime_minutes",
+       [](Film& t, const Film& f) { t.runtime_minutes = f.runtime_minutes; }},
+      {"countries", [](Film& t, const Film& f) { t.countries = f.countries; }},
+      {"languages", [](Film& t, const Film& f) { t.languages = f.languages; }},
+      {"synopsis", [](Film& t, const Film& f) { t.synopsis = f.synopsis; }},
+      {"credits", [](Film& t, const Film& f) { t.credits = f.credits; }},
+      {"awards", [](Film& t, const Film& f) { t.awards = f.awards; }},
+      {"eras", [](Film& t, const Film& f) { t.eras = f.eras; }},
+      {"studios", [](Film& t, const Film& f) { t.studios = f.studios; }},
+      {"notes", [](Film& t, const Film& f) { t.notes = f.notes; }},
+  };
+  return *s;
+}
+const MaskSetters<Person>& PersonSetters() {
+  static const auto* s = new MaskSetters<Person>{
+      {"display_name",
+       [](Person& t, const Person& f) { t.display_name = f.display_name; }},
+      {"aliases", [](Person& t, const Person& f) { t.aliases = f.aliases; }},
+      {"birth_year",
+       [](Person& t, const Person& f) { t.birth_year = f.birth_year; }},
+      {"death_year",
+       [](Person& t, const Person& f) { t.death_year = f.death_year; }},
+      {"known_roles",
+       [](Person& t, const Person& f) { t.known_roles = f.known_roles; }},
+      {"biography",
+       [](Person& t, const Person& f) { t.biography = f.biography; }},
+  };
+  return *s;
+}
+const MaskSetters<Sequence>& SequenceSetters() {
+  static const auto* s = new MaskSetters<Sequence>{
+      {"title", [](Sequence& t, const Sequence& f) { t.title = f.title; }},
+      {"description",
+       [](Sequence& t, const Sequence& f) { t.description = f.description; }},
+      {"start", [](Sequence& t, const Sequence& f) { t.start = f.start; }},
+      {"duration",
+       [](Sequence& t, const Sequence& f) { t.duration = f.duration; }},
+      {"techniques",
+       [](Sequence& t, const Sequence& f) { t.techniques = f.techniques; }},
+      {"characters",
+       [](Sequence& t, const Sequence& f) { t.characters = f.characters; }},
+      {"filming_method",
+       [](Sequence& t, const Sequence& f) {
+         t.filming_method = f.filming_method;
+       }},
+  };
+  return *s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<RequestRecord>> Catalog::Recorded(
+    const WriteOptions& o, absl::string_view method) {
+  if (o.request_id.empty() || o.validate_only)
+    return std::optional<RequestRecord>();
+  if (o.request_id.size() > 200) {
+    return InvalidArgument(
+        "request_id",
+        "is too long (at most 200 bytes; a UUID is a good choice)");
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(std::optional<RequestRecord> rec,
+                            store_->LookupRequest(o.request_id));
+  if (rec.has_value() && rec->method != method) {
+    return InvalidArgument(
+        "request_id", absl::StrCat("was already used for a different request (",
+                                   rec->method, " ", rec->resource, ")"));
+  }
+  return rec;
+}
+
+// Writes the batch, then makes the change visible at once.
+absl::Status Catalog::Commit(const WriteBatch& batch,
+                             const std::function<void(CatalogState&)>& apply) {
+  int64_t before;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    before = state_->revision;
+  }
+  LONGTAKE_RETURN_IF_ERROR(store_->Apply(batch));
+  // Every batch moves the store's revision by one. If it moved by exactly
+  // one, this write was the only change since the read model was in step,
+  // so Refresh need not reload everything; otherwise another replica wrote
+  // too, and -1 makes the next Refresh catch up.
+  absl::StatusOr<int64_t> after = store_->Revision();
+  absl::WriterMutexLock lock(&mu_);
+  apply(*state_);
+  const bool only_ours = before >= 0 && after.ok() && *after == before + 1;
+  state_->revision = only_ours ? *after : -1;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Film>> Catalog::CurrentFilm(
+    const std::string& name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  const FilmRec* rec = state_->FindFilm(name);
+  if (rec == nullptr) return NotFound(name);
+  return rec->film;
+}
+absl::StatusOr<std::shared_ptr<const Person>> Catalog::CurrentPerson(
+    const std::string& name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = state_->people.find(name);
+  if (it == state_->people.end()) return NotFound(name);
+  return it->second;
+}
+absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CurrentSequence(
+    const std::string& name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = state_->sequences.find(name);
+  if (it == state_->sequences.end()) return NotFound(name);
+  return it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const Film>> Catalog::CreateFilm(
+    Film film, const std::string& film_id, const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreateFilm"));
+  if (rec) return CurrentFilm(rec->resource);
+  Violations v;
+  std::string id = film_id.empty() ? Slugify(film.title, "film") : film_id;
+  if (!IsValidSlug(id)) {
+    v.push_back(
+        {"film_id",
+         "must be 1 to 63 lower-case letters, digits and hyphens, starting "
+         "with a letter or digit"});
+  }
+  PrepareFilm(&film, "film", StateResolver(*state_), &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  film.name = absl::StrCat("films/", id);
+  if (state_->FindFilm(film.name) != nullptr) return AlreadyExists(film.name);
+  absl::Time now = absl::Now();
+  Stamp(&film, now, now);
+  auto ptr = std::make_shared<const Film>(std::move(film));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_films.push_back(*ptr);
+  b.request = Record(o, "CreateFilm", ptr->name);
+  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) { s.PutFilm(ptr); }));
+  return ptr;
+}
+
+absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
+    Film film, const FieldMask& mask, const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdateFilm"));
+  if (rec) return CurrentFilm(rec->resource);
+  if (!internal::ParseName(film.name, "films"))
+    return BadName("film.name", film.name, "films/{film}");
+  // An empty mask is the request's fault: report it before any lookup.
+  if (mask.empty()) return ApplyMask(mask, FilmSetters(), film, &film);
+  const FilmRec* cur = state_->FindFilm(film.name);
+  if (cur == nullptr) return NotFound(film.name);
+  if (!film.etag.empty() && film.etag != cur->film->etag)
+    return EtagMismatch(film.name);
+  Film merged = *cur->film;
+  Violations v;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, FilmSetters(), film, &merged));
+  PrepareFilm(&merged, "film", StateResolver(*state_), &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  Stamp(&merged, merged.create_time, absl::Now());
+  auto ptr = std::make_shared<const Film>(std::move(merged));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_films.push_back(*ptr);
+  b.request = Record(o, "UpdateFilm", ptr->name);
+  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) { s.PutFilm(ptr); }));
+  return ptr;
+}
+
+absl::Status Catalog::DeleteFilm(const std::string& name,
+                                 const std::string& etag,
+                                 const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeleteFilm"));
+  if (rec) return absl::OkStatus();
+  if (!internal::ParseName(name, "films"))
+    return BadName("name", name, "films/{film}");
+  const FilmRec* cur = state_->FindFilm(name);
+  if (cur == nullptr) return NotFound(name);
+  if (!etag.empty() && etag != cur->film->etag) return EtagMismatch(name);
+  if (o.validate_only) return absl::OkStatus();
+  WriteBatch b;
+  b.delete_films.push_back(name);
+  auto fs = state_->film_sequences.find(name);
+  if (fs != state_->film_sequences.end()) b.delete_sequences = fs->second;
+  b.request = Record(o, "DeleteFilm", name);
+  return Commit(b, [&](CatalogState& s) { s.RemoveFilm(name); });
+}
+
+absl::StatusOr<std::shared_ptr<const Person>> Catalog::CreatePerson(
+    Person person, const std::string& person_id, const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreatePerson"));
+  if (rec) return CurrentPerson(rec->resource);
+  Violations v;
+  std::string id =
+      person_id.empty() ? Slugify(person.display_name, "person") : person_id;
+  if (!IsValidSlug(id)) {
+    v.push_back(
+        {"person_id",
+         "must be 1 to 63 lower-case letters, digits and hyphens, starting "
+         "with a letter or digit"});
+  }
+  PreparePerson(&person, "person", &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  person.name = absl::StrCat("people/", id);
+  if (state_->FindPerson(person.name) != nullptr)
+    return AlreadyExists(person.name);
+  absl::Time now = absl::Now();
+  Stamp(&person, now, now);
+  auto ptr = std::make_shared<const Person>(std::move(person));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_people.push_back(*ptr);
+  b.request = Record(o, "CreatePerson", ptr->name);
+  LONGTAKE_RETURN_IF_ERROR(
+      Commit(b, [&](CatalogState& s) { s.PutPerson(ptr); }));
+  return ptr;
+}
+
+absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
+    Person person, const FieldMask& mask, const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdatePerson"));
+  if (rec) return CurrentPerson(rec->resource);
+  if (!internal::ParseName(person.name, "people")) {
+    return BadName("person.name", person.name, "people/{person}");
+  }
+  // An empty mask is the request's fault: report it before any lookup.
+  if (mask.empty()) return ApplyMask(mask, PersonSetters(), person, &person);
+  const Person* cur = state_->FindPerson(person.name);
+  if (cur == nullptr) return NotFound(person.name);
+  if (!person.etag.empty() && person.etag != cur->etag)
+    return EtagMismatch(person.name);
+  Person merged = *cur;
+  Violations v;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, PersonSetters(), person, &merged));
+  PreparePerson(&merged, "person", &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  absl::Time now = absl::Now();
+  Stamp(&merged, merged.create_time, now);
+  auto ptr = std::make_shared<const Person>(std::move(merged));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_people.push_back(*ptr);
+  // Credits carry the person's display name: refresh the films crediting them.
+  std::vector<std::shared_ptr<const Film>> films;
+  std::vector<const FilmRec*> reindex;
+  auto pf = state_->person_films.find(ptr->name);
+  if (pf != state_->person_films.end()) {
+    for (const FilmRec* r : pf->second) {
+      if (cur->display_name != ptr->display_name) {
+        Film f = *r->film;
+        for (Credit& c : f.credits) {
+          if (c.person == ptr->name) c.display_name = ptr->display_name;
+        }
+        f.etag = ComputeEtag(f);
+        b.upsert_films.push_back(f);
+        films.push_back(std::make_shared<const Film>(std::move(f)));
+      } else if (cur->aliases != ptr->aliases) {
+        reindex.push_back(r);
+      }
+    }
+  }
+  b.request = Record(o, "UpdatePerson", ptr->name);
+  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
+    s.PutPerson(ptr);
+    for (auto& f : films) s.PutFilm(f);
+    for (const FilmRec* r : reindex) s.Reindex(*r);
+  }));
+  return ptr;
+}
+
+absl::Status Catalog::DeletePerson(const std::string& name,
+                                   const std::string& etag,
+                                   const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeletePerson"));
+  if (rec) return absl::OkStatus();
+  if (!internal::ParseName(name, "people"))
+    return BadName("name", name, "people/{person}");
+  const Person* cur = state_->FindPerson(name);
+  if (cur == nullptr) return NotFound(name);
+  if (!etag.empty() && etag != cur->etag) return EtagMismatch(name);
+  auto pf = state_->person_films.find(name);
+  if (pf != state_->person_films.end() && !pf->second.empty()) {
+    std::vector<std::string> films;
+    for (const FilmRec* r : pf->second) films.push_back(r->film->name);
+    std::sort(films.begin(), films.end());
+    if (films.size() > 5) films.resize(5);
+    return FailedPrecondition(
+        kPersonStillCredited,
+        absl::StrCat(name, " is still credited on ", pf->second.size(),
+                     " film(s) (", absl::StrJoin(films, ", "),
+                     "); remove those credits first"),
+        name);
+  }
+  if (o.validate_only) return absl::OkStatus();
+  WriteBatch b;
+  b.delete_people.push_back(name);
+  b.request = Record(o, "DeletePerson", name);
+  return Commit(b, [&](CatalogState& s) { s.RemovePerson(name); });
+}
+
+absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CreateSequence(
+    const std::string& parent, Sequence seq, const std::string& sequence_id,
+    const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreateSequence"));
+  if (rec) return CurrentSequence(rec->resource);
+  if (!internal::ParseName(parent, "films"))
+    return BadName("parent", parent, "films/{film}");
+  if (state_->FindFilm(parent) == nullptr) return NotFound(parent);
+  Violations v;
+  std::string id = sequence_id;
+  if (id.empty()) {
+    id = UniqueSequenceId(*state_, parent, Slugify(seq.title, "sequence"), {});
+  } else if (!IsValidSlug(id)) {
+    v.push_back({"sequence_id",
+                 "must be 1 to 63 lower-case letters, digits and hyphens, "
+                 "starting with a letter or digit"});
+  }
+  seq.name = absl::StrCat(parent, "/sequences/", id);
+  PrepareSequence(&seq, parent, "sequence", StateResolver(*state_), &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  if (state_->FindSequence(seq.name) != nullptr) return AlreadyExists(seq.name);
+  seq.film_order = 0;
+  absl::Time now = absl::Now();
+  Stamp(&seq, now, now);
+  auto ptr = std::make_shared<const Sequence>(std::move(seq));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_sequences.push_back(*ptr);
+  b.request = Record(o, "CreateSequence", ptr->name);
+  std::shared_ptr<const Sequence> stored;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
+    s.PutSequence(ptr);
+    stored = s.sequences.at(ptr->name);
+  }));
+  return stored;
+}
+
+absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
+    Sequence seq, const FieldMask& mask, const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdateSequence"));
+  if (rec) return CurrentSequence(rec->resource);
+  auto parsed = internal::ParseSequenceName(seq.name);
+  if (!parsed)
+    return BadName("sequence.name", seq.name,
+                   "films/{film}/sequences/{sequence}");
+  // An empty mask is the request's fault: report it before any lookup.
+  if (mask.empty()) return ApplyMask(mask, SequenceSetters(), seq, &seq);
+  const Sequence* cur = state_->FindSequence(seq.name);
+  if (cur == nullptr) return NotFound(seq.name);
+  if (!seq.etag.empty() && seq.etag != cur->etag) return EtagMismatch(seq.name);
+  Sequence merged = *cur;
+  Violations v;
+  LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, SequenceSetters(), seq, &merged));
+  PrepareSequence(&merged, parsed->film, "sequence", StateResolver(*state_),
+                  &v);
+  if (!v.empty()) return InvalidArguments(std::move(v));
+  Stamp(&merged, merged.create_time, absl::Now());
+  auto ptr = std::make_shared<const Sequence>(std::move(merged));
+  if (o.validate_only) return ptr;
+  WriteBatch b;
+  b.upsert_sequences.push_back(*ptr);
+  b.request = Record(o, "UpdateSequence", ptr->name);
+  std::shared_ptr<const Sequence> stored;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
+    s.PutSequence(ptr);
+    stored = s.sequences.at(ptr->name);
+  }));
+  return stored;
+}
+
+absl::Status Catalog::DeleteSequence(const std::string& name,
+                                     const std::string& etag,
+                                     const WriteOptions& o) {
+  absl::MutexLock w(&write_mu_);
+  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeleteSequence"));
+  if (rec) return absl::OkStatus();
+  auto parsed = internal::ParseSequenceName(name);
+  if (!parsed)
+    return BadName("name", name, "films/{film}/sequences/{sequence}");
+  const Sequence* cur = state_->FindSequence(name);
+  if (cur == nullptr) return NotFound(name);
+  if (!etag.empty() && etag != cur->etag) return EtagMismatch(name);
+  auto fs = state_->film_sequences.find(parsed->film);
+  if (fs != state_->film_sequences.end()) {
+    for (const std::string& other : fs->second) {
+      const Sequence* s = state_->FindSequence(other);
+      if (s != nullptr &&
+          s->start.precision == Timecode::Precision::kRelative &&
+          s->start.relative_to == name) {
+        return FailedPrecondition(
+            kSequenceReferenced,
+            absl::StrCat(name, " is the position reference of ", other,
+                         "; change that sequence's start first"),
+            name);
+      }
+    }
+  }
+  if (o.validate_only) return absl::OkStatus();
+  WriteBatch b;
+  b.delete_sequences.push_back(name);
+  b.request = Record(o, "DeleteSequence", name);
+  return Commit(b, [&](CatalogState& s) { s.RemoveSequence(name); });
+}
+
+}  // namespace longtake::catalog

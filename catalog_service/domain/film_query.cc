@@ -1,0 +1,230 @@
+#include "catalog_service/domain/film_query.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/paging/page_token.h"
+#include "common/status/errors.h"
+
+namespace longtake::catalog::internal {
+
+absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request) {
+  LONGTAKE_ASSIGN_OR_RETURN(int size,
+                            ResolvePageSize(request.page_size, 50, 1000));
+  FilmOrder order;
+  std::string order_by(absl::StripAsciiWhitespace(request.order_by));
+  std::vector<std::string> words =
+      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  std::string normalized = absl::StrJoin(words, " ");
+  if (normalized.empty() || normalized == "title" ||
+      normalized == "title asc") {
+    order = FilmOrder::kTitle;
+  } else if (normalized == "year" || normalized == "year asc") {
+    order = FilmOrder::kYear;
+  } else if (normalized == "year desc") {
+    order = FilmOrder::kYearDesc;
+  } else {
+    return InvalidArgument(
+        "order_by",
+        absl::StrCat("unsupported order \"", request.order_by,
+                     "\"; use \"title\", \"year\" or \"year desc\""));
+  }
+  LONGTAKE_ASSIGN_OR_RETURN(FilmFilter filter, ParseFilmFilter(request.filter));
+  std::string args = absl::StrCat("films|", request.filter, "|", normalized);
+  LONGTAKE_ASSIGN_OR_RETURN(std::string position,
+                            DecodePageToken(request.page_token, args));
+  std::optional<FilmKey> after;
+  if (!position.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(position, '\x1f');
+    FilmKey key;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &key.year)) {
+      return InvalidArgument(
+          "page_token",
+          "is malformed; use the token from the previous response");
+    }
+    key.title_key = parts[1];
+    key.name = parts[2];
+    after = std::move(key);
+  }
+
+  FilmQuery query;
+  query.page_size = size;
+  query.order = order;
+  query.filter = std::move(filter);
+  query.after = std::move(after);
+  query.token_args = std::move(args);
+  return query;
+}
+
+bool MatchesFilmFilter(const CatalogState& state, const FilmRec& rec,
+                       const FilmFilter& f) {
+  const Film& film = *rec.film;
+  if (film.year < f.year_min || film.year > f.year_max) return false;
+  for (const std::string& era : f.eras) {
+    if (std::find(film.eras.begin(), film.eras.end(), era) == film.eras.end())
+      return false;
+  }
+  auto credited = [&](const std::string* person, const CreditRole* role) {
+    for (const Credit& c : film.credits) {
+      if ((person == nullptr || c.person == *person) &&
+          (role == nullptr || c.role == *role)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!f.persons.empty()) {
+    for (const std::string& p : f.persons) {
+      if (f.roles.empty()) {
+        if (!credited(&p, nullptr)) return false;
+      } else {
+        for (const CreditRole& r : f.roles) {
+          if (!credited(&p, &r)) return false;
+        }
+      }
+    }
+  } else {
+    for (const CreditRole& r : f.roles) {
+      if (!credited(nullptr, &r)) return false;
+    }
+  }
+  for (CameraTechnique t : f.techniques) {
+    if (!state.technique_films[static_cast<size_t>(t)].contains(film.name))
+      return false;
+  }
+  return true;
+}
+
+FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
+  const int size = query.page_size;
+  const FilmOrder order = query.order;
+  const FilmFilter& filter = query.filter;
+  const std::optional<FilmKey>& after = query.after;
+  const std::string& args = query.token_args;
+  FilmPage page;
+  const CatalogState& s = state;
+  std::vector<const FilmRec*> picked;
+  const size_t want = static_cast<size_t>(size) + 1;
+  if (filter.empty_range()) return page;
+
+  // The smallest index set that any match must belong to.
+  const FilmSet* best = nullptr;
+  static const FilmSet kNone;
+  auto consider = [&](const FilmSet* set) {
+    if (set == nullptr) set = &kNone;
+    if (best == nullptr || set->size() < best->size()) best = set;
+  };
+  for (const std::string& p : filter.persons) {
+    auto it = s.person_films.find(p);
+    consider(it == s.person_films.end() ? nullptr : &it->second);
+  }
+  if (filter.persons.empty()) {
+    for (CreditRole r : filter.roles)
+      consider(&s.role_films[static_cast<size_t>(r)]);
+  }
+  for (const std::string& e : filter.eras) {
+    auto it = s.era_films.find(e);
+    consider(it == s.era_films.end() ? nullptr : &it->second);
+  }
+  size_t technique_best = SIZE_MAX;
+  const absl::flat_hash_map<std::string, int>* technique_set = nullptr;
+  for (CameraTechnique t : filter.techniques) {
+    const auto& m = s.technique_films[static_cast<size_t>(t)];
+    if (m.size() < technique_best) {
+      technique_best = m.size();
+      technique_set = &m;
+    }
+  }
+  size_t year_count = SIZE_MAX;
+  if (filter.year_min != INT_MIN || filter.year_max != INT_MAX) {
+    year_count = 0;
+    for (auto it = s.year_films.lower_bound(filter.year_min);
+         it != s.year_films.end() && it->first <= filter.year_max; ++it) {
+      year_count += it->second.size();
+    }
+  }
+  size_t best_size = best != nullptr ? best->size() : SIZE_MAX;
+  size_t candidates = std::min({best_size, technique_best, year_count});
+  // A selective filter: gather its candidates, filter and sort them.
+  // Otherwise walk the pre-sorted order from the position.
+  // Gathering costs ~candidates; walking the order costs ~want * films /
+  // candidates. So a large candidate set (a decade of a big catalogue) is
+  // cheaper to walk than to sort.
+  const double walk_cost =
+      static_cast<double>(want) * static_cast<double>(s.films.size());
+  const bool use_index =
+      candidates < s.films.size() / 4 + 64 && candidates != SIZE_MAX &&
+      (candidates <= 4096 ||
+       static_cast<double>(candidates) * static_cast<double>(candidates) <
+           walk_cost);
+  auto after_pos = [&](const FilmRec* r) {
+    return !after || FilmLess(order, *after, r);
+  };
+  if (use_index) {
+    std::vector<const FilmRec*> cands;
+    if (candidates == best_size) {
+      cands.assign(best->begin(), best->end());
+    } else if (candidates == technique_best) {
+      for (const auto& [name, count] : *technique_set) {
+        if (const FilmRec* r = s.FindFilm(name)) cands.push_back(r);
+      }
+    } else {
+      for (auto it = s.year_films.lower_bound(filter.year_min);
+           it != s.year_films.end() && it->first <= filter.year_max; ++it) {
+        cands.insert(cands.end(), it->second.begin(), it->second.end());
+      }
+    }
+    std::vector<const FilmRec*> matching;
+    for (const FilmRec* r : cands) {
+      if (after_pos(r) && MatchesFilmFilter(s, *r, filter))
+        matching.push_back(r);
+    }
+    auto less = [order](const FilmRec* a, const FilmRec* b) {
+      return FilmLess(order, a, b);
+    };
+    if (matching.size() > want) {
+      std::partial_sort(matching.begin(), matching.begin() + want,
+                        matching.end(), less);
+      matching.resize(want);
+    } else {
+      std::sort(matching.begin(), matching.end(), less);
+    }
+    picked = std::move(matching);
+  } else {
+    const auto& v = s.orders[static_cast<size_t>(order)];
+    auto it = v.begin();
+    if (after) {
+      it = std::upper_bound(v.begin(), v.end(), *after,
+                            [order](const FilmKey& k, const FilmRec* r) {
+                              return FilmLess(order, k, r);
+                            });
+    }
+    for (; it != v.end() && picked.size() < want; ++it) {
+      const FilmRec* r = *it;
+      // In year order, stop once past the year range.
+      if (order == FilmOrder::kYear && r->film->year > filter.year_max) break;
+      if (order == FilmOrder::kYearDesc && r->film->year < filter.year_min)
+        break;
+      if (MatchesFilmFilter(s, *r, filter)) picked.push_back(r);
+    }
+  }
+  bool more = picked.size() > static_cast<size_t>(size);
+  if (more) picked.resize(size);
+  for (const FilmRec* r : picked) page.films.push_back(r->film);
+  if (more && !picked.empty()) {
+    FilmKey k = KeyOf(picked.back());
+    page.next_page_token = EncodePageToken(
+        args, absl::StrCat(k.year, "\x1f", k.title_key, "\x1f", k.name));
+  }
+  return page;
+}
+
+}  // namespace longtake::catalog::internal

@@ -1,0 +1,160 @@
+// The read model: indexes follow puts and removes, sequences are ordered by
+// their positions, eras list their films oldest first.
+
+#include "catalog_service/domain/catalog_state.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace longtake::catalog::internal {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::shared_ptr<const Film> MakeFilm(const std::string& id,
+                                     const std::string& title, int year,
+                                     const std::string& person) {
+  auto f = std::make_shared<Film>();
+  f->name = "films/" + id;
+  f->title = title;
+  f->year = year;
+  f->runtime_minutes = 100;
+  f->credits = {{person, "", CreditRole::kDirector, "", ""}};
+  f->eras = {"eras/thaw"};
+  return f;
+}
+
+std::shared_ptr<const Sequence> MakeSequence(const std::string& film,
+                                             const std::string& id,
+                                             absl::Duration offset) {
+  auto s = std::make_shared<Sequence>();
+  s->name = "films/" + film + "/sequences/" + id;
+  s->title = id;
+  s->start.precision = Timecode::Precision::kExact;
+  s->start.offset = offset;
+  s->techniques = {CameraTechnique::kLongTake};
+  return s;
+}
+
+std::vector<std::string> Order(const CatalogState& s, FilmOrder order) {
+  std::vector<std::string> out;
+  for (const FilmRec* r : s.orders[static_cast<size_t>(order)]) {
+    out.push_back(r->film->name);
+  }
+  return out;
+}
+
+class CatalogStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto era = std::make_shared<Era>();
+    era->name = "eras/thaw";
+    era->display_name = "Thaw";
+    state_.PutEra(era);
+    state_.PutFilm(MakeFilm("b", "Beta", 1957, "people/x"));
+    state_.PutFilm(MakeFilm("a", "Alpha", 1964, "people/y"));
+  }
+
+  CatalogState state_;
+};
+
+TEST_F(CatalogStateTest, PutFilmKeepsOrdersAndIndexes) {
+  EXPECT_THAT(Order(state_, FilmOrder::kTitle),
+              ElementsAre("films/a", "films/b"));
+  EXPECT_THAT(Order(state_, FilmOrder::kYear),
+              ElementsAre("films/b", "films/a"));
+  EXPECT_THAT(Order(state_, FilmOrder::kYearDesc),
+              ElementsAre("films/a", "films/b"));
+  ASSERT_NE(state_.FindFilm("films/a"), nullptr);
+  EXPECT_EQ(state_.FindFilm("films/a")->title_key, TitleKey("Alpha"));
+  EXPECT_EQ(state_.person_films["people/x"].size(), 1u);
+  EXPECT_TRUE(
+      state_.person_films["people/x"].contains(state_.FindFilm("films/b")));
+  EXPECT_EQ(
+      state_.role_films[static_cast<size_t>(CreditRole::kDirector)].size(), 2u);
+  EXPECT_EQ(state_.year_films[1957].size(), 1u);
+  EXPECT_THAT(state_.eras["eras/thaw"]->films,
+              ElementsAre("films/b", "films/a"));
+
+  // Replacing a film by name moves it in every index.
+  state_.PutFilm(MakeFilm("b", "Gamma", 1970, "people/y"));
+  EXPECT_EQ(state_.films.size(), 2u);
+  EXPECT_THAT(Order(state_, FilmOrder::kTitle),
+              ElementsAre("films/a", "films/b"));
+  EXPECT_THAT(Order(state_, FilmOrder::kYear),
+              ElementsAre("films/a", "films/b"));
+  EXPECT_TRUE(state_.person_films["people/x"].empty());
+  EXPECT_EQ(state_.person_films["people/y"].size(), 2u);
+  EXPECT_TRUE(state_.year_films[1957].empty());
+  EXPECT_THAT(state_.eras["eras/thaw"]->films,
+              ElementsAre("films/a", "films/b"));
+}
+
+TEST_F(CatalogStateTest, SequencesAreOrderedAndIndexedByTechnique) {
+  state_.PutSequence(MakeSequence("a", "late", absl::Minutes(50)));
+  state_.PutSequence(MakeSequence("a", "early", absl::Minutes(5)));
+  auto relative = std::make_shared<Sequence>();
+  relative->name = "films/a/sequences/before-late";
+  relative->start.precision = Timecode::Precision::kRelative;
+  relative->start.relation = Timecode::Relation::kBefore;
+  relative->start.relative_to = "films/a/sequences/late";
+  state_.PutSequence(relative);
+  EXPECT_THAT(
+      state_.film_sequences["films/a"],
+      ElementsAre("films/a/sequences/early", "films/a/sequences/before-late",
+                  "films/a/sequences/late"));
+  EXPECT_EQ(state_.FindSequence("films/a/sequences/late")->film_order, 3);
+  const auto& long_takes =
+      state_.technique_films[static_cast<size_t>(CameraTechnique::kLongTake)];
+  ASSERT_TRUE(long_takes.contains("films/a"));
+  EXPECT_EQ(long_takes.at("films/a"), 2);
+
+  state_.RemoveSequence("films/a/sequences/early");
+  EXPECT_EQ(long_takes.at("films/a"), 1);
+  EXPECT_EQ(state_.FindSequence("films/a/sequences/late")->film_order, 2);
+}
+
+TEST_F(CatalogStateTest, RemoveFilmRemovesItsSequencesAndIndexEntries) {
+  state_.PutSequence(MakeSequence("a", "only", absl::Minutes(1)));
+  state_.RemoveFilm("films/a");
+  EXPECT_EQ(state_.FindFilm("films/a"), nullptr);
+  EXPECT_EQ(state_.FindSequence("films/a/sequences/only"), nullptr);
+  EXPECT_FALSE(
+      state_.technique_films[static_cast<size_t>(CameraTechnique::kLongTake)]
+          .contains("films/a"));
+  EXPECT_THAT(Order(state_, FilmOrder::kTitle), ElementsAre("films/b"));
+  EXPECT_THAT(state_.eras["eras/thaw"]->films, ElementsAre("films/b"));
+  state_.RemoveFilm("films/a");  // removing again is a no-op
+  EXPECT_EQ(state_.films.size(), 1u);
+}
+
+TEST(OrderSequencesTest, FractionsUseTheRuntimeAndDanglingRelativesGoLast) {
+  Sequence at_ten;
+  at_ten.name = "s/ten-minutes";
+  at_ten.start.precision = Timecode::Precision::kExact;
+  at_ten.start.offset = absl::Minutes(10);
+  Sequence half;
+  half.name = "s/half";
+  half.start.precision = Timecode::Precision::kFractionOfRuntime;
+  half.start.fraction = 0.5;  // 5 minutes of a 10-minute film
+  Sequence dangling;
+  dangling.name = "s/dangling";
+  dangling.start.precision = Timecode::Precision::kRelative;
+  dangling.start.relation = Timecode::Relation::kAfter;
+  dangling.start.relative_to = "s/missing";
+  Sequence after_half;
+  after_half.name = "s/after-half";
+  after_half.start.precision = Timecode::Precision::kRelative;
+  after_half.start.relation = Timecode::Relation::kAfter;
+  after_half.start.relative_to = "s/half";
+  EXPECT_THAT(
+      OrderSequences({&dangling, &at_ten, &after_half, &half}, 10),
+      ElementsAre("s/half", "s/after-half", "s/ten-minutes", "s/dangling"));
+}
+
+}  // namespace
+}  // namespace longtake::catalog::internal
