@@ -4,7 +4,7 @@
 // implementation with one flag.
 //
 //   LONGTAKE_ASSIGN_OR_RETURN(std::unique_ptr<CatalogStore> store,
-//                             OpenCatalogStore(flags.GetString("store")));
+//                             OpenCatalogStore(*store_url));
 
 #include <memory>
 #include <string>

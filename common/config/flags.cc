@@ -176,32 +176,6 @@ bool FlagSet::TakesValue(absl::string_view name) const {
   return flag != nullptr && flag->value.index() != kBool;
 }
 
-const FlagSet::Value& FlagSet::Find(const std::string& name,
-                                    size_t kind) const {
-  const Entry* flag = FindEntry(name);
-  if (flag == nullptr || flag->value.index() != kind) {
-    // A programming error: the flag was never registered with that type.
-    throw std::logic_error("flag not registered: " + name);
-  }
-  return flag->value;
-}
-
-std::string FlagSet::GetString(const std::string& name) const {
-  return std::get<std::string>(Find(name, kString));
-}
-
-int64_t FlagSet::GetInt(const std::string& name) const {
-  return std::get<int64_t>(Find(name, kInt));
-}
-
-bool FlagSet::GetBool(const std::string& name) const {
-  return std::get<bool>(Find(name, kBool));
-}
-
-absl::Duration FlagSet::GetDuration(const std::string& name) const {
-  return std::get<absl::Duration>(Find(name, kDuration));
-}
-
 int FlagSet::UsageError(const std::string& message) const {
   std::cerr << program_ << ": " << message << "\n"
             << "see " << program_ << " --help\n";

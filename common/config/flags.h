@@ -99,13 +99,6 @@ class FlagSet {
   // not. For callers that scan argv before they know every flag.
   bool TakesValue(absl::string_view name) const;
 
-  // Deprecated: remove once the service mains use typed handles.
-  // String-keyed reads; an unregistered name or wrong type is a logic_error.
-  std::string GetString(const std::string& name) const;
-  int64_t GetInt(const std::string& name) const;
-  bool GetBool(const std::string& name) const;
-  absl::Duration GetDuration(const std::string& name) const;
-
   bool help_requested() const { return help_requested_; }
   const std::vector<std::string>& positional() const { return positional_; }
   std::string Usage() const;
@@ -124,7 +117,6 @@ class FlagSet {
   absl::Status Set(Entry& flag, const std::string& value,
                    const std::string& source);
   Entry* FindEntry(absl::string_view name) const;
-  const Value& Find(const std::string& name, size_t kind) const;
 
   std::string program_;
   std::string summary_;

@@ -8,7 +8,7 @@
 // Empty when neither exists.
 //
 //   absl::StatusOr<std::string> seed =
-//       ResolveSeedPath(flags.GetString("seed"), "catalog.json");
+//       ResolveSeedPath(*seed_flag, "catalog.json");
 
 #include <string>
 

@@ -6,7 +6,10 @@
 // metadata), a BadRequest listing field violations, and a ResourceInfo for
 // NOT_FOUND / ALREADY_EXISTS / ABORTED.
 //
-//   return reactor->Finish(ToGrpcStatus(status, kCatalogErrorDomain)), reactor;
+//   reactor->Finish(ToGrpcStatus(status, kCatalogErrorDomain));
+//
+// Each service names its own error domain (catalog_service/domain/
+// catalog_errors.h, watchlist_service/domain/watchlist_errors.h).
 
 #include "absl/strings/string_view.h"
 
@@ -15,9 +18,6 @@
 #include "grpcpp/support/status.h"
 
 namespace longtake {
-
-inline constexpr absl::string_view kCatalogErrorDomain = "catalog.longtake.dev";
-inline constexpr absl::string_view kWatchlistErrorDomain = "watchlist.longtake.dev";
 
 // Bounds on the text an error carries back, since it may quote the
 // caller's input: the message, and each field path, description and

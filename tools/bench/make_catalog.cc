@@ -46,23 +46,27 @@ std::string Capitalised(std::string w) {
 int main(int argc, char** argv) {
   longtake::FlagSet flags("bench_make_catalog",
                           "Writes a synthetic catalogue.");
-  flags.AddInt("films", "", 1000000, "number of films");
-  flags.AddInt("people", "", 200000, "number of people");
-  flags.AddInt("seed", "", 42, "random seed");
-  flags.AddString("store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
+  const longtake::Flag<int64_t> films =
+      flags.AddInt("films", "", 1000000, "number of films");
+  const longtake::Flag<int64_t> people =
+      flags.AddInt("people", "", 200000, "number of people");
+  const longtake::Flag<int64_t> seed =
+      flags.AddInt("seed", "", 42, "random seed");
+  const longtake::Flag<std::string> store_url = flags.AddString(
+      "store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
   if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
     std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
               << flags.Usage();
     return s.ok() ? 0 : 2;
   }
-  auto store = longtake::catalog::OpenCatalogStore(flags.GetString("store"));
+  auto store = longtake::catalog::OpenCatalogStore(*store_url);
   if (!store.ok()) {
     std::cerr << store.status() << "\n";
     return 1;
   }
-  std::mt19937 rng(static_cast<uint32_t>(flags.GetInt("seed")));
-  const int64_t film_count = flags.GetInt("films");
-  const int64_t people_count = flags.GetInt("people");
+  std::mt19937 rng(static_cast<uint32_t>(*seed));
+  const int64_t film_count = *films;
+  const int64_t people_count = *people;
   const absl::Time now = absl::Now();
   const absl::Time start = now;
 
@@ -128,7 +132,7 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << "wrote " << film_count << " films and " << people_count
-            << " people to " << flags.GetString("store") << " in "
+            << " people to " << *store_url << " in "
             << absl::FormatDuration(absl::Now() - start) << "\n";
   return 0;
 }

@@ -184,21 +184,5 @@ TEST(FlagSetTest, RegisteringANameTwiceIsAProgrammingError) {
   EXPECT_THROW(flags.AddInt("listen", "", 0, ""), std::logic_error);
 }
 
-// Deprecated: remove with the string-keyed getters.
-TEST(FlagSetTest, DeprecatedStringKeyedGettersStillRead) {
-  FlagSet flags("prog", "test");
-  flags.AddString("listen", "", "a", "");
-  flags.AddInt("n", "", 3, "");
-  flags.AddBool("b", "", true, "");
-  flags.AddDuration("d", "", absl::Seconds(2), "");
-  ASSERT_OK(ParseArgs(flags, {"--n=5"}));
-  EXPECT_EQ(flags.GetString("listen"), "a");
-  EXPECT_EQ(flags.GetInt("n"), 5);
-  EXPECT_TRUE(flags.GetBool("b"));
-  EXPECT_EQ(flags.GetDuration("d"), absl::Seconds(2));
-  EXPECT_THROW(flags.GetInt("listen"), std::logic_error);
-  EXPECT_THROW(flags.GetString("missing"), std::logic_error);
-}
-
 }  // namespace
 }  // namespace longtake

@@ -50,7 +50,7 @@ class FakeCatalog final : public catalogv1::CatalogService::CallbackService {
     for (const std::string& name : request->names()) {
       auto it = films_.find(name);
       if (it == films_.end()) {
-        reactor->Finish(ToGrpcStatus(NotFound(name), kCatalogErrorDomain));
+        reactor->Finish(ToGrpcStatus(NotFound(name), "catalog.longtake.dev"));
         return reactor;
       }
       catalogv1::Film* film = response->add_films();
