@@ -95,6 +95,17 @@ expect_rc 1 "films get nope"
 expect_contains "$ERR" "NOT_FOUND" "films get nope"
 expect_contains "$ERR" "films/nope" "films get nope"
 
+# --- call: any RPC with a JSON request; errors in words like other commands
+run call longtake.catalog.v1.CatalogService/GetFilm '{"name":"films/nope"}'
+expect_rc 1 "call GetFilm nope"
+expect_contains "$ERR" "NOT_FOUND" "call GetFilm nope"
+expect_contains "$ERR" "RESOURCE_NOT_FOUND" "call GetFilm nope"
+run call CatalogService/GetFilm '{"name":"films/the-cranes-are-flying"}'
+expect_rc 0 "call GetFilm"
+expect_contains "$OUT" '"title": "The Cranes Are Flying"' "call GetFilm"
+run call CatalogService/NoSuchMethod '{}'
+expect_rc 2 "call unknown method"
+
 # --- usage errors exit 2 and show the usage
 run films list --no-such-flag
 expect_rc 2 "bad flag"

@@ -63,11 +63,12 @@ TEST(CommandTable, PathsAreUniqueAndEveryCommandBinds) {
     FlagSet flags("longtake", "");
     EXPECT_TRUE(static_cast<bool>(c.bind(flags))) << absl::StrJoin(c.path, " ");
   }
-  EXPECT_EQ(paths.size(), 17u);
+  EXPECT_EQ(paths.size(), 18u);
   EXPECT_TRUE(paths.count("films list"));
   EXPECT_TRUE(paths.count("where-to-watch"));
   EXPECT_TRUE(paths.count("import"));
   EXPECT_TRUE(paths.count("token"));
+  EXPECT_TRUE(paths.count("call"));
 }
 
 TEST(ResourceName, SlugsLikeTheCatalogue) {
