@@ -64,11 +64,10 @@ TEST(CommandTable, PathsAreUniqueAndEveryCommandBinds) {
     EXPECT_TRUE(static_cast<bool>(c.bind(flags))) << absl::StrJoin(c.path, " ");
   }
   EXPECT_EQ(paths.size(), 18u);
-  EXPECT_TRUE(paths.count("films list"));
-  EXPECT_TRUE(paths.count("where-to-watch"));
-  EXPECT_TRUE(paths.count("import"));
-  EXPECT_TRUE(paths.count("token"));
-  EXPECT_TRUE(paths.count("call"));
+  for (const char* path :
+       {"films list", "where-to-watch", "import", "token", "call"}) {
+    EXPECT_TRUE(paths.count(path)) << path;
+  }
 }
 
 TEST(ResourceName, SlugsLikeTheCatalogue) {
