@@ -115,9 +115,7 @@ CatalogClient::CatalogClient(ClientOptions options)
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
                              ClientOptions options)
-    : options_(std::move(options)),
-      channel_(std::move(channel)),
-      stub_(std::make_unique<Stub>(channel_)) {}
+    : ServiceClient(std::move(channel), std::move(options)) {}
 
 LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Film, GetFilm)
 LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListFilmsResponse, ListFilms)
@@ -147,9 +145,7 @@ WatchlistClient::WatchlistClient(ClientOptions options)
 
 WatchlistClient::WatchlistClient(std::shared_ptr<grpc::Channel> channel,
                                  ClientOptions options)
-    : options_(std::move(options)),
-      channel_(std::move(channel)),
-      stub_(std::make_unique<Stub>(channel_)) {}
+    : ServiceClient(std::move(channel), std::move(options)) {}
 
 LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ListProvidersResponse,
                    ListProviders)
