@@ -7,6 +7,7 @@
 set -eu
 BUILD=$1
 SRC=$2
+source "$SRC/tests/tools/lib.sh"
 CATALOG=$3
 TMP=$(mktemp -d)
 SERVER_PID=
@@ -28,13 +29,7 @@ cmake --build "$TMP/outside" -j2 >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log
 "$CATALOG" --listen=127.0.0.1:0 --store="sqlite://$TMP/catalog.db" \
   --seed="$SRC/data/seed/catalog.json" >"$TMP/server.out" 2>"$TMP/server.err" &
 SERVER_PID=$!
-ADDR=
-for _ in $(seq 1 200); do
-  ADDR=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$TMP/server.out" | head -1)
-  [[ -n "$ADDR" ]] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.05
-done
+ADDR=$(wait_for_listen "$TMP/server.out" "$SERVER_PID")
 [[ -n "$ADDR" ]] || { echo "FAIL: catalogue did not start"; cat "$TMP/server.err"; exit 1; }
 
 OUT=$("$TMP/outside/print_film" "$ADDR" films/the-cranes-are-flying)

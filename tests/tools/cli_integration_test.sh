@@ -7,6 +7,7 @@ set -u
 CLI=$1
 CATALOG=$2
 SRC=$3
+source "$SRC/tests/tools/lib.sh"
 WATCHLIST=${4:-}
 SECRET=cli-integration-secret
 TMP=$(mktemp -d)
@@ -62,13 +63,7 @@ is_json() {
   --seed="$SRC/data/seed/catalog.json" --token-secret="$SECRET" \
   >"$TMP/server.out" 2>"$TMP/server.err" &
 SERVER_PID=$!
-ADDR=
-for _ in $(seq 1 200); do
-  ADDR=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$TMP/server.out" | head -1)
-  [[ -n "$ADDR" ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-  sleep 0.05
-done
+ADDR=$(wait_for_listen "$TMP/server.out" "$SERVER_PID")
 if [[ -z "$ADDR" ]]; then
   echo "FAIL: longtake-catalog did not print 'listening on'" >&2
   cat "$TMP/server.out" "$TMP/server.err" >&2
@@ -99,6 +94,17 @@ run films get nope
 expect_rc 1 "films get nope"
 expect_contains "$ERR" "NOT_FOUND" "films get nope"
 expect_contains "$ERR" "films/nope" "films get nope"
+
+# --- call: any RPC with a JSON request; errors in words like other commands
+run call longtake.catalog.v1.CatalogService/GetFilm '{"name":"films/nope"}'
+expect_rc 1 "call GetFilm nope"
+expect_contains "$ERR" "NOT_FOUND" "call GetFilm nope"
+expect_contains "$ERR" "RESOURCE_NOT_FOUND" "call GetFilm nope"
+run call CatalogService/GetFilm '{"name":"films/the-cranes-are-flying"}'
+expect_rc 0 "call GetFilm"
+expect_contains "$OUT" '"title": "The Cranes Are Flying"' "call GetFilm"
+run call CatalogService/NoSuchMethod '{}'
+expect_rc 2 "call unknown method"
 
 # --- usage errors exit 2 and show the usage
 run films list --no-such-flag
@@ -189,13 +195,7 @@ if [[ -n "$WATCHLIST" ]]; then
     --seed="$SRC/data/seed/offers.json" --token-secret="$SECRET" \
     >"$TMP/wl.out" 2>"$TMP/wl.err" &
   WL_PID=$!
-  WADDR=
-  for _ in $(seq 1 200); do
-    WADDR=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\).*/\1/p' "$TMP/wl.out" | head -1)
-    [[ -n "$WADDR" ]] && break
-    kill -0 "$WL_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  WADDR=$(wait_for_listen "$TMP/wl.out" "$WL_PID")
   if [[ -z "$WADDR" ]]; then
     fail "longtake-watchlist did not start: $(cat "$TMP/wl.err")"
   else

@@ -63,11 +63,11 @@ TEST(CommandTable, PathsAreUniqueAndEveryCommandBinds) {
     FlagSet flags("longtake", "");
     EXPECT_TRUE(static_cast<bool>(c.bind(flags))) << absl::StrJoin(c.path, " ");
   }
-  EXPECT_EQ(paths.size(), 17u);
-  EXPECT_TRUE(paths.count("films list"));
-  EXPECT_TRUE(paths.count("where-to-watch"));
-  EXPECT_TRUE(paths.count("import"));
-  EXPECT_TRUE(paths.count("token"));
+  EXPECT_EQ(paths.size(), 18u);
+  for (const char* path :
+       {"films list", "where-to-watch", "import", "token", "call"}) {
+    EXPECT_TRUE(paths.count(path)) << path;
+  }
 }
 
 TEST(ResourceName, SlugsLikeTheCatalogue) {

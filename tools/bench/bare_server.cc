@@ -15,6 +15,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "tools/bench/bench_flags.h"
 
 namespace {
 
@@ -59,10 +60,8 @@ int main(int argc, char** argv) {
       flags.AddString("listen", "", "127.0.0.1:0", "address to serve on");
   const longtake::Flag<std::string> response = flags.AddString(
       "response", "", "", "file with the response message bytes");
-  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
-              << flags.Usage();
-    return s.ok() ? 0 : 2;
+  if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
+    return *exit_code;
   }
   std::ifstream in(*response, std::ios::binary);
   std::stringstream bytes;

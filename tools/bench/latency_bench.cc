@@ -23,6 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+#include "tools/bench/bench_flags.h"
 
 namespace {
 
@@ -105,10 +106,8 @@ int main(int argc, char** argv) {
       flags.AddInt("concurrency", "", 4, "calls in flight");
   const longtake::Flag<int64_t> warmup_flag =
       flags.AddInt("warmup", "", 500, "calls before measuring");
-  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
-              << flags.Usage();
-    return s.ok() ? 0 : 2;
+  if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
+    return *exit_code;
   }
   auto channel =
       grpc::CreateChannel(*addr_flag, grpc::InsecureChannelCredentials());

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "catalog_service/store/open_catalog_store.h"
 #include "common/config/flags.h"
+#include "tools/bench/bench_flags.h"
 
 namespace {
 
@@ -54,10 +55,8 @@ int main(int argc, char** argv) {
       flags.AddInt("seed", "", 42, "random seed");
   const longtake::Flag<std::string> store_url = flags.AddString(
       "store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
-  if (auto s = flags.Parse(argc, argv); !s.ok() || flags.help_requested()) {
-    std::cerr << (s.ok() ? "" : std::string(s.message()) + "\n")
-              << flags.Usage();
-    return s.ok() ? 0 : 2;
+  if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
+    return *exit_code;
   }
   auto store = longtake::catalog::OpenCatalogStore(*store_url);
   if (!store.ok()) {

@@ -74,11 +74,7 @@ int FilmsGet(Context& ctx) {
   cv1::GetFilmRequest request;
   request.set_name(ResourceName("films", ctx.args[0]));
   absl::StatusOr<cv1::Film> film = catalog.GetFilm(request);
-  if (!film.ok()) return ServerError(ctx, film.status(), Service::kCatalog);
-  if (ctx.json) {
-    std::cout << ToJson(*film);
-    return kExitOk;
-  }
+  if (auto rc = ErrorOrJson(ctx, film, Service::kCatalog)) return *rc;
   const cv1::Film& f = *film;
   PrintField("Name", f.name());
   PrintField("Title", f.title());
@@ -121,13 +117,7 @@ Runner FilmsSearch(FlagSet& f) {
     request.set_page_size(static_cast<int32_t>(*page_size));
     absl::StatusOr<cv1::SearchFilmsResponse> response =
         catalog.SearchFilms(request);
-    if (!response.ok()) {
-      return ServerError(ctx, response.status(), Service::kCatalog);
-    }
-    if (ctx.json) {
-      std::cout << ToJson(*response);
-      return kExitOk;
-    }
+    if (auto rc = ErrorOrJson(ctx, response, Service::kCatalog)) return *rc;
     Table table({"FILM", "TITLE", "YEAR", "MATCHED", "SCORE"});
     for (const cv1::SearchFilmsResult& r : response->results()) {
       table.AddRow({r.film().name(), r.film().title(),
@@ -156,13 +146,7 @@ Runner SequencesList(FlagSet& f) {
     absl::StatusOr<cv1::ListSequencesResponse> combined =
         FetchAllPages<cv1::ListSequencesResponse>(
             request, [&](const auto& r) { return catalog.ListSequences(r); });
-    if (!combined.ok()) {
-      return ServerError(ctx, combined.status(), Service::kCatalog);
-    }
-    if (ctx.json) {
-      std::cout << ToJson(*combined);
-      return kExitOk;
-    }
+    if (auto rc = ErrorOrJson(ctx, combined, Service::kCatalog)) return *rc;
     Table table({"#", "SEQUENCE", "TITLE", "START", "TECHNIQUES"});
     for (const cv1::Sequence& s : combined->sequences()) {
       std::vector<std::string> techniques;
@@ -181,11 +165,7 @@ int PeopleGet(Context& ctx) {
   cv1::GetPersonRequest request;
   request.set_name(ResourceName("people", ctx.args[0]));
   absl::StatusOr<cv1::Person> person = catalog.GetPerson(request);
-  if (!person.ok()) return ServerError(ctx, person.status(), Service::kCatalog);
-  if (ctx.json) {
-    std::cout << ToJson(*person);
-    return kExitOk;
-  }
+  if (auto rc = ErrorOrJson(ctx, person, Service::kCatalog)) return *rc;
   std::vector<std::string> roles;
   for (int r : person->known_roles()) roles.push_back(RoleName(r));
   PrintField("Name", person->name());
@@ -211,13 +191,7 @@ int Collaborations(Context& ctx) {
       FetchAllPages<cv1::ListCollaborationsResponse>(
           request,
           [&](const auto& r) { return catalog.ListCollaborations(r); });
-  if (!combined.ok()) {
-    return ServerError(ctx, combined.status(), Service::kCatalog);
-  }
-  if (ctx.json) {
-    std::cout << ToJson(*combined);
-    return kExitOk;
-  }
+  if (auto rc = ErrorOrJson(ctx, combined, Service::kCatalog)) return *rc;
   Table table({"PERSON", "NAME", "FILMS", "ROLES"});
   for (const cv1::Collaboration& c : combined->collaborations()) {
     std::set<std::string> roles;
@@ -238,13 +212,7 @@ int ErasList(Context& ctx) {
   absl::StatusOr<cv1::ListErasResponse> combined =
       FetchAllPages<cv1::ListErasResponse>(
           request, [&](const auto& r) { return catalog.ListEras(r); });
-  if (!combined.ok()) {
-    return ServerError(ctx, combined.status(), Service::kCatalog);
-  }
-  if (ctx.json) {
-    std::cout << ToJson(*combined);
-    return kExitOk;
-  }
+  if (auto rc = ErrorOrJson(ctx, combined, Service::kCatalog)) return *rc;
   Table table({"ERA", "NAME", "YEARS", "FILMS"});
   for (const cv1::Era& e : combined->eras()) {
     table.AddRow(

@@ -139,6 +139,7 @@ std::vector<Command> AllCommands() {
   for (Command& c : WatchlistCommands()) all.push_back(std::move(c));
   all.push_back(TokenCommand());
   all.push_back(ImportCommand());
+  all.push_back(CallCommand());
   return all;
 }
 

@@ -21,6 +21,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "common/config/flags.h"
 #include "longtake/client/client.h"
+#include "tools/cli/output.h"
 
 namespace longtake::cli {
 
@@ -66,6 +69,7 @@ std::vector<Command> CatalogCommands();
 std::vector<Command> WatchlistCommands();
 Command TokenCommand();
 Command ImportCommand();
+Command CallCommand();
 std::vector<Command> AllCommands();
 
 // The whole CLI: argv in, exit code out.
@@ -95,6 +99,21 @@ std::vector<std::string> SplitCommaList(const std::string& text);
 
 // A fresh request id for a write (so the server can drop a retried one).
 std::string RandomRequestId();
+
+// The start of every command that shows one response: a failed call is
+// reported (exit 1), and with --json the response is printed (exit 0);
+// nullopt means the caller prints it in words.
+//
+//   if (auto rc = ErrorOrJson(ctx, film, Service::kCatalog)) return *rc;
+template <typename Message>
+std::optional<int> ErrorOrJson(const Context& ctx,
+                               const absl::StatusOr<Message>& result,
+                               Service service) {
+  if (!result.ok()) return ServerError(ctx, result.status(), service);
+  if (!ctx.json) return std::nullopt;
+  std::cout << ToJson(*result);
+  return kExitOk;
+}
 
 // Every page of a List call, merged into one response: the repeated fields
 // appended in order, next_page_token cleared.

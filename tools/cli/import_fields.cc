@@ -43,6 +43,21 @@ bool ClockToSeconds(absl::string_view text, int64_t* seconds) {
   return true;
 }
 
+// "  Credit_Role_Director " -> "director": lower case, trimmed, without the
+// proto enum's prefix, so both the short and the full enum names are known.
+std::string EnumWord(absl::string_view text, absl::string_view prefix) {
+  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (absl::StartsWith(t, prefix)) t = t.substr(prefix.size());
+  return t;
+}
+
+template <typename Enum>
+Enum FindOr(const std::map<std::string, Enum>& table, const std::string& key,
+            Enum missing) {
+  auto it = table.find(key);
+  return it == table.end() ? missing : it->second;
+}
+
 }  // namespace
 
 std::string Trimmed(absl::string_view s) {
@@ -92,8 +107,7 @@ void CheckRuntime(int64_t minutes, const std::string& field, RowProblems* p,
 }
 
 v1::CreditRole RoleFromText(absl::string_view text) {
-  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
-  if (absl::StartsWith(t, "credit_role_")) t = t.substr(12);
+  const std::string t = EnumWord(text, "credit_role_");
   static const std::map<std::string, v1::CreditRole> kRoles = {
       {"director", v1::CREDIT_ROLE_DIRECTOR},
       {"cinematographer", v1::CREDIT_ROLE_CINEMATOGRAPHER},
@@ -109,13 +123,11 @@ v1::CreditRole RoleFromText(absl::string_view text) {
       {"editor", v1::CREDIT_ROLE_EDITOR},
       {"presenter", v1::CREDIT_ROLE_PRESENTER},
   };
-  auto it = kRoles.find(t);
-  return it == kRoles.end() ? v1::CREDIT_ROLE_UNSPECIFIED : it->second;
+  return FindOr(kRoles, t, v1::CREDIT_ROLE_UNSPECIFIED);
 }
 
 v1::CameraTechnique TechniqueFromText(absl::string_view text) {
-  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
-  if (absl::StartsWith(t, "camera_technique_")) t = t.substr(17);
+  std::string t = EnumWord(text, "camera_technique_");
   for (char& c : t) {
     if (c == '-' || c == ' ') c = '_';
   }
@@ -136,9 +148,7 @@ v1::CameraTechnique TechniqueFromText(absl::string_view text) {
       {"restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
       {"static_restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
   };
-  auto it = kTechniques.find(t);
-  return it == kTechniques.end() ? v1::CAMERA_TECHNIQUE_UNSPECIFIED
-                                 : it->second;
+  return FindOr(kTechniques, t, v1::CAMERA_TECHNIQUE_UNSPECIFIED);
 }
 
 bool ParseStart(absl::string_view raw, v1::Timecode* out) {

@@ -106,13 +106,7 @@ Runner WhereToWatch(FlagSet& f) {
     }
     absl::StatusOr<wv1::WhereToWatchResponse> response =
         watchlist.WhereToWatch(request);
-    if (!response.ok()) {
-      return ServerError(ctx, response.status(), Service::kWatchlist);
-    }
-    if (ctx.json) {
-      std::cout << ToJson(*response);
-      return kExitOk;
-    }
+    if (auto rc = ErrorOrJson(ctx, response, Service::kWatchlist)) return *rc;
     if (!response->summary().empty()) std::cout << response->summary() << "\n";
     if (response->offers_size() > 0) {
       Table table({"PROVIDER", "HOW", "FORMAT", "PRICE", "NOW", "WHY"});
@@ -193,13 +187,7 @@ Runner WatchlistList(FlagSet& f) {
         FetchAllPages<wv1::ListWatchlistItemsResponse>(
             request,
             [&](const auto& r) { return watchlist.ListWatchlistItems(r); });
-    if (!combined.ok()) {
-      return ServerError(ctx, combined.status(), Service::kWatchlist);
-    }
-    if (ctx.json) {
-      std::cout << ToJson(*combined);
-      return kExitOk;
-    }
+    if (auto rc = ErrorOrJson(ctx, combined, Service::kWatchlist)) return *rc;
     PrintItems(combined->items(), /*history=*/false);
     return kExitOk;
   };
@@ -263,13 +251,7 @@ int WatchlistHistory(Context& ctx, const std::string& user) {
   absl::StatusOr<wv1::ListHistoryResponse> combined =
       FetchAllPages<wv1::ListHistoryResponse>(
           request, [&](const auto& r) { return watchlist.ListHistory(r); });
-  if (!combined.ok()) {
-    return ServerError(ctx, combined.status(), Service::kWatchlist);
-  }
-  if (ctx.json) {
-    std::cout << ToJson(*combined);
-    return kExitOk;
-  }
+  if (auto rc = ErrorOrJson(ctx, combined, Service::kWatchlist)) return *rc;
   PrintItems(combined->items(), /*history=*/true);
   return kExitOk;
 }

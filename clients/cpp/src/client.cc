@@ -81,6 +81,33 @@ absl::StatusOr<TokenClaims> PeekToken(absl::string_view token) {
   return TokenClaims{fields[0], fields[1], absl::FromUnixSeconds(expiry)};
 }
 
+namespace {
+
+// The one unary call: a context with the client's deadline and token, the
+// stub method, and the gRPC status turned into an absl::Status.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> UnaryCall(
+    const ClientOptions& options, Stub& stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) {
+  grpc::ClientContext context;
+  PrepareContext(options, &context, options.deadline);
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace
+
+// One wrapper per RPC: Client::Method(ns::MethodRequest) -> Response.
+#define LONGTAKE_UNARY_RPC(Client, ns, Response, Method)        \
+  absl::StatusOr<Response> Client::Method(                      \
+      const ns::Method##Request& request) {                     \
+    return UnaryCall(options_, *stub_, &Stub::Method, request); \
+  }
+
 // ---------------------------------------------------------------- catalogue
 
 CatalogClient::CatalogClient(ClientOptions options)
@@ -88,80 +115,28 @@ CatalogClient::CatalogClient(ClientOptions options)
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
                              ClientOptions options)
-    : options_(std::move(options)),
-      channel_(std::move(channel)),
-      stub_(std::make_unique<Stub>(channel_)) {}
+    : ServiceClient(std::move(channel), std::move(options)) {}
 
-template <typename Request, typename Response>
-absl::StatusOr<Response> CatalogClient::Call(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  grpc::ClientContext context;
-  PrepareContext(options_, &context, options_.deadline);
-  Response response;
-  grpc::Status status = ((*stub_).*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
-}
-
-absl::StatusOr<cv1::Film> CatalogClient::GetFilm(const cv1::GetFilmRequest& r) {
-  return Call(&Stub::GetFilm, r);
-}
-absl::StatusOr<cv1::ListFilmsResponse> CatalogClient::ListFilms(
-    const cv1::ListFilmsRequest& r) {
-  return Call(&Stub::ListFilms, r);
-}
-absl::StatusOr<cv1::BatchGetFilmsResponse> CatalogClient::BatchGetFilms(
-    const cv1::BatchGetFilmsRequest& r) {
-  return Call(&Stub::BatchGetFilms, r);
-}
-absl::StatusOr<cv1::SearchFilmsResponse> CatalogClient::SearchFilms(
-    const cv1::SearchFilmsRequest& r) {
-  return Call(&Stub::SearchFilms, r);
-}
-absl::StatusOr<cv1::Film> CatalogClient::CreateFilm(
-    const cv1::CreateFilmRequest& r) {
-  return Call(&Stub::CreateFilm, r);
-}
-absl::StatusOr<cv1::Film> CatalogClient::UpdateFilm(
-    const cv1::UpdateFilmRequest& r) {
-  return Call(&Stub::UpdateFilm, r);
-}
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Film, GetFilm)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListFilmsResponse, ListFilms)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::BatchGetFilmsResponse,
+                   BatchGetFilms)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::SearchFilmsResponse, SearchFilms)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Film, CreateFilm)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Film, UpdateFilm)
 absl::Status CatalogClient::DeleteFilm(const cv1::DeleteFilmRequest& r) {
-  return Call(&Stub::DeleteFilm, r).status();
+  return UnaryCall(options_, *stub_, &Stub::DeleteFilm, r).status();
 }
-absl::StatusOr<cv1::ImportFilmsResponse> CatalogClient::ImportFilms(
-    const cv1::ImportFilmsRequest& r) {
-  return Call(&Stub::ImportFilms, r);
-}
-absl::StatusOr<cv1::Person> CatalogClient::GetPerson(
-    const cv1::GetPersonRequest& r) {
-  return Call(&Stub::GetPerson, r);
-}
-absl::StatusOr<cv1::ListPeopleResponse> CatalogClient::ListPeople(
-    const cv1::ListPeopleRequest& r) {
-  return Call(&Stub::ListPeople, r);
-}
-absl::StatusOr<cv1::ListCollaborationsResponse>
-CatalogClient::ListCollaborations(const cv1::ListCollaborationsRequest& r) {
-  return Call(&Stub::ListCollaborations, r);
-}
-absl::StatusOr<cv1::Sequence> CatalogClient::GetSequence(
-    const cv1::GetSequenceRequest& r) {
-  return Call(&Stub::GetSequence, r);
-}
-absl::StatusOr<cv1::ListSequencesResponse> CatalogClient::ListSequences(
-    const cv1::ListSequencesRequest& r) {
-  return Call(&Stub::ListSequences, r);
-}
-absl::StatusOr<cv1::Era> CatalogClient::GetEra(const cv1::GetEraRequest& r) {
-  return Call(&Stub::GetEra, r);
-}
-absl::StatusOr<cv1::ListErasResponse> CatalogClient::ListEras(
-    const cv1::ListErasRequest& r) {
-  return Call(&Stub::ListEras, r);
-}
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ImportFilmsResponse, ImportFilms)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Person, GetPerson)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListPeopleResponse, ListPeople)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListCollaborationsResponse,
+                   ListCollaborations)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Sequence, GetSequence)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListSequencesResponse,
+                   ListSequences)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::Era, GetEra)
+LONGTAKE_UNARY_RPC(CatalogClient, cv1, cv1::ListErasResponse, ListEras)
 
 // ---------------------------------------------------------------- watchlist
 
@@ -170,68 +145,28 @@ WatchlistClient::WatchlistClient(ClientOptions options)
 
 WatchlistClient::WatchlistClient(std::shared_ptr<grpc::Channel> channel,
                                  ClientOptions options)
-    : options_(std::move(options)),
-      channel_(std::move(channel)),
-      stub_(std::make_unique<Stub>(channel_)) {}
+    : ServiceClient(std::move(channel), std::move(options)) {}
 
-template <typename Request, typename Response>
-absl::StatusOr<Response> WatchlistClient::Call(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  grpc::ClientContext context;
-  PrepareContext(options_, &context, options_.deadline);
-  Response response;
-  grpc::Status status = ((*stub_).*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
-}
-
-absl::StatusOr<wv1::ListProvidersResponse> WatchlistClient::ListProviders(
-    const wv1::ListProvidersRequest& r) {
-  return Call(&Stub::ListProviders, r);
-}
-absl::StatusOr<wv1::ListOffersResponse> WatchlistClient::ListOffers(
-    const wv1::ListOffersRequest& r) {
-  return Call(&Stub::ListOffers, r);
-}
-absl::StatusOr<wv1::WhereToWatchResponse> WatchlistClient::WhereToWatch(
-    const wv1::WhereToWatchRequest& r) {
-  return Call(&Stub::WhereToWatch, r);
-}
-absl::StatusOr<wv1::WatchlistItem> WatchlistClient::CreateWatchlistItem(
-    const wv1::CreateWatchlistItemRequest& r) {
-  return Call(&Stub::CreateWatchlistItem, r);
-}
-absl::StatusOr<wv1::WatchlistItem> WatchlistClient::GetWatchlistItem(
-    const wv1::GetWatchlistItemRequest& r) {
-  return Call(&Stub::GetWatchlistItem, r);
-}
-absl::StatusOr<wv1::ListWatchlistItemsResponse>
-WatchlistClient::ListWatchlistItems(const wv1::ListWatchlistItemsRequest& r) {
-  return Call(&Stub::ListWatchlistItems, r);
-}
-absl::StatusOr<wv1::WatchlistItem> WatchlistClient::UpdateWatchlistItem(
-    const wv1::UpdateWatchlistItemRequest& r) {
-  return Call(&Stub::UpdateWatchlistItem, r);
-}
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ListProvidersResponse,
+                   ListProviders)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ListOffersResponse, ListOffers)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::WhereToWatchResponse,
+                   WhereToWatch)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::WatchlistItem,
+                   CreateWatchlistItem)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::WatchlistItem, GetWatchlistItem)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ListWatchlistItemsResponse,
+                   ListWatchlistItems)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::WatchlistItem,
+                   UpdateWatchlistItem)
 absl::Status WatchlistClient::DeleteWatchlistItem(
     const wv1::DeleteWatchlistItemRequest& r) {
-  return Call(&Stub::DeleteWatchlistItem, r).status();
+  return UnaryCall(options_, *stub_, &Stub::DeleteWatchlistItem, r).status();
 }
-absl::StatusOr<wv1::ReorderWatchlistItemsResponse>
-WatchlistClient::ReorderWatchlistItems(
-    const wv1::ReorderWatchlistItemsRequest& r) {
-  return Call(&Stub::ReorderWatchlistItems, r);
-}
-absl::StatusOr<wv1::WatchlistItem> WatchlistClient::MarkWatched(
-    const wv1::MarkWatchedRequest& r) {
-  return Call(&Stub::MarkWatched, r);
-}
-absl::StatusOr<wv1::ListHistoryResponse> WatchlistClient::ListHistory(
-    const wv1::ListHistoryRequest& r) {
-  return Call(&Stub::ListHistory, r);
-}
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ReorderWatchlistItemsResponse,
+                   ReorderWatchlistItems)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::WatchlistItem, MarkWatched)
+LONGTAKE_UNARY_RPC(WatchlistClient, wv1, wv1::ListHistoryResponse, ListHistory)
 
 absl::Status WatchlistClient::WatchAvailability(
     const wv1::WatchAvailabilityRequest& request,
@@ -273,5 +208,7 @@ absl::Status WatchlistClient::WatchAvailability(
   if (stopped.load()) return absl::OkStatus();
   return FromGrpcStatus(status);
 }
+
+#undef LONGTAKE_UNARY_RPC
 
 }  // namespace longtake::client

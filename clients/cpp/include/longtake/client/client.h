@@ -81,10 +81,31 @@ struct TokenClaims {
 };
 absl::StatusOr<TokenClaims> PeekToken(absl::string_view token);
 
-class CatalogClient {
+// What both clients share: the options, the channel and the generated stub.
+template <typename StubType>
+class ServiceClient {
  public:
-  using Stub = ::longtake::catalog::v1::CatalogService::Stub;
+  using Stub = StubType;
 
+  // The generated stub, for calls not wrapped here; prepare the context with
+  // PrepareContext(options(), &context, options().deadline).
+  Stub& stub() { return *stub_; }
+  const ClientOptions& options() const { return options_; }
+
+ protected:
+  ServiceClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
+      : options_(std::move(options)),
+        channel_(std::move(channel)),
+        stub_(std::make_unique<Stub>(channel_)) {}
+
+  ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<Stub> stub_;
+};
+
+class CatalogClient
+    : public ServiceClient<::longtake::catalog::v1::CatalogService::Stub> {
+ public:
   explicit CatalogClient(ClientOptions options);
   CatalogClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
 
@@ -120,28 +141,11 @@ class CatalogClient {
       const catalog::v1::GetEraRequest& request);
   absl::StatusOr<catalog::v1::ListErasResponse> ListEras(
       const catalog::v1::ListErasRequest& request);
-
-  // The generated stub, for calls not wrapped here; prepare the context with
-  // PrepareContext(options(), &context, options().deadline).
-  Stub& stub() { return *stub_; }
-  const ClientOptions& options() const { return options_; }
-
- private:
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                   Response*),
-      const Request& request);
-
-  ClientOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<Stub> stub_;
 };
 
-class WatchlistClient {
+class WatchlistClient
+    : public ServiceClient<::longtake::watchlist::v1::WatchlistService::Stub> {
  public:
-  using Stub = ::longtake::watchlist::v1::WatchlistService::Stub;
-
   explicit WatchlistClient(ClientOptions options);
   WatchlistClient(std::shared_ptr<grpc::Channel> channel,
                   ClientOptions options);
@@ -188,20 +192,6 @@ class WatchlistClient {
           on_event,
       const std::atomic<bool>* stop = nullptr,
       absl::Duration stream_deadline = absl::InfiniteDuration());
-
-  Stub& stub() { return *stub_; }
-  const ClientOptions& options() const { return options_; }
-
- private:
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                   Response*),
-      const Request& request);
-
-  ClientOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<Stub> stub_;
 };
 
 }  // namespace longtake::client
