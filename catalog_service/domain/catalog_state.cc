@@ -91,23 +91,21 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
     }
   }
   const Film& f = *rec->film;
-  if (bulk) {
-    for (const Credit& c : f.credits) {
-      person_films[c.person].AddUnsorted(rec);
-      size_t role = static_cast<size_t>(c.role);
-      if (role < role_films.size()) role_films[role].AddUnsorted(rec);
+  // Bulk loads append and sort once at the end; single writes keep order.
+  auto add = [&](auto& films) {
+    if (bulk) {
+      films.AddUnsorted(rec);
+    } else {
+      films.insert(rec);
     }
-    for (const std::string& era : f.eras) era_films[era].AddUnsorted(rec);
-    year_films[f.year].AddUnsorted(rec);
-  } else {
-    for (const Credit& c : f.credits) {
-      person_films[c.person].insert(rec);
-      size_t role = static_cast<size_t>(c.role);
-      if (role < role_films.size()) role_films[role].insert(rec);
-    }
-    for (const std::string& era : f.eras) era_films[era].insert(rec);
-    year_films[f.year].insert(rec);
+  };
+  for (const Credit& c : f.credits) {
+    add(person_films[c.person]);
+    size_t role = static_cast<size_t>(c.role);
+    if (role < role_films.size()) add(role_films[role]);
   }
+  for (const std::string& era : f.eras) add(era_films[era]);
+  add(year_films[f.year]);
   docs[rec->doc] = rec;
   if (bulk && bulk_person_keys_ == nullptr) {
     bulk_person_keys_ = std::make_unique<
