@@ -42,6 +42,19 @@ void EraseFrom(absl::flat_hash_map<std::string, Set>& index,
   if (it->second.empty()) index.erase(it);
 }
 
+// Drops one sequence's techniques from its film's per-technique counts.
+template <typename Counts>
+void UncountTechniques(const Sequence& sequence, const std::string& film,
+                       Counts& technique_films) {
+  for (CameraTechnique t : sequence.techniques) {
+    size_t i = static_cast<size_t>(t);
+    if (i >= technique_films.size()) continue;
+    auto c = technique_films[i].find(film);
+    if (c != technique_films[i].end() && --c->second <= 0)
+      technique_films[i].erase(c);
+  }
+}
+
 }  // namespace
 
 bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b) {
@@ -91,23 +104,21 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
     }
   }
   const Film& f = *rec->film;
-  if (bulk) {
-    for (const Credit& c : f.credits) {
-      person_films[c.person].AddUnsorted(rec);
-      size_t role = static_cast<size_t>(c.role);
-      if (role < role_films.size()) role_films[role].AddUnsorted(rec);
+  // Bulk loads append and sort once at the end; single writes keep order.
+  auto add = [&](auto& films) {
+    if (bulk) {
+      films.AddUnsorted(rec);
+    } else {
+      films.insert(rec);
     }
-    for (const std::string& era : f.eras) era_films[era].AddUnsorted(rec);
-    year_films[f.year].AddUnsorted(rec);
-  } else {
-    for (const Credit& c : f.credits) {
-      person_films[c.person].insert(rec);
-      size_t role = static_cast<size_t>(c.role);
-      if (role < role_films.size()) role_films[role].insert(rec);
-    }
-    for (const std::string& era : f.eras) era_films[era].insert(rec);
-    year_films[f.year].insert(rec);
+  };
+  for (const Credit& c : f.credits) {
+    add(person_films[c.person]);
+    size_t role = static_cast<size_t>(c.role);
+    if (role < role_films.size()) add(role_films[role]);
   }
+  for (const std::string& era : f.eras) add(era_films[era]);
+  add(year_films[f.year]);
   docs[rec->doc] = rec;
   if (bulk && bulk_person_keys_ == nullptr) {
     bulk_person_keys_ = std::make_unique<
@@ -248,13 +259,7 @@ void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence,
       sequence->name.substr(0, sequence->name.find("/sequences/"));
   auto old = sequences.find(sequence->name);
   if (old != sequences.end()) {
-    for (CameraTechnique t : old->second->techniques) {
-      size_t i = static_cast<size_t>(t);
-      if (i >= technique_films.size()) continue;
-      auto c = technique_films[i].find(film);
-      if (c != technique_films[i].end() && --c->second <= 0)
-        technique_films[i].erase(c);
-    }
+    UncountTechniques(*old->second, film, technique_films);
   } else {
     film_sequences[film].push_back(sequence->name);
   }
@@ -270,13 +275,7 @@ void CatalogState::RemoveSequence(const std::string& name) {
   auto it = sequences.find(name);
   if (it == sequences.end()) return;
   std::string film = name.substr(0, name.find("/sequences/"));
-  for (CameraTechnique t : it->second->techniques) {
-    size_t i = static_cast<size_t>(t);
-    if (i >= technique_films.size()) continue;
-    auto c = technique_films[i].find(film);
-    if (c != technique_films[i].end() && --c->second <= 0)
-      technique_films[i].erase(c);
-  }
+  UncountTechniques(*it->second, film, technique_films);
   sequences.erase(it);
   auto fs = film_sequences.find(film);
   if (fs != film_sequences.end()) {

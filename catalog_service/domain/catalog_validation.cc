@@ -134,6 +134,18 @@ std::string EtagWithoutEtag(const T& value) {
   return EtagOf(ToJson(copy).dump());
 }
 
+// Each element must be a named value other than the enum's UNSPECIFIED.
+template <typename E, typename NameFn>
+void CheckEnumList(const std::vector<E>& values, NameFn name,
+                   const std::string& prefix, const char* field,
+                   const char* what, Violations* v) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == E::kUnspecified || name(values[i]).empty()) {
+      v->push_back({Idx(prefix, field, i), what});
+    }
+  }
+}
+
 }  // namespace
 
 Resolver StateResolver(const CatalogState& state) {
@@ -235,13 +247,8 @@ void PreparePerson(Person* person, const std::string& p, Violations* v) {
       person->death_year < person->birth_year) {
     v->push_back({F(p, "death_year"), "must not be before birth_year"});
   }
-  for (size_t i = 0; i < person->known_roles.size(); ++i) {
-    if (person->known_roles[i] == CreditRole::kUnspecified ||
-        CreditRoleName(person->known_roles[i]).empty()) {
-      v->push_back({Idx(p, "known_roles", i),
-                    "must be a CreditRole other than UNSPECIFIED"});
-    }
-  }
+  CheckEnumList(person->known_roles, CreditRoleName, p, "known_roles",
+                "must be a CreditRole other than UNSPECIFIED", v);
   CheckText(person->biography, F(p, "biography"), false, kMaxLongTextBytes, v);
 }
 
@@ -324,13 +331,8 @@ void PrepareSequence(Sequence* s, const std::string& film, const std::string& p,
   if (s->duration < absl::ZeroDuration() || s->duration > absl::Hours(48)) {
     v->push_back({F(p, "duration"), "must be between 0 and 48 hours"});
   }
-  for (size_t i = 0; i < s->techniques.size(); ++i) {
-    if (s->techniques[i] == CameraTechnique::kUnspecified ||
-        CameraTechniqueName(s->techniques[i]).empty()) {
-      v->push_back({Idx(p, "techniques", i),
-                    "must be a CameraTechnique other than UNSPECIFIED"});
-    }
-  }
+  CheckEnumList(s->techniques, CameraTechniqueName, p, "techniques",
+                "must be a CameraTechnique other than UNSPECIFIED", v);
 }
 
 std::string FormatClock(absl::Duration d) {

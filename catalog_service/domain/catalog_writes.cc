@@ -99,6 +99,16 @@ const MaskSetters<Sequence>& SequenceSetters() {
   return *s;
 }
 
+// The precondition updates and deletes share: the resource exists and, when
+// the request names an etag, it is still current.
+absl::Status CheckCurrent(const std::string& name,
+                          const std::string* current_etag,
+                          const std::string& etag) {
+  if (current_etag == nullptr) return NotFound(name);
+  if (!etag.empty() && etag != *current_etag) return EtagMismatch(name);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<RequestRecord>> Catalog::Recorded(
@@ -201,9 +211,8 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, FilmSetters(), film, &film);
   const FilmRec* cur = state_->FindFilm(film.name);
-  if (cur == nullptr) return NotFound(film.name);
-  if (!film.etag.empty() && film.etag != cur->film->etag)
-    return EtagMismatch(film.name);
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
+      film.name, cur == nullptr ? nullptr : &cur->film->etag, film.etag));
   Film merged = *cur->film;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, FilmSetters(), film, &merged));
@@ -228,8 +237,8 @@ absl::Status Catalog::DeleteFilm(const std::string& name,
   if (!internal::ParseName(name, "films"))
     return BadName("name", name, "films/{film}");
   const FilmRec* cur = state_->FindFilm(name);
-  if (cur == nullptr) return NotFound(name);
-  if (!etag.empty() && etag != cur->film->etag) return EtagMismatch(name);
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur->film->etag, etag));
   if (o.validate_only) return absl::OkStatus();
   WriteBatch b;
   b.delete_films.push_back(name);
@@ -281,9 +290,8 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, PersonSetters(), person, &person);
   const Person* cur = state_->FindPerson(person.name);
-  if (cur == nullptr) return NotFound(person.name);
-  if (!person.etag.empty() && person.etag != cur->etag)
-    return EtagMismatch(person.name);
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
+      person.name, cur == nullptr ? nullptr : &cur->etag, person.etag));
   Person merged = *cur;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, PersonSetters(), person, &merged));
@@ -332,8 +340,8 @@ absl::Status Catalog::DeletePerson(const std::string& name,
   if (!internal::ParseName(name, "people"))
     return BadName("name", name, "people/{person}");
   const Person* cur = state_->FindPerson(name);
-  if (cur == nullptr) return NotFound(name);
-  if (!etag.empty() && etag != cur->etag) return EtagMismatch(name);
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag));
   auto pf = state_->person_films.find(name);
   if (pf != state_->person_films.end() && !pf->second.empty()) {
     std::vector<std::string> films;
@@ -404,8 +412,8 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, SequenceSetters(), seq, &seq);
   const Sequence* cur = state_->FindSequence(seq.name);
-  if (cur == nullptr) return NotFound(seq.name);
-  if (!seq.etag.empty() && seq.etag != cur->etag) return EtagMismatch(seq.name);
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(seq.name, cur == nullptr ? nullptr : &cur->etag, seq.etag));
   Sequence merged = *cur;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, SequenceSetters(), seq, &merged));
@@ -436,8 +444,8 @@ absl::Status Catalog::DeleteSequence(const std::string& name,
   if (!parsed)
     return BadName("name", name, "films/{film}/sequences/{sequence}");
   const Sequence* cur = state_->FindSequence(name);
-  if (cur == nullptr) return NotFound(name);
-  if (!etag.empty() && etag != cur->etag) return EtagMismatch(name);
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag));
   auto fs = state_->film_sequences.find(parsed->film);
   if (fs != state_->film_sequences.end()) {
     for (const std::string& other : fs->second) {

@@ -27,6 +27,14 @@ bool IsValueChar(char c) {
          c == '/' || c == '.';
 }
 
+// Person and era conditions take a resource name of `collection`.
+absl::Status CheckResourceName(const Condition& c, const char* collection,
+                               const char* example) {
+  if (ParseName(c.value, collection)) return absl::OkStatus();
+  return FilterError(absl::StrCat(c.field, " needs a resource name such as \"",
+                                  example, "\"; got \"", c.value, "\""));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Condition>> ParseFilter(
@@ -151,20 +159,12 @@ absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
       return FilterError(absl::StrCat(c.field, " supports only ="));
     }
     if (c.field == "person") {
-      if (!ParseName(c.value, "people")) {
-        return FilterError(
-            absl::StrCat("person needs a resource name such as "
-                         "\"people/mikhail-kalatozov\"; got \"",
-                         c.value, "\""));
-      }
+      LONGTAKE_RETURN_IF_ERROR(
+          CheckResourceName(c, "people", "people/mikhail-kalatozov"));
       f.persons.push_back(c.value);
     } else if (c.field == "era") {
-      if (!ParseName(c.value, "eras")) {
-        return FilterError(
-            absl::StrCat("era needs a resource name such as "
-                         "\"eras/khrushchev-thaw\"; got \"",
-                         c.value, "\""));
-      }
+      LONGTAKE_RETURN_IF_ERROR(
+          CheckResourceName(c, "eras", "eras/khrushchev-thaw"));
       f.eras.push_back(c.value);
     } else if (c.field == "role") {
       auto role = ParseCreditRole(c.value);

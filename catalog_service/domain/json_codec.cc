@@ -233,6 +233,55 @@ absl::StatusOr<T> Finish(T value, std::vector<FieldViolation> violations) {
   return value;
 }
 
+// Reads one object (at `path`) into a fresh T through `fill`, rejecting
+// fields `fill` did not ask for.
+template <typename T, typename Fill>
+T ReadObject(const json& j, const std::string& path,
+             std::vector<FieldViolation>* violations, Fill fill) {
+  T value;
+  Reader r(j, path, violations);
+  fill(r, value);
+  r.RejectUnknown();
+  return value;
+}
+
+// One decoder shape for every resource: read, then fail on violations.
+template <typename T, typename Fill>
+absl::StatusOr<T> Decode(const json& j, const std::string& path, Fill fill) {
+  std::vector<FieldViolation> violations;
+  T value = ReadObject<T>(j, path, &violations, fill);
+  return Finish(std::move(value), std::move(violations));
+}
+
+// Reads the array of objects at `key` into `out`, one ReadObject each.
+template <typename T, typename Fill>
+void ReadObjects(Reader& r, const char* key, std::vector<T>* out, Fill fill) {
+  r.Objects(key, [&](const json& item, const std::string& item_path) {
+    out->push_back(ReadObject<T>(item, item_path, r.violations(), fill));
+  });
+}
+
+// The stored-resource stamps shared by films, people and sequences.
+template <typename T>
+void PutStamps(json& j, const T& v) {
+  PutString(j, "etag", v.etag);
+  PutTime(j, "create_time", v.create_time);
+  PutTime(j, "update_time", v.update_time);
+}
+template <typename T>
+void ReadStamps(Reader& r, T* v) {
+  r.String("etag", &v->etag);
+  r.Time("create_time", &v->create_time);
+  r.Time("update_time", &v->update_time);
+}
+
+template <typename E, typename NameFn>
+json NameList(const std::vector<E>& values, NameFn name) {
+  json out = json::array();
+  for (E e : values) out.push_back(name(e));
+  return out;
+}
+
 void ReadTimecode(const json& j, const std::string& path, Timecode* t,
                   std::vector<FieldViolation>* violations) {
   Reader r(j, path, violations);
@@ -340,9 +389,7 @@ nlohmann::json ToJson(const Film& f) {
   PutList(j, "eras", f.eras);
   PutList(j, "studios", f.studios);
   PutList(j, "notes", f.notes);
-  PutString(j, "etag", f.etag);
-  PutTime(j, "create_time", f.create_time);
-  PutTime(j, "update_time", f.update_time);
+  PutStamps(j, f);
   return j;
 }
 
@@ -354,14 +401,10 @@ nlohmann::json ToJson(const Person& p) {
   PutInt(j, "birth_year", p.birth_year);
   PutInt(j, "death_year", p.death_year);
   if (!p.known_roles.empty()) {
-    json roles = json::array();
-    for (CreditRole r : p.known_roles) roles.push_back(CreditRoleName(r));
-    j["known_roles"] = std::move(roles);
+    j["known_roles"] = NameList(p.known_roles, CreditRoleName);
   }
   PutString(j, "biography", p.biography);
-  PutString(j, "etag", p.etag);
-  PutTime(j, "create_time", p.create_time);
-  PutTime(j, "update_time", p.update_time);
+  PutStamps(j, p);
   return j;
 }
 
@@ -384,17 +427,12 @@ nlohmann::json ToJson(const Sequence& s) {
   if (s.duration != absl::ZeroDuration())
     j["duration"] = FormatProtoDuration(s.duration);
   if (!s.techniques.empty()) {
-    json techniques = json::array();
-    for (CameraTechnique c : s.techniques)
-      techniques.push_back(CameraTechniqueName(c));
-    j["techniques"] = std::move(techniques);
+    j["techniques"] = NameList(s.techniques, CameraTechniqueName);
   }
   PutList(j, "characters", s.characters);
   PutString(j, "filming_method", s.filming_method);
   PutInt(j, "film_order", s.film_order);
-  PutString(j, "etag", s.etag);
-  PutTime(j, "create_time", s.create_time);
-  PutTime(j, "update_time", s.update_time);
+  PutStamps(j, s);
   return j;
 }
 
@@ -412,105 +450,79 @@ nlohmann::json ToJson(const Era& e) {
 
 absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
                                   const std::string& path) {
-  std::vector<FieldViolation> violations;
-  Film f;
-  Reader r(j, path, &violations);
-  r.String("name", &f.name);
-  r.String("title", &f.title);
-  r.StringList("original_titles", &f.original_titles);
-  r.StringList("aliases", &f.aliases);
-  r.Int("year", &f.year);
-  r.Int("runtime_minutes", &f.runtime_minutes);
-  r.StringList("countries", &f.countries);
-  r.StringList("languages", &f.languages);
-  r.String("synopsis", &f.synopsis);
-  r.Objects("credits", [&](const json& cj, const std::string& p) {
-    Credit c;
-    Reader cr(cj, p, &violations);
-    cr.String("person", &c.person);
-    cr.String("display_name", &c.display_name);
-    cr.Enum("role", kCreditRoles, &c.role);
-    cr.String("character", &c.character);
-    cr.String("note", &c.note);
-    cr.RejectUnknown();
-    f.credits.push_back(std::move(c));
+  return Decode<Film>(j, path, [](Reader& r, Film& f) {
+    r.String("name", &f.name);
+    r.String("title", &f.title);
+    r.StringList("original_titles", &f.original_titles);
+    r.StringList("aliases", &f.aliases);
+    r.Int("year", &f.year);
+    r.Int("runtime_minutes", &f.runtime_minutes);
+    r.StringList("countries", &f.countries);
+    r.StringList("languages", &f.languages);
+    r.String("synopsis", &f.synopsis);
+    ReadObjects(r, "credits", &f.credits, [](Reader& cr, Credit& c) {
+      cr.String("person", &c.person);
+      cr.String("display_name", &c.display_name);
+      cr.Enum("role", kCreditRoles, &c.role);
+      cr.String("character", &c.character);
+      cr.String("note", &c.note);
+    });
+    ReadObjects(r, "awards", &f.awards, [](Reader& ar, Award& a) {
+      ar.String("name", &a.name);
+      ar.String("event", &a.event);
+      ar.Int("year", &a.year);
+      ar.String("category", &a.category);
+    });
+    r.StringList("eras", &f.eras);
+    r.StringList("studios", &f.studios);
+    r.StringList("notes", &f.notes);
+    ReadStamps(r, &f);
+    r.Get("sequences");  // allowed here: the seed nests sequences in films
   });
-  r.Objects("awards", [&](const json& aj, const std::string& p) {
-    Award a;
-    Reader ar(aj, p, &violations);
-    ar.String("name", &a.name);
-    ar.String("event", &a.event);
-    ar.Int("year", &a.year);
-    ar.String("category", &a.category);
-    ar.RejectUnknown();
-    f.awards.push_back(std::move(a));
-  });
-  r.StringList("eras", &f.eras);
-  r.StringList("studios", &f.studios);
-  r.StringList("notes", &f.notes);
-  r.String("etag", &f.etag);
-  r.Time("create_time", &f.create_time);
-  r.Time("update_time", &f.update_time);
-  r.Get("sequences");  // allowed here: the seed nests sequences in films
-  r.RejectUnknown();
-  return Finish(std::move(f), std::move(violations));
 }
 
 absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
                                       const std::string& path) {
-  std::vector<FieldViolation> violations;
-  Person p;
-  Reader r(j, path, &violations);
-  r.String("name", &p.name);
-  r.String("display_name", &p.display_name);
-  r.StringList("aliases", &p.aliases);
-  r.Int("birth_year", &p.birth_year);
-  r.Int("death_year", &p.death_year);
-  r.EnumList("known_roles", kCreditRoles, &p.known_roles);
-  r.String("biography", &p.biography);
-  r.String("etag", &p.etag);
-  r.Time("create_time", &p.create_time);
-  r.Time("update_time", &p.update_time);
-  r.RejectUnknown();
-  return Finish(std::move(p), std::move(violations));
+  return Decode<Person>(j, path, [](Reader& r, Person& p) {
+    r.String("name", &p.name);
+    r.String("display_name", &p.display_name);
+    r.StringList("aliases", &p.aliases);
+    r.Int("birth_year", &p.birth_year);
+    r.Int("death_year", &p.death_year);
+    r.EnumList("known_roles", kCreditRoles, &p.known_roles);
+    r.String("biography", &p.biography);
+    ReadStamps(r, &p);
+  });
 }
 
 absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
                                           const std::string& path) {
-  std::vector<FieldViolation> violations;
-  Sequence s;
-  Reader r(j, path, &violations);
-  r.String("name", &s.name);
-  r.String("title", &s.title);
-  r.String("description", &s.description);
-  if (const json* t = r.Get("start"))
-    ReadTimecode(*t, r.Path("start"), &s.start, &violations);
-  r.Duration("duration", &s.duration);
-  r.EnumList("techniques", kTechniques, &s.techniques);
-  r.StringList("characters", &s.characters);
-  r.String("filming_method", &s.filming_method);
-  r.Int("film_order", &s.film_order);
-  r.String("etag", &s.etag);
-  r.Time("create_time", &s.create_time);
-  r.Time("update_time", &s.update_time);
-  r.RejectUnknown();
-  return Finish(std::move(s), std::move(violations));
+  return Decode<Sequence>(j, path, [](Reader& r, Sequence& s) {
+    r.String("name", &s.name);
+    r.String("title", &s.title);
+    r.String("description", &s.description);
+    if (const json* t = r.Get("start"))
+      ReadTimecode(*t, r.Path("start"), &s.start, r.violations());
+    r.Duration("duration", &s.duration);
+    r.EnumList("techniques", kTechniques, &s.techniques);
+    r.StringList("characters", &s.characters);
+    r.String("filming_method", &s.filming_method);
+    r.Int("film_order", &s.film_order);
+    ReadStamps(r, &s);
+  });
 }
 
 absl::StatusOr<Era> EraFromJson(const nlohmann::json& j,
                                 const std::string& path) {
-  std::vector<FieldViolation> violations;
-  Era e;
-  Reader r(j, path, &violations);
-  r.String("name", &e.name);
-  r.String("display_name", &e.display_name);
-  r.Int("start_year", &e.start_year);
-  r.Int("end_year", &e.end_year);
-  r.String("description", &e.description);
-  r.StringList("films", &e.films);
-  r.StringList("notable_artists", &e.notable_artists);
-  r.RejectUnknown();
-  return Finish(std::move(e), std::move(violations));
+  return Decode<Era>(j, path, [](Reader& r, Era& e) {
+    r.String("name", &e.name);
+    r.String("display_name", &e.display_name);
+    r.Int("start_year", &e.start_year);
+    r.Int("end_year", &e.end_year);
+    r.String("description", &e.description);
+    r.StringList("films", &e.films);
+    r.StringList("notable_artists", &e.notable_artists);
+  });
 }
 
 }  // namespace longtake::catalog

@@ -57,36 +57,38 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
   std::map<std::string, Person> people;
   std::vector<Film> films;
   std::map<std::string, Sequence> seqs;
-  nlohmann::json era_array = array("eras");
-  for (size_t i = 0; i < era_array.size(); ++i) {
-    std::string p = absl::StrCat("eras[", i, "]");
-    auto era = EraFromJson(era_array[i], p);
-    collect(era.status());
-    if (!era.ok()) continue;
+  // Decodes each element of the array at `key` (failures go to collect) and
+  // hands the decoded ones to `each`.
+  auto each_decoded = [&](const char* key, auto decode, auto each) {
+    nlohmann::json items = array(key);
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string p = absl::StrCat(key, "[", i, "]");
+      auto value = decode(items[i], p);
+      collect(value.status());
+      if (value.ok()) each(&*value, p);
+    }
+  };
+  each_decoded("eras", EraFromJson, [&](Era* era, const std::string& p) {
     if (!ParseName(era->name, "eras"))
       v.push_back({FieldPath(p, "name"), "must be eras/{era}"});
     CheckText(era->display_name, FieldPath(p, "display_name"), true,
               kMaxTextBytes, &v);
     era->films.clear();
     eras[era->name] = *era;
-  }
-  nlohmann::json people_array = array("people");
-  for (size_t i = 0; i < people_array.size(); ++i) {
-    std::string p = absl::StrCat("people[", i, "]");
-    auto person = PersonFromJson(people_array[i], p);
-    collect(person.status());
-    if (!person.ok()) continue;
-    if (person->name.empty()) {
-      person->name =
-          absl::StrCat("people/", Slugify(person->display_name, "person"));
-    }
-    if (!ParseName(person->name, "people")) {
-      v.push_back({FieldPath(p, "name"), "must be people/{person}"});
-    }
-    PreparePerson(&*person, p, &v);
-    Stamp(&*person, now, now);
-    people[person->name] = *person;
-  }
+  });
+  each_decoded(
+      "people", PersonFromJson, [&](Person* person, const std::string& p) {
+        if (person->name.empty()) {
+          person->name =
+              absl::StrCat("people/", Slugify(person->display_name, "person"));
+        }
+        if (!ParseName(person->name, "people")) {
+          v.push_back({FieldPath(p, "name"), "must be people/{person}"});
+        }
+        PreparePerson(person, p, &v);
+        Stamp(person, now, now);
+        people[person->name] = *person;
+      });
   Resolver r{
       [&](const std::string& n) -> const Person* {
         auto it = people.find(n);

@@ -13,6 +13,25 @@
 #include "grpcpp/impl/serialization_traits.h"
 
 namespace longtake::catalog {
+namespace {
+
+template <typename Request>
+WriteOptions OptionsOf(const Request& request) {
+  return {request.request_id(), request.validate_only()};
+}
+
+// The create/update shape: convert the proto in, call the domain with it,
+// convert the stored result out.
+template <typename Proto, typename Call>
+absl::Status ConvertCall(const Proto& in, absl::string_view field,
+                         Proto* response, Call call) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto value, FromProto(in, field));
+  LONGTAKE_ASSIGN_OR_RETURN(auto result, call(std::move(value)));
+  ToProto(*result, response);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        const auth::TokenSigner* signer)
@@ -173,28 +192,23 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateFilm(
     Context* context, const v1::CreateFilmRequest* request,
     v1::Film* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto created, catalog_->CreateFilm(
-                          std::move(film), request->film_id(),
-                          {request->request_id(), request->validate_only()}));
-    ToProto(*created, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(request->film(), "film", response, [&](Film film) {
+      return catalog_->CreateFilm(std::move(film), request->film_id(),
+                                  OptionsOf(*request));
+    });
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
     Context* context, const v1::UpdateFilmRequest* request,
     v1::Film* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Film film, FromProto(request->film(), "film"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto updated, catalog_->UpdateFilm(
-                          std::move(film), FromProto(request->update_mask()),
-                          {request->request_id(), request->validate_only()}));
-    ToProto(*updated, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(request->film(), "film", response, [&](Film film) {
+      return catalog_->UpdateFilm(std::move(film),
+                                  FromProto(request->update_mask()),
+                                  OptionsOf(*request));
+    });
   });
 }
 
@@ -283,30 +297,25 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListPeople(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreatePerson(
     Context* context, const v1::CreatePersonRequest* request,
     v1::Person* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Person person,
-                              FromProto(request->person(), "person"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto created, catalog_->CreatePerson(
-                          std::move(person), request->person_id(),
-                          {request->request_id(), request->validate_only()}));
-    ToProto(*created, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(
+        request->person(), "person", response, [&](Person person) {
+          return catalog_->CreatePerson(std::move(person), request->person_id(),
+                                        OptionsOf(*request));
+        });
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
     Context* context, const v1::UpdatePersonRequest* request,
     v1::Person* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Person person,
-                              FromProto(request->person(), "person"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto updated, catalog_->UpdatePerson(
-                          std::move(person), FromProto(request->update_mask()),
-                          {request->request_id(), request->validate_only()}));
-    ToProto(*updated, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(
+        request->person(), "person", response, [&](Person person) {
+          return catalog_->UpdatePerson(std::move(person),
+                                        FromProto(request->update_mask()),
+                                        OptionsOf(*request));
+        });
   });
 }
 
@@ -364,32 +373,26 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListSequences(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateSequence(
     Context* context, const v1::CreateSequenceRequest* request,
     v1::Sequence* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Sequence sequence,
-                              FromProto(request->sequence(), "sequence"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto created,
-        catalog_->CreateSequence(
-            request->parent(), std::move(sequence), request->sequence_id(),
-            {request->request_id(), request->validate_only()}));
-    ToProto(*created, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(request->sequence(), "sequence", response,
+                       [&](Sequence sequence) {
+                         return catalog_->CreateSequence(
+                             request->parent(), std::move(sequence),
+                             request->sequence_id(), OptionsOf(*request));
+                       });
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
     Context* context, const v1::UpdateSequenceRequest* request,
     v1::Sequence* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    LONGTAKE_ASSIGN_OR_RETURN(Sequence sequence,
-                              FromProto(request->sequence(), "sequence"));
-    LONGTAKE_ASSIGN_OR_RETURN(
-        auto updated,
-        catalog_->UpdateSequence(
-            std::move(sequence), FromProto(request->update_mask()),
-            {request->request_id(), request->validate_only()}));
-    ToProto(*updated, response);
-    return absl::OkStatus();
+  return Write(context, [this, request, response]() {
+    return ConvertCall(
+        request->sequence(), "sequence", response, [&](Sequence sequence) {
+          return catalog_->UpdateSequence(std::move(sequence),
+                                          FromProto(request->update_mask()),
+                                          OptionsOf(*request));
+        });
   });
 }
 
