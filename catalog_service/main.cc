@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -38,9 +38,10 @@ constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
 int Run(int argc, char** argv) {
   BlockShutdownSignals();
 
-  FlagSet flags(kProgram,
-                "Serves the film catalogue (longtake.catalog.v1.CatalogService) "
-                "over gRPC.");
+  FlagSet flags(
+      kProgram,
+      "Serves the film catalogue (longtake.catalog.v1.CatalogService) "
+      "over gRPC.");
   ServerFlags server(
       &flags, {.listen = "127.0.0.1:50051",
                .store = "sqlite://longtake-catalog.db",
@@ -68,22 +69,24 @@ int Run(int argc, char** argv) {
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   auto catalog = Catalog::Open(*std::move(store));
   if (!catalog.ok()) {
-    return StartupFailed(absl::StrCat("loading the catalogue: ",
-                                      catalog.status().message()));
+    return StartupFailed(
+        absl::StrCat("loading the catalogue: ", catalog.status().message()));
   }
   if (!seed.empty()) {
     if (absl::Status s = (*catalog)->LoadSeedIfEmpty(seed); !s.ok()) {
-      return StartupFailed(absl::StrCat("loading seed ", seed, ": ", s.message()));
+      return StartupFailed(
+          absl::StrCat("loading seed ", seed, ": ", s.message()));
     }
   } else if ((*catalog)->film_count() == 0) {
     Log(LogLevel::kWarning,
-        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is empty");
+        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is "
+        "empty");
   }
   Log(LogLevel::kInfo,
-      absl::StrCat("catalogue loaded films=", (*catalog)->film_count(), " load_ms=",
-                   absl::ToInt64Milliseconds(absl::Now() - load_start),
-                   " store=", *server.store,
-                   seed.empty() ? "" : " seed=", seed));
+      absl::StrCat(
+          "catalogue loaded films=", (*catalog)->film_count(),
+          " load_ms=", absl::ToInt64Milliseconds(absl::Now() - load_start),
+          " store=", *server.store, seed.empty() ? "" : " seed=", seed));
 
   std::unique_ptr<auth::TokenSigner> signer;
   if (const std::string& secret = *server.token_secret; !secret.empty()) {

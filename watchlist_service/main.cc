@@ -8,8 +8,8 @@
 // server. Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when
 // startup fails, 2 for bad flags (including a missing token secret).
 
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -40,12 +40,13 @@ int Run(int argc, char** argv) {
       "Serves where-to-watch offers, watchlists and availability alerts "
       "(longtake.watchlist.v1.WatchlistService) over gRPC.");
   ServerFlags server(
-      &flags, {.listen = "127.0.0.1:50052",
-               .store = "sqlite://longtake-watchlist.db",
-               .store_what = "watchlist",
-               .seed_file = "offers.json",
-               .seed_help = "offers seed loaded when the store has no providers",
-               .secret_help = "required"});
+      &flags,
+      {.listen = "127.0.0.1:50052",
+       .store = "sqlite://longtake-watchlist.db",
+       .store_what = "watchlist",
+       .seed_file = "offers.json",
+       .seed_help = "offers seed loaded when the store has no providers",
+       .secret_help = "required"});
   const Flag<std::string> catalog = flags.AddString(
       "catalog", "LONGTAKE_CATALOG", "127.0.0.1:50051",
       "HOST:PORT of the catalogue service (film titles, existence checks)");
@@ -123,8 +124,7 @@ int Run(int argc, char** argv) {
   }
   Log(LogLevel::kInfo,
       absl::StrCat("watchlist ready store=", *server.store,
-                   " catalog=", *catalog,
-                   seed.empty() ? "" : " seed=", seed));
+                   " catalog=", *catalog, seed.empty() ? "" : " seed=", seed));
 
   auth::TokenSigner signer(*server.token_secret);
   WatchlistServiceOptions service_options;

@@ -7,8 +7,7 @@
 
 namespace longtake {
 
-PeriodicTask::PeriodicTask(std::string name, absl::Duration interval,
-                           Step step)
+PeriodicTask::PeriodicTask(std::string name, absl::Duration interval, Step step)
     : name_(std::move(name)), interval_(interval), step_(std::move(step)) {
   thread_ = std::thread([this] { Loop(); });
 }
@@ -29,10 +28,9 @@ absl::Status PeriodicTask::RunOnce() {
   absl::Status status = step_();
   if (!status.ok()) {
     if (!failing_) {
-      Log(LogLevel::kWarning,
-          absl::StrCat(name_, " failed (will retry every ",
-                       absl::FormatDuration(interval_),
-                       "): ", status.ToString()));
+      Log(LogLevel::kWarning, absl::StrCat(name_, " failed (will retry every ",
+                                           absl::FormatDuration(interval_),
+                                           "): ", status.ToString()));
     }
     failing_ = true;
   } else if (failing_) {

@@ -6,7 +6,8 @@
 // writers for free.
 //
 //   WorkQueue writes(1, "catalog-writer");
-//   writes.Submit([=] { auto s = catalog->CreateFilm(...); reactor->Finish(...); });
+//   writes.Submit([=] { auto s = catalog->CreateFilm(...);
+//   reactor->Finish(...); });
 //
 // The destructor (or Shutdown) runs what is queued, then joins.
 

@@ -19,13 +19,15 @@ bool IsFile(const std::filesystem::path& path) {
 std::string DefaultSeedPath(absl::string_view file_name) {
   const std::string name(file_name);
   std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     std::filesystem::path candidate =
         exe.parent_path() / ".." / ".." / "data" / "seed" / name;
     if (IsFile(candidate)) return candidate.lexically_normal().string();
   }
-  std::filesystem::path installed = std::filesystem::path("/usr/share/longtake/seed") / name;
+  std::filesystem::path installed =
+      std::filesystem::path("/usr/share/longtake/seed") / name;
   if (IsFile(installed)) return installed.string();
   return "";
 }
@@ -34,8 +36,9 @@ absl::StatusOr<std::string> ResolveSeedPath(const std::string& configured,
                                             absl::string_view file_name) {
   if (configured.empty()) return DefaultSeedPath(file_name);
   if (!IsFile(configured)) {
-    return absl::NotFoundError(absl::StrCat(
-        "seed file ", configured, " (from --seed / LONGTAKE_SEED) does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("seed file ", configured,
+                     " (from --seed / LONGTAKE_SEED) does not exist"));
   }
   return configured;
 }

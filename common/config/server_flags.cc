@@ -24,10 +24,9 @@ ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
                    " of the source tree next to the binary, else "
                    "/usr/share/longtake/seed/",
                    defaults.seed_file, ")"));
-  token_secret =
-      flags->AddString("token_secret", "LONGTAKE_TOKEN_SECRET", "",
-                       absl::StrCat("HMAC secret for bearer tokens; ",
-                                    defaults.secret_help));
+  token_secret = flags->AddString(
+      "token_secret", "LONGTAKE_TOKEN_SECRET", "",
+      absl::StrCat("HMAC secret for bearer tokens; ", defaults.secret_help));
   log_level = flags->AddString("log_level", "LONGTAKE_LOG_LEVEL", "info",
                                "debug, info, warning or error");
   log_calls = flags->AddBool("log_calls", "LONGTAKE_LOG_CALLS", true,
@@ -46,8 +45,8 @@ std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
     return 0;
   }
   if (!flags_->positional().empty()) {
-    return flags_->UsageError(absl::StrCat("unexpected argument \"",
-                                           flags_->positional()[0], "\""));
+    return flags_->UsageError(
+        absl::StrCat("unexpected argument \"", flags_->positional()[0], "\""));
   }
   LogLevel level;
   if (!ParseLogLevel(*log_level, &level)) {

@@ -8,7 +8,8 @@
 namespace longtake {
 
 absl::StatusOr<auth::Principal> AuthenticateCall(
-    const grpc::CallbackServerContext& context, const auth::TokenSigner& signer) {
+    const grpc::CallbackServerContext& context,
+    const auth::TokenSigner& signer) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -23,7 +24,8 @@ absl::StatusOr<auth::Principal> AuthenticateCall(
     return ErrorWithReason(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
                            "authorization header is not \"Bearer <token>\"");
   }
-  return signer.Verify(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
+  return signer.Verify(
+      absl::StripAsciiWhitespace(value.substr(kBearer.size())));
 }
 
 absl::Status RequireCurator(const auth::Principal& principal) {

@@ -18,7 +18,8 @@ namespace longtake {
 // Reads "authorization: Bearer <token>" metadata. UNAUTHENTICATED (reason
 // TOKEN_MISSING) when absent; TOKEN_INVALID / TOKEN_EXPIRED from Verify.
 absl::StatusOr<auth::Principal> AuthenticateCall(
-    const grpc::CallbackServerContext& context, const auth::TokenSigner& signer);
+    const grpc::CallbackServerContext& context,
+    const auth::TokenSigner& signer);
 
 // PERMISSION_DENIED, reason CURATOR_ROLE_REQUIRED, unless a curator.
 absl::Status RequireCurator(const auth::Principal& principal);

@@ -1,9 +1,10 @@
 #include "common/grpc/server_runner.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/logger.h"
@@ -19,7 +20,8 @@ namespace longtake {
 absl::Status ShuttingDownError(absl::string_view service) {
   return ErrorWithReason(
       absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
-      absl::StrCat("the ", service, " service is shutting down; try again shortly"));
+      absl::StrCat("the ", service,
+                   " service is shutting down; try again shortly"));
 }
 LogLevel CallLogLevel(grpc::StatusCode code) {
   switch (code) {
@@ -47,20 +49,20 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
       : method_(info->method()), start_(absl::Now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       const LogLevel level = CallLogLevel(status.error_code());
       if (LogEnabled(level)) {
-        Log(level, absl::StrCat(
-                       "call method=", method_, " code=",
-                       static_cast<int>(status.error_code()),
-                       " latency_ms=",
-                       absl::ToDoubleMilliseconds(absl::Now() - start_),
-                       status.ok() ? "" : " message=\"",
-                       status.ok() ? "" : status.error_message(),
-                       status.ok() ? "" : "\""));
+        Log(level,
+            absl::StrCat("call method=", method_, " code=",
+                         static_cast<int>(status.error_code()), " latency_ms=",
+                         absl::ToDoubleMilliseconds(absl::Now() - start_),
+                         status.ok() ? "" : " message=\"",
+                         status.ok() ? "" : status.error_message(),
+                         status.ok() ? "" : "\""));
       }
     }
     methods->Proceed();
@@ -96,8 +98,8 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
     builder.RegisterService(service);
   }
   if (options.log_calls) {
-    std::vector<std::unique_ptr<
-        grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         creators;
     creators.push_back(std::make_unique<CallLogInterceptorFactory>());
     builder.experimental().SetInterceptorCreators(std::move(creators));
@@ -110,8 +112,8 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
         "could not listen on ", options.listen_address,
         " (address in use, or not a HOST:PORT this machine has?)"));
   }
-  std::string host = options.listen_address.substr(
-      0, options.listen_address.rfind(':'));
+  std::string host =
+      options.listen_address.substr(0, options.listen_address.rfind(':'));
   std::printf("listening on %s:%d\n", host.c_str(), port_);
   std::fflush(stdout);
   Log(LogLevel::kInfo, absl::StrCat("listening on ", host, ":", port_));

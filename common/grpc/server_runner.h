@@ -13,8 +13,8 @@
 //     ServerRunnerOptions options{.listen_address = "127.0.0.1:0"};
 //     options.services = {&catalog_service};
 //     if (auto s = runner.Start(options); !s.ok()) { ... }
-//     runner.AddDrainHook([&](absl::Time deadline) { writes.Drain(deadline); });
-//     runner.ServeUntilShutdownSignal(absl::Seconds(5));
+//     runner.AddDrainHook([&](absl::Time deadline) { writes.Drain(deadline);
+//     }); runner.ServeUntilShutdownSignal(absl::Seconds(5));
 //   }
 //
 // Start() prints "listening on HOST:PORT" on stdout (with the real port), the
@@ -29,8 +29,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/log/logger.h"
-#include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/server.h"
 #include "grpcpp/support/status.h"
 
 namespace longtake {

@@ -31,7 +31,8 @@ std::string Capped(absl::string_view text, size_t max_bytes) {
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) {
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view domain) {
   if (status.ok()) return grpc::Status::OK;
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
@@ -104,9 +105,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   // Rebuild with the same payloads the domain helpers use, keeping the code
   // and message the server sent.
   absl::Status template_status =
-      violations.empty()
-          ? ErrorWithReason(code, reason, "", resource)
-          : InvalidArguments(std::move(violations), reason);
+      violations.empty() ? ErrorWithReason(code, reason, "", resource)
+                         : InvalidArguments(std::move(violations), reason);
   absl::Status out(code, status.error_message());
   template_status.ForEachPayload(
       [&](absl::string_view url, const absl::Cord& payload) {

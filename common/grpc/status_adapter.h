@@ -11,9 +11,8 @@
 // Each service names its own error domain (catalog_service/domain/
 // catalog_errors.h, watchlist_service/domain/watchlist_errors.h).
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 

@@ -8,7 +8,8 @@ void TimeToProto(absl::Time time, google::protobuf::Timestamp* out) {
   if (time == absl::InfinitePast() || time == absl::InfiniteFuture()) return;
   const absl::Duration since_epoch = time - absl::UnixEpoch();
   int64_t seconds = absl::ToInt64Seconds(since_epoch);
-  int64_t nanos = absl::ToInt64Nanoseconds(since_epoch - absl::Seconds(seconds));
+  int64_t nanos =
+      absl::ToInt64Nanoseconds(since_epoch - absl::Seconds(seconds));
   if (nanos < 0) {
     seconds -= 1;
     nanos += 1000000000;

@@ -25,10 +25,9 @@ uint64_t StableHash(absl::string_view data) {
 absl::StatusOr<int> ResolvePageSize(int requested, int default_size,
                                     int max_size) {
   if (requested < 0) {
-    return InvalidArgument("page_size",
-                           absl::StrCat("must not be negative (got ", requested,
-                                        "); 0 means the default of ",
-                                        default_size));
+    return InvalidArgument(
+        "page_size", absl::StrCat("must not be negative (got ", requested,
+                                  "); 0 means the default of ", default_size));
   }
   if (requested == 0) return default_size;
   return requested > max_size ? max_size : requested;

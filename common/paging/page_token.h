@@ -7,15 +7,16 @@
 // and a position (whatever the list needs to resume: a last key, an offset).
 // Reusing a token with different arguments is rejected, as AIP-158 asks.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(int size, ResolvePageSize(req.page_size, 50, 1000));
-//   std::string args = absl::StrCat(req.filter, "|", req.order_by);
-//   LONGTAKE_ASSIGN_OR_RETURN(std::string position, DecodePageToken(req.page_token, args));
+//   LONGTAKE_ASSIGN_OR_RETURN(int size, ResolvePageSize(req.page_size, 50,
+//   1000)); std::string args = absl::StrCat(req.filter, "|", req.order_by);
+//   LONGTAKE_ASSIGN_OR_RETURN(std::string position,
+//   DecodePageToken(req.page_token, args));
 //   ... next_page_token = more ? EncodePageToken(args, last_key) : "";
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace longtake {
 

@@ -12,13 +12,17 @@ namespace {
 constexpr int64_t kMigrationLockKey = 0x6c746d696772;
 
 absl::StatusCode CodeForSqlState(const std::string& state) {
-  if (state == "23505") return absl::StatusCode::kAlreadyExists;       // unique_violation
-  if (state == "23503") return absl::StatusCode::kFailedPrecondition;  // foreign_key_violation
+  if (state == "23505")
+    return absl::StatusCode::kAlreadyExists;  // unique_violation
+  if (state == "23503")
+    return absl::StatusCode::kFailedPrecondition;  // foreign_key_violation
   if (state == "40001" || state == "40P01") return absl::StatusCode::kAborted;
   if (absl::StartsWith(state, "08") || absl::StartsWith(state, "57P")) {
-    return absl::StatusCode::kUnavailable;  // connection lost, server shutting down
+    return absl::StatusCode::kUnavailable;  // connection lost, server shutting
+                                            // down
   }
-  if (absl::StartsWith(state, "53")) return absl::StatusCode::kResourceExhausted;
+  if (absl::StartsWith(state, "53"))
+    return absl::StatusCode::kResourceExhausted;
   return absl::StatusCode::kInternal;
 }
 
@@ -31,7 +35,8 @@ std::string Trimmed(const char* what) {
 }  // namespace
 
 bool IsPostgresUrl(absl::string_view url) {
-  return absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://");
+  return absl::StartsWith(url, "postgres://") ||
+         absl::StartsWith(url, "postgresql://");
 }
 
 std::string RedactUrl(absl::string_view url) {
@@ -45,7 +50,8 @@ std::string RedactUrl(absl::string_view url) {
   if (at == absl::string_view::npos) return std::string(url);
   size_t colon = authority.substr(0, at).find(':');
   if (colon == absl::string_view::npos) return std::string(url);
-  return absl::StrCat(url.substr(0, start + colon + 1), "***", url.substr(start + at));
+  return absl::StrCat(url.substr(0, start + colon + 1), "***",
+                      url.substr(start + at));
 }
 
 std::string TextArrayLiteral(const std::vector<std::string>& values) {
@@ -63,8 +69,10 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out;
 }
 
-absl::Status StatusFromException(const std::exception& e, absl::string_view what) {
-  std::string message = absl::StrCat("postgres: ", what, ": ", Trimmed(e.what()));
+absl::Status StatusFromException(const std::exception& e,
+                                 absl::string_view what) {
+  std::string message =
+      absl::StrCat("postgres: ", what, ": ", Trimmed(e.what()));
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     return absl::Status(CodeForSqlState(sql->sqlstate()), message);
   }
@@ -78,19 +86,22 @@ absl::Status StatusFromException(const std::exception& e, absl::string_view what
   return absl::InternalError(message);
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& url) {
   std::string redacted = RedactUrl(url);
   try {
     auto conn = std::make_unique<pqxx::connection>(url);
     // Keep NOTICEs ("... already exists, skipping") off stderr.
     pqxx::nontransaction(*conn).exec("SET client_min_messages TO WARNING");
-    return std::unique_ptr<Database>(new Database(std::move(conn), std::move(redacted)));
+    return std::unique_ptr<Database>(
+        new Database(std::move(conn), std::move(redacted)));
   } catch (const std::exception& e) {
     return StatusFromException(e, absl::StrCat("connect to ", redacted));
   }
 }
 
-absl::Status Database::InTransaction(const std::function<absl::Status(pqxx::work&)>& fn) {
+absl::Status Database::InTransaction(
+    const std::function<absl::Status(pqxx::work&)>& fn) {
   try {
     pqxx::work tx(*conn_);
     absl::Status status = fn(tx);
@@ -135,7 +146,9 @@ int LockedSchemaVersion(pqxx::work& tx) {
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY,"
       " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-  return tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
+  return tx
+      .exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0]
+      .as<int>();
 }
 
 }  // namespace
@@ -150,7 +163,8 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
   return version;
 }
 
-absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations) {
+absl::Status RunMigrations(Database& db,
+                           const std::vector<Migration>& migrations) {
   absl::StatusOr<int> latest = LatestMigrationVersion("postgres", migrations);
   if (!latest.ok()) return latest.status();
   const int known = *latest;
@@ -170,7 +184,8 @@ absl::Status RunMigrations(Database& db, const std::vector<Migration>& migration
         } catch (const std::exception& e) {
           return StatusFromException(e, absl::StrCat("migration ", m.version));
         }
-        tx.exec_params("INSERT INTO schema_migrations(version) VALUES ($1)", m.version);
+        tx.exec_params("INSERT INTO schema_migrations(version) VALUES ($1)",
+                       m.version);
         return absl::OkStatus();
       }
       done = true;

@@ -5,11 +5,14 @@
 // common/sqlite), and a transaction runner. Nothing throws: pqxx exceptions
 // become absl::Status by SQLSTATE.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto db, postgres::Database::Open("postgres://u@host/db"));
-//   LONGTAKE_RETURN_IF_ERROR(postgres::RunMigrations(*db, {{1, "CREATE TABLE t(k TEXT)"}}));
-//   LONGTAKE_RETURN_IF_ERROR(db->InTransaction([&](pqxx::work& tx) -> absl::Status {
+//   LONGTAKE_ASSIGN_OR_RETURN(auto db,
+//   postgres::Database::Open("postgres://u@host/db"));
+//   LONGTAKE_RETURN_IF_ERROR(postgres::RunMigrations(*db, {{1, "CREATE TABLE
+//   t(k TEXT)"}})); LONGTAKE_RETURN_IF_ERROR(db->InTransaction([&](pqxx::work&
+//   tx) -> absl::Status {
 //     tx.exec_params("INSERT INTO t VALUES($1)", "x");
-//     return absl::OkStatus();  // commits; an error status or exception rolls back
+//     return absl::OkStatus();  // commits; an error status or exception rolls
+//     back
 //   }));
 //
 // Each service needs a database of its own (or its own schema through the
@@ -21,15 +24,14 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/sql/migration.h"
 #include "absl/strings/string_view.h"
+#include "common/sql/migration.h"
 
 namespace longtake::postgres {
 
@@ -43,10 +45,12 @@ std::string RedactUrl(absl::string_view url);
 // unique_violation -> ALREADY_EXISTS, foreign_key_violation ->
 // FAILED_PRECONDITION, serialization failure/deadlock -> ABORTED, lost
 // connection or server shutting down -> UNAVAILABLE, else INTERNAL.
-absl::Status StatusFromException(const std::exception& e, absl::string_view what);
+absl::Status StatusFromException(const std::exception& e,
+                                 absl::string_view what);
 
 // A text[] literal for passing a list as ONE query parameter:
-//   tx.exec_params("... WHERE film = ANY($1::text[])", TextArrayLiteral(films));
+//   tx.exec_params("... WHERE film = ANY($1::text[])",
+//   TextArrayLiteral(films));
 // Every element is quoted and escaped, so values cannot change the query.
 std::string TextArrayLiteral(const std::vector<std::string>& values);
 
@@ -60,11 +64,14 @@ class Database {
   // Runs `fn` in one READ COMMITTED transaction: commits when it returns OK,
   // rolls back when it returns an error or throws (the exception becomes a
   // status). Writes that must see a stable row lock it (SELECT ... FOR UPDATE).
-  absl::Status InTransaction(const std::function<absl::Status(pqxx::work&)>& fn);
+  absl::Status InTransaction(
+      const std::function<absl::Status(pqxx::work&)>& fn);
   // Runs `fn` without an explicit transaction (each statement commits on its
   // own): the cheapest way to run a single read.
-  absl::Status Query(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
-  // Runs `fn` in a read-only REPEATABLE READ transaction (one consistent snapshot).
+  absl::Status Query(
+      const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+  // Runs `fn` in a read-only REPEATABLE READ transaction (one consistent
+  // snapshot).
   absl::Status InReadTransaction(
       const std::function<absl::Status(pqxx::transaction_base&)>& fn);
 
@@ -85,7 +92,8 @@ using ::longtake::Migration;  // common/sql/migration.h
 // (replicas starting together apply each migration once). Fails (and applies
 // nothing further) when the database already has a version this binary does
 // not know, since an older binary must not run against a newer schema.
-absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations);
+absl::Status RunMigrations(Database& db,
+                           const std::vector<Migration>& migrations);
 // The highest applied version (0 for a fresh database).
 absl::StatusOr<int> SchemaVersion(Database& db);
 

@@ -21,9 +21,9 @@ absl::StatusOr<int> LatestMigrationVersion(
 absl::Status SchemaTooNewError(absl::string_view dialect,
                                absl::string_view where, int current,
                                int known) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      dialect, ": database ", where, " has schema version ", current,
-      ", newer than this binary knows (", known, ")"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(dialect, ": database ", where, " has schema version ",
+                   current, ", newer than this binary knows (", known, ")"));
 }
 
 }  // namespace longtake

@@ -15,8 +15,9 @@ absl::StatusCode CodeFor(int rc) {
     case SQLITE_LOCKED:
       return absl::StatusCode::kUnavailable;
     case SQLITE_CONSTRAINT:
-      return rc == SQLITE_CONSTRAINT_FOREIGNKEY ? absl::StatusCode::kFailedPrecondition
-                                                : absl::StatusCode::kAlreadyExists;
+      return rc == SQLITE_CONSTRAINT_FOREIGNKEY
+                 ? absl::StatusCode::kFailedPrecondition
+                 : absl::StatusCode::kAlreadyExists;
     case SQLITE_FULL:
     case SQLITE_NOMEM:
       return absl::StatusCode::kResourceExhausted;
@@ -37,17 +38,18 @@ absl::Status Error(sqlite3* db, int rc, absl::string_view what) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& path) {
   return Open(path, Options{});
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
-                                                         const Options& options) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& path, const Options& options) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = Error(raw, rc, absl::StrCat("open ", path));
     sqlite3_close(raw);
@@ -60,7 +62,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     // journal_mode returns a row; Exec ignores it.
     if (absl::Status s = db->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
   }
-  if (absl::Status s = db->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+  if (absl::Status s =
+          db->Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
       !s.ok()) {
     return s;
   }
@@ -85,8 +88,8 @@ absl::Status Database::Exec(absl::string_view sql) {
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt,
-                              nullptr);
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
+                              &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return Error(db_, rc, absl::StrCat("prepare \"", sql, "\""));
@@ -94,7 +97,9 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   return Statement(db_, stmt);
 }
 
-int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 int Database::changes() const { return sqlite3_changes(db_); }
 
 // ---- Statement ----
@@ -193,7 +198,8 @@ Transaction::~Transaction() {
 
 absl::Status Transaction::Commit() {
   if (db_ == nullptr) {
-    return absl::FailedPreconditionError("sqlite: transaction already finished");
+    return absl::FailedPreconditionError(
+        "sqlite: transaction already finished");
   }
   absl::Status s = db_->Exec("COMMIT");
   if (!s.ok()) {
@@ -212,8 +218,10 @@ absl::Status Transaction::Rollback() {
 
 // ---- Savepoint ----
 
-absl::StatusOr<Savepoint> Savepoint::Begin(Database& db, const std::string& name) {
-  if (absl::Status s = db.Exec(absl::StrCat("SAVEPOINT \"", name, "\"")); !s.ok()) {
+absl::StatusOr<Savepoint> Savepoint::Begin(Database& db,
+                                           const std::string& name) {
+  if (absl::Status s = db.Exec(absl::StrCat("SAVEPOINT \"", name, "\""));
+      !s.ok()) {
     return s;
   }
   return Savepoint(&db, name);
@@ -233,8 +241,8 @@ absl::Status Savepoint::Release() {
 
 absl::Status Savepoint::RollbackTo() {
   if (db_ == nullptr) return absl::OkStatus();
-  absl::Status s = db_->Exec(absl::StrCat("ROLLBACK TO \"", name_, "\"; RELEASE \"",
-                                          name_, "\""));
+  absl::Status s = db_->Exec(
+      absl::StrCat("ROLLBACK TO \"", name_, "\"; RELEASE \"", name_, "\""));
   db_ = nullptr;
   return s;
 }
@@ -242,10 +250,10 @@ absl::Status Savepoint::RollbackTo() {
 // ---- Migrations ----
 
 absl::StatusOr<int> SchemaVersion(Database& db) {
-  if (absl::Status s = db.Exec(
-          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-          " version INTEGER PRIMARY KEY,"
-          " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+  if (absl::Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               " version INTEGER PRIMARY KEY,"
+                               " applied_at TEXT NOT NULL DEFAULT "
+                               "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
       !s.ok()) {
     return s;
   }
@@ -257,7 +265,8 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
   return static_cast<int>(st->ColumnInt(0));
 }
 
-absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations) {
+absl::Status RunMigrations(Database& db,
+                           const std::vector<Migration>& migrations) {
   absl::StatusOr<int> latest = LatestMigrationVersion("sqlite", migrations);
   if (!latest.ok()) return latest.status();
   absl::StatusOr<int> current = SchemaVersion(db);
@@ -270,8 +279,8 @@ absl::Status RunMigrations(Database& db, const std::vector<Migration>& migration
     absl::StatusOr<Transaction> tx = Transaction::Begin(db);
     if (!tx.ok()) return tx.status();
     if (absl::Status s = db.Exec(m.sql); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("migration ", m.version, ": ",
-                                                 s.message()));
+      return absl::Status(
+          s.code(), absl::StrCat("migration ", m.version, ": ", s.message()));
     }
     absl::StatusOr<Statement> st =
         db.Prepare("INSERT INTO schema_migrations(version) VALUES (?)");

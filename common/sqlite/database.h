@@ -3,14 +3,17 @@
 // A small RAII wrapper over sqlite3 shared by the services' SQLite stores.
 // Every call returns absl::Status; nothing throws.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(auto db, sqlite::Database::Open("/var/lib/x.db"));
-//   LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, {{1, "CREATE TABLE t(k TEXT)"}}));
+//   LONGTAKE_ASSIGN_OR_RETURN(auto db,
+//   sqlite::Database::Open("/var/lib/x.db"));
+//   LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, {{1, "CREATE TABLE t(k
+//   TEXT)"}}));
 //   {
 //     LONGTAKE_ASSIGN_OR_RETURN(auto tx, sqlite::Transaction::Begin(*db));
-//     LONGTAKE_ASSIGN_OR_RETURN(auto st, db->Prepare("INSERT INTO t VALUES(?)"));
-//     LONGTAKE_RETURN_IF_ERROR(st.Bind(1, "x"));
+//     LONGTAKE_ASSIGN_OR_RETURN(auto st, db->Prepare("INSERT INTO t
+//     VALUES(?)")); LONGTAKE_RETURN_IF_ERROR(st.Bind(1, "x"));
 //     LONGTAKE_RETURN_IF_ERROR(st.Run());
-//     LONGTAKE_RETURN_IF_ERROR(tx.Commit());  // otherwise rolled back on scope exit
+//     LONGTAKE_RETURN_IF_ERROR(tx.Commit());  // otherwise rolled back on scope
+//     exit
 //   }
 //
 // Files are opened in WAL mode with synchronous=NORMAL: every committed
@@ -25,8 +28,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/sql/migration.h"
 #include "absl/strings/string_view.h"
+#include "common/sql/migration.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -41,7 +44,8 @@ class Database {
     int busy_timeout_ms = 5000;
   };
   // `path` is a file path or ":memory:".
-  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      const std::string& path);
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const Options& options);
   ~Database();
@@ -71,11 +75,17 @@ class Statement {
   ~Statement();
 
   absl::Status Bind(int index, int64_t value);
-  absl::Status Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  absl::Status Bind(int index, int value) {
+    return Bind(index, static_cast<int64_t>(value));
+  }
   absl::Status Bind(int index, double value);
   absl::Status Bind(int index, absl::string_view text);
-  absl::Status Bind(int index, const char* text) { return Bind(index, absl::string_view(text)); }
-  absl::Status Bind(int index, const std::string& text) { return Bind(index, absl::string_view(text)); }
+  absl::Status Bind(int index, const char* text) {
+    return Bind(index, absl::string_view(text));
+  }
+  absl::Status Bind(int index, const std::string& text) {
+    return Bind(index, absl::string_view(text));
+  }
   absl::Status BindBlob(int index, absl::string_view bytes);
   absl::Status BindNull(int index);
 
@@ -138,7 +148,8 @@ using ::longtake::Migration;  // common/sql/migration.h
 // schema_migrations table, each in its own transaction. Fails (and applies
 // nothing further) when the database already has a version this binary does
 // not know, since an older binary must not run against a newer schema.
-absl::Status RunMigrations(Database& db, const std::vector<Migration>& migrations);
+absl::Status RunMigrations(Database& db,
+                           const std::vector<Migration>& migrations);
 // The highest applied version (0 for a fresh database).
 absl::StatusOr<int> SchemaVersion(Database& db);
 

@@ -26,7 +26,8 @@ absl::Status WithPayloads(absl::StatusCode code, absl::string_view message,
 
 }  // namespace
 
-absl::Status InvalidArgument(absl::string_view field, absl::string_view description,
+absl::Status InvalidArgument(absl::string_view field,
+                             absl::string_view description,
                              absl::string_view reason) {
   return InvalidArguments({{std::string(field), std::string(description)}},
                           reason);
@@ -41,9 +42,8 @@ absl::Status InvalidArguments(std::vector<FieldViolation> violations,
     absl::StrAppend(&encoded, v.field, std::string(1, kFieldSep), v.description,
                     std::string(1, kRecordSep));
   }
-  absl::Status status =
-      WithPayloads(absl::StatusCode::kInvalidArgument,
-                   absl::StrJoin(parts, "; "), reason, "");
+  absl::Status status = WithPayloads(absl::StatusCode::kInvalidArgument,
+                                     absl::StrJoin(parts, "; "), reason, "");
   status.SetPayload(kViolationsUrl, absl::Cord(encoded));
   return status;
 }
@@ -69,7 +69,8 @@ absl::Status EtagMismatch(absl::string_view resource_name) {
       "ETAG_MISMATCH", resource_name);
 }
 
-absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message,
+absl::Status FailedPrecondition(absl::string_view reason,
+                                absl::string_view message,
                                 absl::string_view resource_name) {
   return WithPayloads(absl::StatusCode::kFailedPrecondition, message, reason,
                       resource_name);

@@ -11,11 +11,11 @@
 // Reasons are stable UPPER_SNAKE strings clients may switch on.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace longtake {
 
@@ -25,7 +25,8 @@ struct FieldViolation {
 };
 
 // INVALID_ARGUMENT, reason INVALID_ARGUMENT (or `reason`), one field.
-absl::Status InvalidArgument(absl::string_view field, absl::string_view description,
+absl::Status InvalidArgument(absl::string_view field,
+                             absl::string_view description,
                              absl::string_view reason = "INVALID_ARGUMENT");
 // INVALID_ARGUMENT with several fields; the message lists them all.
 absl::Status InvalidArguments(std::vector<FieldViolation> violations,
@@ -37,9 +38,11 @@ absl::Status AlreadyExists(absl::string_view resource_name);
 // ABORTED, reason ETAG_MISMATCH: the resource changed since it was read.
 absl::Status EtagMismatch(absl::string_view resource_name);
 // FAILED_PRECONDITION with a reason, e.g. PERSON_STILL_CREDITED.
-absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message,
+absl::Status FailedPrecondition(absl::string_view reason,
+                                absl::string_view message,
                                 absl::string_view resource_name = "");
-// Any code with a reason (UNAVAILABLE/CATALOG_UNAVAILABLE, PERMISSION_DENIED...).
+// Any code with a reason (UNAVAILABLE/CATALOG_UNAVAILABLE,
+// PERMISSION_DENIED...).
 absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
                              absl::string_view message,
                              absl::string_view resource_name = "");
@@ -51,17 +54,18 @@ std::vector<FieldViolation> ErrorFieldViolations(const absl::Status& status);
 
 // Early return for absl::Status and absl::StatusOr (Abseil 20220623 has no
 // status macros).
-#define LONGTAKE_RETURN_IF_ERROR(expr)           \
-  do {                                           \
+#define LONGTAKE_RETURN_IF_ERROR(expr)            \
+  do {                                            \
     if (::absl::Status _st = (expr); !_st.ok()) { \
-      return _st;                                \
-    }                                            \
+      return _st;                                 \
+    }                                             \
   } while (0)
 
 #define LONGTAKE_CONCAT_INNER_(a, b) a##b
 #define LONGTAKE_CONCAT_(a, b) LONGTAKE_CONCAT_INNER_(a, b)
-#define LONGTAKE_ASSIGN_OR_RETURN(lhs, expr) \
-  LONGTAKE_ASSIGN_OR_RETURN_IMPL_(LONGTAKE_CONCAT_(_statusor_, __LINE__), lhs, expr)
+#define LONGTAKE_ASSIGN_OR_RETURN(lhs, expr)                                   \
+  LONGTAKE_ASSIGN_OR_RETURN_IMPL_(LONGTAKE_CONCAT_(_statusor_, __LINE__), lhs, \
+                                  expr)
 #define LONGTAKE_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                    \
   if (!tmp.ok()) return tmp.status();                   \

@@ -7,8 +7,9 @@ namespace {
 
 constexpr char32_t kInvalid = 0xFFFFFFFF;
 
-// Decodes one UTF-8 code point at `*pos`, advancing `*pos`. Invalid or truncated sequences and overlong
-// forms yield kInvalid after consuming one byte.
+// Decodes one UTF-8 code point at `*pos`, advancing `*pos`. Invalid or
+// truncated sequences and overlong forms yield kInvalid after consuming one
+// byte.
 char32_t DecodeUtf8(std::string_view s, size_t* pos) {
   const auto b0 = static_cast<unsigned char>(s[*pos]);
   if (b0 < 0x80) {
@@ -53,10 +54,14 @@ char32_t DecodeUtf8(std::string_view s, size_t* pos) {
 
 // U+00C0..U+00FF. "" marks a separator (× and ÷).
 constexpr const char* kLatin1[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // C0-CF
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0-EF
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0-FF
+    "a", "a", "a", "a", "a", "a", "ae", "c",
+    "e", "e", "e", "e", "i", "i", "i",  "i",  // C0-CF
+    "d", "n", "o", "o", "o", "o", "o",  "",
+    "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
+    "a", "a", "a", "a", "a", "a", "ae", "c",
+    "e", "e", "e", "e", "i", "i", "i",  "i",  // E0-EF
+    "d", "n", "o", "o", "o", "o", "o",  "",
+    "o", "u", "u", "u", "u", "y", "th", "y",  // F0-FF
 };
 
 // U+0100..U+017F (Latin Extended-A) as ranges of the same plain letters.
@@ -66,32 +71,38 @@ struct Range {
   const char* out;
 };
 constexpr Range kLatinExtA[] = {
-    {0x100, 0x105, "a"},  {0x106, 0x10D, "c"}, {0x10E, 0x111, "d"}, {0x112, 0x11B, "e"},
-    {0x11C, 0x123, "g"},  {0x124, 0x127, "h"}, {0x128, 0x131, "i"}, {0x132, 0x133, "ij"},
-    {0x134, 0x135, "j"},  {0x136, 0x138, "k"}, {0x139, 0x142, "l"}, {0x143, 0x14B, "n"},
-    {0x14C, 0x151, "o"},  {0x152, 0x153, "oe"}, {0x154, 0x159, "r"}, {0x15A, 0x161, "s"},
-    {0x162, 0x167, "t"},  {0x168, 0x173, "u"}, {0x174, 0x175, "w"}, {0x176, 0x178, "y"},
-    {0x179, 0x17E, "z"},  {0x17F, 0x17F, "s"},
+    {0x100, 0x105, "a"}, {0x106, 0x10D, "c"},  {0x10E, 0x111, "d"},
+    {0x112, 0x11B, "e"}, {0x11C, 0x123, "g"},  {0x124, 0x127, "h"},
+    {0x128, 0x131, "i"}, {0x132, 0x133, "ij"}, {0x134, 0x135, "j"},
+    {0x136, 0x138, "k"}, {0x139, 0x142, "l"},  {0x143, 0x14B, "n"},
+    {0x14C, 0x151, "o"}, {0x152, 0x153, "oe"}, {0x154, 0x159, "r"},
+    {0x15A, 0x161, "s"}, {0x162, 0x167, "t"},  {0x168, 0x173, "u"},
+    {0x174, 0x175, "w"}, {0x176, 0x178, "y"},  {0x179, 0x17E, "z"},
+    {0x17F, 0x17F, "s"},
 };
 
 // U+0430..U+044F (lower-case Russian alphabet).
 constexpr const char* kCyrillic[32] = {
-    "a", "b", "v", "g",  "d",    "e", "zh", "z", "i", "y",  "k",  "l",  "m", "n",  "o",  "p",
-    "r", "s", "t", "u",  "f",    "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+    "a",  "b",  "v",  "g",    "d", "e", "zh", "z", "i",  "y",  "k",
+    "l",  "m",  "n",  "o",    "p", "r", "s",  "t", "u",  "f",  "kh",
+    "ts", "ch", "sh", "shch", "",  "y", "",   "e", "yu", "ya",
 };
 
 // U+0450..U+045F (other Cyrillic letters).
 constexpr const char* kCyrillicExt[16] = {
-    "e", "e", "dj", "g", "ye", "dz", "i", "yi", "j", "lj", "nj", "c", "k", "i", "u", "dz",
+    "e", "e",  "dj", "g", "ye", "dz", "i", "yi",
+    "j", "lj", "nj", "c", "k",  "i",  "u", "dz",
 };
 
 enum class Kind { kSeparator, kDrop, kText, kRaw };
 
 // Classifies a code point; for kText, `*out` receives the folded ASCII.
 Kind Classify(char32_t cp, const char** out) {
-  static const char* const kAscii[26] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
-                                         "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
-  static const char* const kDigits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  static const char* const kAscii[26] = {
+      "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+      "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
+  static const char* const kDigits[10] = {"0", "1", "2", "3", "4",
+                                          "5", "6", "7", "8", "9"};
   if (cp == kInvalid) return Kind::kSeparator;
   if (cp < 0x80) {
     if (cp >= 'a' && cp <= 'z') {
@@ -109,9 +120,12 @@ Kind Classify(char32_t cp, const char** out) {
     if (cp == '\'' || cp == '`') return Kind::kDrop;
     return Kind::kSeparator;
   }
-  // Apostrophe look-alikes: acute accent, modifier letters prime/apostrophe, curly quotes.
-  if (cp == 0xB4 || cp == 0x2B9 || cp == 0x2BC || cp == 0x2018 || cp == 0x2019) return Kind::kDrop;
-  if (cp < 0xC0) return Kind::kSeparator;  // C1 controls, NBSP, Latin-1 symbols.
+  // Apostrophe look-alikes: acute accent, modifier letters prime/apostrophe,
+  // curly quotes.
+  if (cp == 0xB4 || cp == 0x2B9 || cp == 0x2BC || cp == 0x2018 || cp == 0x2019)
+    return Kind::kDrop;
+  if (cp < 0xC0)
+    return Kind::kSeparator;  // C1 controls, NBSP, Latin-1 symbols.
   if (cp <= 0xFF) {
     *out = kLatin1[cp - 0xC0];
     return **out ? Kind::kText : Kind::kSeparator;
@@ -133,9 +147,10 @@ Kind Classify(char32_t cp, const char** out) {
     *out = "t";
     return Kind::kText;
   }
-  if (cp >= 0x300 && cp <= 0x36F) return Kind::kDrop;  // combining diacritical marks
-  if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;           // upper-case Ѐ..Џ -> ѐ..џ
-  if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;           // upper-case А..Я -> а..я
+  if (cp >= 0x300 && cp <= 0x36F)
+    return Kind::kDrop;                        // combining diacritical marks
+  if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;  // upper-case Ѐ..Џ -> ѐ..џ
+  if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;  // upper-case А..Я -> а..я
   if (cp >= 0x430 && cp <= 0x44F) {
     *out = kCyrillic[cp - 0x430];
     return **out ? Kind::kText : Kind::kDrop;  // ъ and ь vanish
@@ -148,13 +163,18 @@ Kind Classify(char32_t cp, const char** out) {
     *out = "g";
     return Kind::kText;
   }
-  if ((cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF) return Kind::kSeparator;
+  if ((cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF)
+    return Kind::kSeparator;
   return Kind::kRaw;
 }
 
-bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+bool IsVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
 
-bool IsConsonant(char c) { return c >= 'a' && c <= 'z' && !IsVowel(c) && c != 'y'; }
+bool IsConsonant(char c) {
+  return c >= 'a' && c <= 'z' && !IsVowel(c) && c != 'y';
+}
 
 }  // namespace
 
@@ -212,7 +232,8 @@ std::string PhoneticKey(std::string_view token) {
   b.reserve(a.size());
   for (size_t i = 0; i < a.size(); ++i) {
     char c = a[i];
-    if (c == 'y' && i > 0 && i + 1 < a.size() && a[i + 1] == 'o' && IsConsonant(a[i - 1])) {
+    if (c == 'y' && i > 0 && i + 1 < a.size() && a[i + 1] == 'o' &&
+        IsConsonant(a[i - 1])) {
       b.push_back('e');
       ++i;
       continue;
@@ -221,11 +242,14 @@ std::string PhoneticKey(std::string_view token) {
     if (c == 'i' && !b.empty() && b.back() == 'i') continue;
     b.push_back(c);
   }
-  // Rule 7: drop an i between two vowels (decided on b, so "aia" -> "aa" and "aiaia" -> "aaa").
+  // Rule 7: drop an i between two vowels (decided on b, so "aia" -> "aa" and
+  // "aiaia" -> "aaa").
   std::string key;
   key.reserve(b.size());
   for (size_t i = 0; i < b.size(); ++i) {
-    if (b[i] == 'i' && i > 0 && i + 1 < b.size() && IsVowel(b[i - 1]) && IsVowel(b[i + 1])) continue;
+    if (b[i] == 'i' && i > 0 && i + 1 < b.size() && IsVowel(b[i - 1]) &&
+        IsVowel(b[i + 1]))
+      continue;
     key.push_back(b[i]);
   }
   return key;
@@ -239,7 +263,8 @@ std::vector<std::string> TokenKeys(std::string_view utf8) {
     size_t end = folded.find(' ', start);
     if (end == std::string::npos) end = folded.size();
     if (end > start) {
-      std::string key = PhoneticKey(std::string_view(folded).substr(start, end - start));
+      std::string key =
+          PhoneticKey(std::string_view(folded).substr(start, end - start));
       if (!key.empty()) keys.push_back(std::move(key));
     }
     start = end + 1;

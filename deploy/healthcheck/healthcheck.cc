@@ -7,12 +7,12 @@
 //   SERVICE  health service name; "" (default) asks about the whole server
 // Exit codes: 0 SERVING, 1 answered but not SERVING (or NOT_FOUND for an
 // unknown service), 2 usage error, 3 RPC failed (unreachable, deadline).
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -24,7 +24,8 @@ constexpr int kExitUsage = 2;
 constexpr int kExitRpcFailed = 3;
 
 int Usage() {
-  std::cerr << "usage: longtake-healthcheck ADDR [SERVICE] [--timeout=SECONDS]\n";
+  std::cerr
+      << "usage: longtake-healthcheck ADDR [SERVICE] [--timeout=SECONDS]\n";
   return kExitUsage;
 }
 
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
     if (arg.rfind("--timeout=", 0) == 0) {
       char* end = nullptr;
       timeout_seconds = std::strtod(arg.c_str() + 10, &end);
-      if (end == nullptr || *end != '\0' || timeout_seconds <= 0) return Usage();
+      if (end == nullptr || *end != '\0' || timeout_seconds <= 0)
+        return Usage();
     } else if (arg == "-h" || arg == "--help") {
       Usage();
       return kExitServing;
@@ -56,11 +58,13 @@ int main(int argc, char** argv) {
   }
   if (address.empty()) return Usage();
 
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000)));
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000)));
   // Wait for the connection within the deadline instead of failing at once
   // while the server is still starting.
   context.set_wait_for_ready(true);
@@ -71,12 +75,20 @@ int main(int argc, char** argv) {
   grpc::Status status = stub->Check(&context, request, &response);
   const std::string label = service.empty() ? "(server)" : service;
   if (!status.ok()) {
-    std::cerr << label << ": " << (status.error_code() == grpc::StatusCode::NOT_FOUND ? "unknown service" : "check failed")
-              << " (code " << status.error_code() << "): " << status.error_message() << "\n";
-    return status.error_code() == grpc::StatusCode::NOT_FOUND ? kExitNotServing : kExitRpcFailed;
+    std::cerr << label << ": "
+              << (status.error_code() == grpc::StatusCode::NOT_FOUND
+                      ? "unknown service"
+                      : "check failed")
+              << " (code " << status.error_code()
+              << "): " << status.error_message() << "\n";
+    return status.error_code() == grpc::StatusCode::NOT_FOUND ? kExitNotServing
+                                                              : kExitRpcFailed;
   }
   std::cout << label << ": "
-            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kExitServing
-                                                                              : kExitNotServing;
+            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                   response.status())
+            << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? kExitServing
+             : kExitNotServing;
 }

@@ -26,11 +26,11 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "tests/support/status_matchers.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_process.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake {
 namespace {
@@ -50,8 +50,8 @@ constexpr char kCranes[] = "films/the-cranes-are-flying";
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
 constexpr absl::Duration kEventPollInterval = absl::Seconds(1);
 
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
-                                         absl::Duration timeout = absl::Seconds(10)) {
+std::unique_ptr<grpc::ClientContext> Ctx(
+    const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -68,11 +68,11 @@ using CatalogReplica = Replica<catalogv1::CatalogService>;
 using WatchlistReplica = Replica<wlv1::WatchlistService>;
 
 template <typename Service>
-absl::StatusOr<Replica<Service>> StartReplica(
-    const std::string& binary, std::vector<std::string> args) {
-  args.insert(args.end(), {"--listen=127.0.0.1:0",
-                           absl::StrCat("--token-secret=", kSecret),
-                           "--log-level=info"});
+absl::StatusOr<Replica<Service>> StartReplica(const std::string& binary,
+                                              std::vector<std::string> args) {
+  args.insert(args.end(),
+              {"--listen=127.0.0.1:0", absl::StrCat("--token-secret=", kSecret),
+               "--log-level=info"});
   auto process = ServerProcess::Start(BinaryPath(binary), args);
   if (!process.ok()) return process.status();
   Replica<Service> replica;
@@ -138,7 +138,8 @@ class ReplicasTest : public ::testing::Test {
       catalogs_.push_back(*std::move(replica));
     }
     for (int i = 0; i < 2; ++i) {
-      auto replica = StartWatchlistReplica(watchlist_db_, catalogs_[i].process->address());
+      auto replica =
+          StartWatchlistReplica(watchlist_db_, catalogs_[i].process->address());
       ASSERT_TRUE(replica.ok()) << replica.status();
       watchlists_.push_back(*std::move(replica));
     }
@@ -150,7 +151,8 @@ class ReplicasTest : public ::testing::Test {
     std::cout << "[ replicas ] " << key << "=" << ms << "\n";
   }
 
-  grpc::Status AddToWatchlist(WatchlistReplica& replica, const std::string& film) {
+  grpc::Status AddToWatchlist(WatchlistReplica& replica,
+                              const std::string& film) {
     wlv1::CreateWatchlistItemRequest request;
     request.set_parent("users/alice");
     request.mutable_item()->set_film(film);
@@ -173,7 +175,8 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
   create.mutable_film()->set_title("The Replicated Film");
   create.mutable_film()->set_year(1964);
   catalogv1::Film created;
-  grpc::Status s = catalogs_[0].stub->CreateFilm(Ctx(curator_).get(), create, &created);
+  grpc::Status s =
+      catalogs_[0].stub->CreateFilm(Ctx(curator_).get(), create, &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_FALSE(created.name().empty());
   const absl::Time written = absl::Now();
@@ -190,7 +193,8 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
       took = absl::Now() - written;
       break;
     }
-    EXPECT_EQ(last.error_code(), grpc::StatusCode::NOT_FOUND) << last.error_message();
+    EXPECT_EQ(last.error_code(), grpc::StatusCode::NOT_FOUND)
+        << last.error_message();
     absl::SleepFor(absl::Milliseconds(20));
   }
   ASSERT_TRUE(last.ok()) << "replica 2 never served " << created.name() << ": "
@@ -201,7 +205,8 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
   // The documented bound: one interval plus one reload (generous for a
   // loaded test machine, still well under the 5 s poll).
   EXPECT_LT(took, kRefreshInterval + absl::Seconds(2));
-  EXPECT_THAT(catalogs_[1].process->StderrTail(), ::testing::HasSubstr("read model reloaded"));
+  EXPECT_THAT(catalogs_[1].process->StderrTail(),
+              ::testing::HasSubstr("read model reloaded"));
 
   // Watchlist replica 2 validates films against catalogue replica 2, which
   // now knows the new film.
@@ -219,7 +224,8 @@ TEST_F(ReplicasTest, WatchlistItemAddedOnOneReplicaIsListedByTheOther) {
   wlv1::ListWatchlistItemsRequest list;
   list.set_parent("users/alice");
   wlv1::ListWatchlistItemsResponse response;
-  s = watchlists_[1].stub->ListWatchlistItems(Ctx(alice_).get(), list, &response);
+  s = watchlists_[1].stub->ListWatchlistItems(Ctx(alice_).get(), list,
+                                              &response);
   const absl::Duration took = absl::Now() - written;
   ASSERT_TRUE(s.ok()) << s.error_message();
   Report("watchlist_list_ms", took);
@@ -264,7 +270,8 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
     wlv1::WatchAvailabilityResponse response;
     bool ok = reader->Read(&response);
     if (ok) {
-      EXPECT_EQ(response.event().kind(), wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
+      EXPECT_EQ(response.event().kind(),
+                wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
       EXPECT_EQ(response.event().film(), kCuba);
       EXPECT_EQ(response.event().user(), "users/alice");
       EXPECT_EQ(response.event().offer().name(), created.name());
@@ -272,7 +279,8 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
     return ok;
   });
   const bool arrived =
-      read.wait_for(std::chrono::seconds(3)) == std::future_status::ready && read.get();
+      read.wait_for(std::chrono::seconds(3)) == std::future_status::ready &&
+      read.get();
   const absl::Duration took = absl::Now() - written;
   EXPECT_TRUE(arrived) << "no event on replica 2 within 3 s";
   if (arrived) Report("availability_event_ms", took);
@@ -328,7 +336,8 @@ TEST_F(ReplicasTest, CatalogueReplicasStartingTogetherLoadTheSeedOnce) {
   std::set<std::string> expected;
   const std::string text = seed.str();
   const std::string key = "\"name\": \"films/";
-  for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
+  for (size_t pos = text.find(key); pos != std::string::npos;
+       pos = text.find(key, pos + 1)) {
     const size_t start = pos + key.size() - 6;
     const std::string name = text.substr(start, text.find('"', start) - start);
     if (name.find("/sequences/") == std::string::npos) expected.insert(name);

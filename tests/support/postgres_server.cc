@@ -15,10 +15,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -38,12 +37,15 @@ std::string TailOf(const std::string& path, size_t bytes = 2000) {
 
 // Runs argv (PATH lookup) with stdout/stderr appended to `log`, in /tmp.
 // Returns the exit code (-N for signal N).
-absl::StatusOr<int> Run(const std::vector<std::string>& argv, const std::string& log) {
+absl::StatusOr<int> Run(const std::vector<std::string>& argv,
+                        const std::string& log) {
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = fork();
-  if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
+  if (pid < 0)
+    return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
   if (pid == 0) {
     int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
@@ -59,7 +61,9 @@ absl::StatusOr<int> Run(const std::vector<std::string>& argv, const std::string&
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+    if (errno != EINTR)
+      return absl::InternalError(
+          absl::StrCat("waitpid: ", std::strerror(errno)));
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return -WTERMSIG(status);
@@ -78,17 +82,20 @@ absl::Status GiveToServerUser(const std::string& path) {
   struct passwd* pw = getpwnam("postgres");
   if (pw == nullptr) {
     return absl::FailedPreconditionError(
-        "running as root but there is no `postgres` user to run the test PostgreSQL server; "
+        "running as root but there is no `postgres` user to run the test "
+        "PostgreSQL server; "
         "install postgresql (scripts/setup.sh --test)");
   }
   if (chown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-    return absl::InternalError(absl::StrCat("chown ", path, ": ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("chown ", path, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> FindBinDir() {
-  if (const char* env = std::getenv("LONGTAKE_PG_BIN"); env != nullptr && *env != '\0') {
+  if (const char* env = std::getenv("LONGTAKE_PG_BIN");
+      env != nullptr && *env != '\0') {
     if (access((std::string(env) + "/pg_ctl").c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("LONGTAKE_PG_BIN=", env, " has no executable pg_ctl"));
@@ -103,14 +110,17 @@ absl::StatusOr<std::string> FindBinDir() {
     }
   }
   return absl::FailedPreconditionError(
-      "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin "
-      "nor in $LONGTAKE_PG_BIN: the PostgreSQL store tests need them; install postgresql "
+      "PostgreSQL server binaries (initdb, pg_ctl) not found under "
+      "/usr/lib/postgresql/*/bin "
+      "nor in $LONGTAKE_PG_BIN: the PostgreSQL store tests need them; install "
+      "postgresql "
       "(scripts/setup.sh --test, or apt-get install postgresql)");
 }
 
 absl::StatusOr<int> FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("socket: ", std::strerror(errno)));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -119,7 +129,8 @@ absl::StatusOr<int> FreeLoopbackPort() {
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     close(fd);
-    return absl::InternalError(absl::StrCat("bind 127.0.0.1:0: ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("bind 127.0.0.1:0: ", std::strerror(errno)));
   }
   close(fd);
   return static_cast<int>(ntohs(addr.sin_port));
@@ -128,7 +139,8 @@ absl::StatusOr<int> FreeLoopbackPort() {
 absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
   std::string pattern = prefix + "XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
-    return absl::InternalError(absl::StrCat("mkdtemp ", pattern, ": ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("mkdtemp ", pattern, ": ", std::strerror(errno)));
   }
   if (absl::Status s = GiveToServerUser(pattern); !s.ok()) {
     fs::remove_all(pattern);
@@ -142,29 +154,32 @@ absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
 // half-made template is never seen.
 absl::StatusOr<std::string> TemplateCluster(const std::string& bin_dir) {
   std::string key = absl::StrCat(std::hash<std::string>()(bin_dir) % 1000000);
-  std::string dir = absl::StrCat("/tmp/longtake-pg-template-", key, "-", geteuid());
+  std::string dir =
+      absl::StrCat("/tmp/longtake-pg-template-", key, "-", geteuid());
   std::string data = dir + "/data";
   if (access((data + "/PG_VERSION").c_str(), R_OK) == 0) return data;
 
   absl::StatusOr<std::string> tmp = MakeTempDir(dir + ".tmp-");
   if (!tmp.ok()) return tmp.status();
   std::string log = *tmp + "/initdb.log";
-  absl::StatusOr<int> rc =
-      Run(AsServerUser({bin_dir + "/initdb", "-D", *tmp + "/data", "-A", "trust", "-U",
-                        "postgres", "-E", "UTF8", "--locale=C", "--no-sync"}),
-          log);
+  absl::StatusOr<int> rc = Run(
+      AsServerUser({bin_dir + "/initdb", "-D", *tmp + "/data", "-A", "trust",
+                    "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"}),
+      log);
   if (!rc.ok() || *rc != 0) {
     std::string tail = TailOf(log);
     fs::remove_all(*tmp);
     if (!rc.ok()) return rc.status();
-    return absl::InternalError(absl::StrCat("initdb failed (exit ", *rc, "): ", tail));
+    return absl::InternalError(
+        absl::StrCat("initdb failed (exit ", *rc, "): ", tail));
   }
   fs::remove(log);
   if (rename(tmp->c_str(), dir.c_str()) != 0) {
     fs::remove_all(*tmp);  // another process won the race: use its template
   }
   if (access((data + "/PG_VERSION").c_str(), R_OK) != 0) {
-    return absl::InternalError(absl::StrCat("no usable template cluster at ", dir));
+    return absl::InternalError(
+        absl::StrCat("no usable template cluster at ", dir));
   }
   return data;
 }
@@ -189,17 +204,19 @@ absl::StatusOr<std::unique_ptr<TestPostgres>> TestPostgres::Start() {
   absl::StatusOr<int> rc = Run({"cp", "-a", *templ, data}, commands_log);
   if (!rc.ok()) return rc.status();
   if (*rc != 0) {
-    return absl::InternalError(absl::StrCat("copying the template cluster ", *templ,
+    return absl::InternalError(absl::StrCat("copying the template cluster ",
+                                            *templ,
                                             " failed: ", TailOf(commands_log)));
   }
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
     absl::StatusOr<int> port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
-    std::string options = absl::StrCat("-p ", *port, " -c listen_addresses=127.0.0.1 -k ",
-                                       pg->dir_, " -c fsync=off");
-    rc = Run(AsServerUser({pg->bin_dir_ + "/pg_ctl", "-w", "-t", "60", "-D", data, "-l",
-                           pg->log_path_, "-o", options, "start"}),
+    std::string options =
+        absl::StrCat("-p ", *port, " -c listen_addresses=127.0.0.1 -k ",
+                     pg->dir_, " -c fsync=off");
+    rc = Run(AsServerUser({pg->bin_dir_ + "/pg_ctl", "-w", "-t", "60", "-D",
+                           data, "-l", pg->log_path_, "-o", options, "start"}),
              commands_log);
     if (!rc.ok()) return rc.status();
     if (*rc == 0) {
@@ -209,7 +226,8 @@ absl::StatusOr<std::unique_ptr<TestPostgres>> TestPostgres::Start() {
       return pg;
     }
     // Most likely the port was taken between probing and binding: retry.
-    last_error = absl::StrCat("pg_ctl start exit ", *rc, "; server log: ", TailOf(pg->log_path_),
+    last_error = absl::StrCat("pg_ctl start exit ", *rc,
+                              "; server log: ", TailOf(pg->log_path_),
                               "; pg_ctl: ", TailOf(commands_log, 500));
   }
   return absl::InternalError(
@@ -218,8 +236,8 @@ absl::StatusOr<std::unique_ptr<TestPostgres>> TestPostgres::Start() {
 
 TestPostgres::~TestPostgres() {
   if (started_) {
-    (void)Run(AsServerUser({bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate",
-                            "-w", "stop"}),
+    (void)Run(AsServerUser({bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m",
+                            "immediate", "-w", "stop"}),
               dir_ + "/commands.log");
   }
   if (!dir_.empty()) {
@@ -240,7 +258,8 @@ absl::StatusOr<std::string> TestPostgres::CreateDatabase() {
     // The name is ours (t_<n>), not user input.
     tx.exec("CREATE DATABASE " + name);
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("CREATE DATABASE ", name, ": ", e.what()));
+    return absl::InternalError(
+        absl::StrCat("CREATE DATABASE ", name, ": ", e.what()));
   }
   return Url(name);
 }

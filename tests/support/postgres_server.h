@@ -6,7 +6,8 @@
 //
 //   // Once per test binary (started on first use), a fresh database per test:
 //   absl::StatusOr<std::string> url = FreshPostgresDatabaseUrl();
-//   ASSERT_TRUE(url.ok()) << url.status();   // postgres://postgres@127.0.0.1:PORT/t_1
+//   ASSERT_TRUE(url.ok()) << url.status();   //
+//   postgres://postgres@127.0.0.1:PORT/t_1
 //
 // There is no skip: missing binaries are an error naming the fix
 // (scripts/setup.sh --test installs postgresql). Binaries are taken from

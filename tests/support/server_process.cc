@@ -48,7 +48,8 @@ struct ExecPlan {
   std::vector<char*> envp;
 };
 
-ExecPlan MakePlan(const std::string& binary, const std::vector<std::string>& args,
+ExecPlan MakePlan(const std::string& binary,
+                  const std::vector<std::string>& args,
                   const ServerProcess::Env& env) {
   ExecPlan plan;
   plan.argv_storage.push_back(binary);
@@ -61,7 +62,8 @@ ExecPlan MakePlan(const std::string& binary, const std::vector<std::string>& arg
     }
     if (!overridden) plan.env_storage.push_back(*e);
   }
-  for (const auto& [k, v] : env) plan.env_storage.push_back(absl::StrCat(k, "=", v));
+  for (const auto& [k, v] : env)
+    plan.env_storage.push_back(absl::StrCat(k, "=", v));
   for (auto& s : plan.argv_storage) plan.argv.push_back(s.data());
   plan.argv.push_back(nullptr);
   for (auto& s : plan.env_storage) plan.envp.push_back(s.data());
@@ -76,12 +78,14 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
                             const std::string& out_path,
                             const std::string& err_path) {
   if (access(binary.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("no executable at ", binary,
-                                            " (build it first)"));
+    return absl::NotFoundError(
+        absl::StrCat("no executable at ", binary, " (build it first)"));
   }
   ExecPlan plan = MakePlan(binary, args, env);
-  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int out_fd =
+      open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err_fd =
+      open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (out_fd < 0 || err_fd < 0 || null_fd < 0) {
     return absl::InternalError(absl::StrCat("open: ", std::strerror(errno)));
@@ -135,7 +139,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     if (at != std::string::npos) {
       size_t end = out.find('\n', at);
       if (end != std::string::npos) {
-        proc->address_ = out.substr(at + kMarker.size(), end - at - kMarker.size());
+        proc->address_ =
+            out.substr(at + kMarker.size(), end - at - kMarker.size());
         size_t colon = proc->address_.rfind(':');
         if (colon == std::string::npos ||
             !absl::SimpleAtoi(proc->address_.substr(colon + 1), &proc->port_) ||
@@ -154,10 +159,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     }
     if (absl::Now() > deadline) {
       proc->Kill();
-      return absl::DeadlineExceededError(absl::StrCat(
-          base, " did not print \"listening on\" within ",
-          absl::FormatDuration(startup_timeout), "; stderr tail:\n",
-          proc->StderrTail()));
+      return absl::DeadlineExceededError(
+          absl::StrCat(base, " did not print \"listening on\" within ",
+                       absl::FormatDuration(startup_timeout),
+                       "; stderr tail:\n", proc->StderrTail()));
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
@@ -165,9 +170,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
 
 ServerProcess::~ServerProcess() {
   if (running_) Kill();
-  if (std::getenv("LONGTAKE_KEEP_TEST_DIRS") == nullptr && !stdout_path_.empty()) {
+  if (std::getenv("LONGTAKE_KEEP_TEST_DIRS") == nullptr &&
+      !stdout_path_.empty()) {
     std::error_code ec;
-    std::filesystem::remove_all(std::filesystem::path(stdout_path_).parent_path(), ec);
+    std::filesystem::remove_all(
+        std::filesystem::path(stdout_path_).parent_path(), ec);
   }
 }
 
@@ -232,12 +239,13 @@ absl::StatusOr<RunResult> RunToCompletion(const std::string& binary,
     if (absl::Now() > deadline) {
       kill(*pid, SIGKILL);
       waitpid(*pid, &status, 0);
-      return absl::DeadlineExceededError(
-          absl::StrCat(binary, " still running after ", absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(absl::StrCat(
+          binary, " still running after ", absl::FormatDuration(timeout)));
     }
     absl::SleepFor(absl::Milliseconds(5));
   }
-  RunResult result{DecodeWaitStatus(status), ReadFile(out_path), ReadFile(err_path)};
+  RunResult result{DecodeWaitStatus(status), ReadFile(out_path),
+                   ReadFile(err_path)};
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return result;
@@ -245,10 +253,12 @@ absl::StatusOr<RunResult> RunToCompletion(const std::string& binary,
 
 std::string TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp",
-                                     "/longtake-test-XXXXXX");
+  std::string pattern =
+      absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp",
+                   "/longtake-test-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
-    std::fprintf(stderr, "mkdtemp(%s): %s\n", pattern.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "mkdtemp(%s): %s\n", pattern.c_str(),
+                 std::strerror(errno));
     std::abort();
   }
   return pattern;
@@ -266,7 +276,8 @@ namespace {
 // of the build lands (root CMakeLists.txt).
 std::string ExeDir() {
   std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? "." : exe.parent_path().string();
 }
 
@@ -284,12 +295,14 @@ std::string SourceDirFromCMakeCache() {
 
 std::string BinaryPath(const std::string& name) {
   const char* dir = std::getenv("LONGTAKE_BIN_DIR");
-  return absl::StrCat(dir != nullptr && *dir != '\0' ? dir : ExeDir(), "/", name);
+  return absl::StrCat(dir != nullptr && *dir != '\0' ? dir : ExeDir(), "/",
+                      name);
 }
 
 std::string SourcePath(const std::string& relative) {
   const char* env = std::getenv("LONGTAKE_SOURCE_DIR");
-  std::string dir = env != nullptr && *env != '\0' ? env : SourceDirFromCMakeCache();
+  std::string dir =
+      env != nullptr && *env != '\0' ? env : SourceDirFromCMakeCache();
   return absl::StrCat(dir.empty() ? "." : dir, "/", relative);
 }
 

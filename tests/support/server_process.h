@@ -87,7 +87,8 @@ struct RunResult {
 };
 absl::StatusOr<RunResult> RunToCompletion(
     const std::string& binary, const std::vector<std::string>& args,
-    const ServerProcess::Env& env = {}, absl::Duration timeout = absl::Seconds(30));
+    const ServerProcess::Env& env = {},
+    absl::Duration timeout = absl::Seconds(30));
 
 // A fresh unique directory under $TMPDIR (or /tmp); aborts the test on error.
 std::string TempDir();

@@ -13,8 +13,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/status/errors.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -61,7 +61,7 @@ MATCHER(IsOk, "is OK") {
 #define LONGTAKE_TEST_CONCAT_(a, b) LONGTAKE_TEST_CONCAT_INNER_(a, b)
 // Asserts that a StatusOr is OK and moves its value into `lhs`, which may
 // declare a variable ("auto film").
-#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                     \
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                    \
   ASSERT_OK_AND_ASSIGN_IMPL_(LONGTAKE_TEST_CONCAT_(_status_or_, __LINE__), \
                              lhs, expr)
 #define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \

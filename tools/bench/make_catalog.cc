@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
       flags.AddInt("people", "", 200000, "number of people");
   const longtake::Flag<int64_t> seed =
       flags.AddInt("seed", "", 42, "random seed");
-  const longtake::Flag<std::string> store_url = flags.AddString(
-      "store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
+  const longtake::Flag<std::string> store_url =
+      flags.AddString("store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
   if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
     return *exit_code;
   }

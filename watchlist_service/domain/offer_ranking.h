@@ -23,14 +23,17 @@ std::string FormatMoney(const Money& money);
 std::string ExplainOffer(const Offer& offer, const ProviderNames& providers,
                          bool has_subscription);
 // Without price or the user's situation, for the other-regions summary:
-// "buy on DVD from Mr Bongo", "streaming with a Criterion Channel subscription".
-std::string DescribeOfferShort(const Offer& offer, const ProviderNames& providers);
+// "buy on DVD from Mr Bongo", "streaming with a Criterion Channel
+// subscription".
+std::string DescribeOfferShort(const Offer& offer,
+                               const ProviderNames& providers);
 
 // Ranks `offers` (already filtered to what is available now in one region):
 // subscriptions the user has, free, ads, rent, buy (cheapest first within a
 // kind), then subscriptions they don't have (available_to_user=false).
-std::vector<RankedOffer> RankOffers(const std::vector<Offer>& offers,
-                                    const absl::flat_hash_set<std::string>& subscriptions,
-                                    const ProviderNames& providers);
+std::vector<RankedOffer> RankOffers(
+    const std::vector<Offer>& offers,
+    const absl::flat_hash_set<std::string>& subscriptions,
+    const ProviderNames& providers);
 
 }  // namespace longtake::watchlist

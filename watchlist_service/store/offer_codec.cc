@@ -14,7 +14,8 @@ nlohmann::json TimeJson(absl::Time t) {
   return *micros;
 }
 
-absl::Time JsonTime(const nlohmann::json& j, const char* key, absl::Time if_unset) {
+absl::Time JsonTime(const nlohmann::json& j, const char* key,
+                    absl::Time if_unset) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return if_unset;
   return absl::FromUnixMicros(it->get<int64_t>());
@@ -23,7 +24,8 @@ absl::Time JsonTime(const nlohmann::json& j, const char* key, absl::Time if_unse
 }  // namespace
 
 std::optional<int64_t> TimeToMicros(absl::Time t) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return std::nullopt;
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture())
+    return std::nullopt;
   return absl::ToUnixMicros(t);
 }
 
@@ -59,7 +61,8 @@ std::string EncodeOfferJson(const Offer& offer) {
 }
 
 absl::StatusOr<Offer> DecodeOfferJson(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return absl::DataLossError("stored offer snapshot is not valid JSON");
   }
@@ -85,14 +88,17 @@ absl::StatusOr<Offer> DecodeOfferJson(const std::string& text) {
       offer.extras = it->get<std::vector<std::string>>();
     }
     offer.available_from = JsonTime(j, "available_from", absl::InfinitePast());
-    offer.available_until = JsonTime(j, "available_until", absl::InfiniteFuture());
-    offer.last_verify_time = JsonTime(j, "last_verify_time", absl::InfinitePast());
+    offer.available_until =
+        JsonTime(j, "available_until", absl::InfiniteFuture());
+    offer.last_verify_time =
+        JsonTime(j, "last_verify_time", absl::InfinitePast());
     offer.etag = j.value("etag", "");
     offer.create_time = JsonTime(j, "create_time", absl::InfinitePast());
     offer.update_time = JsonTime(j, "update_time", absl::InfinitePast());
     return offer;
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(absl::StrCat("stored offer snapshot: ", e.what()));
+    return absl::DataLossError(
+        absl::StrCat("stored offer snapshot: ", e.what()));
   }
 }
 

@@ -18,7 +18,8 @@ pb::Film CreateFilm(pb::CatalogService::Stub& stub, const std::string& id,
   request.mutable_film()->set_year(1960);
   request.set_film_id(id);
   pb::Film film;
-  grpc::Status status = stub.CreateFilm(Ctx(CuratorToken()).get(), request, &film);
+  grpc::Status status =
+      stub.CreateFilm(Ctx(CuratorToken()).get(), request, &film);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return film;
 }
@@ -97,9 +98,9 @@ TEST(CatalogLifecycleTest, HelpListsEveryFlagWithItsVariable) {
   EXPECT_EQ(run->exit_code, 0) << run->err;
   for (const char* text :
        {"--listen", "LONGTAKE_LISTEN", "--store", "LONGTAKE_STORE", "--seed",
-        "LONGTAKE_SEED", "--token-secret", "LONGTAKE_TOKEN_SECRET", "--log-level",
-        "LONGTAKE_LOG_LEVEL", "--log-calls", "LONGTAKE_LOG_CALLS", "--shutdown-grace",
-        "LONGTAKE_SHUTDOWN_GRACE"}) {
+        "LONGTAKE_SEED", "--token-secret", "LONGTAKE_TOKEN_SECRET",
+        "--log-level", "LONGTAKE_LOG_LEVEL", "--log-calls",
+        "LONGTAKE_LOG_CALLS", "--shutdown-grace", "LONGTAKE_SHUTDOWN_GRACE"}) {
     EXPECT_THAT(run->out, HasSubstr(text));
   }
 }

@@ -57,7 +57,8 @@ class CatalogReadTest : public ::testing::Test {
       grpc::Status status = stub().ListFilms(Ctx().get(), request, &response);
       EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
       if (!status.ok()) break;
-      films.insert(films.end(), response.films().begin(), response.films().end());
+      films.insert(films.end(), response.films().begin(),
+                   response.films().end());
       token = response.next_page_token();
       if (token.empty()) break;
     }
@@ -172,15 +173,16 @@ TEST_F(CatalogReadTest, FilterByPersonAndRole) {
   EXPECT_THAT(Titles(absl::StrCat("person = \"", kalatozov,
                                   "\" AND role = \"CREDIT_ROLE_DIRECTOR\"")),
               UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
-  EXPECT_THAT(Titles(absl::StrCat("person = \"", urusevsky,
-                                  "\" AND role = \"CREDIT_ROLE_CINEMATOGRAPHER\"")),
-              UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(
+      Titles(absl::StrCat("person = \"", urusevsky,
+                          "\" AND role = \"CREDIT_ROLE_CINEMATOGRAPHER\"")),
+      UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
   EXPECT_TRUE(Titles(absl::StrCat("person = \"", kalatozov,
                                   "\" AND role = \"CREDIT_ROLE_CAST\""))
                   .empty());
-  EXPECT_THAT(Titles(absl::StrCat("person = \"", samoilova,
-                                  "\" AND year = 1957")),
-              ElementsAre(kCranes));
+  EXPECT_THAT(
+      Titles(absl::StrCat("person = \"", samoilova, "\" AND year = 1957")),
+      ElementsAre(kCranes));
 }
 
 TEST_F(CatalogReadTest, FilterByEraMatchesTheEra) {
@@ -212,7 +214,8 @@ TEST_F(CatalogReadTest, FilterByTechniqueMatchesTheSequences) {
   }
   for (int t = 1; t <= 7; ++t) {
     std::string filter = absl::StrCat(
-        "technique = \"", pb::CameraTechnique_Name(static_cast<pb::CameraTechnique>(t)), "\"");
+        "technique = \"",
+        pb::CameraTechnique_Name(static_cast<pb::CameraTechnique>(t)), "\"");
     std::set<std::string> got;
     for (const pb::Film& f : ListAll(filter)) got.insert(f.name());
     EXPECT_EQ(got, films_by_technique[t]) << filter;
@@ -231,8 +234,9 @@ TEST_F(CatalogReadTest, BadFilterNamesTheFilterField) {
     pb::ListFilmsRequest request;
     request.set_filter(filter);
     pb::ListFilmsResponse response;
-    ExpectError(stub().ListFilms(Ctx().get(), request, &response),
-                {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_FILTER", "filter", ""});
+    ExpectError(
+        stub().ListFilms(Ctx().get(), request, &response),
+        {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_FILTER", "filter", ""});
   }
 }
 
@@ -263,7 +267,8 @@ TEST_F(CatalogReadTest, SearchToleratesMisspellingAndTransliteration) {
   pb::SearchFilmsResponse cranes = search("Letyat zhuravli");
   ASSERT_GE(cranes.results_size(), 1);
   EXPECT_EQ(cranes.results(0).film().title(), kCranes);
-  EXPECT_THAT(cranes.results(0).matched_fields(), ::testing::Contains("original_titles"));
+  EXPECT_THAT(cranes.results(0).matched_fields(),
+              ::testing::Contains("original_titles"));
 }
 
 TEST_F(CatalogReadTest, CranesSequencesInFilmOrder) {
@@ -285,8 +290,10 @@ TEST_F(CatalogReadTest, CranesSequencesInFilmOrder) {
   }
   ASSERT_GE(around_25, 0) << "no sequence around 25:00";
   const pb::Sequence& send_off = response.sequences(around_25);
-  EXPECT_THAT(send_off.techniques(), ::testing::Contains(pb::CAMERA_TECHNIQUE_CRANE_SHOT));
-  EXPECT_THAT(send_off.techniques(), ::testing::Contains(pb::CAMERA_TECHNIQUE_HAND_HELD));
+  EXPECT_THAT(send_off.techniques(),
+              ::testing::Contains(pb::CAMERA_TECHNIQUE_CRANE_SHOT));
+  EXPECT_THAT(send_off.techniques(),
+              ::testing::Contains(pb::CAMERA_TECHNIQUE_HAND_HELD));
   EXPECT_FALSE(send_off.start().description().empty());
   // The staircase goodbye is known only to come before the send-off.
   bool saw_relative_before = false;
@@ -312,7 +319,8 @@ TEST_F(CatalogReadTest, KalatozovWorkedMostWithUrusevsky) {
   pb::ListCollaborationsRequest request;
   request.set_person(PersonName("Mikhail Kalatozov"));
   pb::ListCollaborationsResponse response;
-  grpc::Status status = stub().ListCollaborations(Ctx().get(), request, &response);
+  grpc::Status status =
+      stub().ListCollaborations(Ctx().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_GE(response.collaborations_size(), 1);
   const pb::Collaboration& first = response.collaborations(0);
@@ -321,7 +329,8 @@ TEST_F(CatalogReadTest, KalatozovWorkedMostWithUrusevsky) {
   ASSERT_EQ(first.films_size(), 4);
   EXPECT_EQ(first.films(0), FilmName(kEchelon));  // oldest first
   EXPECT_EQ(first.films(3), FilmName(kCuba));
-  EXPECT_THAT(first.roles(), ::testing::Contains(pb::CREDIT_ROLE_CINEMATOGRAPHER));
+  EXPECT_THAT(first.roles(),
+              ::testing::Contains(pb::CREDIT_ROLE_CINEMATOGRAPHER));
   for (const auto& c : response.collaborations()) {
     EXPECT_LE(c.films_size(), first.films_size());
   }
@@ -377,7 +386,8 @@ TEST_F(CatalogReadTest, PeopleAndEras) {
   std::vector<std::string> names;
   for (const auto& p : people.people()) names.push_back(p.name());
   EXPECT_THAT(names, ::testing::Contains(urusevsky));
-  EXPECT_THAT(names, ::testing::Not(::testing::Contains(PersonName("Mikhail Kalatozov"))));
+  EXPECT_THAT(names, ::testing::Not(
+                         ::testing::Contains(PersonName("Mikhail Kalatozov"))));
 
   pb::ListErasRequest eras_request;
   pb::ListErasResponse eras;
@@ -392,7 +402,8 @@ TEST_F(CatalogReadTest, BadPageTokens) {
   request.set_page_token("this-is-not-a-token");
   pb::ListFilmsResponse response;
   ExpectError(stub().ListFilms(Ctx().get(), request, &response),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_TOKEN", "page_token", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_TOKEN",
+               "page_token", ""});
 
   // A real token, reused with another filter.
   pb::ListFilmsRequest first;
@@ -406,7 +417,8 @@ TEST_F(CatalogReadTest, BadPageTokens) {
   reuse.set_page_token(response.next_page_token());
   pb::ListFilmsResponse ignored;
   ExpectError(stub().ListFilms(Ctx().get(), reuse, &ignored),
-              {grpc::StatusCode::INVALID_ARGUMENT, "PAGE_TOKEN_MISMATCH", "page_token", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "PAGE_TOKEN_MISMATCH",
+               "page_token", ""});
 }
 
 TEST_F(CatalogReadTest, NegativePageSize) {
@@ -414,33 +426,39 @@ TEST_F(CatalogReadTest, NegativePageSize) {
   request.set_page_size(-1);
   pb::ListFilmsResponse response;
   ExpectError(stub().ListFilms(Ctx().get(), request, &response),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "page_size", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "page_size", ""});
   pb::ListSequencesRequest seq;
   seq.set_parent("films/-");
   seq.set_page_size(-5);
   pb::ListSequencesResponse seq_response;
   ExpectError(stub().ListSequences(Ctx().get(), seq, &seq_response),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "page_size", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "page_size", ""});
 }
 
 TEST_F(CatalogReadTest, MalformedNames) {
-  for (const char* name : {"", "cranes", "films/", "films/Bad Name", "people/x"}) {
+  for (const char* name :
+       {"", "cranes", "films/", "films/Bad Name", "people/x"}) {
     pb::GetFilmRequest request;
     request.set_name(name);
     pb::Film film;
-    ExpectError(stub().GetFilm(Ctx().get(), request, &film),
-                {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
+    ExpectError(
+        stub().GetFilm(Ctx().get(), request, &film),
+        {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
   }
   pb::GetPersonRequest person;
   person.set_name("films/the-cranes-are-flying");
   pb::Person p;
-  ExpectError(stub().GetPerson(Ctx().get(), person, &p),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
+  ExpectError(
+      stub().GetPerson(Ctx().get(), person, &p),
+      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
   pb::ListCollaborationsRequest collab;
   collab.set_person("nobody");
   pb::ListCollaborationsResponse c;
-  ExpectError(stub().ListCollaborations(Ctx().get(), collab, &c),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "person", ""});
+  ExpectError(
+      stub().ListCollaborations(Ctx().get(), collab, &c),
+      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "person", ""});
 }
 
 TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
@@ -450,7 +468,8 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   grpc::Status status = stub().GetFilm(Ctx().get(), film_request, &film);
   ExpectError(status, {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
                        "films/no-such-film"});
-  EXPECT_NE(status.error_message().find("films/no-such-film"), std::string::npos);
+  EXPECT_NE(status.error_message().find("films/no-such-film"),
+            std::string::npos);
 
   pb::GetPersonRequest person_request;
   person_request.set_name("people/nobody-at-all");
@@ -470,7 +489,8 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   era_request.set_name("eras/no-such-era");
   pb::Era era;
   ExpectError(stub().GetEra(Ctx().get(), era_request, &era),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", "eras/no-such-era"});
+              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
+               "eras/no-such-era"});
 }
 
 // grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest
@@ -513,9 +533,11 @@ TEST_F(CatalogReadTest, ReflectionListsTheService) {
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
       grpc::internal::RpcMethod::BIDI_STREAMING);
   auto context = Ctx();
-  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>> stream(
-      grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::Create(
-          server_->channel.get(), method, context.get()));
+  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             grpc::ByteBuffer, grpc::ByteBuffer>::Create(server_->channel.get(),
+                                                         method,
+                                                         context.get()));
   const std::string request_bytes = std::string("\x3a\x01*", 3);
   grpc::Slice slice(request_bytes);
   grpc::ByteBuffer request(&slice, 1);
@@ -526,7 +548,8 @@ TEST_F(CatalogReadTest, ReflectionListsTheService) {
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const auto& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   ASSERT_TRUE(stream->Finish().ok());
 
   google::protobuf::UnknownFieldSet top;

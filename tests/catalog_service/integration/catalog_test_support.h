@@ -13,9 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "common/auth/token.h"
 #include "common/grpc/status_adapter.h"
+#include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "tests/support/server_process.h"
@@ -69,17 +69,23 @@ inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
   return server;
 }
 
-inline std::string MintToken(auth::Role role, const std::string& user = "tester",
+inline std::string MintToken(auth::Role role,
+                             const std::string& user = "tester",
                              const std::string& secret = kSecret) {
   return auth::TokenSigner(secret).Mint(user, role, absl::Hours(1));
 }
-inline std::string CuratorToken() { return MintToken(auth::Role::kCurator, "curator"); }
-inline std::string UserToken() { return MintToken(auth::Role::kUser, "viewer"); }
+inline std::string CuratorToken() {
+  return MintToken(auth::Role::kCurator, "curator");
+}
+inline std::string UserToken() {
+  return MintToken(auth::Role::kUser, "viewer");
+}
 
 // A client context with a generous deadline and, when given, a bearer token.
 inline std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "") {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(20));
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   return context;
 }
@@ -93,7 +99,8 @@ struct ErrorExpectation {
 
 // Checks code, ErrorInfo reason + domain, and the optional BadRequest field
 // and ResourceInfo, all decoded from the status details.
-inline void ExpectError(const grpc::Status& status, const ErrorExpectation& want) {
+inline void ExpectError(const grpc::Status& status,
+                        const ErrorExpectation& want) {
   ASSERT_FALSE(status.ok()) << "expected an error";
   EXPECT_EQ(status.error_code(), want.code) << status.error_message();
   google::rpc::Status details = DecodeStatusDetails(status);
@@ -119,9 +126,11 @@ inline void ExpectError(const grpc::Status& status, const ErrorExpectation& want
       if (resource.resource_name() == want.resource) saw_resource = true;
     }
   }
-  EXPECT_TRUE(saw_info) << "no ErrorInfo in details: " << status.error_message();
+  EXPECT_TRUE(saw_info) << "no ErrorInfo in details: "
+                        << status.error_message();
   EXPECT_TRUE(saw_field) << "no field violation for " << want.field << " in ["
-                         << absl::StrJoin(fields, ", ") << "]: " << status.error_message();
+                         << absl::StrJoin(fields, ", ")
+                         << "]: " << status.error_message();
   EXPECT_TRUE(saw_resource) << "no ResourceInfo for " << want.resource << ": "
                             << status.error_message();
 }

@@ -67,22 +67,26 @@ TEST_F(CatalogWriteTest, WritesNeedACuratorToken) {
               {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_MISSING", "", ""});
   ExpectError(Create(NewFilm("Anon", 1960), "anon", &out, "", false, "garbage"),
               {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_INVALID", "", ""});
-  ExpectError(Create(NewFilm("Anon", 1960), "anon", &out, "", false,
-                     MintToken(auth::Role::kCurator, "mallory", "another-secret")),
-              {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_INVALID", "", ""});
+  ExpectError(
+      Create(NewFilm("Anon", 1960), "anon", &out, "", false,
+             MintToken(auth::Role::kCurator, "mallory", "another-secret")),
+      {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_INVALID", "", ""});
   std::string expired = auth::TokenSigner(kSecret).Mint(
-      "curator", auth::Role::kCurator, absl::Minutes(1), absl::Now() - absl::Hours(1));
+      "curator", auth::Role::kCurator, absl::Minutes(1),
+      absl::Now() - absl::Hours(1));
   ExpectError(Create(NewFilm("Anon", 1960), "anon", &out, "", false, expired),
               {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_EXPIRED", "", ""});
-  ExpectError(Create(NewFilm("Anon", 1960), "anon", &out, "", false, UserToken()),
-              {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
+  ExpectError(
+      Create(NewFilm("Anon", 1960), "anon", &out, "", false, UserToken()),
+      {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
 
   // Every other write is guarded the same way.
   pb::DeleteFilmRequest del;
   del.set_name("films/anything");
   google::protobuf::Empty empty;
-  ExpectError(stub().DeleteFilm(Ctx(UserToken()).get(), del, &empty),
-              {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
+  ExpectError(
+      stub().DeleteFilm(Ctx(UserToken()).get(), del, &empty),
+      {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
   pb::CreatePersonRequest person;
   person.mutable_person()->set_display_name("Nobody");
   pb::Person p;
@@ -90,21 +94,26 @@ TEST_F(CatalogWriteTest, WritesNeedACuratorToken) {
               {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_MISSING", "", ""});
   pb::ImportFilmsRequest import;
   pb::ImportFilmsResponse imported;
-  ExpectError(stub().ImportFilms(Ctx(UserToken()).get(), import, &imported),
-              {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
+  ExpectError(
+      stub().ImportFilms(Ctx(UserToken()).get(), import, &imported),
+      {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
   EXPECT_EQ(FilmCount(), 4);
 }
 
 TEST(CatalogNoSecretTest, WritesAreDisabledWithoutASecret) {
   ScopedTempDir dir;
-  CatalogServer server = StartCatalog(CatalogArgs(dir.path(), /*with_secret=*/false));
+  CatalogServer server =
+      StartCatalog(CatalogArgs(dir.path(), /*with_secret=*/false));
   ASSERT_NE(server.process, nullptr);
   pb::CreateFilmRequest request;
   request.mutable_film()->set_title("Anything");
   pb::Film out;
-  grpc::Status status = server.stub->CreateFilm(Ctx(CuratorToken()).get(), request, &out);
-  ExpectError(status, {grpc::StatusCode::UNAUTHENTICATED, "CURATOR_WRITES_DISABLED", "", ""});
-  EXPECT_NE(status.error_message().find("curator writes are disabled"), std::string::npos)
+  grpc::Status status =
+      server.stub->CreateFilm(Ctx(CuratorToken()).get(), request, &out);
+  ExpectError(status, {grpc::StatusCode::UNAUTHENTICATED,
+                       "CURATOR_WRITES_DISABLED", "", ""});
+  EXPECT_NE(status.error_message().find("curator writes are disabled"),
+            std::string::npos)
       << status.error_message();
   // Reads still work.
   pb::ListFilmsRequest list;
@@ -116,8 +125,8 @@ TEST(CatalogNoSecretTest, WritesAreDisabledWithoutASecret) {
 
 TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   pb::Film created;
-  grpc::Status status = Create(NewFilm("The Unfinished Test", 1961), "unfinished-test",
-                               &created);
+  grpc::Status status =
+      Create(NewFilm("The Unfinished Test", 1961), "unfinished-test", &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(created.name(), "films/unfinished-test");
   EXPECT_FALSE(created.etag().empty());
@@ -147,7 +156,8 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   EXPECT_EQ(updated.title(), "The Finished Test");
   EXPECT_EQ(updated.year(), 1961);
   EXPECT_NE(updated.etag(), created.etag());
-  // Reads see the new version at once (GetFilm serves cached bytes per version).
+  // Reads see the new version at once (GetFilm serves cached bytes per
+  // version).
   ASSERT_TRUE(Get(created.name(), &fetched).ok());
   EXPECT_EQ(fetched.title(), "The Finished Test");
   EXPECT_EQ(fetched.etag(), updated.etag());
@@ -169,24 +179,29 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   no_mask.mutable_film()->set_name(created.name());
   no_mask.mutable_film()->set_title("No mask");
   ExpectError(stub().UpdateFilm(Ctx(CuratorToken()).get(), no_mask, &stale),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "update_mask", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "update_mask", ""});
 
   del.set_etag(updated.etag());
   status = stub().DeleteFilm(Ctx(CuratorToken()).get(), del, &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ExpectError(Get(created.name(), &fetched),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", created.name()});
+  ExpectError(
+      Get(created.name(), &fetched),
+      {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", created.name()});
   EXPECT_EQ(FilmCount(), 4);
 }
 
 TEST_F(CatalogWriteTest, InvalidFilmNamesTheField) {
   pb::Film out;
   ExpectError(Create(NewFilm("", 1961), "no-title", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film.title", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "film.title", ""});
   ExpectError(Create(NewFilm("Too Early", 1700), "too-early", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film.year", ""});
-  ExpectError(Create(NewFilm("Bad Id", 1961), "Bad Id!", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film_id", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "film.year", ""});
+  ExpectError(
+      Create(NewFilm("Bad Id", 1961), "Bad Id!", &out),
+      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film_id", ""});
   pb::Film bad_role = NewFilm("Bad Role", 1961);
   bad_role.add_credits()->set_person("people/mikhail-kalatozov");
   bad_role.mutable_credits(0)->set_role(static_cast<pb::CreditRole>(77));
@@ -216,9 +231,11 @@ TEST_F(CatalogWriteTest, ValidateOnlyWritesNothing) {
   EXPECT_EQ(out.title(), "Only Checked");
   pb::Film fetched;
   ExpectError(Get("films/only-checked", &fetched),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", "films/only-checked"});
+              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
+               "films/only-checked"});
   ExpectError(Create(NewFilm("", 1963), "only-checked", &out, "", true),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film.title", ""});
+              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
+               "film.title", ""});
   EXPECT_EQ(FilmCount(), 4);
 }
 
@@ -253,7 +270,8 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
   pb::ImportFilmsEntry* bad_enum = request.add_entries();
   *bad_enum->mutable_film() = NewFilm("Bad Enum", 1960);
   bad_enum->set_film_id("imported-bad-enum");
-  bad_enum->add_sequences()->add_techniques(static_cast<pb::CameraTechnique>(50));
+  bad_enum->add_sequences()->add_techniques(
+      static_cast<pb::CameraTechnique>(50));
   bad_enum->set_source_line(4);
 
   pb::ImportFilmsEntry* good2 = request.add_entries();
@@ -262,12 +280,14 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
   good2->set_source_line(5);
 
   pb::ImportFilmsResponse response;
-  grpc::Status status = stub().ImportFilms(Ctx(CuratorToken()).get(), request, &response);
+  grpc::Status status =
+      stub().ImportFilms(Ctx(CuratorToken()).get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.results_size(), 5);
   EXPECT_EQ(response.created_count(), 2);
   EXPECT_EQ(response.failed_count(), 3);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(response.results(i).source_line(), i + 1);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(response.results(i).source_line(), i + 1);
   EXPECT_EQ(response.results(0).code(), google::rpc::OK);
   EXPECT_EQ(response.results(0).film(), "films/imported-one");
   EXPECT_EQ(response.results(1).code(), google::rpc::INVALID_ARGUMENT);
@@ -298,10 +318,12 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::CreatePersonRequest create_person;
   create_person.mutable_person()->set_display_name("Test Operator");
   create_person.mutable_person()->set_birth_year(1920);
-  create_person.mutable_person()->add_known_roles(pb::CREDIT_ROLE_CINEMATOGRAPHER);
+  create_person.mutable_person()->add_known_roles(
+      pb::CREDIT_ROLE_CINEMATOGRAPHER);
   create_person.set_person_id("test-operator");
   pb::Person person;
-  grpc::Status status = stub().CreatePerson(Ctx(CuratorToken()).get(), create_person, &person);
+  grpc::Status status =
+      stub().CreatePerson(Ctx(CuratorToken()).get(), create_person, &person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(person.name(), "people/test-operator");
 
@@ -311,7 +333,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_person.mutable_person()->set_etag(person.etag());
   update_person.mutable_update_mask()->add_paths("death_year");
   pb::Person updated_person;
-  status = stub().UpdatePerson(Ctx(CuratorToken()).get(), update_person, &updated_person);
+  status = stub().UpdatePerson(Ctx(CuratorToken()).get(), update_person,
+                               &updated_person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_person.death_year(), 1990);
   EXPECT_EQ(updated_person.birth_year(), 1920);
@@ -328,7 +351,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeletePersonRequest delete_person;
   delete_person.set_name(person.name());
   google::protobuf::Empty empty;
-  status = stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
+  status =
+      stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << status.error_message();
 
@@ -340,7 +364,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   create_seq.mutable_sequence()->mutable_start()->set_precision(
       pb::Timecode::PRECISION_FRACTION_OF_RUNTIME);
   create_seq.mutable_sequence()->mutable_start()->set_fraction(0.75);
-  create_seq.mutable_sequence()->add_techniques(pb::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD);
+  create_seq.mutable_sequence()->add_techniques(
+      pb::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD);
   pb::Sequence late;
   status = stub().CreateSequence(Ctx(CuratorToken()).get(), create_seq, &late);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -349,8 +374,10 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
 
   create_seq.set_sequence_id("early-one");
   create_seq.mutable_sequence()->set_title("Early one");
-  create_seq.mutable_sequence()->mutable_start()->set_precision(pb::Timecode::PRECISION_EXACT);
-  create_seq.mutable_sequence()->mutable_start()->mutable_offset()->set_seconds(60);
+  create_seq.mutable_sequence()->mutable_start()->set_precision(
+      pb::Timecode::PRECISION_EXACT);
+  create_seq.mutable_sequence()->mutable_start()->mutable_offset()->set_seconds(
+      60);
   pb::Sequence early;
   status = stub().CreateSequence(Ctx(CuratorToken()).get(), create_seq, &early);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -370,7 +397,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_seq.mutable_sequence()->set_filming_method("cable cars");
   update_seq.mutable_update_mask()->add_paths("filming_method");
   pb::Sequence updated_seq;
-  status = stub().UpdateSequence(Ctx(CuratorToken()).get(), update_seq, &updated_seq);
+  status = stub().UpdateSequence(Ctx(CuratorToken()).get(), update_seq,
+                                 &updated_seq);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_seq.filming_method(), "cable cars");
   EXPECT_EQ(updated_seq.title(), "Late one");
@@ -378,22 +406,26 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeleteSequenceRequest delete_seq;
   delete_seq.set_name(late.name());
   delete_seq.set_etag(late.etag());  // stale after the update
-  ExpectError(stub().DeleteSequence(Ctx(CuratorToken()).get(), delete_seq, &empty),
-              {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", late.name()});
+  ExpectError(
+      stub().DeleteSequence(Ctx(CuratorToken()).get(), delete_seq, &empty),
+      {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", late.name()});
   delete_seq.set_etag(updated_seq.etag());
   status = stub().DeleteSequence(Ctx(CuratorToken()).get(), delete_seq, &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
   pb::GetSequenceRequest get_seq;
   get_seq.set_name(late.name());
   pb::Sequence gone;
-  ExpectError(stub().GetSequence(Ctx().get(), get_seq, &gone),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", late.name()});
+  ExpectError(
+      stub().GetSequence(Ctx().get(), get_seq, &gone),
+      {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", late.name()});
 
   // Deleting the film frees the person for deletion.
   pb::DeleteFilmRequest delete_film;
   delete_film.set_name(created.name());
-  ASSERT_TRUE(stub().DeleteFilm(Ctx(CuratorToken()).get(), delete_film, &empty).ok());
-  status = stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
+  ASSERT_TRUE(
+      stub().DeleteFilm(Ctx(CuratorToken()).get(), delete_film, &empty).ok());
+  status =
+      stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
   EXPECT_TRUE(status.ok()) << status.error_message();
   pb::GetPersonRequest get_person;
   get_person.set_name(person.name());

@@ -33,7 +33,8 @@ TEST(TokenTest, MintThenVerifyRoundTrips) {
   EXPECT_EQ(principal->role, Role::kCurator);
   EXPECT_EQ(principal->expires, kNow + absl::Hours(1));
 
-  std::string user_token = signer.Mint("bob_2", Role::kUser, absl::Hours(1), kNow);
+  std::string user_token =
+      signer.Mint("bob_2", Role::kUser, absl::Hours(1), kNow);
   auto user = signer.Verify(user_token, kNow);
   ASSERT_TRUE(user.ok()) << user.status();
   EXPECT_EQ(user->user, "bob_2");
@@ -52,9 +53,12 @@ TEST(TokenTest, PayloadIsUserRoleExpiry) {
 
 TEST(TokenTest, ExpiredTokenIsRejected) {
   TokenSigner signer("s3cret");
-  std::string token = signer.Mint("ada", Role::kCurator, absl::Minutes(5), kNow);
-  ExpectUnauthenticated(signer.Verify(token, kNow + absl::Minutes(5)), "TOKEN_EXPIRED");
-  ExpectUnauthenticated(signer.Verify(token, kNow + absl::Hours(2)), "TOKEN_EXPIRED");
+  std::string token =
+      signer.Mint("ada", Role::kCurator, absl::Minutes(5), kNow);
+  ExpectUnauthenticated(signer.Verify(token, kNow + absl::Minutes(5)),
+                        "TOKEN_EXPIRED");
+  ExpectUnauthenticated(signer.Verify(token, kNow + absl::Hours(2)),
+                        "TOKEN_EXPIRED");
 }
 
 TEST(TokenTest, ForgedSignatureIsRejected) {
@@ -67,8 +71,9 @@ TEST(TokenTest, ForgedSignatureIsRejected) {
   ExpectUnauthenticated(signer.Verify(forged, kNow), "TOKEN_INVALID");
   // A signature of the right length but all zeros.
   size_t dot = token.rfind('.');
-  std::string zeros = absl::StrCat(token.substr(0, dot + 1),
-                                   absl::WebSafeBase64Escape(std::string(32, '\0')));
+  std::string zeros =
+      absl::StrCat(token.substr(0, dot + 1),
+                   absl::WebSafeBase64Escape(std::string(32, '\0')));
   ExpectUnauthenticated(signer.Verify(zeros, kNow), "TOKEN_INVALID");
 }
 
@@ -78,16 +83,18 @@ TEST(TokenTest, TamperedPayloadIsRejected) {
   std::vector<std::string> parts = absl::StrSplit(token, '.');
   ASSERT_EQ(parts.size(), 3u);
   // Promote ourselves to curator while keeping the old signature.
-  std::string payload = absl::StrCat("ada|curator|", absl::ToUnixSeconds(kNow) + 3600);
-  std::string tampered = absl::StrCat(parts[0], ".", absl::WebSafeBase64Escape(payload),
-                                      ".", parts[2]);
+  std::string payload =
+      absl::StrCat("ada|curator|", absl::ToUnixSeconds(kNow) + 3600);
+  std::string tampered = absl::StrCat(
+      parts[0], ".", absl::WebSafeBase64Escape(payload), ".", parts[2]);
   ExpectUnauthenticated(signer.Verify(tampered, kNow), "TOKEN_INVALID");
 }
 
 TEST(TokenTest, WrongSecretIsRejected) {
   TokenSigner minted_by("secret-a");
   TokenSigner checked_by("secret-b");
-  std::string token = minted_by.Mint("ada", Role::kCurator, absl::Hours(1), kNow);
+  std::string token =
+      minted_by.Mint("ada", Role::kCurator, absl::Hours(1), kNow);
   ExpectUnauthenticated(checked_by.Verify(token, kNow), "TOKEN_INVALID");
   EXPECT_OK(minted_by.Verify(token, kNow));
 }
@@ -111,9 +118,14 @@ TEST(TokenTest, SignedButMalformedPayloadIsRejected) {
 
 TEST(TokenTest, UserNameRules) {
   const std::vector<std::pair<std::string, bool>> cases = {
-      {"a", true},          {"ada-lovelace_1", true}, {std::string(63, 'a'), true},
-      {"", false},          {"-ada", false},          {"Ada", false},
-      {"a|curator", false}, {std::string(64, 'a'), false},
+      {"a", true},
+      {"ada-lovelace_1", true},
+      {std::string(63, 'a'), true},
+      {"", false},
+      {"-ada", false},
+      {"Ada", false},
+      {"a|curator", false},
+      {std::string(64, 'a'), false},
   };
   for (const auto& [user, valid] : cases) {
     EXPECT_EQ(IsValidUserName(user), valid) << '"' << user << '"';

@@ -6,8 +6,10 @@ namespace longtake {
 namespace {
 
 TEST(EtagTest, SameContentSameEtagOtherContentOtherEtag) {
-  EXPECT_EQ(EtagOf("{\"title\":\"I Am Cuba\"}"), EtagOf("{\"title\":\"I Am Cuba\"}"));
-  EXPECT_NE(EtagOf("{\"title\":\"I Am Cuba\"}"), EtagOf("{\"title\":\"Soy Cuba\"}"));
+  EXPECT_EQ(EtagOf("{\"title\":\"I Am Cuba\"}"),
+            EtagOf("{\"title\":\"I Am Cuba\"}"));
+  EXPECT_NE(EtagOf("{\"title\":\"I Am Cuba\"}"),
+            EtagOf("{\"title\":\"Soy Cuba\"}"));
   const std::string etag = EtagOf("x");
   EXPECT_EQ(etag.size(), 16u);
   EXPECT_EQ(etag.find_first_not_of("0123456789abcdef"), std::string::npos);

@@ -13,8 +13,7 @@ constexpr absl::string_view kDomain = "test.longtake.dev";
 
 TEST(StatusAdapterTest, InvalidArgumentCarriesErrorInfoAndFieldViolations) {
   grpc::Status status = ToGrpcStatus(
-      InvalidArgument("film.year", "must be between 1870 and 2100"),
-      kDomain);
+      InvalidArgument("film.year", "must be between 1870 and 2100"), kDomain);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status details = DecodeStatusDetails(status);
   EXPECT_EQ(details.code(), 3);
@@ -55,8 +54,7 @@ TEST(StatusAdapterTest, NotFoundNamesResource) {
 
 TEST(StatusAdapterTest, RoundTripsBackToAbslStatus) {
   absl::Status original = InvalidArgument("page_size", "must not be negative");
-  absl::Status back =
-      FromGrpcStatus(ToGrpcStatus(original, kDomain));
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(original, kDomain));
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(back), "INVALID_ARGUMENT");
   ASSERT_EQ(ErrorFieldViolations(back).size(), 1u);
@@ -80,7 +78,8 @@ TEST(StatusAdapterTest, EchoedInputIsCapped) {
     google::rpc::BadRequest bad;
     if (any.UnpackTo(&bad)) {
       ASSERT_EQ(bad.field_violations_size(), 1);
-      EXPECT_LE(bad.field_violations(0).field().size(), kMaxErrorFieldBytes + 32);
+      EXPECT_LE(bad.field_violations(0).field().size(),
+                kMaxErrorFieldBytes + 32);
       EXPECT_NE(bad.field_violations(0).description().find("more bytes"),
                 std::string::npos);
     }

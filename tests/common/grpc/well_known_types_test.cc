@@ -13,7 +13,8 @@ TEST(WellKnownTypesTest, TimeRoundTripsWithNonNegativeNanos) {
   EXPECT_EQ(ts.nanos(), 250000000);
   EXPECT_EQ(TimeFromProto(ts), t);
 
-  const absl::Time before_epoch = absl::FromUnixSeconds(0) - absl::Milliseconds(1);
+  const absl::Time before_epoch =
+      absl::FromUnixSeconds(0) - absl::Milliseconds(1);
   TimeToProto(before_epoch, &ts);
   EXPECT_EQ(ts.seconds(), -1);
   EXPECT_EQ(ts.nanos(), 999000000);

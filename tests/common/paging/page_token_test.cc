@@ -8,7 +8,8 @@ namespace longtake {
 namespace {
 
 TEST(PageTokenTest, RoundTripsPositionForSameArguments) {
-  std::string token = EncodePageToken("year>=1955|title", "films/letter-never-sent");
+  std::string token =
+      EncodePageToken("year>=1955|title", "films/letter-never-sent");
   auto position = DecodePageToken(token, "year>=1955|title");
   ASSERT_TRUE(position.ok()) << position.status();
   EXPECT_EQ(*position, "films/letter-never-sent");
@@ -32,7 +33,8 @@ TEST(PageTokenTest, RejectsTokenReusedWithDifferentArguments) {
 TEST(PageTokenTest, RejectsGarbage) {
   for (const char* bad : {"not-a-token", "!!!", "AAAA"}) {
     auto position = DecodePageToken(bad, "");
-    EXPECT_EQ(position.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(position.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
     EXPECT_EQ(ErrorReason(position.status()), "INVALID_PAGE_TOKEN") << bad;
   }
 }

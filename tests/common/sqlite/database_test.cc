@@ -71,7 +71,8 @@ TEST(DatabaseTest, BadSqlIsAnErrorNotACrash) {
   EXPECT_FALSE((*db)->Exec("CREATE TABLE").ok());
   auto st = (*db)->Prepare("SELECT * FROM missing");
   EXPECT_FALSE(st.ok());
-  EXPECT_NE(std::string(st.status().message()).find("missing"), std::string::npos);
+  EXPECT_NE(std::string(st.status().message()).find("missing"),
+            std::string::npos);
 }
 
 TEST(DatabaseTest, OpenFailsForDirectoryPath) {
@@ -156,14 +157,16 @@ TEST(MigrationsTest, AppliesEachOnceInOrder) {
   EXPECT_EQ(*SchemaVersion(**db), 3);
   EXPECT_EQ(CountRows(**db, "a"), 3);
   // An older binary refuses the newer schema.
-  EXPECT_EQ(RunMigrations(**db, v1).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(RunMigrations(**db, v1).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(MigrationsTest, FailingMigrationLeavesNothingOfItself) {
   auto db = Database::Open(":memory:");
   ASSERT_OK(db);
-  std::vector<Migration> ms = {{1, "CREATE TABLE a(x INTEGER)"},
-                               {2, "INSERT INTO a VALUES (1); INSERT INTO nope VALUES (1)"}};
+  std::vector<Migration> ms = {
+      {1, "CREATE TABLE a(x INTEGER)"},
+      {2, "INSERT INTO a VALUES (1); INSERT INTO nope VALUES (1)"}};
   absl::Status s = RunMigrations(**db, ms);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(std::string(s.message()).find("migration 2"), std::string::npos);

@@ -11,8 +11,10 @@ using ::longtake::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(ErrorsTest, InvalidArgumentNamesTheField) {
-  absl::Status s = InvalidArgument("film.year", "must be between 1870 and 2100");
-  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  absl::Status s =
+      InvalidArgument("film.year", "must be between 1870 and 2100");
+  EXPECT_THAT(s,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
   EXPECT_THAT(std::string(s.message()), HasSubstr("film.year"));
   ASSERT_EQ(ErrorFieldViolations(s).size(), 1u);
   EXPECT_EQ(ErrorFieldViolations(s)[0].field, "film.year");
@@ -22,7 +24,8 @@ TEST(ErrorsTest, InvalidArgumentsListsEveryField) {
   absl::Status s = InvalidArguments(
       {{"film.title", "is required"}, {"film.year", "is out of range"}},
       "INVALID_FILTER");
-  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"));
+  EXPECT_THAT(s,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"));
   EXPECT_THAT(std::string(s.message()), HasSubstr("film.title"));
   EXPECT_THAT(std::string(s.message()), HasSubstr("film.year"));
   EXPECT_EQ(ErrorFieldViolations(s).size(), 2u);
@@ -32,12 +35,13 @@ TEST(ErrorsTest, ResourceErrorsCarryReasonAndResource) {
   EXPECT_THAT(NotFound("films/nope"),
               StatusIs(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND"));
   EXPECT_EQ(ErrorResource(NotFound("films/nope")), "films/nope");
-  EXPECT_THAT(AlreadyExists("films/x"),
-              StatusIs(absl::StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS"));
+  EXPECT_THAT(
+      AlreadyExists("films/x"),
+      StatusIs(absl::StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS"));
   EXPECT_THAT(EtagMismatch("films/x"),
               StatusIs(absl::StatusCode::kAborted, "ETAG_MISMATCH"));
-  absl::Status s = FailedPrecondition("PERSON_STILL_CREDITED", "credited",
-                                      "people/x");
+  absl::Status s =
+      FailedPrecondition("PERSON_STILL_CREDITED", "credited", "people/x");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition,
                           "PERSON_STILL_CREDITED"));
   EXPECT_EQ(ErrorResource(s), "people/x");

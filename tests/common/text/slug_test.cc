@@ -11,10 +11,14 @@ namespace {
 
 TEST(SlugTest, ValidatesIds) {
   const std::vector<std::pair<std::string, bool>> cases = {
-      {"the-cranes-are-flying", true}, {"a1", true},
-      {std::string(63, 'a'), true},    {"", false},
-      {"-x", false},                   {"Upper", false},
-      {"with space", false},           {std::string(64, 'a'), false},
+      {"the-cranes-are-flying", true},
+      {"a1", true},
+      {std::string(63, 'a'), true},
+      {"", false},
+      {"-x", false},
+      {"Upper", false},
+      {"with space", false},
+      {std::string(64, 'a'), false},
   };
   for (const auto& [id, valid] : cases) {
     EXPECT_EQ(IsValidSlug(id), valid) << '"' << id << '"';
