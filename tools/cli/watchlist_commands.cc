@@ -145,13 +145,9 @@ Runner WatchlistAdd(FlagSet& f) {
     request.set_request_id(RandomRequestId());
     absl::StatusOr<wv1::WatchlistItem> item =
         watchlist.CreateWatchlistItem(request);
-    if (!item.ok()) return ServerError(ctx, item.status(), Service::kWatchlist);
-    if (ctx.json) {
-      std::cout << ToJson(*item);
-    } else {
-      std::cout << "added " << item->film() << " as item "
-                << ItemId(item->name()) << "\n";
-    }
+    if (auto rc = ErrorOrJson(ctx, item, Service::kWatchlist)) return *rc;
+    std::cout << "added " << item->film() << " as item " << ItemId(item->name())
+              << "\n";
     return kExitOk;
   };
 }
@@ -218,13 +214,8 @@ int WatchlistNote(Context& ctx, const std::string& user) {
   request.set_request_id(RandomRequestId());
   absl::StatusOr<wv1::WatchlistItem> item =
       watchlist.UpdateWatchlistItem(request);
-  if (!item.ok()) return ServerError(ctx, item.status(), Service::kWatchlist);
-  if (ctx.json) {
-    std::cout << ToJson(*item);
-  } else {
-    std::cout << "noted " << ItemId(item->name()) << ": " << item->note()
-              << "\n";
-  }
+  if (auto rc = ErrorOrJson(ctx, item, Service::kWatchlist)) return *rc;
+  std::cout << "noted " << ItemId(item->name()) << ": " << item->note() << "\n";
   return kExitOk;
 }
 
@@ -234,12 +225,8 @@ int WatchlistWatched(Context& ctx, const std::string& user) {
   request.set_name(ItemName(user, ctx.args[0]));
   request.set_request_id(RandomRequestId());
   absl::StatusOr<wv1::WatchlistItem> item = watchlist.MarkWatched(request);
-  if (!item.ok()) return ServerError(ctx, item.status(), Service::kWatchlist);
-  if (ctx.json) {
-    std::cout << ToJson(*item);
-  } else {
-    std::cout << "watched " << item->film() << " (moved to history)\n";
-  }
+  if (auto rc = ErrorOrJson(ctx, item, Service::kWatchlist)) return *rc;
+  std::cout << "watched " << item->film() << " (moved to history)\n";
   return kExitOk;
 }
 
