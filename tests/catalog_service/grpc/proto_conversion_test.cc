@@ -4,6 +4,7 @@
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/catalog_service/sample_catalog.h"
 #include "tests/support/status_matchers.h"
 
 namespace longtake::catalog {
@@ -11,6 +12,7 @@ namespace {
 
 using ::longtake::testing::StatusIs;
 
+using ::longtake::catalog::testing::SampleFilm;
 using ::testing::ElementsAre;
 
 // Timestamps and durations go through common/grpc/well_known_types.h.
@@ -49,31 +51,6 @@ TEST(ProtoConversionTest, DurationRoundTrip) {
   EXPECT_EQ(neg.seconds(), -1);
   EXPECT_EQ(neg.nanos(), -500000000);
   EXPECT_EQ(DurationFromProto(neg), -absl::Milliseconds(1500));
-}
-
-Film SampleFilm() {
-  Film film;
-  film.name = "films/the-cranes-are-flying";
-  film.title = "The Cranes Are Flying";
-  film.original_titles = {"Letyat zhuravli"};
-  film.aliases = {"Cranes"};
-  film.year = 1957;
-  film.runtime_minutes = 97;
-  film.countries = {"SU"};
-  film.languages = {"ru"};
-  film.synopsis = "War.";
-  film.credits = {{"people/mikhail-kalatozov", "Mikhail Kalatozov",
-                   CreditRole::kDirector, "", ""},
-                  {"people/tatiana-samoilova", "Tatiana Samoilova",
-                   CreditRole::kCast, "Veronika", "debut"}};
-  film.awards = {{"Palme d'Or", "Cannes Film Festival", 1958, "Best Film"}};
-  film.eras = {"eras/khrushchev-thaw"};
-  film.studios = {"Mosfilm"};
-  film.notes = {"only Soviet Palme d'Or"};
-  film.etag = "e1";
-  film.create_time = absl::FromUnixSeconds(1000);
-  film.update_time = absl::FromUnixSeconds(2000);
-  return film;
 }
 
 TEST(ProtoConversionTest, FilmRoundTrip) {
