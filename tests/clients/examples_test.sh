@@ -27,6 +27,8 @@ expect() {  # expect FILE REGEX DESCRIPTION
   grep -Eq -- "$2" "$1" || fail "$(basename "$1"): $3 (no line matching /$2/)"
 }
 
+source "$src/scripts/lib/wait_for_listen.sh"
+
 # Starts a server; sets `addr` from its "listening on HOST:PORT" line.
 start() {  # start NAME BINARY ARGS...
   local name=$1 binary=$2
@@ -34,12 +36,8 @@ start() {  # start NAME BINARY ARGS...
   : >"$tmp/$name.out"
   "$binary" --listen=127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
-  for _ in $(seq 100); do
-    addr=$(sed -nE 's/^listening on (127\.0\.0\.1:[0-9]+)$/\1/p' "$tmp/$name.out")
-    [[ -n $addr ]] && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.1
-  done
+  addr=$(wait_for_listen "$tmp/$name.out" "${pids[-1]}")
+  [[ -n $addr ]] && return 0
   echo "$name did not start:" >&2
   cat "$tmp/$name.err" >&2
   exit 1

@@ -7,7 +7,7 @@
 set -eu
 BUILD=$1
 SRC=$2
-source "$SRC/tests/tools/lib.sh"
+source "$SRC/scripts/lib/wait_for_listen.sh"
 CATALOG=$3
 TMP=$(mktemp -d)
 SERVER_PID=

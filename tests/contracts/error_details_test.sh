@@ -16,11 +16,8 @@ trap cleanup EXIT
 "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite::memory: \
   --seed="$src/data/seed/catalog.json" --no-log-calls >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 100); do
-  addr=$(sed -n 's/^listening on //p' "$tmp/out")
-  [[ -n $addr ]] && break
-  sleep 0.1
-done
+source "$src/scripts/lib/wait_for_listen.sh"
+addr=$(wait_for_listen "$tmp/out" "$pid")
 [[ -n $addr ]] || { echo "FAIL: catalogue did not start" >&2; cat "$tmp/err" >&2; exit 1; }
 
 "$buf" curl --protocol grpc --http2-prior-knowledge -d '{"name":"films/nope"}' \

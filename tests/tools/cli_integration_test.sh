@@ -7,7 +7,7 @@ set -u
 CLI=$1
 CATALOG=$2
 SRC=$3
-source "$SRC/tests/tools/lib.sh"
+source "$SRC/scripts/lib/wait_for_listen.sh"
 WATCHLIST=${4:-}
 SECRET=cli-integration-secret
 TMP=$(mktemp -d)

@@ -3,6 +3,7 @@
 #   cd "$(dirname "$0")/../.." && source tools/bench/lib.sh
 #   start_server catalog build/bin/longtake-catalog --listen=127.0.0.1:0 ...
 #   echo "$addr"
+source scripts/lib/wait_for_listen.sh
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -16,11 +17,8 @@ start_server() {  # start_server NAME CMD...: runs CMD, sets $addr
   shift
   "$@" >"$out" 2>"$out.err" &
   pids+=($!)
-  for _ in $(seq 1 100); do
-    addr=$(sed -n 's/^listening on //p' "$out")
-    [[ -n $addr ]] && return 0
-    sleep 0.1
-  done
+  addr=$(wait_for_listen "$out" "${pids[-1]}")
+  [[ -n $addr ]] && return 0
   echo "server did not start: $*" >&2
   cat "$out.err" >&2
   exit 1

@@ -1,5 +1,6 @@
-# Shared by the shell tests that start servers.
-#   source "$SRC/tests/tools/lib.sh"
+# The one way scripts, benchmarks and shell tests wait for a server they
+# started: every longtake server prints "listening on HOST:PORT" once bound.
+#   source "$SRC/scripts/lib/wait_for_listen.sh"
 #   "$SERVER" --listen=127.0.0.1:0 ... >"$TMP/server.out" &
 #   ADDR=$(wait_for_listen "$TMP/server.out" $!)   # empty if it never started
 
