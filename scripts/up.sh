@@ -29,6 +29,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+source scripts/lib/wait_for_listen.sh
+
 # Starts a server in the background and waits for its "listening on" line.
 start() {
   local name=$1; shift
@@ -36,12 +38,8 @@ start() {
   : > "$out"
   "$@" > "$out" 2> >(sed -u "s/^/[$name] /" >&2) &
   pids+=($!)
-  for _ in $(seq 1 100); do
-    grep -q '^listening on' "$out" && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { echo "$name failed to start" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "$name did not start within 10 s" >&2
+  [[ -n $(wait_for_listen "$out" "${pids[-1]}") ]] && return 0
+  echo "$name did not start (see its log lines above)" >&2
   exit 1
 }
 
