@@ -29,7 +29,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-source scripts/lib/wait_for_listen.sh
+source scripts/lib/servers.sh
 
 # Starts a server in the background and waits for its "listening on" line.
 start() {

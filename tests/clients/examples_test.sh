@@ -27,29 +27,17 @@ expect() {  # expect FILE REGEX DESCRIPTION
   grep -Eq -- "$2" "$1" || fail "$(basename "$1"): $3 (no line matching /$2/)"
 }
 
-source "$src/scripts/lib/wait_for_listen.sh"
-
-# Starts a server; sets `addr` from its "listening on HOST:PORT" line.
-start() {  # start NAME BINARY ARGS...
-  local name=$1 binary=$2
-  shift 2
-  : >"$tmp/$name.out"
-  "$binary" --listen=127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  addr=$(wait_for_listen "$tmp/$name.out" "${pids[-1]}")
-  [[ -n $addr ]] && return 0
-  echo "$name did not start:" >&2
-  cat "$tmp/$name.err" >&2
-  exit 1
-}
+source "$src/scripts/lib/servers.sh"
 
 "$src/scripts/gen-stubs.sh" "$tmp/gen" >/dev/null
 
 secret=examples-test-secret
-start catalog "$bin/longtake-catalog" --store="sqlite://$tmp/catalog.db" \
+start_server "$tmp/catalog" "$bin/longtake-catalog" --listen=127.0.0.1:0 \
+  --store="sqlite://$tmp/catalog.db" \
   --seed="$src/data/seed/catalog.json" --token-secret=$secret
 catalog=$addr
-start watchlist "$bin/longtake-watchlist" --store="sqlite://$tmp/watchlist.db" \
+start_server "$tmp/watchlist" "$bin/longtake-watchlist" --listen=127.0.0.1:0 \
+  --store="sqlite://$tmp/watchlist.db" \
   --seed="$src/data/seed/offers.json" --catalog="$catalog" --token-secret=$secret
 watchlist=$addr
 

@@ -7,7 +7,7 @@
 set -eu
 BUILD=$1
 SRC=$2
-source "$SRC/scripts/lib/wait_for_listen.sh"
+source "$SRC/scripts/lib/servers.sh"
 CATALOG=$3
 TMP=$(mktemp -d)
 SERVER_PID=

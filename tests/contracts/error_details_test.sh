@@ -16,7 +16,7 @@ trap cleanup EXIT
 "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite::memory: \
   --seed="$src/data/seed/catalog.json" --no-log-calls >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-source "$src/scripts/lib/wait_for_listen.sh"
+source "$src/scripts/lib/servers.sh"
 addr=$(wait_for_listen "$tmp/out" "$pid")
 [[ -n $addr ]] || { echo "FAIL: catalogue did not start" >&2; cat "$tmp/err" >&2; exit 1; }
 

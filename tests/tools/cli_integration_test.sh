@@ -7,7 +7,7 @@ set -u
 CLI=$1
 CATALOG=$2
 SRC=$3
-source "$SRC/scripts/lib/wait_for_listen.sh"
+source "$SRC/scripts/lib/servers.sh"
 WATCHLIST=${4:-}
 SECRET=cli-integration-secret
 TMP=$(mktemp -d)

@@ -14,7 +14,7 @@ bin=build/bin
 buf=node_modules/.bin/buf
 source tools/bench/lib.sh
 
-start_server catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 \
+start_server "$work/catalog" "$bin/longtake-catalog" --listen=127.0.0.1:0 \
   --store=sqlite://$work/catalog.db --seed=data/seed/catalog.json \
   --log-level=warning --no-log-calls
 catalog=$addr
@@ -38,7 +38,7 @@ frame() {
 }
 frame "$work/req.bin" > "$work/body.bin"
 
-start_server bare "$bin/bench_bare_server" --listen=127.0.0.1:0 --response="$work/film.bin"
+start_server "$work/bare" "$bin/bench_bare_server" --listen=127.0.0.1:0 --response="$work/film.bin"
 bare=$addr
 
 run() {  # run ADDR: prints requests/s (only if every reply was a success)

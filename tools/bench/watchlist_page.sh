@@ -13,10 +13,10 @@ bin=build/bin
 source tools/bench/lib.sh
 export LONGTAKE_TOKEN_SECRET=bench-secret
 
-start_server catalog "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite://$work/c.db \
+start_server "$work/catalog" "$bin/longtake-catalog" --listen=127.0.0.1:0 --store=sqlite://$work/c.db \
   --seed=data/seed/catalog.json --log-level=warning --no-log-calls
 catalog=$addr
-start_server watchlist "$bin/longtake-watchlist" --listen=127.0.0.1:0 --store=sqlite://$work/w.db \
+start_server "$work/watchlist" "$bin/longtake-watchlist" --listen=127.0.0.1:0 --store=sqlite://$work/w.db \
   --seed=data/seed/offers.json --catalog="$catalog" --log-level=warning --no-log-calls
 watchlist=$addr
 
