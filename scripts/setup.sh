@@ -19,7 +19,12 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3
-             protoc-gen-go protoc-gen-go-grpc)
+             protoc-gen-go protoc-gen-go-grpc
+             # The Go example client, built offline in GOPATH mode. protobuf
+             # 1.5 (not 1.3, which golang-google-grpc-dev would pull alone)
+             # is the one that speaks to protoc-gen-go 1.28's messages.
+             golang-go golang-google-grpc-dev golang-google-protobuf-dev
+             golang-github-golang-protobuf-1-5-dev golang-google-genproto-dev)
 fi
 
 missing=()

@@ -2,13 +2,14 @@
 # The example clients in other languages against the real servers:
 # generates stubs with scripts/gen-stubs.sh into a temp dir, starts
 # longtake-catalog and longtake-watchlist on loopback (temp SQLite stores,
-# the seed data), runs clients/python/longtake_example.py and
-# clients/js/example.js, and checks what they print.
+# the seed data), runs clients/python/longtake_example.py,
+# clients/js/example.js and clients/go/example (built offline with
+# clients/go/build.sh), and checks that each prints the same findings.
 #
 #   tests/clients/examples_test.sh BIN_DIR SOURCE_DIR
 #
-# Needs /usr/bin/python3 with python3-grpcio/python3-protobuf and Node with the
-# root package's node_modules (scripts/setup.sh --test).
+# Needs /usr/bin/python3 with python3-grpcio/python3-protobuf, Node with the
+# root package's node_modules and Debian's Go packages (scripts/setup.sh --test).
 set -euo pipefail
 bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
@@ -93,12 +94,29 @@ else
 fi
 echo "--- js example"; cat "$tmp/js.txt"
 
+if GOCACHE="$tmp/gocache" "$src/clients/go/build.sh" "$tmp/gen" "$tmp/go-example" >"$tmp/go-build.txt" 2>&1; then
+  if timeout 60 "$tmp/go-example" >"$tmp/go.txt" 2>&1; then
+    check_output "$tmp/go.txt"
+  else
+    fail "go example exited with $?"
+  fi
+  echo "--- go example"; cat "$tmp/go.txt"
+else
+  fail "go example did not build"; cat "$tmp/go-build.txt"
+fi
+
 # A bad token must surface the AIP-193 reason, not a stack trace.
 if /usr/bin/python3 "$src/clients/python/longtake_example.py" --stubs "$tmp/gen/python" \
     --token not-a-token >"$tmp/bad.txt" 2>&1; then
   fail "python example accepted a bad token"
 fi
 expect "$tmp/bad.txt" 'UNAUTHENTICATED: .*reason TOKEN_INVALID' "bad token error"
+if [[ -x $tmp/go-example ]]; then
+  if "$tmp/go-example" -token not-a-token >"$tmp/go-bad.txt" 2>&1; then
+    fail "go example accepted a bad token"
+  fi
+  expect "$tmp/go-bad.txt" 'UNAUTHENTICATED: .*reason TOKEN_INVALID' "go: bad token error"
+fi
 
 if ((failures)); then
   echo "examples_test: $failures failure(s)" >&2
