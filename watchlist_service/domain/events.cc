@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/event_hub.h"
 #include "watchlist_service/domain/watchlist.h"
+#include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/domain/watchlist_store.h"
 #include "watchlist_service/domain/watchlist_validation.h"
 
@@ -42,6 +44,19 @@ absl::StatusOr<std::vector<AvailabilityEvent>> Watchlist::EventsAfter(
     const std::string& parent, const std::vector<std::string>& regions,
     int64_t after_id, int limit) {
   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(parent));
+  if (after_id > 0) {
+    // An id from another deployment (or an earlier database) would hide
+    // every event until the ids caught up with it: refuse it instead.
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t newest, store_->LastEventId());
+    if (after_id > newest) {
+      return ErrorWithReason(
+          absl::StatusCode::kOutOfRange, kResumePointUnknown,
+          absl::StrCat("resume_after_event_id ", after_id,
+                       " is beyond the newest event ", newest,
+                       "; resume from 0 (new events only) or from an "
+                       "event_id this service sent"));
+    }
+  }
   EventFilter filter;
   filter.user = user;
   LONGTAKE_ASSIGN_OR_RETURN(filter.regions, NormaliseRegions(regions));

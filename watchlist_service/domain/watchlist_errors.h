@@ -18,6 +18,9 @@ inline constexpr absl::string_view kWatchlistErrorDomain =
 inline constexpr absl::string_view kProviderHasOffers = "PROVIDER_HAS_OFFERS";
 // The catalogue could not be asked whether a film exists (UNAVAILABLE).
 inline constexpr absl::string_view kCatalogUnavailable = "CATALOG_UNAVAILABLE";
+// WatchAvailability resuming after an event id this deployment never issued
+// (OUT_OF_RANGE; the message names the newest id).
+inline constexpr absl::string_view kResumePointUnknown = "RESUME_POINT_UNKNOWN";
 // A user touching another user's watchlist (PERMISSION_DENIED).
 inline constexpr absl::string_view kNotResourceOwner = "NOT_RESOURCE_OWNER";
 

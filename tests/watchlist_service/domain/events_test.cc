@@ -98,6 +98,21 @@ TEST_F(WatchlistTest, OfferEventsAreStoredPublishedAndResumable) {
   EXPECT_EQ(live.size(), 3u);  // unsubscribed
 }
 
+TEST_F(WatchlistTest, ResumeAfterAnUnissuedEventIdIsOutOfRange) {
+  std::string film = NewFilm("resumable");
+  ASSERT_OK(watchlist_->CreateItem("users/kai", Item(film)));
+  ASSERT_OK(watchlist_->CreateOffer(
+      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB"), ""));
+  const int64_t newest = watchlist_->last_event_id();
+  ASSERT_GT(newest, 0);
+  EXPECT_OK(watchlist_->EventsAfter("users/kai", {}, newest, 0));
+  auto beyond = watchlist_->EventsAfter("users/kai", {}, newest + 1000, 0);
+  EXPECT_THAT(beyond,
+              StatusIs(absl::StatusCode::kOutOfRange, "RESUME_POINT_UNKNOWN"));
+  EXPECT_THAT(std::string(beyond.status().message()),
+              HasSubstr(absl::StrCat("newest event ", newest)));
+}
+
 TEST_F(WatchlistTest, LeavingSoonEmittedOnce) {
   std::string film = NewFilm("leaving");
   Offer soon = MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
