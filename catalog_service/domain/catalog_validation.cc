@@ -10,6 +10,7 @@
 #include "catalog_service/domain/catalog_state.h"
 #include "catalog_service/domain/json_codec.h"
 #include "common/domain/etag.h"
+#include "common/domain/region_code.h"
 #include "common/text/slug.h"
 
 namespace longtake::catalog::internal {
@@ -106,11 +107,6 @@ void CheckYear(int year, const std::string& field, Violations* v) {
   }
 }
 
-bool IsCountryCode(const std::string& s) {
-  return s.size() == 2 && absl::ascii_isupper(s[0]) &&
-         absl::ascii_isupper(s[1]);
-}
-
 bool IsLanguageTag(const std::string& s) {
   if (s.empty() || s.size() > 35) return false;
   std::vector<std::string> parts = absl::StrSplit(s, '-');
@@ -169,10 +165,10 @@ void PrepareFilm(Film* film, const std::string& p, const Resolver& r,
                   "must be between 0 and 10000 minutes (0 when unknown)"});
   }
   for (size_t i = 0; i < film->countries.size(); ++i) {
-    if (!IsCountryCode(film->countries[i])) {
-      v->push_back(
-          {Idx(p, "countries", i),
-           "must be an ISO 3166 alpha-2 code in upper case, such as \"SU\""});
+    if (!IsFilmCountry(film->countries[i])) {
+      v->push_back({Idx(p, "countries", i),
+                    "must be an ISO 3166 alpha-2 code in upper case, of today "
+                    "or of a former country, such as \"FR\" or \"SU\""});
     }
   }
   for (size_t i = 0; i < film->languages.size(); ++i) {

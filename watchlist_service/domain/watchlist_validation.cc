@@ -78,12 +78,6 @@ bool IsOfferName(absl::string_view name) {
   return HasIdPrefix(name, "offers/");
 }
 
-bool IsRegion(absl::string_view r) {
-  return r.size() == 2 &&
-         absl::ascii_isupper(static_cast<unsigned char>(r[0])) &&
-         absl::ascii_isupper(static_cast<unsigned char>(r[1]));
-}
-
 absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
                                             absl::string_view field) {
   absl::string_view user = parent;
@@ -108,18 +102,6 @@ absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
                             "(users/{user}/watchlist/items/{item})"));
   }
   return ItemName{parts[1], parts[4]};
-}
-
-absl::StatusOr<std::string> NormaliseRegion(absl::string_view region,
-                                            absl::string_view field) {
-  std::string upper = absl::AsciiStrToUpper(region);
-  if (!IsRegion(upper)) {
-    return InvalidArgument(
-        field, absl::StrCat("\"", region,
-                            "\" is not an ISO 3166-1 alpha-2 region "
-                            "(two letters, e.g. GB)"));
-  }
-  return upper;
 }
 
 absl::StatusOr<std::vector<std::string>> NormaliseRegions(
@@ -149,17 +131,28 @@ absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
   return out;
 }
 
-void ValidateProvider(const Provider& p, std::vector<FieldViolation>* v) {
+namespace {
+
+// Upper-cases a stored region in place, or records why it is not one.
+void NormaliseRegionInto(std::string& region, std::string field,
+                         std::vector<FieldViolation>* v) {
+  std::string upper = absl::AsciiStrToUpper(region);
+  if (IsIsoRegion(upper)) {
+    region = std::move(upper);
+  } else {
+    v->push_back({std::move(field), RegionError(region)});
+  }
+}
+
+}  // namespace
+
+void ValidateProvider(Provider& p, std::vector<FieldViolation>* v) {
   if (p.display_name.empty()) {
     v->push_back({"provider.display_name", "is required"});
   }
   for (size_t i = 0; i < p.regions.size(); ++i) {
-    if (!IsRegion(p.regions[i])) {
-      v->push_back({absl::StrCat("provider.regions[", i, "]"),
-                    absl::StrCat("\"", p.regions[i],
-                                 "\" is not an ISO 3166-1 alpha-2 region in "
-                                 "upper case")});
-    }
+    NormaliseRegionInto(p.regions[i], absl::StrCat("provider.regions[", i, "]"),
+                        v);
   }
   if (!p.home_page_uri.empty() && !IsHttpUri(p.home_page_uri)) {
     v->push_back({"provider.home_page_uri", "must be an http(s) URI"});
@@ -190,12 +183,7 @@ void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
   if (static_cast<int>(o.quality) > 3) {
     v->push_back({"offer.quality", "unknown quality"});
   }
-  if (!IsRegion(o.region)) {
-    v->push_back({"offer.region",
-                  absl::StrCat("\"", o.region,
-                               "\" must be an ISO 3166-1 alpha-2 region in "
-                               "upper case, e.g. GB")});
-  }
+  NormaliseRegionInto(o.region, "offer.region", v);
   bool priced = o.monetization == Monetization::kRent ||
                 o.monetization == Monetization::kBuy;
   if (!priced) {

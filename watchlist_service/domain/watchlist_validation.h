@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/domain/region_code.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/model.h"
 
@@ -27,8 +28,6 @@ bool IsValidId(absl::string_view id, bool allow_underscore = false);
 bool IsFilmName(absl::string_view name);      // films/{film}
 bool IsProviderName(absl::string_view name);  // providers/{provider}
 bool IsOfferName(absl::string_view name);     // offers/{offer}
-// ISO 3166-1 alpha-2 in upper case ("GB").
-bool IsRegion(absl::string_view region);
 
 // "users/{user}" with user [a-z0-9][a-z0-9_-]{0,62}; returns "{user}".
 // INVALID_ARGUMENT naming `field`. Shared with the adapter.
@@ -43,18 +42,17 @@ struct ItemName {
 absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
                                        absl::string_view field = "name");
 
-// Upper-cases and checks a region ("gb" -> "GB").
-absl::StatusOr<std::string> NormaliseRegion(absl::string_view region,
-                                            absl::string_view field);
-// Each as NormaliseRegion, naming regions[i].
+// Each as longtake::NormaliseRegion (common/domain/region_code.h), naming
+// regions[i].
 absl::StatusOr<std::vector<std::string>> NormaliseRegions(
     const std::vector<std::string>& regions);
 // "providers/{provider}" each, naming `field`[i].
 absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
     const std::vector<std::string>& subscriptions, absl::string_view field);
 
-// Appends the provider's violations (fields named provider.*).
-void ValidateProvider(const Provider& provider,
+// Normalises (regions to upper case) and appends the provider's violations
+// (fields named provider.*).
+void ValidateProvider(Provider& provider,
                       std::vector<FieldViolation>* violations);
 // Normalises (drops the price of offers that have none) and appends the
 // offer's violations (fields named offer.*). Does not look the provider up.

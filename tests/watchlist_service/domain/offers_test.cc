@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/domain/region_code.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -138,9 +139,38 @@ TEST_F(WatchlistTest, WhereToWatchValidatesArguments) {
 
 // ---- Offer validation, etags, idempotency ----
 
+// One rule for regions wherever they are taken: any case in, upper case
+// stored, only assigned ISO 3166-1 alpha-2 codes, one error text.
+TEST_F(WatchlistTest, RegionsAreCheckedAgainstIsoEverywhere) {
+  ASSERT_OK_AND_ASSIGN(
+      Offer lower,
+      watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                        Monetization::kFree, "gb"),
+                              ""));
+  EXPECT_EQ(lower.region, "GB");
+  for (const std::string bad : {"XX", "XYZ"}) {
+    auto offer = watchlist_->CreateOffer(
+        MakeOffer("films/i-am-cuba", "providers/mr-bongo", Monetization::kFree,
+                  bad),
+        "");
+    auto where = watchlist_->WhereToWatch({"films/i-am-cuba", bad, {}});
+    auto events = watchlist_->EventsAfter("users/lee", {bad}, 0, 0);
+    Provider provider;
+    provider.display_name = "Somewhere";
+    provider.regions = {bad};
+    auto created = watchlist_->CreateProvider(provider, "somewhere");
+    for (const absl::Status& s :
+         {offer.status(), where.status(), events.status(), created.status()}) {
+      EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+      ASSERT_EQ(ErrorFieldViolations(s).size(), 1u) << s;
+      EXPECT_EQ(ErrorFieldViolations(s)[0].description, RegionError(bad));
+    }
+  }
+}
+
 TEST_F(WatchlistTest, OfferValidationNamesFields) {
   Offer o =
-      MakeOffer("films/x y", "providers/nobody", Monetization::kBuy, "gb");
+      MakeOffer("films/x y", "providers/nobody", Monetization::kBuy, "XX");
   o.deep_link_uri = "ftp://example.com";
   o.available_from = kNow;
   o.available_until = kNow - absl::Hours(1);
@@ -240,7 +270,7 @@ TEST_F(WatchlistTest, ProviderWithOffersCannotBeDeleted) {
 
 TEST_F(WatchlistTest, ProviderCrudAndValidation) {
   Provider bad;
-  bad.regions = {"gb"};
+  bad.regions = {"XX"};
   bad.home_page_uri = "mrbongo.com";
   auto created = watchlist_->CreateProvider(bad, "x");
   EXPECT_THAT(
