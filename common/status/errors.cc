@@ -48,6 +48,10 @@ absl::Status InvalidArguments(std::vector<FieldViolation> violations,
   return status;
 }
 
+absl::Status InvalidFilter(absl::string_view description) {
+  return InvalidArgument("filter", description, "INVALID_FILTER");
+}
+
 absl::Status NotFound(absl::string_view resource_name) {
   return WithPayloads(absl::StatusCode::kNotFound,
                       absl::StrCat(resource_name, " not found"),

@@ -31,6 +31,9 @@ absl::Status InvalidArgument(absl::string_view field,
 // INVALID_ARGUMENT with several fields; the message lists them all.
 absl::Status InvalidArguments(std::vector<FieldViolation> violations,
                               absl::string_view reason = "INVALID_ARGUMENT");
+// INVALID_ARGUMENT naming `filter`, reason INVALID_FILTER: a list filter
+// (AIP-160) that does not parse or names an unknown field or value.
+absl::Status InvalidFilter(absl::string_view description);
 // NOT_FOUND, reason RESOURCE_NOT_FOUND, naming the resource ("films/x").
 absl::Status NotFound(absl::string_view resource_name);
 // ALREADY_EXISTS, reason RESOURCE_ALREADY_EXISTS.

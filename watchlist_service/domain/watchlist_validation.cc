@@ -216,10 +216,9 @@ absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
     std::vector<absl::string_view> kv =
         absl::StrSplit(clause, absl::MaxSplits('=', 1));
     if (kv.size() != 2) {
-      return InvalidArgument("filter",
-                             absl::StrCat("cannot parse \"", clause,
-                                          "\": expected film = \"films/x\" or "
-                                          "region = \"GB\", joined with AND"));
+      return InvalidFilter(absl::StrCat("cannot parse \"", clause,
+                                        "\": expected film = \"films/x\" or "
+                                        "region = \"GB\", joined with AND"));
     }
     absl::string_view key = absl::StripAsciiWhitespace(kv[0]);
     absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
@@ -228,16 +227,17 @@ absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
     }
     if (key == "film") {
       if (!IsFilmName(value)) {
-        return InvalidArgument(
-            "filter", absl::StrCat("\"", value, "\" is not films/{film}"));
+        return InvalidFilter(
+            absl::StrCat("\"", value, "\" is not films/{film}"));
       }
       out.film = std::string(value);
     } else if (key == "region") {
-      LONGTAKE_ASSIGN_OR_RETURN(out.region, NormaliseRegion(value, "filter"));
+      absl::StatusOr<std::string> region = NormaliseRegion(value, "filter");
+      if (!region.ok()) return InvalidFilter(RegionError(value));
+      out.region = *std::move(region);
     } else {
-      return InvalidArgument("filter",
-                             absl::StrCat("unknown field \"", key,
-                                          "\"; filterable: film, region"));
+      return InvalidFilter(absl::StrCat("unknown field \"", key,
+                                        "\"; filterable: film, region"));
     }
   }
   return out;
@@ -252,9 +252,9 @@ absl::StatusOr<bool> ParseItemFilter(absl::string_view filter) {
   }
   if (compact.empty() || compact == "watchable_now=false") return false;
   if (compact == "watchable_now=true") return true;
-  return InvalidArgument(
-      "filter", absl::StrCat("cannot parse \"", filter,
-                             "\": the only filter is watchable_now = true"));
+  return InvalidFilter(
+      absl::StrCat("cannot parse \"", filter,
+                   "\": the only filter is watchable_now = true"));
 }
 
 absl::StatusOr<int64_t> ParseOffset(const std::string& position) {

@@ -61,6 +61,23 @@ TEST(WatchlistValidationTest, MalformedInputIsInvalidArgument) {
   }
 }
 
+// Bad filters carry the documented reason, as in the catalogue (API.md).
+TEST(WatchlistValidationTest, BadFiltersAreInvalidFilter) {
+  const absl::Status statuses[] = {
+      ParseOfferFilter("price < 3").status(),
+      ParseOfferFilter("film = \"nope\"").status(),
+      ParseOfferFilter("region = \"XX\"").status(),
+      ParseOfferFilter("colour = \"red\"").status(),
+      ParseItemFilter("rank > 2").status(),
+  };
+  for (const absl::Status& status : statuses) {
+    EXPECT_THAT(status,
+                StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"));
+    ASSERT_EQ(ErrorFieldViolations(status).size(), 1u) << status;
+    EXPECT_EQ(ErrorFieldViolations(status)[0].field, "filter");
+  }
+}
+
 // The first violation names the offending field.
 TEST(WatchlistValidationTest, ViolationsNameTheField) {
   const std::pair<absl::Status, std::string> cases[] = {
