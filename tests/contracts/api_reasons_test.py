@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Walks API.md's table of error reasons against the real servers.
+
+Every row `| CODE | `REASON` | when |` of API.md's error table must be
+produced by one of the calls below, with that code and reason in the
+google.rpc.ErrorInfo of the reply, and every call must produce a row of the
+table. A reason the server sends that API.md does not list, or a row no call
+produces, fails the test.
+
+    api_reasons_test.py API.md STUBS_DIR   (addresses and tokens in the env:
+    see tests/contracts/api_reasons_test.sh, which starts the servers)
+"""
+import os
+import re
+import signal
+import sys
+import time
+import uuid
+
+api_md, stubs = sys.argv[1], sys.argv[2]
+sys.path.insert(0, stubs)
+
+import grpc  # noqa: E402
+from google.protobuf import field_mask_pb2  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+from longtake.catalog.v1 import catalog_service_pb2 as cat  # noqa: E402
+from longtake.catalog.v1 import catalog_service_pb2_grpc as cat_grpc  # noqa: E402
+from longtake.catalog.v1 import resources_pb2 as cat_res  # noqa: E402
+from longtake.watchlist.v1 import resources_pb2 as wl_res  # noqa: E402
+from longtake.watchlist.v1 import watchlist_service_pb2 as wl  # noqa: E402
+from longtake.watchlist.v1 import watchlist_service_pb2_grpc as wl_grpc  # noqa: E402
+
+env = os.environ
+DEADLINE = 10
+
+
+def documented_reasons(path):
+    """{(CODE, REASON)} from the rows of API.md's error table."""
+    rows = set()
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"^\| ([A-Z_]+) \| `([A-Z_]+)` \|", line)
+        if m:
+            rows.add((m.group(1), m.group(2)))
+    return rows
+
+
+def observed(call):
+    """(CODE, REASON, domain) of a call that must fail."""
+    try:
+        call()
+    except grpc.RpcError as err:
+        reason = domain = ""
+        for key, value in err.trailing_metadata() or ():
+            if key == "grpc-status-details-bin":
+                for detail in status_pb2.Status.FromString(value).details:
+                    info = error_details_pb2.ErrorInfo()
+                    if detail.Unpack(info):
+                        reason, domain = info.reason, info.domain
+        return err.code().name, reason, domain
+    return "OK", "", ""
+
+
+def auth(token):
+    return [("authorization", f"Bearer {token}")]
+
+
+catalog_channel = grpc.insecure_channel(env["CATALOG"])
+catalog = cat_grpc.CatalogServiceStub(catalog_channel)
+open_catalog = cat_grpc.CatalogServiceStub(grpc.insecure_channel(env["CATALOG_NO_SECRET"]))
+watchlist = wl_grpc.WatchlistServiceStub(grpc.insecure_channel(env["WATCHLIST"]))
+orphan = wl_grpc.WatchlistServiceStub(grpc.insecure_channel(env["WATCHLIST_NO_CATALOG"]))
+alice, curator = auth(env["ALICE"]), auth(env["CURATOR"])
+expired, garbage = auth(env["EXPIRED"]), auth("not-a-token")
+raw_get_film = catalog_channel.unary_unary(
+    "/longtake.catalog.v1.CatalogService/GetFilm",
+    request_serializer=lambda b: b, response_deserializer=lambda b: b)
+
+
+def page_token_mismatch():
+    first = catalog.ListFilms(cat.ListFilmsRequest(page_size=1), timeout=DEADLINE)
+    assert first.next_page_token, "the seed has more than one film"
+    catalog.ListFilms(cat.ListFilmsRequest(page_size=1, page_token=first.next_page_token,
+                                           filter="year >= 1960"), timeout=DEADLINE)
+
+
+def shutting_down():
+    """An open availability stream when the watchlist is told to stop."""
+    stream = orphan.WatchAvailability(
+        wl.WatchAvailabilityRequest(parent="users/alice", regions=["GB"]),
+        metadata=alice, timeout=DEADLINE)
+    stream.initial_metadata()
+    os.kill(int(env["WATCHLIST_NO_CATALOG_PID"]), signal.SIGTERM)
+    for _ in stream:
+        pass
+
+
+def resume_beyond_newest():
+    stream = watchlist.WatchAvailability(
+        wl.WatchAvailabilityRequest(parent="users/alice", resume_after_event_id=10**12),
+        metadata=alice, timeout=DEADLINE)
+    for _ in stream:
+        pass
+
+
+# (CODE, REASON) -> the call that must produce it. Order matters only for
+# shutting_down, which stops a server, so it comes last.
+cases = {
+    ("INVALID_ARGUMENT", "INVALID_ARGUMENT"): lambda: catalog.GetFilm(
+        cat.GetFilmRequest(name="not a film name"), timeout=DEADLINE),
+    ("INVALID_ARGUMENT", "INVALID_FILTER"): lambda: catalog.ListFilms(
+        cat.ListFilmsRequest(filter="year >>> 3"), timeout=DEADLINE),
+    ("INVALID_ARGUMENT", "INVALID_PAGE_TOKEN"): lambda: catalog.ListFilms(
+        cat.ListFilmsRequest(page_token="not-one-of-ours"), timeout=DEADLINE),
+    ("INVALID_ARGUMENT", "PAGE_TOKEN_MISMATCH"): page_token_mismatch,
+    ("INVALID_ARGUMENT", "INVALID_REQUEST"): lambda: raw_get_film(
+        b"\xff\xff\xff", timeout=DEADLINE),
+    ("NOT_FOUND", "RESOURCE_NOT_FOUND"): lambda: catalog.GetFilm(
+        cat.GetFilmRequest(name="films/nope"), timeout=DEADLINE),
+    ("ALREADY_EXISTS", "RESOURCE_ALREADY_EXISTS"): lambda: catalog.CreateFilm(
+        cat.CreateFilmRequest(film=cat_res.Film(title="The Cranes Are Flying", year=1957),
+                              film_id="the-cranes-are-flying"),
+        metadata=curator, timeout=DEADLINE),
+    ("ABORTED", "ETAG_MISMATCH"): lambda: catalog.UpdateFilm(
+        cat.UpdateFilmRequest(
+            film=cat_res.Film(name="films/i-am-cuba", synopsis="x", etag='"stale"'),
+            update_mask=field_mask_pb2.FieldMask(paths=["synopsis"])),
+        metadata=curator, timeout=DEADLINE),
+    ("FAILED_PRECONDITION", "PERSON_STILL_CREDITED"): lambda: catalog.DeletePerson(
+        cat.DeletePersonRequest(name="people/mikhail-kalatozov"),
+        metadata=curator, timeout=DEADLINE),
+    ("FAILED_PRECONDITION", "SEQUENCE_REFERENCED"): lambda: catalog.DeleteSequence(
+        cat.DeleteSequenceRequest(name="films/the-cranes-are-flying/sequences/send-off"),
+        metadata=curator, timeout=DEADLINE),
+    ("FAILED_PRECONDITION", "PROVIDER_HAS_OFFERS"): lambda: watchlist.DeleteProvider(
+        wl.DeleteProviderRequest(name="providers/mr-bongo"), metadata=curator,
+        timeout=DEADLINE),
+    ("UNAUTHENTICATED", "TOKEN_MISSING"): lambda: watchlist.ListWatchlistItems(
+        wl.ListWatchlistItemsRequest(parent="users/alice"), timeout=DEADLINE),
+    ("UNAUTHENTICATED", "TOKEN_INVALID"): lambda: watchlist.ListWatchlistItems(
+        wl.ListWatchlistItemsRequest(parent="users/alice"), metadata=garbage,
+        timeout=DEADLINE),
+    ("UNAUTHENTICATED", "TOKEN_EXPIRED"): lambda: watchlist.ListWatchlistItems(
+        wl.ListWatchlistItemsRequest(parent="users/alice"), metadata=expired,
+        timeout=DEADLINE),
+    ("UNAUTHENTICATED", "CURATOR_WRITES_DISABLED"): lambda: open_catalog.CreateFilm(
+        cat.CreateFilmRequest(film=cat_res.Film(title="Any", year=1960)),
+        metadata=curator, timeout=DEADLINE),
+    ("PERMISSION_DENIED", "CURATOR_ROLE_REQUIRED"): lambda: catalog.CreateFilm(
+        cat.CreateFilmRequest(film=cat_res.Film(title="Any", year=1960)),
+        metadata=alice, timeout=DEADLINE),
+    ("PERMISSION_DENIED", "NOT_RESOURCE_OWNER"): lambda: watchlist.ListWatchlistItems(
+        wl.ListWatchlistItemsRequest(parent="users/bob"), metadata=alice, timeout=DEADLINE),
+    ("OUT_OF_RANGE", "RESUME_POINT_UNKNOWN"): resume_beyond_newest,
+    ("UNAVAILABLE", "CATALOG_UNAVAILABLE"): lambda: orphan.CreateWatchlistItem(
+        wl.CreateWatchlistItemRequest(parent="users/alice",
+                                      item=wl_res.WatchlistItem(film="films/i-am-cuba"),
+                                      request_id=str(uuid.uuid4())),
+        metadata=alice, timeout=DEADLINE),
+    ("UNAVAILABLE", "SHUTTING_DOWN"): shutting_down,
+}
+
+# The watchlist's own filter errors carry the same reason as the catalogue's.
+extra = [(("INVALID_ARGUMENT", "INVALID_FILTER"), lambda: watchlist.ListOffers(
+    wl.ListOffersRequest(filter="price < 3"), metadata=alice, timeout=DEADLINE))]
+
+failures = []
+table = documented_reasons(api_md)
+if len(table) < 15:
+    failures.append(f"API.md: found only {len(table)} rows in the error table")
+for row in sorted(table - cases.keys()):
+    failures.append(f"API.md lists {row} but no call here produces it: add one")
+for row in sorted(cases.keys() - table):
+    failures.append(f"the server sends {row}, which API.md's error table lacks")
+for want, call in list(cases.items()) + extra:
+    code, reason, domain = observed(call)
+    print(f"{want[0]:20} {want[1]:26} -> {code} {reason} ({domain})")
+    if (code, reason) != want:
+        failures.append(f"{want}: the server answered {code} {reason or '(no reason)'}")
+    elif domain not in ("catalog.longtake.dev", "watchlist.longtake.dev"):
+        failures.append(f"{want}: ErrorInfo domain {domain!r}")
+for f in failures:
+    print("FAIL:", f, file=sys.stderr)
+sys.exit(1 if failures else 0)
