@@ -13,22 +13,10 @@
 set -euo pipefail
 bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$src/scripts/lib/scratch.sh"
 expect() {  # expect FILE REGEX DESCRIPTION
   grep -Eq -- "$2" "$1" || fail "$(basename "$1"): $3 (no line matching /$2/)"
 }
-
-source "$src/scripts/lib/servers.sh"
 
 "$src/scripts/gen-stubs.sh" "$tmp/gen" >/dev/null
 
@@ -118,8 +106,4 @@ if [[ -x $tmp/go-example ]]; then
   expect "$tmp/go-bad.txt" 'UNAUTHENTICATED: .*reason TOKEN_INVALID' "go: bad token error"
 fi
 
-if ((failures)); then
-  echo "examples_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "examples_test: OK"
+finish_test examples_test

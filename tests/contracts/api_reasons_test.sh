@@ -7,15 +7,7 @@
 set -euo pipefail
 bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-source "$src/scripts/lib/servers.sh"
+source "$src/scripts/lib/scratch.sh"
 "$src/scripts/gen-stubs.sh" "$tmp/gen" >/dev/null
 
 secret=api-reasons-secret

@@ -9,17 +9,7 @@ set -euo pipefail
 cli=$1
 catalog_bin=$2
 src=$(cd "$3" && pwd)
-tmp=$(mktemp -d)
-source "$src/scripts/lib/servers.sh"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$src/scripts/lib/scratch.sh"
 convert() { /usr/bin/python3 "$src/tools/import/real_data.py" "$@"; }
 
 convert imdb "$src/data/samples/imdb" >"$tmp/imdb.jsonl" 2>"$tmp/imdb.err"
@@ -98,8 +88,4 @@ grep -q 'Year: *1959' <<<"$film" || fail "tmdb year: $film"
 person=$(lt --json call CatalogService/ListCollaborations '{"person":"people/sergei-urusevsky"}')
 grep -q 'people/innokenty-smoktunovsky' <<<"$person" || fail "collaborations: $person"
 
-if ((failures)); then
-  echo "real_data_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "real_data_test: OK"
+finish_test real_data_test
