@@ -3,6 +3,7 @@
 // The catalogue's domain types: plain C++ values, no protobuf or gRPC. The
 // gRPC adapter converts them to and from longtake.catalog.v1 messages; their
 // meaning is documented there (proto/longtake/catalog/v1/resources.proto).
+// Values compare equal field by field (round-trip tests rely on it).
 
 #include <cstdint>
 #include <string>
@@ -41,6 +42,8 @@ struct Credit {
   CreditRole role = CreditRole::kUnspecified;
   std::string character;  // for kCast
   std::string note;
+
+  friend bool operator==(const Credit&, const Credit&) = default;
 };
 
 struct Award {
@@ -48,6 +51,8 @@ struct Award {
   std::string event;
   int year = 0;
   std::string category;
+
+  friend bool operator==(const Award&, const Award&) = default;
 };
 
 struct Film {
@@ -68,6 +73,8 @@ struct Film {
   std::string etag;
   absl::Time create_time = absl::InfinitePast();
   absl::Time update_time = absl::InfinitePast();
+
+  friend bool operator==(const Film&, const Film&) = default;
 };
 
 struct Person {
@@ -81,6 +88,8 @@ struct Person {
   std::string etag;
   absl::Time create_time = absl::InfinitePast();
   absl::Time update_time = absl::InfinitePast();
+
+  friend bool operator==(const Person&, const Person&) = default;
 };
 
 struct Timecode {
@@ -99,6 +108,8 @@ struct Timecode {
   std::string relative_to;  // kRelative: "films/{film}/sequences/{sequence}"
   Relation relation = Relation::kUnspecified;
   std::string description;  // "around 25:00"; derived when empty
+
+  friend bool operator==(const Timecode&, const Timecode&) = default;
 };
 
 struct Sequence {
@@ -114,6 +125,8 @@ struct Sequence {
   std::string etag;
   absl::Time create_time = absl::InfinitePast();
   absl::Time update_time = absl::InfinitePast();
+
+  friend bool operator==(const Sequence&, const Sequence&) = default;
 };
 
 struct Era {
@@ -124,6 +137,8 @@ struct Era {
   std::string description;
   std::vector<std::string> films;  // derived from films' eras
   std::vector<std::string> notable_artists;
+
+  friend bool operator==(const Era&, const Era&) = default;
 };
 
 struct Collaboration {

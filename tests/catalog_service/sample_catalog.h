@@ -1,9 +1,14 @@
 #pragma once
 
-// Resources with every field set, shared by the catalogue's codec and
-// conversion tests, so a new field is added to the samples in one place.
+// Resources with every field set, shared by the catalogue's codec,
+// conversion and store tests, so a new field is added to the samples in one
+// place. They belong together: the sequence is the film's, the person is
+// credited, the era names the film. gtest prints them as their stored JSON.
+
+#include <ostream>
 
 #include "absl/time/time.h"
+#include "catalog_service/domain/json_codec.h"
 #include "catalog_service/domain/model.h"
 
 namespace longtake::catalog::testing {
@@ -33,4 +38,65 @@ inline Film SampleFilm() {
   return film;
 }
 
+inline Person SamplePerson() {
+  Person p;
+  p.name = "people/mikhail-kalatozov";
+  p.display_name = "Mikhail Kalatozov";
+  p.aliases = {"Kalatazov", "Mikheil Kalatozishvili"};
+  p.birth_year = 1903;
+  p.death_year = 1973;
+  p.known_roles = {CreditRole::kDirector, CreditRole::kWriter};
+  p.biography = "Georgian-born director.";
+  p.etag = "p1";
+  p.create_time = absl::FromUnixSeconds(1);
+  p.update_time = absl::FromUnixSeconds(2);
+  return p;
+}
+
+// Every Timecode field set, though a real one uses only its precision's.
+inline Sequence SampleSequence() {
+  Sequence s;
+  s.name = "films/the-cranes-are-flying/sequences/send-off";
+  s.title = "Veronika searches the send-off crowd";
+  s.description = "The camera follows her through the crowd.";
+  s.start.precision = Timecode::Precision::kRelative;
+  s.start.offset = absl::Seconds(1500) + absl::Milliseconds(250);
+  s.start.fraction = 0.75;
+  s.start.relative_to = "films/the-cranes-are-flying/sequences/staircase";
+  s.start.relation = Timecode::Relation::kAfter;
+  s.start.description = "about three quarters through";
+  s.duration = absl::Seconds(90);
+  s.techniques = {CameraTechnique::kAerialOverCrowd,
+                  CameraTechnique::kSuspendedCableRig};
+  s.characters = {"Veronika"};
+  s.filming_method = "a crane over the crowd";
+  s.film_order = 2;
+  s.etag = "s1";
+  s.create_time = absl::FromUnixSeconds(3);
+  s.update_time = absl::FromUnixSeconds(4);
+  return s;
+}
+
+inline Era SampleEra() {
+  Era e;
+  e.name = "eras/khrushchev-thaw";
+  e.display_name = "Khrushchev Thaw";
+  e.start_year = 1954;
+  e.end_year = 1964;
+  e.description = "Relaxed censorship.";
+  e.films = {"films/the-cranes-are-flying"};
+  e.notable_artists = {"Andrei Tarkovsky", "Larisa Shepitko"};
+  return e;
+}
+
 }  // namespace longtake::catalog::testing
+
+namespace longtake::catalog {
+
+// Readable gtest failures for EXPECT_EQ on resources.
+inline void PrintTo(const Film& v, std::ostream* os) { *os << ToJson(v); }
+inline void PrintTo(const Person& v, std::ostream* os) { *os << ToJson(v); }
+inline void PrintTo(const Sequence& v, std::ostream* os) { *os << ToJson(v); }
+inline void PrintTo(const Era& v, std::ostream* os) { *os << ToJson(v); }
+
+}  // namespace longtake::catalog

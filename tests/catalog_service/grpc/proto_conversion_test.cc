@@ -13,6 +13,7 @@ namespace {
 using ::longtake::testing::StatusIs;
 
 using ::longtake::catalog::testing::SampleFilm;
+using ::longtake::catalog::testing::SamplePerson;
 using ::testing::ElementsAre;
 
 // Timestamps and durations go through common/grpc/well_known_types.h.
@@ -66,25 +67,7 @@ TEST(ProtoConversionTest, FilmRoundTrip) {
 
   auto back = FromProto(proto, "film");
   ASSERT_OK(back);
-  EXPECT_EQ(back->title, film.title);
-  EXPECT_EQ(back->original_titles, film.original_titles);
-  EXPECT_EQ(back->aliases, film.aliases);
-  EXPECT_EQ(back->year, 1957);
-  EXPECT_EQ(back->runtime_minutes, 97);
-  EXPECT_EQ(back->countries, film.countries);
-  EXPECT_EQ(back->languages, film.languages);
-  EXPECT_EQ(back->synopsis, film.synopsis);
-  ASSERT_EQ(back->credits.size(), 2u);
-  EXPECT_EQ(back->credits[0].role, CreditRole::kDirector);
-  EXPECT_EQ(back->credits[1].note, "debut");
-  ASSERT_EQ(back->awards.size(), 1u);
-  EXPECT_EQ(back->awards[0].category, "Best Film");
-  EXPECT_EQ(back->eras, film.eras);
-  EXPECT_EQ(back->studios, film.studios);
-  EXPECT_EQ(back->notes, film.notes);
-  EXPECT_EQ(back->etag, "e1");
-  EXPECT_EQ(back->create_time, film.create_time);
-  EXPECT_EQ(back->update_time, film.update_time);
+  EXPECT_EQ(*back, film);
 }
 
 TEST(ProtoConversionTest, FilmWithoutTimesLeavesTimestampsUnset) {
@@ -112,29 +95,14 @@ TEST(ProtoConversionTest, UnknownCreditRoleNamesTheField) {
 }
 
 TEST(ProtoConversionTest, PersonRoundTrip) {
-  Person person;
-  person.name = "people/sergei-urusevsky";
-  person.display_name = "Sergei Urusevsky";
-  person.aliases = {"Sergey Urusevskiy"};
-  person.birth_year = 1908;
-  person.death_year = 1974;
-  person.known_roles = {CreditRole::kCinematographer, CreditRole::kDirector};
-  person.biography = "bio";
-  person.etag = "p1";
+  Person person = SamplePerson();
   pb::Person proto;
   ToProto(person, &proto);
-  EXPECT_THAT(proto.known_roles(), ElementsAre(pb::CREDIT_ROLE_CINEMATOGRAPHER,
-                                               pb::CREDIT_ROLE_DIRECTOR));
+  EXPECT_THAT(proto.known_roles(),
+              ElementsAre(pb::CREDIT_ROLE_DIRECTOR, pb::CREDIT_ROLE_WRITER));
   auto back = FromProto(proto, "person");
   ASSERT_OK(back);
-  EXPECT_EQ(back->name, person.name);
-  EXPECT_EQ(back->display_name, person.display_name);
-  EXPECT_EQ(back->aliases, person.aliases);
-  EXPECT_EQ(back->birth_year, 1908);
-  EXPECT_EQ(back->death_year, 1974);
-  EXPECT_EQ(back->known_roles, person.known_roles);
-  EXPECT_EQ(back->biography, "bio");
-  EXPECT_EQ(back->etag, "p1");
+  EXPECT_EQ(*back, person);
 
   proto.add_known_roles(static_cast<pb::CreditRole>(-3));
   auto bad = FromProto(proto, "person");

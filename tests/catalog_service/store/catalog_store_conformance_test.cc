@@ -12,180 +12,65 @@
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/store/open_catalog_store.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_server.h"
+#include "tests/catalog_service/sample_catalog.h"
+#include "tests/support/scratch_store.h"
 #include "tests/support/status_matchers.h"
 
 namespace longtake::catalog {
 namespace {
 
 using ::longtake::testing::StatusIs;
+using testing::SampleEra;
+using testing::SampleFilm;
+using testing::SamplePerson;
+using testing::SampleSequence;
 
-std::string TempDbUrl(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("longtake-store-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::string path = (dir / name).string();
-  for (const char* suffix : {"", "-wal", "-shm"})
-    std::filesystem::remove(path + suffix);
-  return "sqlite://" + path;
-}
-
-Film FullFilm() {
-  Film f;
-  f.name = "films/i-am-cuba";
-  f.title = "I Am Cuba";
-  f.original_titles = {"Soy Cuba", "Я — Куба"};
-  f.aliases = {"Ya - Kuba"};
-  f.year = 1964;
-  f.runtime_minutes = 141;
-  f.countries = {"SU", "CU"};
-  f.languages = {"es", "ru"};
-  f.synopsis = "Four stories.";
-  f.credits = {{"people/mikhail-kalatozov", "Mikhail Kalatozov",
-                CreditRole::kDirector, "", ""},
-               {"people/martin-scorsese", "Martin Scorsese",
-                CreditRole::kPresenter, "", "1990s re-release"},
-               {"people/x", "X", CreditRole::kCast, "Maria", ""}};
-  f.awards = {{"Palme d'Or", "Cannes Film Festival", 1958, "Best Film"}};
-  f.eras = {"eras/khrushchev-thaw"};
-  f.studios = {"Mosfilm", "ICAIC"};
-  f.notes = {"withdrawn", "rediscovered"};
-  f.etag = "e1";
-  f.create_time = absl::FromUnixMicros(1700000000123456);
-  f.update_time = absl::FromUnixSeconds(1700000100);
-  return f;
-}
-
-Person FullPerson() {
-  Person p;
-  p.name = "people/mikhail-kalatozov";
-  p.display_name = "Mikhail Kalatozov";
-  p.aliases = {"Kalatazov", "Mikheil Kalatozishvili"};
-  p.birth_year = 1903;
-  p.death_year = 1973;
-  p.known_roles = {CreditRole::kDirector, CreditRole::kWriter};
-  p.biography = "Georgian-born director.";
-  p.etag = "p1";
-  p.create_time = absl::FromUnixSeconds(1);
-  p.update_time = absl::FromUnixSeconds(2);
-  return p;
-}
-
-Sequence FullSequence() {
-  Sequence s;
-  s.name = "films/i-am-cuba/sequences/funeral";
-  s.title = "Funeral procession";
-  s.description = "The camera floats over the street.";
-  s.start.precision = Timecode::Precision::kRelative;
-  s.start.offset = absl::Seconds(1500) + absl::Milliseconds(250);
-  s.start.fraction = 0.75;
-  s.start.relative_to = "films/i-am-cuba/sequences/rooftop";
-  s.start.relation = Timecode::Relation::kAfter;
-  s.start.description = "about three quarters through";
-  s.duration = absl::Seconds(90);
-  s.techniques = {CameraTechnique::kAerialOverCrowd,
-                  CameraTechnique::kSuspendedCableRig};
-  s.characters = {"Enrique"};
-  s.filming_method = "cable cars";
-  s.film_order = 2;
-  s.etag = "s1";
-  s.create_time = absl::FromUnixSeconds(3);
-  s.update_time = absl::FromUnixSeconds(4);
-  return s;
-}
-
-Era FullEra() {
-  Era e;
-  e.name = "eras/khrushchev-thaw";
-  e.display_name = "Khrushchev Thaw";
-  e.start_year = 1954;
-  e.end_year = 1964;
-  e.description = "Relaxed censorship.";
-  e.films = {"films/i-am-cuba"};
-  e.notable_artists = {"Andrei Tarkovsky", "Larisa Shepitko"};
-  return e;
-}
-
-void ExpectSameFilm(const Film& a, const Film& b) {
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.title, b.title);
-  EXPECT_EQ(a.original_titles, b.original_titles);
-  EXPECT_EQ(a.aliases, b.aliases);
-  EXPECT_EQ(a.year, b.year);
-  EXPECT_EQ(a.runtime_minutes, b.runtime_minutes);
-  EXPECT_EQ(a.countries, b.countries);
-  EXPECT_EQ(a.languages, b.languages);
-  EXPECT_EQ(a.synopsis, b.synopsis);
-  ASSERT_EQ(a.credits.size(), b.credits.size());
-  for (size_t i = 0; i < a.credits.size(); ++i) {
-    EXPECT_EQ(a.credits[i].person, b.credits[i].person);
-    EXPECT_EQ(a.credits[i].display_name, b.credits[i].display_name);
-    EXPECT_EQ(a.credits[i].role, b.credits[i].role);
-    EXPECT_EQ(a.credits[i].character, b.credits[i].character);
-    EXPECT_EQ(a.credits[i].note, b.credits[i].note);
-  }
-  ASSERT_EQ(a.awards.size(), b.awards.size());
-  for (size_t i = 0; i < a.awards.size(); ++i) {
-    EXPECT_EQ(a.awards[i].name, b.awards[i].name);
-    EXPECT_EQ(a.awards[i].event, b.awards[i].event);
-    EXPECT_EQ(a.awards[i].year, b.awards[i].year);
-    EXPECT_EQ(a.awards[i].category, b.awards[i].category);
-  }
-  EXPECT_EQ(a.eras, b.eras);
-  EXPECT_EQ(a.studios, b.studios);
-  EXPECT_EQ(a.notes, b.notes);
-  EXPECT_EQ(a.etag, b.etag);
-  EXPECT_EQ(a.create_time, b.create_time);
-  EXPECT_EQ(a.update_time, b.update_time);
-}
+constexpr char kFilm[] = "films/the-cranes-are-flying";
+constexpr char kStaircase[] = "films/the-cranes-are-flying/sequences/staircase";
+constexpr char kSendOff[] = "films/the-cranes-are-flying/sequences/send-off";
 
 class CatalogStoreConformanceTest
     : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    url_ = GetParam();
-    if (url_ == "tempfile") {
-      std::string name =
-          ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      for (char& c : name) {
-        if (c == '/') c = '_';
-      }
-      url_ = TempDbUrl(name + ".db");
-    } else if (url_ == "postgres") {
-      auto url = longtake::testing::FreshPostgresDatabaseUrl();
-      ASSERT_OK(url);
-      url_ = *url;
-    }
-    auto store = OpenCatalogStore(url_);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
+    ASSERT_OK_AND_ASSIGN(scratch_,
+                         longtake::testing::ScratchStore::Make(GetParam()));
+    ASSERT_OK_AND_ASSIGN(store_, OpenCatalogStore(scratch_.url()));
   }
-  bool IsFile() const { return url_ != "sqlite::memory:"; }
 
-  // Seeds era + person + film + sequence.
+  // Seeds era + person + film + two sequences.
   void WriteAll() {
     WriteBatch b;
-    b.upsert_eras.push_back(FullEra());
-    b.upsert_people.push_back(FullPerson());
-    b.upsert_films.push_back(FullFilm());
-    Sequence rooftop = FullSequence();
-    rooftop.name = "films/i-am-cuba/sequences/rooftop";
-    b.upsert_sequences.push_back(rooftop);
-    b.upsert_sequences.push_back(FullSequence());
+    b.upsert_eras.push_back(SampleEra());
+    b.upsert_people.push_back(SamplePerson());
+    b.upsert_films.push_back(SampleFilm());
+    Sequence staircase = SampleSequence();
+    staircase.name = kStaircase;
+    b.upsert_sequences.push_back(staircase);
+    b.upsert_sequences.push_back(SampleSequence());
     ASSERT_OK(store_->Apply(b));
   }
 
-  std::string url_;
+  absl::StatusOr<CatalogSnapshot> ApplyAndLoad(const WriteBatch& batch) {
+    LONGTAKE_RETURN_IF_ERROR(store_->Apply(batch));
+    return store_->LoadAll();
+  }
+
+  // No resource of any kind, as in a fresh store.
+  void ExpectNothingStored() {
+    ASSERT_OK_AND_ASSIGN(CatalogSnapshot snap, store_->LoadAll());
+    EXPECT_TRUE(snap.films.empty());
+    EXPECT_TRUE(snap.people.empty());
+    EXPECT_TRUE(snap.sequences.empty());
+    EXPECT_TRUE(snap.eras.empty());
+  }
+
+  longtake::testing::ScratchStore scratch_;
   std::unique_ptr<CatalogStore> store_;
 };
 
 TEST_P(CatalogStoreConformanceTest, EmptyStoreLoadsNothing) {
-  auto snap = store_->LoadAll();
-  ASSERT_OK(snap);
-  EXPECT_TRUE(snap->films.empty());
-  EXPECT_TRUE(snap->people.empty());
-  EXPECT_TRUE(snap->sequences.empty());
-  EXPECT_TRUE(snap->eras.empty());
+  ExpectNothingStored();
 }
 
 TEST_P(CatalogStoreConformanceTest, RoundTripsEveryResourceWithAllFields) {
@@ -193,99 +78,52 @@ TEST_P(CatalogStoreConformanceTest, RoundTripsEveryResourceWithAllFields) {
   auto snap = store_->LoadAll();
   ASSERT_OK(snap);
   ASSERT_EQ(snap->films.size(), 1u);
-  ExpectSameFilm(snap->films[0], FullFilm());
-
+  EXPECT_EQ(snap->films[0], SampleFilm());
   ASSERT_EQ(snap->people.size(), 1u);
-  const Person& p = snap->people[0];
-  Person want = FullPerson();
-  EXPECT_EQ(p.name, want.name);
-  EXPECT_EQ(p.display_name, want.display_name);
-  EXPECT_EQ(p.aliases, want.aliases);
-  EXPECT_EQ(p.birth_year, want.birth_year);
-  EXPECT_EQ(p.death_year, want.death_year);
-  EXPECT_EQ(p.known_roles, want.known_roles);
-  EXPECT_EQ(p.biography, want.biography);
-  EXPECT_EQ(p.etag, want.etag);
-  EXPECT_EQ(p.create_time, want.create_time);
-  EXPECT_EQ(p.update_time, want.update_time);
-
+  EXPECT_EQ(snap->people[0], SamplePerson());
   ASSERT_EQ(snap->sequences.size(), 2u);
   const Sequence* s = nullptr;
   for (const Sequence& x : snap->sequences) {
-    if (x.name == "films/i-am-cuba/sequences/funeral") s = &x;
+    if (x.name == kSendOff) s = &x;
   }
   ASSERT_NE(s, nullptr);
-  Sequence ws = FullSequence();
-  EXPECT_EQ(s->title, ws.title);
-  EXPECT_EQ(s->description, ws.description);
-  EXPECT_EQ(s->start.precision, ws.start.precision);
-  EXPECT_EQ(s->start.offset, ws.start.offset);
-  EXPECT_DOUBLE_EQ(s->start.fraction, ws.start.fraction);
-  EXPECT_EQ(s->start.relative_to, ws.start.relative_to);
-  EXPECT_EQ(s->start.relation, ws.start.relation);
-  EXPECT_EQ(s->start.description, ws.start.description);
-  EXPECT_EQ(s->duration, ws.duration);
-  EXPECT_EQ(s->techniques, ws.techniques);
-  EXPECT_EQ(s->characters, ws.characters);
-  EXPECT_EQ(s->filming_method, ws.filming_method);
-  EXPECT_EQ(s->film_order, ws.film_order);
-  EXPECT_EQ(s->etag, ws.etag);
-  EXPECT_EQ(s->create_time, ws.create_time);
-  EXPECT_EQ(s->update_time, ws.update_time);
-
+  EXPECT_EQ(*s, SampleSequence());
   ASSERT_EQ(snap->eras.size(), 1u);
-  const Era& e = snap->eras[0];
-  Era we = FullEra();
-  EXPECT_EQ(e.name, we.name);
-  EXPECT_EQ(e.display_name, we.display_name);
-  EXPECT_EQ(e.start_year, we.start_year);
-  EXPECT_EQ(e.end_year, we.end_year);
-  EXPECT_EQ(e.description, we.description);
-  EXPECT_EQ(e.films, we.films);
-  EXPECT_EQ(e.notable_artists, we.notable_artists);
+  EXPECT_EQ(snap->eras[0], SampleEra());
 }
 
 TEST_P(CatalogStoreConformanceTest, UpdateReplacesTheDocument) {
   WriteAll();
-  Film f = FullFilm();
-  f.title = "Soy Cuba";
+  Film f = SampleFilm();
+  f.title = "Letyat zhuravli";
   f.credits.pop_back();
   f.etag = "e2";
   WriteBatch b;
   b.upsert_films.push_back(f);
-  ASSERT_OK(store_->Apply(b));
-  auto snap = store_->LoadAll();
-  ASSERT_OK(snap);
-  ASSERT_EQ(snap->films.size(), 1u);
-  ExpectSameFilm(snap->films[0], f);
+  ASSERT_OK_AND_ASSIGN(CatalogSnapshot snap, ApplyAndLoad(b));
+  ASSERT_EQ(snap.films.size(), 1u);
+  EXPECT_EQ(snap.films[0], f);
   // Updating a film keeps its sequences.
-  EXPECT_EQ(snap->sequences.size(), 2u);
+  EXPECT_EQ(snap.sequences.size(), 2u);
 }
 
 TEST_P(CatalogStoreConformanceTest, DeleteFilmDeletesItsSequences) {
   WriteAll();
   WriteBatch b;
-  b.delete_films.push_back("films/i-am-cuba");
+  b.delete_films.push_back(kFilm);
   b.delete_people.push_back("people/mikhail-kalatozov");
   b.delete_eras.push_back("eras/khrushchev-thaw");
   ASSERT_OK(store_->Apply(b));
-  auto snap = store_->LoadAll();
-  ASSERT_OK(snap);
-  EXPECT_TRUE(snap->films.empty());
-  EXPECT_TRUE(snap->sequences.empty());
-  EXPECT_TRUE(snap->people.empty());
-  EXPECT_TRUE(snap->eras.empty());
+  ExpectNothingStored();
 }
 
 TEST_P(CatalogStoreConformanceTest, DeleteOneSequence) {
   WriteAll();
   WriteBatch b;
-  b.delete_sequences.push_back("films/i-am-cuba/sequences/rooftop");
-  ASSERT_OK(store_->Apply(b));
-  auto snap = store_->LoadAll();
-  ASSERT_OK(snap);
-  ASSERT_EQ(snap->sequences.size(), 1u);
-  EXPECT_EQ(snap->sequences[0].name, "films/i-am-cuba/sequences/funeral");
+  b.delete_sequences.push_back(kStaircase);
+  ASSERT_OK_AND_ASSIGN(CatalogSnapshot snap, ApplyAndLoad(b));
+  ASSERT_EQ(snap.sequences.size(), 1u);
+  EXPECT_EQ(snap.sequences[0].name, kSendOff);
 }
 
 TEST_P(CatalogStoreConformanceTest, RequestRecords) {
@@ -294,7 +132,7 @@ TEST_P(CatalogStoreConformanceTest, RequestRecords) {
   EXPECT_FALSE(missing->has_value());
 
   WriteBatch b;
-  b.upsert_people.push_back(FullPerson());
+  b.upsert_people.push_back(SamplePerson());
   b.request = RequestRecord{"r-1", "CreatePerson", "people/mikhail-kalatozov",
                             "{\"x\":1}"};
   ASSERT_OK(store_->Apply(b));
@@ -315,27 +153,22 @@ TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
 
   // Reusing a recorded request id fails the whole batch.
   WriteBatch b;
-  b.upsert_eras.push_back(FullEra());
-  b.upsert_people.push_back(FullPerson());
-  b.upsert_films.push_back(FullFilm());
-  b.request = RequestRecord{"dup", "CreateFilm", "films/i-am-cuba", ""};
+  b.upsert_eras.push_back(SampleEra());
+  b.upsert_people.push_back(SamplePerson());
+  b.upsert_films.push_back(SampleFilm());
+  b.request = RequestRecord{"dup", "CreateFilm", kFilm, ""};
   absl::Status s = store_->Apply(b);
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kAlreadyExists)) << s;
 
   // A sequence of a film that does not exist fails the whole batch too.
   WriteBatch orphan;
-  orphan.upsert_people.push_back(FullPerson());
-  Sequence seq = FullSequence();
+  orphan.upsert_people.push_back(SamplePerson());
+  Sequence seq = SampleSequence();
   seq.name = "films/nope/sequences/x";
   orphan.upsert_sequences.push_back(seq);
   EXPECT_FALSE(store_->Apply(orphan).ok());
 
-  auto snap = store_->LoadAll();
-  ASSERT_OK(snap);
-  EXPECT_TRUE(snap->films.empty());
-  EXPECT_TRUE(snap->people.empty());
-  EXPECT_TRUE(snap->eras.empty());
-  EXPECT_TRUE(snap->sequences.empty());
+  ExpectNothingStored();
   EXPECT_EQ(*store_->Revision(), *revision);
 }
 
@@ -352,18 +185,18 @@ TEST_P(CatalogStoreConformanceTest, RevisionIncreasesPerBatch) {
 }
 
 TEST_P(CatalogStoreConformanceTest, ReopenKeepsData) {
-  if (!IsFile()) GTEST_SKIP() << "in-memory store does not persist";
+  if (!scratch_.persistent()) GTEST_SKIP() << "in-memory store";
   WriteAll();
   WriteBatch b;
   b.request = RequestRecord{"r-9", "DeleteFilm", "films/x", ""};
   ASSERT_OK(store_->Apply(b));
   store_.reset();
-  auto reopened = OpenCatalogStore(url_);
+  auto reopened = OpenCatalogStore(scratch_.url());
   ASSERT_OK(reopened);
   auto snap = (*reopened)->LoadAll();
   ASSERT_OK(snap);
   ASSERT_EQ(snap->films.size(), 1u);
-  ExpectSameFilm(snap->films[0], FullFilm());
+  EXPECT_EQ(snap->films[0], SampleFilm());
   EXPECT_EQ(snap->sequences.size(), 2u);
   EXPECT_EQ(snap->people.size(), 1u);
   EXPECT_EQ(snap->eras.size(), 1u);
@@ -374,15 +207,8 @@ TEST_P(CatalogStoreConformanceTest, ReopenKeepsData) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CatalogStoreConformanceTest,
-                         ::testing::Values("sqlite::memory:", "tempfile",
-                                           "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "tempfile"
-                                      ? std::string("SqliteFile")
-                                  : info.param == "postgres"
-                                      ? std::string("Postgres")
-                                      : std::string("SqliteMemory");
-                         });
+                         longtake::testing::StoreKinds(),
+                         longtake::testing::StoreKindName);
 
 TEST(OpenCatalogStoreTest, RejectsUnknownSchemesNamingStore) {
   for (const char* url :

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_server.h"
+#include "tests/support/scratch_store.h"
 #include "tests/support/status_matchers.h"
 #include "watchlist_service/domain/watchlist_store.h"
 #include "watchlist_service/store/open_watchlist_store.h"
@@ -75,36 +75,13 @@ class WatchlistStoreConformanceTest
     : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    url_ = GetParam();
-    if (url_ == "file") {
-      char path[] = "/tmp/wlcore-store-XXXXXX";
-      int fd = mkstemp(path);
-      ASSERT_GE(fd, 0);
-      close(fd);
-      path_ = path;
-      url_ = "sqlite://" + path_;
-      persistent_ = true;
-    } else if (url_ == "postgres") {
-      auto url = longtake::testing::FreshPostgresDatabaseUrl();
-      ASSERT_OK(url);
-      url_ = *url;
-      persistent_ = true;
-    }
-    auto store = OpenWatchlistStore(url_);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"})
-        std::remove((path_ + suffix).c_str());
-    }
+    ASSERT_OK_AND_ASSIGN(scratch_,
+                         longtake::testing::ScratchStore::Make(GetParam()));
+    ASSERT_OK_AND_ASSIGN(store_, OpenWatchlistStore(scratch_.url()));
   }
 
-  std::string url_;
-  std::string path_;
-  bool persistent_ = false;  // data outlives the store object
+  longtake::testing::ScratchStore
+      scratch_;  // declared first: outlives the store
   std::unique_ptr<WatchlistStore> store_;
 };
 
@@ -339,7 +316,7 @@ TEST_P(WatchlistStoreConformanceTest, LeavingSoonMarksAreUnique) {
 }
 
 TEST_P(WatchlistStoreConformanceTest, DataSurvivesReopen) {
-  if (!persistent_) GTEST_SKIP() << "in-memory store";
+  if (!scratch_.persistent()) GTEST_SKIP() << "in-memory store";
   WriteBatch batch;
   batch.put_providers = {MakeProvider("a")};
   AvailabilityEvent e;
@@ -347,7 +324,7 @@ TEST_P(WatchlistStoreConformanceTest, DataSurvivesReopen) {
   batch.append_events = {e};
   ASSERT_OK(store_->Commit(batch));
   store_.reset();
-  auto reopened = OpenWatchlistStore(url_);
+  auto reopened = OpenWatchlistStore(scratch_.url());
   ASSERT_OK(reopened);
   EXPECT_TRUE((*reopened)->GetProvider("providers/a")->has_value());
   EXPECT_EQ(*(*reopened)->LastEventId(), 1);
@@ -356,12 +333,12 @@ TEST_P(WatchlistStoreConformanceTest, DataSurvivesReopen) {
 // An acknowledged commit survives the process being killed (kill -9):
 // the child commits, then SIGKILLs itself without closing the database.
 TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
-  if (!persistent_) GTEST_SKIP() << "in-memory store";
+  if (!scratch_.persistent()) GTEST_SKIP() << "in-memory store";
   store_.reset();
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto store = OpenWatchlistStore(url_);
+    auto store = OpenWatchlistStore(scratch_.url());
     if (!store.ok()) _exit(2);
     WriteBatch batch;
     batch.put_items = {MakeItem("kim", "a", "films/a", 1)};
@@ -376,23 +353,15 @@ TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
   ASSERT_TRUE(WIFSIGNALED(status))
       << "child exit status " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
-  auto reopened = OpenWatchlistStore(url_);
+  auto reopened = OpenWatchlistStore(scratch_.url());
   ASSERT_OK(reopened);
   EXPECT_TRUE((*reopened)->GetItem("users/kim/watchlist/items/a")->has_value());
   EXPECT_TRUE((*reopened)->GetRequest("CreateItem", "k1")->has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, WatchlistStoreConformanceTest,
-                         ::testing::Values(std::string("sqlite::memory:"),
-                                           std::string("file"),
-                                           std::string("postgres")),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param == "file"
-                                      ? std::string("SqliteFile")
-                                  : info.param == "postgres"
-                                      ? std::string("Postgres")
-                                      : std::string("SqliteMemory");
-                         });
+                         longtake::testing::StoreKinds(),
+                         longtake::testing::StoreKindName);
 
 TEST(OpenWatchlistStoreTest, RejectsUnknownUrls) {
   // Nothing listens on port 1: a PostgreSQL URL is accepted, the server is not

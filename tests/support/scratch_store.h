@@ -1,0 +1,81 @@
+#pragma once
+
+// The stores every conformance suite runs against, and a fresh, empty one of
+// each kind per test: an in-memory SQLite database, a SQLite file (removed
+// with its WAL afterwards) or a database on the throwaway PostgreSQL server.
+//
+//   INSTANTIATE_TEST_SUITE_P(Stores, MyStoreTest, StoreKinds(), StoreKindName);
+//   void SetUp() override {
+//     ASSERT_OK_AND_ASSIGN(scratch_, ScratchStore::Make(GetParam()));
+//     ... OpenMyStore(scratch_.url()) ...
+//   }
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
+#include "tests/support/postgres_server.h"
+
+namespace longtake::testing {
+
+inline auto StoreKinds() {
+  return ::testing::Values(std::string("sqlite::memory:"), std::string("file"),
+                           std::string("postgres"));
+}
+
+inline std::string StoreKindName(
+    const ::testing::TestParamInfo<std::string>& info) {
+  if (info.param == "file") return "SqliteFile";
+  if (info.param == "postgres") return "Postgres";
+  return "SqliteMemory";
+}
+
+class ScratchStore {
+ public:
+  ScratchStore() = default;
+  ScratchStore(ScratchStore&& other) noexcept { *this = std::move(other); }
+  ScratchStore& operator=(ScratchStore&& other) noexcept {
+    std::swap(url_, other.url_);
+    std::swap(path_, other.path_);
+    return *this;
+  }
+  ~ScratchStore() {
+    if (path_.empty()) return;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove((path_ + suffix).c_str());
+    }
+  }
+
+  // `kind` is one of StoreKinds().
+  static absl::StatusOr<ScratchStore> Make(const std::string& kind) {
+    ScratchStore store;
+    if (kind == "file") {
+      char path[] = "/tmp/longtake-store-XXXXXX";
+      int fd = mkstemp(path);
+      if (fd < 0) return absl::InternalError("mkstemp failed");
+      close(fd);
+      store.path_ = path;
+      store.url_ = "sqlite://" + store.path_;
+    } else if (kind == "postgres") {
+      absl::StatusOr<std::string> url = FreshPostgresDatabaseUrl();
+      if (!url.ok()) return url.status();
+      store.url_ = *url;
+    } else {
+      store.url_ = kind;
+    }
+    return store;
+  }
+
+  const std::string& url() const { return url_; }
+  // Whether the data outlives the store object (reopen tests).
+  bool persistent() const { return url_ != "sqlite::memory:"; }
+
+ private:
+  std::string url_;
+  std::string path_;
+};
+
+}  // namespace longtake::testing
