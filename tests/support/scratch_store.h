@@ -4,20 +4,20 @@
 // each kind per test: an in-memory SQLite database, a SQLite file (removed
 // with its WAL afterwards) or a database on the throwaway PostgreSQL server.
 //
+//   class MyStoreTest : public StoreConformanceTest<MyStore, OpenMyStore> {};
+//   TEST_P(MyStoreTest, X) { store_->...; OpenMyStore(scratch_.url()); }
 //   INSTANTIATE_TEST_SUITE_P(Stores, MyStoreTest, StoreKinds(), StoreKindName);
-//   void SetUp() override {
-//     ASSERT_OK_AND_ASSIGN(scratch_, ScratchStore::Make(GetParam()));
-//     ... OpenMyStore(scratch_.url()) ...
-//   }
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::testing {
 
@@ -76,6 +76,21 @@ class ScratchStore {
  private:
   std::string url_;
   std::string path_;
+};
+
+// The fixture of a conformance suite: store_ is a fresh store of the kind
+// GetParam() names, opened with `Open` (a function from URL to
+// absl::StatusOr<std::unique_ptr<Store>>).
+template <typename Store, auto Open>
+class StoreConformanceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(scratch_, ScratchStore::Make(GetParam()));
+    ASSERT_OK_AND_ASSIGN(store_, Open(scratch_.url()));
+  }
+
+  ScratchStore scratch_;  // declared first: outlives the store
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace longtake::testing

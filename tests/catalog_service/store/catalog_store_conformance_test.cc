@@ -30,14 +30,9 @@ constexpr char kStaircase[] = "films/the-cranes-are-flying/sequences/staircase";
 constexpr char kSendOff[] = "films/the-cranes-are-flying/sequences/send-off";
 
 class CatalogStoreConformanceTest
-    : public ::testing::TestWithParam<std::string> {
+    : public longtake::testing::StoreConformanceTest<CatalogStore,
+                                                     OpenCatalogStore> {
  protected:
-  void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(scratch_,
-                         longtake::testing::ScratchStore::Make(GetParam()));
-    ASSERT_OK_AND_ASSIGN(store_, OpenCatalogStore(scratch_.url()));
-  }
-
   // Seeds era + person + film + two sequences.
   void WriteAll() {
     WriteBatch b;
@@ -64,9 +59,6 @@ class CatalogStoreConformanceTest
     EXPECT_TRUE(snap.sequences.empty());
     EXPECT_TRUE(snap.eras.empty());
   }
-
-  longtake::testing::ScratchStore scratch_;
-  std::unique_ptr<CatalogStore> store_;
 };
 
 TEST_P(CatalogStoreConformanceTest, EmptyStoreLoadsNothing) {

@@ -72,18 +72,8 @@ WatchlistItem MakeItem(const std::string& user, const std::string& id,
 }
 
 class WatchlistStoreConformanceTest
-    : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(scratch_,
-                         longtake::testing::ScratchStore::Make(GetParam()));
-    ASSERT_OK_AND_ASSIGN(store_, OpenWatchlistStore(scratch_.url()));
-  }
-
-  longtake::testing::ScratchStore
-      scratch_;  // declared first: outlives the store
-  std::unique_ptr<WatchlistStore> store_;
-};
+    : public longtake::testing::StoreConformanceTest<WatchlistStore,
+                                                     OpenWatchlistStore> {};
 
 TEST_P(WatchlistStoreConformanceTest, ProvidersRoundTrip) {
   WriteBatch batch;
