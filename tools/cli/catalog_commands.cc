@@ -70,10 +70,9 @@ Runner FilmsList(FlagSet& f) {
 }
 
 int FilmsGet(Context& ctx) {
-  client::CatalogClient catalog(ctx.catalog);
-  cv1::GetFilmRequest request;
-  request.set_name(ResourceName("films", ctx.args[0]));
-  absl::StatusOr<cv1::Film> film = catalog.GetFilm(request);
+  absl::StatusOr<cv1::Film> film = client::CatalogClient(ctx.catalog)
+                                       .GetFilm(Named<cv1::GetFilmRequest>(
+                                           ResourceName("films", ctx.args[0])));
   if (auto rc = ErrorOrJson(ctx, film, Service::kCatalog)) return *rc;
   const cv1::Film& f = *film;
   PrintField("Name", f.name());
@@ -161,10 +160,10 @@ Runner SequencesList(FlagSet& f) {
 }
 
 int PeopleGet(Context& ctx) {
-  client::CatalogClient catalog(ctx.catalog);
-  cv1::GetPersonRequest request;
-  request.set_name(ResourceName("people", ctx.args[0]));
-  absl::StatusOr<cv1::Person> person = catalog.GetPerson(request);
+  absl::StatusOr<cv1::Person> person =
+      client::CatalogClient(ctx.catalog)
+          .GetPerson(Named<cv1::GetPersonRequest>(
+              ResourceName("people", ctx.args[0])));
   if (auto rc = ErrorOrJson(ctx, person, Service::kCatalog)) return *rc;
   std::vector<std::string> roles;
   for (int r : person->known_roles()) roles.push_back(RoleName(r));

@@ -94,11 +94,28 @@ int ServerError(const Context& ctx, const absl::Status& status,
 // own longtake::Slugify).
 std::string ResourceName(const std::string& collection, const std::string& arg);
 
-// "a, b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitCommaList(const std::string& text);
-
 // A fresh request id for a write (so the server can drop a retried one).
 std::string RandomRequestId();
+
+// A request naming one resource: Named<cv1::GetFilmRequest>("films/x").
+template <typename Request>
+Request Named(std::string name) {
+  Request request;
+  request.set_name(std::move(name));
+  return request;
+}
+
+// A write naming one resource, with a fresh request id (so the server can
+// drop a retried one).
+template <typename Request>
+Request NamedWrite(std::string name) {
+  Request request = Named<Request>(std::move(name));
+  request.set_request_id(RandomRequestId());
+  return request;
+}
+
+// "a, b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitCommaList(const std::string& text);
 
 // The start of every command that shows one response: a failed call is
 // reported (exit 1), and with --json the response is printed (exit 0);

@@ -96,92 +96,90 @@ bool JsonInt(const json& obj, const char* key, const std::string& field,
   return false;
 }
 
-void CreditsFromJson(const json& credits, v1::ImportFilmsEntry* entry,
-                     RowProblems* p) {
-  if (!credits.is_array()) {
-    p->Add("credits",
-           absl::StrCat("expected a list, got ", JsonTypeName(credits)));
+// Calls read(object, "key[i]") for each object of the list under
+// parent[key] (absent or null: none); a value that is not a list, or an
+// element that is not an object, is a problem of its own.
+template <typename Read>
+void ForEachObject(const json& parent, const std::string& key, RowProblems* p,
+                   Read read) {
+  auto it = parent.find(key);
+  if (it == parent.end() || it->is_null()) return;
+  const json& list = *it;
+  if (!list.is_array()) {
+    p->Add(key, absl::StrCat("expected a list, got ", JsonTypeName(list)));
     return;
   }
-  for (size_t i = 0; i < credits.size(); ++i) {
-    const json& c = credits[i];
-    const std::string field = absl::StrCat("credits[", i, "]");
-    if (!c.is_object()) {
-      p->Add(field, absl::StrCat("expected an object, got ", JsonTypeName(c)));
-      continue;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string field = absl::StrCat(key, "[", i, "]");
+    if (list[i].is_object()) {
+      read(list[i], field);
+    } else {
+      p->Add(field,
+             absl::StrCat("expected an object, got ", JsonTypeName(list[i])));
     }
-    std::string person, role_text, character;
-    const bool has_person =
-        JsonText(c, "person_name", field + ".person_name", p, &person);
-    if (!c.contains("person_name")) {
-      p->Add(field + ".person_name", "missing");
-      continue;
-    }
-    if (!has_person) continue;
-    JsonText(c, "character", field + ".character", p, &character);
-    if (!JsonText(c, "role", field + ".role", p, &role_text)) {
-      if (!c.contains("role")) p->Add(field + ".role", "missing");
-      continue;
-    }
-    v1::CreditRole role = RoleFromText(role_text);
-    if (role == v1::CREDIT_ROLE_UNSPECIFIED) {
-      p->Add(field + ".role",
-             absl::StrCat("unknown role \"", role_text,
-                          "\" (director, cinematographer, cast, writer, "
-                          "composer, producer, editor, presenter)"));
-      continue;
-    }
-    AddCredit(person, role, character, field + ".person_name", entry, p);
   }
 }
 
-void SequencesFromJson(const json& sequences, v1::ImportFilmsEntry* entry,
-                       RowProblems* p) {
-  if (!sequences.is_array()) {
-    p->Add("sequences",
-           absl::StrCat("expected a list, got ", JsonTypeName(sequences)));
+void CreditFromJson(const json& c, const std::string& field,
+                    v1::ImportFilmsEntry* entry, RowProblems* p) {
+  std::string person, role_text, character;
+  const bool has_person =
+      JsonText(c, "person_name", field + ".person_name", p, &person);
+  if (!c.contains("person_name")) {
+    p->Add(field + ".person_name", "missing");
     return;
   }
-  for (size_t i = 0; i < sequences.size(); ++i) {
-    const json& s = sequences[i];
-    const std::string field = absl::StrCat("sequences[", i, "]");
-    if (!s.is_object()) {
-      p->Add(field, absl::StrCat("expected an object, got ", JsonTypeName(s)));
-      continue;
-    }
-    v1::Sequence* seq = entry->add_sequences();
-    std::string text;
-    if (JsonText(s, "title", field + ".title", p, &text)) seq->set_title(text);
-    if (seq->title().empty() &&
-        (!s.contains("title") || s["title"].is_string())) {
-      p->Add(field + ".title", "missing: every sequence needs a title");
-    }
-    if (JsonText(s, "description", field + ".description", p, &text)) {
-      seq->set_description(text);
-    }
-    if (JsonText(s, "filming_method", field + ".filming_method", p, &text)) {
-      seq->set_filming_method(text);
-    }
-    if (JsonText(s, "start", field + ".start", p, &text) && !text.empty() &&
-        !ParseStart(text, seq->mutable_start())) {
-      p->Add(field + ".start",
-             absl::StrCat("\"", text,
-                          "\" is not a timecode (use 25:00, ~25:00, 75% or "
-                          "opening)"));
-    }
-    for (const std::string& t :
-         JsonTextList(s, "techniques", field + ".techniques", p)) {
-      v1::CameraTechnique technique = TechniqueFromText(t);
-      if (technique == v1::CAMERA_TECHNIQUE_UNSPECIFIED) {
-        p->Add(field + ".techniques",
-               absl::StrCat("unknown technique \"", t, "\""));
-      } else {
-        seq->add_techniques(technique);
-      }
-    }
-    AddAll(JsonTextList(s, "characters", field + ".characters", p),
-           seq->mutable_characters());
+  if (!has_person) return;
+  JsonText(c, "character", field + ".character", p, &character);
+  if (!JsonText(c, "role", field + ".role", p, &role_text)) {
+    if (!c.contains("role")) p->Add(field + ".role", "missing");
+    return;
   }
+  v1::CreditRole role = RoleFromText(role_text);
+  if (role == v1::CREDIT_ROLE_UNSPECIFIED) {
+    p->Add(field + ".role",
+           absl::StrCat("unknown role \"", role_text,
+                        "\" (director, cinematographer, cast, writer, "
+                        "composer, producer, editor, presenter)"));
+    return;
+  }
+  AddCredit(person, role, character, field + ".person_name", entry, p);
+}
+
+void SequenceFromJson(const json& s, const std::string& field,
+                      v1::ImportFilmsEntry* entry, RowProblems* p) {
+  v1::Sequence* seq = entry->add_sequences();
+  std::string text;
+  if (JsonText(s, "title", field + ".title", p, &text)) seq->set_title(text);
+  if (seq->title().empty() &&
+      (!s.contains("title") || s["title"].is_string())) {
+    p->Add(field + ".title", "missing: every sequence needs a title");
+  }
+  if (JsonText(s, "description", field + ".description", p, &text)) {
+    seq->set_description(text);
+  }
+  if (JsonText(s, "filming_method", field + ".filming_method", p, &text)) {
+    seq->set_filming_method(text);
+  }
+  if (JsonText(s, "start", field + ".start", p, &text) && !text.empty() &&
+      !ParseStart(text, seq->mutable_start())) {
+    p->Add(field + ".start",
+           absl::StrCat("\"", text,
+                        "\" is not a timecode (use 25:00, ~25:00, 75% or "
+                        "opening)"));
+  }
+  for (const std::string& t :
+       JsonTextList(s, "techniques", field + ".techniques", p)) {
+    v1::CameraTechnique technique = TechniqueFromText(t);
+    if (technique == v1::CAMERA_TECHNIQUE_UNSPECIFIED) {
+      p->Add(field + ".techniques",
+             absl::StrCat("unknown technique \"", t, "\""));
+    } else {
+      seq->add_techniques(technique);
+    }
+  }
+  AddAll(JsonTextList(s, "characters", field + ".characters", p),
+         seq->mutable_characters());
 }
 
 v1::ImportFilmsEntry EntryFromJson(const json& obj, RowProblems* p) {
@@ -228,12 +226,12 @@ v1::ImportFilmsEntry EntryFromJson(const json& obj, RowProblems* p) {
   if (JsonText(obj, "synopsis", "synopsis", p, &synopsis)) {
     film->set_synopsis(synopsis);
   }
-  if (auto it = obj.find("credits"); it != obj.end() && !it->is_null()) {
-    CreditsFromJson(*it, &entry, p);
-  }
-  if (auto it = obj.find("sequences"); it != obj.end() && !it->is_null()) {
-    SequencesFromJson(*it, &entry, p);
-  }
+  ForEachObject(obj, "credits", p, [&](const json& c, const std::string& f) {
+    CreditFromJson(c, f, &entry, p);
+  });
+  ForEachObject(obj, "sequences", p, [&](const json& s, const std::string& f) {
+    SequenceFromJson(s, f, &entry, p);
+  });
   return entry;
 }
 

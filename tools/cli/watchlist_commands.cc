@@ -49,10 +49,14 @@ bool ResolveUser(const Context& ctx, const Flag<std::string>& user_flag,
   return true;
 }
 
-// A command that acts on the user's watchlist: --user plus `run`.
-using UserRun = int (*)(Context&, const std::string& user);
-std::function<Runner(FlagSet&)> ForUser(UserRun run) {
-  return [run](FlagSet& f) -> Runner {
+// A command that acts on the user's watchlist: `make` adds the command's own
+// flags and returns its runner, which is given the user that --user (after
+// those flags) or the token names.
+using UserRunner = std::function<int(Context&, const std::string& user)>;
+std::function<Runner(FlagSet&)> ForUser(
+    std::function<UserRunner(FlagSet&)> make) {
+  return [make](FlagSet& f) -> Runner {
+    UserRunner run = make(f);
     const Flag<std::string> user_flag = AddUserFlag(f);
     return [run, user_flag](Context& ctx) {
       std::string user;
@@ -61,6 +65,12 @@ std::function<Runner(FlagSet&)> ForUser(UserRun run) {
       return run(ctx, user);
     };
   };
+}
+
+// The same for a command without flags of its own.
+std::function<Runner(FlagSet&)> ForUser(int (*run)(Context&,
+                                                   const std::string& user)) {
+  return ForUser([run](FlagSet&) { return UserRunner(run); });
 }
 
 std::string ItemName(const std::string& user, const std::string& arg) {
@@ -129,14 +139,10 @@ Runner WhereToWatch(FlagSet& f) {
   };
 }
 
-Runner WatchlistAdd(FlagSet& f) {
+UserRunner WatchlistAdd(FlagSet& f) {
   const Flag<std::string> note =
       f.AddString("note", "", "", "a note to keep with the item");
-  const Flag<std::string> user_flag = AddUserFlag(f);
-  return [=](Context& ctx) {
-    std::string user;
-    int code = 0;
-    if (!ResolveUser(ctx, user_flag, &user, &code)) return code;
+  return [=](Context& ctx, const std::string& user) {
     client::WatchlistClient watchlist(ctx.watchlist);
     wv1::CreateWatchlistItemRequest request;
     request.set_parent("users/" + user);
@@ -152,7 +158,7 @@ Runner WatchlistAdd(FlagSet& f) {
   };
 }
 
-Runner WatchlistList(FlagSet& f) {
+UserRunner WatchlistList(FlagSet& f) {
   const Flag<std::string> region =
       f.AddString("region", "LONGTAKE_REGION", "", "region for best offers");
   const Flag<std::string> subscriptions =
@@ -160,11 +166,7 @@ Runner WatchlistList(FlagSet& f) {
                   "providers you subscribe to, comma separated");
   const Flag<bool> watchable_now = f.AddBool(
       "watchable-now", "", false, "only films you can watch now in --region");
-  const Flag<std::string> user_flag = AddUserFlag(f);
-  return [=](Context& ctx) {
-    std::string user;
-    int code = 0;
-    if (!ResolveUser(ctx, user_flag, &user, &code)) return code;
+  return [=](Context& ctx, const std::string& user) {
     client::WatchlistClient watchlist(ctx.watchlist);
     wv1::ListWatchlistItemsRequest request;
     request.set_parent("users/" + user);
@@ -190,11 +192,10 @@ Runner WatchlistList(FlagSet& f) {
 }
 
 int WatchlistRemove(Context& ctx, const std::string& user) {
-  client::WatchlistClient watchlist(ctx.watchlist);
-  wv1::DeleteWatchlistItemRequest request;
-  request.set_name(ItemName(user, ctx.args[0]));
-  request.set_request_id(RandomRequestId());
-  absl::Status status = watchlist.DeleteWatchlistItem(request);
+  auto request =
+      NamedWrite<wv1::DeleteWatchlistItemRequest>(ItemName(user, ctx.args[0]));
+  absl::Status status =
+      client::WatchlistClient(ctx.watchlist).DeleteWatchlistItem(request);
   if (!status.ok()) return ServerError(ctx, status, Service::kWatchlist);
   if (ctx.json) {
     std::cout << "{}\n";
@@ -220,11 +221,10 @@ int WatchlistNote(Context& ctx, const std::string& user) {
 }
 
 int WatchlistWatched(Context& ctx, const std::string& user) {
-  client::WatchlistClient watchlist(ctx.watchlist);
-  wv1::MarkWatchedRequest request;
-  request.set_name(ItemName(user, ctx.args[0]));
-  request.set_request_id(RandomRequestId());
-  absl::StatusOr<wv1::WatchlistItem> item = watchlist.MarkWatched(request);
+  absl::StatusOr<wv1::WatchlistItem> item =
+      client::WatchlistClient(ctx.watchlist)
+          .MarkWatched(
+              NamedWrite<wv1::MarkWatchedRequest>(ItemName(user, ctx.args[0])));
   if (auto rc = ErrorOrJson(ctx, item, Service::kWatchlist)) return *rc;
   std::cout << "watched " << item->film() << " (moved to history)\n";
   return kExitOk;
@@ -243,16 +243,12 @@ int WatchlistHistory(Context& ctx, const std::string& user) {
   return kExitOk;
 }
 
-Runner Alerts(FlagSet& f) {
+UserRunner Alerts(FlagSet& f) {
   const Flag<std::string> region = f.AddString(
       "region", "LONGTAKE_REGION", "", "regions, comma separated (empty: all)");
   const Flag<int64_t> resume_after =
       f.AddInt("resume-after", "", 0, "resume after this event id");
-  const Flag<std::string> user_flag = AddUserFlag(f);
-  return [=](Context& ctx) {
-    std::string user;
-    int code = 0;
-    if (!ResolveUser(ctx, user_flag, &user, &code)) return code;
+  return [=](Context& ctx, const std::string& user) {
     wv1::WatchAvailabilityRequest request;
     request.set_parent("users/" + user);
     for (const std::string& r : SplitCommaList(*region)) {
@@ -315,13 +311,13 @@ std::vector<Command> WatchlistCommands() {
        "Add a film to your watchlist.",
        1,
        1,
-       WatchlistAdd},
+       ForUser(WatchlistAdd)},
       {{"watchlist", "list"},
        "[--region R] [--watchable-now]",
        "Your watchlist, with the best offer in --region.",
        0,
        0,
-       WatchlistList},
+       ForUser(WatchlistList)},
       {{"watchlist", "remove"},
        "ITEM",
        "Remove an item (id or full name).",
@@ -351,7 +347,7 @@ std::vector<Command> WatchlistCommands() {
        "Stream availability events for your watchlist until Ctrl-C.",
        0,
        0,
-       Alerts},
+       ForUser(Alerts)},
   };
 }
 
