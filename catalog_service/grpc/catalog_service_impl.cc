@@ -9,6 +9,7 @@
 #include "common/grpc/call_auth.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
+#include "common/grpc/well_known_types.h"
 #include "common/status/errors.h"
 #include "grpcpp/impl/serialization_traits.h"
 
@@ -206,7 +207,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
   return Write(context, [this, request, response]() {
     return ConvertCall(request->film(), "film", response, [&](Film film) {
       return catalog_->UpdateFilm(std::move(film),
-                                  FromProto(request->update_mask()),
+                                  FieldMaskFromProto(request->update_mask()),
                                   OptionsOf(*request));
     });
   });
@@ -312,9 +313,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
   return Write(context, [this, request, response]() {
     return ConvertCall(
         request->person(), "person", response, [&](Person person) {
-          return catalog_->UpdatePerson(std::move(person),
-                                        FromProto(request->update_mask()),
-                                        OptionsOf(*request));
+          return catalog_->UpdatePerson(
+              std::move(person), FieldMaskFromProto(request->update_mask()),
+              OptionsOf(*request));
         });
   });
 }
@@ -389,9 +390,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
   return Write(context, [this, request, response]() {
     return ConvertCall(
         request->sequence(), "sequence", response, [&](Sequence sequence) {
-          return catalog_->UpdateSequence(std::move(sequence),
-                                          FromProto(request->update_mask()),
-                                          OptionsOf(*request));
+          return catalog_->UpdateSequence(
+              std::move(sequence), FieldMaskFromProto(request->update_mask()),
+              OptionsOf(*request));
         });
   });
 }

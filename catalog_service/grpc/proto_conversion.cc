@@ -302,8 +302,4 @@ absl::StatusOr<ImportEntry> FromProto(const pb::ImportFilmsEntry& in,
   return entry;
 }
 
-FieldMask FromProto(const google::protobuf::FieldMask& mask) {
-  return FieldMask(mask.paths().begin(), mask.paths().end());
-}
-
 }  // namespace longtake::catalog

@@ -54,7 +54,4 @@ Era FromProto(const pb::Era& in);
 absl::StatusOr<ImportEntry> FromProto(const pb::ImportFilmsEntry& in,
                                       absl::string_view path);
 
-// Field mask paths as the domain wants them (proto field names).
-FieldMask FromProto(const google::protobuf::FieldMask& mask);
-
 }  // namespace longtake::catalog

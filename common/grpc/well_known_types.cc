@@ -45,4 +45,8 @@ Money MoneyFromProto(const google::type::Money& in) {
   return Money{in.currency_code(), in.units(), in.nanos()};
 }
 
+FieldMask FieldMaskFromProto(const google::protobuf::FieldMask& in) {
+  return FieldMask(in.paths().begin(), in.paths().end());
+}
+
 }  // namespace longtake

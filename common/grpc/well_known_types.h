@@ -1,16 +1,18 @@
 #pragma once
 
-// The one place where protobuf's well-known types (Timestamp, Duration) and
-// google.type.Money become Abseil / domain values and back, for both
-// services' adapters.
+// The one place where protobuf's well-known types (Timestamp, Duration,
+// FieldMask) and google.type.Money become Abseil / domain values and back,
+// for both services' adapters.
 //
 //   TimeToProto(film.create_time, out->mutable_create_time());
 //   offer.available_until = TimeFromProto(in.available_until(),
 //       in.has_available_until(), absl::InfiniteFuture());
 
 #include "absl/time/time.h"
+#include "common/domain/field_mask.h"
 #include "common/domain/money.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/money.pb.h"
 
@@ -29,5 +31,8 @@ absl::Duration DurationFromProto(const google::protobuf::Duration& in);
 
 void MoneyToProto(const Money& money, google::type::Money* out);
 Money MoneyFromProto(const google::type::Money& in);
+
+// An update_mask's paths, in order, for ApplyMask (common/domain/field_mask.h).
+FieldMask FieldMaskFromProto(const google::protobuf::FieldMask& in);
 
 }  // namespace longtake

@@ -182,8 +182,4 @@ void ToProto(const std::vector<WatchlistItem>& items,
   AddAll(items, out->mutable_items());
 }
 
-FieldMask FromProto(const google::protobuf::FieldMask& mask) {
-  return FieldMask(mask.paths().begin(), mask.paths().end());
-}
-
 }  // namespace longtake::watchlist

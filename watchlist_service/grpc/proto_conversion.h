@@ -44,6 +44,4 @@ void ToProto(const Page& page, Response* out);
 void ToProto(const std::vector<WatchlistItem>& items,
              wlv1::ReorderWatchlistItemsResponse* out);
 
-FieldMask FromProto(const google::protobuf::FieldMask& mask);
-
 }  // namespace longtake::watchlist

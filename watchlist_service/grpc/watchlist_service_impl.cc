@@ -6,6 +6,7 @@
 #include "common/grpc/call_auth.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
+#include "common/grpc/well_known_types.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/access_checks.h"
 #include "watchlist_service/grpc/proto_conversion.h"
@@ -113,9 +114,10 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateProvider(
     Ctx* ctx, const v1::UpdateProviderRequest* request,
     v1::Provider* response) {
   return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->UpdateProvider(FromProto(request->provider()),
-                                      FromProto(request->update_mask()),
-                                      Write(request->request_id()));
+    return watchlist_->UpdateProvider(
+        FromProto(request->provider()),
+        FieldMaskFromProto(request->update_mask()),
+        Write(request->request_id()));
   });
 }
 
@@ -161,7 +163,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
   return Serve(ctx, writes_, Curator, response, [this, request] {
     return watchlist_->UpdateOffer(FromProto(request->offer()),
-                                   FromProto(request->update_mask()),
+                                   FieldMaskFromProto(request->update_mask()),
                                    Write(request->request_id()));
   });
 }
@@ -232,7 +234,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
                response, [this, request] {
                  return watchlist_->UpdateItem(
                      FromProto(request->item()),
-                     FromProto(request->update_mask()),
+                     FieldMaskFromProto(request->update_mask()),
                      Write(request->request_id()));
                });
 }

@@ -245,12 +245,5 @@ TEST(ProtoConversionTest, ImportEntryAndResult) {
   EXPECT_EQ(out_ok.film(), "films/letter-never-sent");
 }
 
-TEST(ProtoConversionTest, FieldMaskPaths) {
-  google::protobuf::FieldMask mask;
-  mask.add_paths("title");
-  mask.add_paths("original_titles");
-  EXPECT_THAT(FromProto(mask), ElementsAre("title", "original_titles"));
-}
-
 }  // namespace
 }  // namespace longtake::catalog

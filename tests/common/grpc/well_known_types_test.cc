@@ -1,5 +1,6 @@
 #include "common/grpc/well_known_types.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace longtake {
@@ -51,6 +52,19 @@ TEST(WellKnownTypesTest, MoneyRoundTrips) {
   EXPECT_EQ(proto.units(), 12);
   EXPECT_EQ(proto.nanos(), 990000000);
   EXPECT_EQ(MoneyFromProto(proto), price);
+}
+
+// Both services' update masks: the paths as sent, in order.
+TEST(WellKnownTypesTest, FieldMaskPathsInOrder) {
+  google::protobuf::FieldMask mask;
+  mask.add_paths("title");
+  mask.add_paths("original_titles");
+  EXPECT_THAT(FieldMaskFromProto(mask),
+              ::testing::ElementsAre("title", "original_titles"));
+  mask.Clear();
+  mask.add_paths("note");
+  mask.add_paths("rank");
+  EXPECT_THAT(FieldMaskFromProto(mask), ::testing::ElementsAre("note", "rank"));
 }
 
 }  // namespace

@@ -94,47 +94,55 @@ TEST(DatabaseTest, FileDatabaseUsesWal) {
   EXPECT_EQ(fk->ColumnInt(0), 1);
 }
 
-TEST(TransactionTest, RollsBackUnlessCommitted) {
-  auto db = Database::Open(":memory:");
-  ASSERT_OK(db);
-  ASSERT_OK((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
+// An in-memory database with one table, t(k).
+class TransactionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(db_, Database::Open(":memory:"));
+    ASSERT_OK(db_->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
+  }
+  absl::Status Insert(const std::string& key) {
+    return db_->Exec("INSERT INTO t VALUES ('" + key + "')");
+  }
+
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(TransactionTest, RollsBackUnlessCommitted) {
   {
-    auto tx = Transaction::Begin(**db);
+    auto tx = Transaction::Begin(*db_);
     ASSERT_OK(tx);
-    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('a')"));
+    ASSERT_OK(Insert("a"));
   }  // dropped: rolled back
-  EXPECT_EQ(CountRows(**db, "t"), 0);
+  EXPECT_EQ(CountRows(*db_, "t"), 0);
   {
-    auto tx = Transaction::Begin(**db);
+    auto tx = Transaction::Begin(*db_);
     ASSERT_OK(tx);
-    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('b')"));
+    ASSERT_OK(Insert("b"));
     ASSERT_OK(tx->Commit());
   }
-  EXPECT_EQ(CountRows(**db, "t"), 1);
+  EXPECT_EQ(CountRows(*db_, "t"), 1);
 }
 
-TEST(TransactionTest, SavepointRollsBackOnlyItsPart) {
-  auto db = Database::Open(":memory:");
-  ASSERT_OK(db);
-  ASSERT_OK((*db)->Exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
-  auto tx = Transaction::Begin(**db);
+TEST_F(TransactionTest, SavepointRollsBackOnlyItsPart) {
+  auto tx = Transaction::Begin(*db_);
   ASSERT_OK(tx);
-  ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('keep')"));
+  ASSERT_OK(Insert("keep"));
   {
-    auto sp = Savepoint::Begin(**db, "entry1");
+    auto sp = Savepoint::Begin(*db_, "entry1");
     ASSERT_OK(sp);
-    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('drop')"));
+    ASSERT_OK(Insert("drop"));
     // Duplicate key fails; the savepoint is rolled back on scope exit.
-    EXPECT_FALSE((*db)->Exec("INSERT INTO t VALUES ('keep')").ok());
+    EXPECT_FALSE(Insert("keep").ok());
   }
   {
-    auto sp = Savepoint::Begin(**db, "entry2");
+    auto sp = Savepoint::Begin(*db_, "entry2");
     ASSERT_OK(sp);
-    ASSERT_OK((*db)->Exec("INSERT INTO t VALUES ('also')"));
+    ASSERT_OK(Insert("also"));
     ASSERT_OK(sp->Release());
   }
   ASSERT_OK(tx->Commit());
-  EXPECT_EQ(CountRows(**db, "t"), 2);
+  EXPECT_EQ(CountRows(*db_, "t"), 2);
 }
 
 TEST(MigrationsTest, AppliesEachOnceInOrder) {

@@ -103,12 +103,5 @@ TEST(ProtoConversionTest, EventCarriesPreviousPriceAndKind) {
   EXPECT_FALSE(proto.has_event_time());
 }
 
-TEST(ProtoConversionTest, FieldMaskPaths) {
-  google::protobuf::FieldMask mask;
-  mask.add_paths("note");
-  mask.add_paths("rank");
-  EXPECT_THAT(FromProto(mask), ElementsAre("note", "rank"));
-}
-
 }  // namespace
 }  // namespace longtake::watchlist
