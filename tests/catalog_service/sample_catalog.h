@@ -6,12 +6,41 @@
 // credited, the era names the film. gtest prints them as their stored JSON.
 
 #include <ostream>
+#include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "catalog_service/domain/json_codec.h"
 #include "catalog_service/domain/model.h"
 
 namespace longtake::catalog::testing {
+
+// Timecodes by precision, for sequences: SequenceAt("s/x", After("s/y")).
+inline Timecode Exact(absl::Duration offset) {
+  Timecode t;
+  t.precision = Timecode::Precision::kExact;
+  t.offset = offset;
+  return t;
+}
+inline Timecode FractionOfRuntime(double fraction) {
+  Timecode t;
+  t.precision = Timecode::Precision::kFractionOfRuntime;
+  t.fraction = fraction;
+  return t;
+}
+inline Timecode After(std::string sequence) {
+  Timecode t;
+  t.precision = Timecode::Precision::kRelative;
+  t.relative_to = std::move(sequence);
+  t.relation = Timecode::Relation::kAfter;
+  return t;
+}
+inline Sequence SequenceAt(std::string name, Timecode start) {
+  Sequence s;
+  s.name = std::move(name);
+  s.start = std::move(start);
+  return s;
+}
 
 inline Film SampleFilm() {
   Film film;

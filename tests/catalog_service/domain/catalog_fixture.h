@@ -90,6 +90,15 @@ class CatalogTest : public ::testing::Test {
     return Names(page->films);
   }
 
+  // A film's sequences, in film order (none, and a failure, on error).
+  auto Sequences(const std::string& film) {
+    ListSequencesQuery q;
+    q.parent = film;
+    auto page = catalog_->ListSequences(q);
+    EXPECT_OK(page);
+    return page.ok() ? std::move(page->sequences) : decltype(page->sequences){};
+  }
+
   std::unique_ptr<Catalog> catalog_;
 };
 

@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/catalog_service/sample_catalog.h"
 
 namespace longtake::catalog::internal {
 namespace {
@@ -133,24 +134,15 @@ TEST_F(CatalogStateTest, RemoveFilmRemovesItsSequencesAndIndexEntries) {
 }
 
 TEST(OrderSequencesTest, FractionsUseTheRuntimeAndDanglingRelativesGoLast) {
-  Sequence at_ten;
-  at_ten.name = "s/ten-minutes";
-  at_ten.start.precision = Timecode::Precision::kExact;
-  at_ten.start.offset = absl::Minutes(10);
-  Sequence half;
-  half.name = "s/half";
-  half.start.precision = Timecode::Precision::kFractionOfRuntime;
-  half.start.fraction = 0.5;  // 5 minutes of a 10-minute film
-  Sequence dangling;
-  dangling.name = "s/dangling";
-  dangling.start.precision = Timecode::Precision::kRelative;
-  dangling.start.relation = Timecode::Relation::kAfter;
-  dangling.start.relative_to = "s/missing";
-  Sequence after_half;
-  after_half.name = "s/after-half";
-  after_half.start.precision = Timecode::Precision::kRelative;
-  after_half.start.relation = Timecode::Relation::kAfter;
-  after_half.start.relative_to = "s/half";
+  using catalog::testing::After;
+  using catalog::testing::SequenceAt;
+  Sequence at_ten =
+      SequenceAt("s/ten-minutes", catalog::testing::Exact(absl::Minutes(10)));
+  // 5 minutes of a 10-minute film.
+  Sequence half =
+      SequenceAt("s/half", catalog::testing::FractionOfRuntime(0.5));
+  Sequence dangling = SequenceAt("s/dangling", After("s/missing"));
+  Sequence after_half = SequenceAt("s/after-half", After("s/half"));
   EXPECT_THAT(
       OrderSequences({&dangling, &at_ten, &after_half, &half}, 10),
       ElementsAre("s/half", "s/after-half", "s/ten-minutes", "s/dangling"));

@@ -113,25 +113,20 @@ TEST_F(CatalogTest, Collaborations) {
 }
 
 TEST_F(CatalogTest, SequencesInFilmOrder) {
-  ListSequencesQuery q;
-  q.parent = "films/the-cranes-are-flying";
-  auto page = catalog_->ListSequences(q);
-  ASSERT_OK(page);
-  ASSERT_EQ(page->sequences.size(), 2u);
-  EXPECT_EQ(page->sequences[0]->name,
+  auto sequences = Sequences("films/the-cranes-are-flying");
+  ASSERT_EQ(sequences.size(), 2u);
+  EXPECT_EQ(sequences[0]->name,
             "films/the-cranes-are-flying/sequences/staircase");
-  EXPECT_EQ(page->sequences[0]->film_order, 1);
-  EXPECT_EQ(page->sequences[0]->start.precision,
-            Timecode::Precision::kRelative);
-  EXPECT_EQ(page->sequences[0]->start.description,
+  EXPECT_EQ(sequences[0]->film_order, 1);
+  EXPECT_EQ(sequences[0]->start.precision, Timecode::Precision::kRelative);
+  EXPECT_EQ(sequences[0]->start.description,
             "before Veronika searches the send-off crowd");
-  EXPECT_EQ(page->sequences[1]->name,
+  EXPECT_EQ(sequences[1]->name,
             "films/the-cranes-are-flying/sequences/send-off");
-  EXPECT_EQ(page->sequences[1]->film_order, 2);
-  EXPECT_EQ(page->sequences[1]->start.precision,
-            Timecode::Precision::kApproximate);
-  EXPECT_EQ(page->sequences[1]->start.offset, absl::Minutes(25));
-  EXPECT_EQ(page->sequences[1]->start.description, "around 25:00");
+  EXPECT_EQ(sequences[1]->film_order, 2);
+  EXPECT_EQ(sequences[1]->start.precision, Timecode::Precision::kApproximate);
+  EXPECT_EQ(sequences[1]->start.offset, absl::Minutes(25));
+  EXPECT_EQ(sequences[1]->start.description, "around 25:00");
 
   auto funeral =
       catalog_->GetSequence("films/i-am-cuba/sequences/funeral-procession");
@@ -143,6 +138,7 @@ TEST_F(CatalogTest, SequencesInFilmOrder) {
   ASSERT_OK(opening);
   EXPECT_EQ((*opening)->start.description, "the opening");
 
+  ListSequencesQuery q;
   q.parent = "films/-";
   auto all = catalog_->ListSequences(q);
   ASSERT_OK(all);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "tests/catalog_service/domain/catalog_fixture.h"
+#include "tests/catalog_service/sample_catalog.h"
 
 namespace longtake::catalog {
 namespace {
@@ -30,13 +31,10 @@ TEST_F(CatalogTest, ImportGoodAndBadEntries) {
   entries[0].people = {np, existing};
   Sequence a;
   a.title = "Opening shot";
-  a.start.precision = Timecode::Precision::kExact;
-  a.start.offset = absl::Seconds(10);
+  a.start = testing::Exact(absl::Seconds(10));
   Sequence b;
   b.title = "Just after";
-  b.start.precision = Timecode::Precision::kRelative;
-  b.start.relation = Timecode::Relation::kAfter;
-  b.start.relative_to = "opening-shot";
+  b.start = testing::After("opening-shot");
   entries[0].sequences = {b, a};
   // 1: bad fields.
   entries[1].source_line = 11;
@@ -77,15 +75,11 @@ TEST_F(CatalogTest, ImportGoodAndBadEntries) {
   ASSERT_OK(person);
   EXPECT_EQ((*catalog_->GetPerson("people/sergei-urusevsky"))->display_name,
             "Sergei Urusevsky");
-  ListSequencesQuery lq;
-  lq.parent = "films/soy-cuba-2";
-  auto seqs = catalog_->ListSequences(lq);
-  ASSERT_OK(seqs);
-  ASSERT_EQ(seqs->sequences.size(), 2u);
-  EXPECT_EQ(seqs->sequences[0]->name,
-            "films/soy-cuba-2/sequences/opening-shot");
-  EXPECT_EQ(seqs->sequences[1]->name, "films/soy-cuba-2/sequences/just-after");
-  EXPECT_EQ(seqs->sequences[1]->start.description, "after Opening shot");
+  auto sequences = Sequences("films/soy-cuba-2");
+  ASSERT_EQ(sequences.size(), 2u);
+  EXPECT_EQ(sequences[0]->name, "films/soy-cuba-2/sequences/opening-shot");
+  EXPECT_EQ(sequences[1]->name, "films/soy-cuba-2/sequences/just-after");
+  EXPECT_EQ(sequences[1]->start.description, "after Opening shot");
 
   // Odd input never crashes.
   std::vector<ImportEntry> odd(3);
