@@ -90,6 +90,25 @@ class CatalogTest : public ::testing::Test {
     return Names(page->films);
   }
 
+  // Follows next_page_token from `query` to the last page of `list` (a
+  // Catalog member such as &Catalog::ListPeople); the number of `items`
+  // (a page member such as &PersonPage::people) seen, -1 when a call fails.
+  template <typename Query, typename Page, typename Items>
+  int CountAcrossPages(Query query,
+                       absl::StatusOr<Page> (Catalog::*list)(const Query&)
+                           const,
+                       Items Page::*items) {
+    int count = 0;
+    while (true) {
+      absl::StatusOr<Page> page = ((*catalog_).*list)(query);
+      EXPECT_OK(page);
+      if (!page.ok()) return -1;
+      count += static_cast<int>(((*page).*items).size());
+      if (page->next_page_token.empty()) return count;
+      query.page_token = page->next_page_token;
+    }
+  }
+
   // A film's sequences, in film order (none, and a failure, on error).
   auto Sequences(const std::string& film) {
     ListSequencesQuery q;

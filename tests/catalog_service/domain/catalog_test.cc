@@ -152,15 +152,9 @@ TEST_F(CatalogTest, SequencesInFilmOrder) {
   // Paging through everything with page size 2.
   q.filter = "";
   q.page_size = 2;
-  int count = 0;
-  while (true) {
-    auto p = catalog_->ListSequences(q);
-    ASSERT_OK(p);
-    count += static_cast<int>(p->sequences.size());
-    if (p->next_page_token.empty()) break;
-    q.page_token = p->next_page_token;
-  }
-  EXPECT_EQ(count, 5);
+  EXPECT_EQ(
+      CountAcrossPages(q, &Catalog::ListSequences, &SequencePage::sequences),
+      5);
   q = {};
   q.parent = "films/nope";
   EXPECT_THAT(catalog_->ListSequences(q),
@@ -185,15 +179,7 @@ TEST_F(CatalogTest, PeopleAndEras) {
   EXPECT_THAT(Fields(catalog_->ListPeople(q).status()), ElementsAre("filter"));
   q = {};
   q.page_size = 4;
-  int total = 0;
-  while (true) {
-    auto p = catalog_->ListPeople(q);
-    ASSERT_OK(p);
-    total += static_cast<int>(p->people.size());
-    if (p->next_page_token.empty()) break;
-    q.page_token = p->next_page_token;
-  }
-  EXPECT_EQ(total, 9);
+  EXPECT_EQ(CountAcrossPages(q, &Catalog::ListPeople, &PersonPage::people), 9);
   auto eras = catalog_->ListEras(0, "");
   ASSERT_OK(eras);
   ASSERT_EQ(eras->eras.size(), 1u);

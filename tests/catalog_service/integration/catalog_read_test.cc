@@ -471,26 +471,25 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   EXPECT_NE(status.error_message().find("films/no-such-film"),
             std::string::npos);
 
+  // Each call names a resource that is not there; the error names it back.
+  auto not_found = [](const std::string& name) -> ErrorExpectation {
+    return {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", name};
+  };
   pb::GetPersonRequest person_request;
   person_request.set_name("people/nobody-at-all");
   pb::Person person;
   ExpectError(stub().GetPerson(Ctx().get(), person_request, &person),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-               "people/nobody-at-all"});
-
+              not_found(person_request.name()));
   pb::ListSequencesRequest seq_request;
   seq_request.set_parent("films/no-such-film");
   pb::ListSequencesResponse seqs;
   ExpectError(stub().ListSequences(Ctx().get(), seq_request, &seqs),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-               "films/no-such-film"});
-
+              not_found(seq_request.parent()));
   pb::GetEraRequest era_request;
   era_request.set_name("eras/no-such-era");
   pb::Era era;
   ExpectError(stub().GetEra(Ctx().get(), era_request, &era),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-               "eras/no-such-era"});
+              not_found(era_request.name()));
 }
 
 // grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest
