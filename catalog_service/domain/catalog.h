@@ -111,6 +111,11 @@ struct EraPage {
 struct WriteOptions {
   std::string request_id;  // idempotency key (AIP-155); may be empty
   bool validate_only = false;
+  // Whose request id it is (the token's subject): records are per caller.
+  std::string caller{};
+  // Fingerprint of the request (common/grpc/request_fingerprint.h), so a
+  // request id reused for a different request is refused.
+  std::string request_hash{};
 };
 
 // Update masks are field paths in proto naming ("title", "credits",

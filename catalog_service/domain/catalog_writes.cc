@@ -38,8 +38,9 @@ std::optional<RequestRecord> Record(const WriteOptions& o,
                                     const std::string& resource,
                                     std::string response = "") {
   if (o.request_id.empty()) return std::nullopt;
-  return RequestRecord{o.request_id, std::string(method), resource,
-                       std::move(response)};
+  return RequestRecord{ScopedRequestId(o.caller, o.request_id),
+                       std::string(method), resource, std::move(response),
+                       o.request_hash};
 }
 
 // The updatable fields of each resource, in proto naming.
@@ -120,12 +121,11 @@ absl::StatusOr<std::optional<RequestRecord>> Catalog::Recorded(
         "request_id",
         "is too long (at most 200 bytes; a UUID is a good choice)");
   }
-  LONGTAKE_ASSIGN_OR_RETURN(std::optional<RequestRecord> rec,
-                            store_->LookupRequest(o.request_id));
-  if (rec.has_value() && rec->method != method) {
-    return InvalidArgument(
-        "request_id", absl::StrCat("was already used for a different request (",
-                                   rec->method, " ", rec->resource, ")"));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      std::optional<RequestRecord> rec,
+      store_->LookupRequest(ScopedRequestId(o.caller, o.request_id)));
+  if (rec.has_value()) {
+    LONGTAKE_RETURN_IF_ERROR(CheckReplay(*rec, method, o.request_hash));
   }
   return rec;
 }

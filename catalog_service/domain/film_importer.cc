@@ -237,8 +237,9 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
   if (!o.request_id.empty() && !o.validate_only) {
     // The request record follows the last entry.
     WriteBatch b;
-    b.request = RequestRecord{o.request_id, "ImportFilms", "",
-                              internal::ImportResultsToJson(results)};
+    b.request = RequestRecord{
+        ScopedRequestId(o.caller, o.request_id), "ImportFilms", "",
+        internal::ImportResultsToJson(results), o.request_hash};
     LONGTAKE_RETURN_IF_ERROR(Commit(b, [](internal::CatalogState&) {}));
   }
   return results;

@@ -7,6 +7,7 @@
 #include "catalog_service/domain/catalog_errors.h"
 #include "catalog_service/grpc/proto_conversion.h"
 #include "common/grpc/call_auth.h"
+#include "common/grpc/request_fingerprint.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
 #include "common/grpc/well_known_types.h"
@@ -16,9 +17,18 @@
 namespace longtake::catalog {
 namespace {
 
+// The write options of a request: its id, scoped to the caller, and its
+// fingerprint (common/domain/request_record.h).
 template <typename Request>
-WriteOptions OptionsOf(const Request& request) {
-  return {request.request_id(), request.validate_only()};
+WriteOptions OptionsOf(const auth::Principal& who, const Request& request) {
+  WriteOptions options;
+  options.request_id = request.request_id();
+  if constexpr (requires { request.validate_only(); }) {
+    options.validate_only = request.validate_only();
+  }
+  options.caller = who.user;
+  options.request_hash = RequestFingerprint(request);
+  return options;
 }
 
 // The create/update shape: convert the proto in, call the domain with it,
@@ -46,7 +56,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
   return reactor;
 }
 
-absl::Status CatalogServiceImpl::AuthorizeWrite(const Context& context) const {
+absl::StatusOr<auth::Principal> CatalogServiceImpl::AuthorizeWrite(
+    const Context& context) const {
   if (signer_ == nullptr) {
     return ErrorWithReason(
         absl::StatusCode::kUnauthenticated, kCuratorWritesDisabled,
@@ -55,14 +66,14 @@ absl::Status CatalogServiceImpl::AuthorizeWrite(const Context& context) const {
   absl::StatusOr<auth::Principal> principal =
       AuthenticateCall(context, *signer_);
   if (!principal.ok()) return principal.status();
-  return RequireCurator(*principal);
+  LONGTAKE_RETURN_IF_ERROR(RequireCurator(*principal));
+  return principal;
 }
 
-CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(
-    Context* context, std::function<absl::Status()> write) {
-  if (absl::Status auth = AuthorizeWrite(*context); !auth.ok()) {
-    return Finish(context, auth);
-  }
+CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
+                                                       WriteTask write) {
+  absl::StatusOr<auth::Principal> who = AuthorizeWrite(*context);
+  if (!who.ok()) return Finish(context, who.status());
   const absl::Status shutting_down = ShuttingDownError("catalogue");
   {
     absl::MutexLock lock(&mu_);
@@ -70,8 +81,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(
     ++pending_writes_;
   }
   Reactor* reactor = context->DefaultReactor();
-  auto task = [this, reactor, write = std::move(write)] {
-    absl::Status status = write();
+  auto task = [this, reactor, who = *std::move(who), write = std::move(write)] {
+    absl::Status status = write(who);
     reactor->Finish(status.ok() ? grpc::Status::OK
                                 : ToGrpcStatus(status, kCatalogErrorDomain));
     absl::MutexLock lock(&mu_);
@@ -193,10 +204,10 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateFilm(
     Context* context, const v1::CreateFilmRequest* request,
     v1::Film* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(request->film(), "film", response, [&](Film film) {
       return catalog_->CreateFilm(std::move(film), request->film_id(),
-                                  OptionsOf(*request));
+                                  OptionsOf(who, *request));
     });
   });
 }
@@ -204,11 +215,11 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateFilm(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
     Context* context, const v1::UpdateFilmRequest* request,
     v1::Film* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(request->film(), "film", response, [&](Film film) {
       return catalog_->UpdateFilm(std::move(film),
                                   FieldMaskFromProto(request->update_mask()),
-                                  OptionsOf(*request));
+                                  OptionsOf(who, *request));
     });
   });
 }
@@ -216,57 +227,59 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateFilm(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::DeleteFilm(
     Context* context, const v1::DeleteFilmRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return Write(context, [this, request]() {
+  return Write(context, [this, request](const auth::Principal& who) {
     return catalog_->DeleteFilm(request->name(), request->etag(),
-                                {request->request_id(), false});
+                                OptionsOf(who, *request));
   });
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
     Context* context, const v1::ImportFilmsRequest* request,
     v1::ImportFilmsResponse* response) {
-  return Write(context, [this, request, response]() -> absl::Status {
-    // An entry the domain types cannot even hold (an undefined enum number)
-    // is reported in place; the others go to the domain.
-    const int n = request->entries_size();
-    std::vector<ImportEntry> entries;
-    std::vector<int> domain_index;  // request index of each domain entry
-    std::vector<ImportEntryResult> results(n);
-    std::vector<bool> converted(n, false);
-    entries.reserve(n);
-    for (int i = 0; i < n; ++i) {
-      auto entry =
-          FromProto(request->entries(i), absl::StrCat("entries[", i, "]"));
-      if (!entry.ok()) {
-        results[i].source_line = request->entries(i).source_line();
-        results[i].status = entry.status();
-        continue;
-      }
-      converted[i] = true;
-      domain_index.push_back(i);
-      entries.push_back(*std::move(entry));
-    }
-    LONGTAKE_ASSIGN_OR_RETURN(
-        std::vector<ImportEntryResult> done,
-        catalog_->ImportFilms(std::move(entries), {request->request_id(),
-                                                   request->validate_only()}));
-    if (done.size() != domain_index.size()) {
-      return absl::InternalError(absl::StrCat("import returned ", done.size(),
-                                              " results for ",
-                                              domain_index.size(), " entries"));
-    }
-    for (size_t k = 0; k < done.size(); ++k) {
-      results[domain_index[k]] = std::move(done[k]);
-    }
-    int created = 0, failed = 0;
-    for (const ImportEntryResult& result : results) {
-      ToProto(result, response->add_results());
-      (result.status.ok() ? created : failed)++;
-    }
-    response->set_created_count(created);
-    response->set_failed_count(failed);
-    return absl::OkStatus();
-  });
+  return Write(
+      context,
+      [this, request, response](const auth::Principal& who) -> absl::Status {
+        // An entry the domain types cannot even hold (an undefined enum number)
+        // is reported in place; the others go to the domain.
+        const int n = request->entries_size();
+        std::vector<ImportEntry> entries;
+        std::vector<int> domain_index;  // request index of each domain entry
+        std::vector<ImportEntryResult> results(n);
+        std::vector<bool> converted(n, false);
+        entries.reserve(n);
+        for (int i = 0; i < n; ++i) {
+          auto entry =
+              FromProto(request->entries(i), absl::StrCat("entries[", i, "]"));
+          if (!entry.ok()) {
+            results[i].source_line = request->entries(i).source_line();
+            results[i].status = entry.status();
+            continue;
+          }
+          converted[i] = true;
+          domain_index.push_back(i);
+          entries.push_back(*std::move(entry));
+        }
+        LONGTAKE_ASSIGN_OR_RETURN(
+            std::vector<ImportEntryResult> done,
+            catalog_->ImportFilms(std::move(entries),
+                                  OptionsOf(who, *request)));
+        if (done.size() != domain_index.size()) {
+          return absl::InternalError(
+              absl::StrCat("import returned ", done.size(), " results for ",
+                           domain_index.size(), " entries"));
+        }
+        for (size_t k = 0; k < done.size(); ++k) {
+          results[domain_index[k]] = std::move(done[k]);
+        }
+        int created = 0, failed = 0;
+        for (const ImportEntryResult& result : results) {
+          ToProto(result, response->add_results());
+          (result.status.ok() ? created : failed)++;
+        }
+        response->set_created_count(created);
+        response->set_failed_count(failed);
+        return absl::OkStatus();
+      });
 }
 
 // ---- People ----
@@ -298,11 +311,11 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListPeople(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreatePerson(
     Context* context, const v1::CreatePersonRequest* request,
     v1::Person* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(
         request->person(), "person", response, [&](Person person) {
           return catalog_->CreatePerson(std::move(person), request->person_id(),
-                                        OptionsOf(*request));
+                                        OptionsOf(who, *request));
         });
   });
 }
@@ -310,12 +323,12 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::CreatePerson(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
     Context* context, const v1::UpdatePersonRequest* request,
     v1::Person* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(
         request->person(), "person", response, [&](Person person) {
           return catalog_->UpdatePerson(
               std::move(person), FieldMaskFromProto(request->update_mask()),
-              OptionsOf(*request));
+              OptionsOf(who, *request));
         });
   });
 }
@@ -323,9 +336,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdatePerson(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::DeletePerson(
     Context* context, const v1::DeletePersonRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return Write(context, [this, request]() {
+  return Write(context, [this, request](const auth::Principal& who) {
     return catalog_->DeletePerson(request->name(), request->etag(),
-                                  {request->request_id(), false});
+                                  OptionsOf(who, *request));
   });
 }
 
@@ -374,12 +387,12 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListSequences(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateSequence(
     Context* context, const v1::CreateSequenceRequest* request,
     v1::Sequence* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(request->sequence(), "sequence", response,
                        [&](Sequence sequence) {
                          return catalog_->CreateSequence(
                              request->parent(), std::move(sequence),
-                             request->sequence_id(), OptionsOf(*request));
+                             request->sequence_id(), OptionsOf(who, *request));
                        });
   });
 }
@@ -387,12 +400,12 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::CreateSequence(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
     Context* context, const v1::UpdateSequenceRequest* request,
     v1::Sequence* response) {
-  return Write(context, [this, request, response]() {
+  return Write(context, [this, request, response](const auth::Principal& who) {
     return ConvertCall(
         request->sequence(), "sequence", response, [&](Sequence sequence) {
           return catalog_->UpdateSequence(
               std::move(sequence), FieldMaskFromProto(request->update_mask()),
-              OptionsOf(*request));
+              OptionsOf(who, *request));
         });
   });
 }
@@ -400,9 +413,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::UpdateSequence(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::DeleteSequence(
     Context* context, const v1::DeleteSequenceRequest* request,
     google::protobuf::Empty* /*response*/) {
-  return Write(context, [this, request]() {
+  return Write(context, [this, request](const auth::Principal& who) {
     return catalog_->DeleteSequence(request->name(), request->etag(),
-                                    {request->request_id(), false});
+                                    OptionsOf(who, *request));
   });
 }
 

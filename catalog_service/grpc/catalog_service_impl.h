@@ -112,10 +112,12 @@ class CatalogServiceImpl final
  private:
   // Finishes `context`'s call with `status` (OK or converted error).
   static Reactor* Finish(Context* context, const absl::Status& status);
-  // Authorises a write, then runs `write` on the write queue and finishes the
-  // call with its result. Never blocks the calling thread.
-  Reactor* Write(Context* context, std::function<absl::Status()> write);
-  absl::Status AuthorizeWrite(const Context& context) const;
+  // Authorises a write, then runs `write` (given the curator who asked) on
+  // the write queue and finishes the call with its result. Never blocks the
+  // calling thread.
+  using WriteTask = std::function<absl::Status(const auth::Principal& who)>;
+  Reactor* Write(Context* context, WriteTask write);
+  absl::StatusOr<auth::Principal> AuthorizeWrite(const Context& context) const;
 
   Catalog* catalog_;
   WorkQueue* writes_;

@@ -62,8 +62,9 @@ const Table& SequencesTable() {
   return *t;
 }
 const Table& RequestsTable() {
-  static const auto* t =
-      new Table{"requests", {"request_id", "method", "resource", "response"}};
+  static const auto* t = new Table{
+      "requests",
+      {"request_id", "method", "resource", "response", "request_hash"}};
   return *t;
 }
 
@@ -76,7 +77,7 @@ Row ToRow(const Sequence& sequence) {
 }
 Row ToRow(const RequestRecord& request) {
   return {request.request_id, request.method, request.resource,
-          request.response};
+          request.response, request.request_hash};
 }
 
 absl::Status FromRow(const Table& table, const std::string& name,
@@ -98,7 +99,7 @@ absl::Status FromRow(const Table& table, const std::string& name,
 
 RequestRecord RequestFromRow(const Row& row) {
   RequestRecord r;
-  if (row.size() == 4) r = {row[0], row[1], row[2], row[3]};
+  if (row.size() == 5) r = {row[0], row[1], row[2], row[3], row[4]};
   return r;
 }
 

@@ -31,7 +31,8 @@ const Table& ErasTable();       // name, doc
 const Table& PeopleTable();     // name, doc
 const Table& FilmsTable();      // name, doc
 const Table& SequencesTable();  // name, film, doc
-const Table& RequestsTable();   // request_id, method, resource, response
+// request_id, method, resource, response, request_hash
+const Table& RequestsTable();
 
 // A row: one text value per column of its table, in column order.
 using Row = std::vector<std::string>;

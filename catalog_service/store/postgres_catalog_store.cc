@@ -36,6 +36,11 @@ const std::vector<postgres::Migration>& Migrations() {
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO store_meta(key, value) VALUES ('revision', 0);
       )sql"},
+      // Request records keep a fingerprint of their request (a request id
+      // reused for a different request is refused).
+      {2,
+       "ALTER TABLE requests ADD COLUMN request_hash TEXT NOT NULL "
+       "DEFAULT ''"},
   };
   return *migrations;
 }

@@ -71,14 +71,22 @@ absl::Status Watchlist::CommitAndPublish(WriteBatch& batch) {
 absl::StatusOr<std::optional<RequestRecord>> Watchlist::PriorRequest(
     absl::string_view method, const WriteOptions& options) {
   if (options.request_id.empty()) return std::optional<RequestRecord>();
-  return store_->GetRequest(std::string(method), options.request_id);
+  LONGTAKE_ASSIGN_OR_RETURN(
+      std::optional<RequestRecord> prior,
+      store_->GetRequest(std::string(method),
+                         ScopedRequestId(options.caller, options.request_id)));
+  if (prior.has_value()) {
+    LONGTAKE_RETURN_IF_ERROR(CheckReplay(*prior, method, options.request_hash));
+  }
+  return prior;
 }
 
 std::optional<RequestRecord> Watchlist::NewRequest(
     absl::string_view method, const WriteOptions& options,
     const std::string& resource) {
   if (options.request_id.empty()) return std::nullopt;
-  return RequestRecord{options.request_id, std::string(method), resource, ""};
+  return RequestRecord{ScopedRequestId(options.caller, options.request_id),
+                       std::string(method), resource, "", options.request_hash};
 }
 
 absl::Status Watchlist::RetryAsRequest(absl::Status status,

@@ -92,6 +92,11 @@ struct WriteOptions {
   std::string request_id;
   // Validate and answer as if written, without writing.
   bool validate_only = false;
+  // Whose request id it is (the token's subject): records are per caller.
+  std::string caller{};
+  // Fingerprint of the request (common/grpc/request_fingerprint.h), so a
+  // request id reused for a different request is refused.
+  std::string request_hash{};
 };
 
 // Update masks (longtake::FieldMask, common/domain/field_mask.h) are field

@@ -1,9 +1,11 @@
 #include "watchlist_service/grpc/watchlist_service_impl.h"
 
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "common/grpc/call_auth.h"
+#include "common/grpc/request_fingerprint.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
 #include "common/grpc/well_known_types.h"
@@ -18,9 +20,14 @@ grpc::Status ToGrpc(const absl::Status& status) {
   return ToGrpcStatus(status, kWatchlistErrorDomain);
 }
 
-WriteOptions Write(const std::string& request_id) {
+// The write options of a request: its id, scoped to the caller, and its
+// fingerprint (common/domain/request_record.h).
+template <typename Request>
+WriteOptions Write(const auth::Principal& who, const Request& request) {
   WriteOptions options;
-  options.request_id = request_id;
+  options.request_id = request.request_id();
+  options.caller = who.user;
+  options.request_hash = RequestFingerprint(request);
   return options;
 }
 
@@ -74,8 +81,13 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
     reactor->Finish(ToGrpc(allowed));
     return reactor;
   }
-  if (!queue.Submit([reactor, response, work]() mutable {
-        reactor->Finish(ToGrpc(Respond(work(), response)));
+  // Writes are given the caller (their request records are per caller).
+  if (!queue.Submit([reactor, response, work, who = *who]() mutable {
+        if constexpr (std::is_invocable_v<Work&, const auth::Principal&>) {
+          reactor->Finish(ToGrpc(Respond(work(who), response)));
+        } else {
+          reactor->Finish(ToGrpc(Respond(work(), response)));
+        }
       })) {
     reactor->Finish(ToGrpc(ShuttingDownError("watchlist")));
   }
@@ -103,30 +115,33 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListProviders(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateProvider(
     Ctx* ctx, const v1::CreateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->CreateProvider(FromProto(request->provider()),
-                                      request->provider_id(),
-                                      Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->CreateProvider(
+                     FromProto(request->provider()), request->provider_id(),
+                     Write(who, *request));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateProvider(
     Ctx* ctx, const v1::UpdateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->UpdateProvider(
-        FromProto(request->provider()),
-        FieldMaskFromProto(request->update_mask()),
-        Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->UpdateProvider(
+                     FromProto(request->provider()),
+                     FieldMaskFromProto(request->update_mask()),
+                     Write(who, *request));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
     Ctx* ctx, const v1::DeleteProviderRequest* request, Empty* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->DeleteProvider(request->name(), request->etag(),
-                                      Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->DeleteProvider(
+                     request->name(), request->etag(), Write(who, *request));
+               });
 }
 
 // ---- Offers ----
@@ -152,28 +167,32 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->CreateOffer(FromProto(request->offer()),
-                                   request->offer_id(),
-                                   Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->CreateOffer(FromProto(request->offer()),
+                                                request->offer_id(),
+                                                Write(who, *request));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->UpdateOffer(FromProto(request->offer()),
-                                   FieldMaskFromProto(request->update_mask()),
-                                   Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->UpdateOffer(
+                     FromProto(request->offer()),
+                     FieldMaskFromProto(request->update_mask()),
+                     Write(who, *request));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
     Ctx* ctx, const v1::DeleteOfferRequest* request, Empty* response) {
-  return Serve(ctx, writes_, Curator, response, [this, request] {
-    return watchlist_->DeleteOffer(request->name(), request->etag(),
-                                   Write(request->request_id()));
-  });
+  return Serve(ctx, writes_, Curator, response,
+               [this, request](const auth::Principal& who) {
+                 return watchlist_->DeleteOffer(
+                     request->name(), request->etag(), Write(who, *request));
+               });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
@@ -195,10 +214,10 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
     Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
   return Serve(ctx, writes_, OwnerOf(request->parent(), "parent"), response,
-               [this, request] {
+               [this, request](const auth::Principal& who) {
                  return watchlist_->CreateItem(request->parent(),
                                                FromProto(request->item()),
-                                               Write(request->request_id()));
+                                               Write(who, *request));
                });
 }
 
@@ -231,20 +250,20 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
     Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
   return Serve(ctx, writes_, OwnerOf(request->item().name(), "item.name"),
-               response, [this, request] {
+               response, [this, request](const auth::Principal& who) {
                  return watchlist_->UpdateItem(
                      FromProto(request->item()),
                      FieldMaskFromProto(request->update_mask()),
-                     Write(request->request_id()));
+                     Write(who, *request));
                });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
     Ctx* ctx, const v1::DeleteWatchlistItemRequest* request, Empty* response) {
   return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
-               [this, request] {
+               [this, request](const auth::Principal& who) {
                  return watchlist_->DeleteItem(request->name(),
-                                               Write(request->request_id()));
+                                               Write(who, *request));
                });
 }
 
@@ -264,9 +283,9 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
     Ctx* ctx, const v1::MarkWatchedRequest* request,
     v1::WatchlistItem* response) {
   return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
-               [this, request] {
+               [this, request](const auth::Principal& who) {
                  return watchlist_->MarkWatched(request->name(),
-                                                Write(request->request_id()));
+                                                Write(who, *request));
                });
 }
 

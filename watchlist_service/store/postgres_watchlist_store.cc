@@ -44,6 +44,7 @@ const SqlDialect& Dialect() {
 const std::vector<postgres::Migration>& Migrations() {
   static const auto* migrations = new std::vector<postgres::Migration>{
       {1, WatchlistSchema(Dialect())},
+      {2, kAddRequestHash},
   };
   return *migrations;
 }

@@ -191,9 +191,10 @@ absl::Status SqlWatchlistStore::CommitIn(SqlSession& session,
         absl::StrCat(batch.request->method, ":", batch.request->request_id);
     LONGTAKE_RETURN_IF_ERROR(RunUnique(
         session,
-        "INSERT INTO requests(key, resource, create_time) "
-        "VALUES(?, ?, ?)",
-        {key, batch.request->resource, absl::ToUnixMicros(absl::Now())},
+        "INSERT INTO requests(key, resource, create_time, request_hash) "
+        "VALUES(?, ?, ?, ?)",
+        {key, batch.request->resource, absl::ToUnixMicros(absl::Now()),
+         batch.request->request_hash},
         absl::StrCat("request_id ", key)));
   }
   for (const Provider& p : batch.put_providers) {
@@ -360,13 +361,14 @@ absl::StatusOr<int64_t> SqlWatchlistStore::MaxRank(const std::string& user) {
 absl::StatusOr<std::optional<RequestRecord>> SqlWatchlistStore::GetRequest(
     const std::string& method, const std::string& request_id) {
   LONGTAKE_ASSIGN_OR_RETURN(
-      std::vector<std::string> resources,
-      ReadAll<std::string>("SELECT resource FROM requests WHERE key = ?",
-                           {absl::StrCat(method, ":", request_id)},
-                           [](const RowReader& r) { return r.Text(0); }));
-  if (resources.empty()) return std::optional<RequestRecord>();
-  return std::optional<RequestRecord>(
-      RequestRecord{request_id, method, resources.front(), ""});
+      std::vector<RequestRecord> records,
+      ReadAll<RequestRecord>(
+          "SELECT resource, request_hash FROM requests WHERE key = ?",
+          {absl::StrCat(method, ":", request_id)}, [&](const RowReader& r) {
+            return RequestRecord{request_id, method, r.Text(0), "", r.Text(1)};
+          }));
+  if (records.empty()) return std::optional<RequestRecord>();
+  return std::optional<RequestRecord>(std::move(records.front()));
 }
 
 absl::StatusOr<std::vector<AvailabilityEvent>> SqlWatchlistStore::ListEvents(

@@ -39,6 +39,7 @@ const std::vector<sqlite::Migration>& Migrations() {
       // The PostgreSQL schema's name, so both stores share one column list
       // (watchlist_rows.h). The indexes follow the rename.
       {2, "ALTER TABLE items RENAME COLUMN user TO user_id;"},
+      {3, kAddRequestHash},
   };
   return *migrations;
 }

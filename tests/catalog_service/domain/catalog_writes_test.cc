@@ -102,6 +102,34 @@ TEST_F(CatalogTest, RequestIdReplaysTheFirstResult) {
   EXPECT_OK(catalog_->DeleteFilm((*first)->name, "", d));  // retry: still OK
 }
 
+// Records belong to their caller and to their request: a second curator's
+// request id never replays the first's film, and a request id reused on a
+// different request (another fingerprint) is refused.
+TEST_F(CatalogTest, RequestIdsArePerCallerAndPerRequest) {
+  auto as = [](std::string caller, std::string hash) {
+    WriteOptions o;
+    o.request_id = "shared";
+    o.caller = std::move(caller);
+    o.request_hash = std::move(hash);
+    return o;
+  };
+  Film ann_film = NewFilm();
+  ASSERT_OK_AND_ASSIGN(auto anns,
+                       catalog_->CreateFilm(ann_film, "", as("ann", "h1")));
+  Film ben_film = NewFilm();
+  ben_film.title = "Ben's Film";
+  ASSERT_OK_AND_ASSIGN(auto bens,
+                       catalog_->CreateFilm(ben_film, "", as("ben", "h2")));
+  EXPECT_NE(bens->name, anns->name);
+  EXPECT_EQ(bens->title, "Ben's Film");
+  ASSERT_OK_AND_ASSIGN(auto retry,
+                       catalog_->CreateFilm(ann_film, "", as("ann", "h1")));
+  EXPECT_EQ(retry->name, anns->name);
+  EXPECT_THAT(
+      Fields(catalog_->CreateFilm(ben_film, "", as("ann", "h3")).status()),
+      ElementsAre("request_id"));
+}
+
 TEST_F(CatalogTest, PeopleWrites) {
   Person p;
   p.display_name = "Ivan Ivanov";

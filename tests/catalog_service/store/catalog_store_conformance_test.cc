@@ -126,7 +126,7 @@ TEST_P(CatalogStoreConformanceTest, RequestRecords) {
   WriteBatch b;
   b.upsert_people.push_back(SamplePerson());
   b.request = RequestRecord{"r-1", "CreatePerson", "people/mikhail-kalatozov",
-                            "{\"x\":1}"};
+                            "{\"x\":1}", "hash-1"};
   ASSERT_OK(store_->Apply(b));
   auto found = store_->LookupRequest("r-1");
   ASSERT_OK(found);
@@ -134,11 +134,12 @@ TEST_P(CatalogStoreConformanceTest, RequestRecords) {
   EXPECT_EQ((*found)->method, "CreatePerson");
   EXPECT_EQ((*found)->resource, "people/mikhail-kalatozov");
   EXPECT_EQ((*found)->response, "{\"x\":1}");
+  EXPECT_EQ((*found)->request_hash, "hash-1");
 }
 
 TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
   WriteBatch first;
-  first.request = RequestRecord{"dup", "CreateFilm", "films/a", ""};
+  first.request = RequestRecord{"dup", "CreateFilm", "films/a", "", ""};
   ASSERT_OK(store_->Apply(first));
   auto revision = store_->Revision();
   ASSERT_OK(revision);
@@ -148,7 +149,7 @@ TEST_P(CatalogStoreConformanceTest, FailingBatchLeavesNothing) {
   b.upsert_eras.push_back(SampleEra());
   b.upsert_people.push_back(SamplePerson());
   b.upsert_films.push_back(SampleFilm());
-  b.request = RequestRecord{"dup", "CreateFilm", kFilm, ""};
+  b.request = RequestRecord{"dup", "CreateFilm", kFilm, "", ""};
   absl::Status s = store_->Apply(b);
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kAlreadyExists)) << s;
 
@@ -180,7 +181,7 @@ TEST_P(CatalogStoreConformanceTest, ReopenKeepsData) {
   if (!scratch_.persistent()) GTEST_SKIP() << "in-memory store";
   WriteAll();
   WriteBatch b;
-  b.request = RequestRecord{"r-9", "DeleteFilm", "films/x", ""};
+  b.request = RequestRecord{"r-9", "DeleteFilm", "films/x", "", ""};
   ASSERT_OK(store_->Apply(b));
   store_.reset();
   auto reopened = OpenCatalogStore(scratch_.url());

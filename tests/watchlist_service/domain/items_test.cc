@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/scratch_store.h"
 #include "tests/support/status_matchers.h"
 #include "tests/watchlist_service/domain/watchlist_test_fixture.h"
 
@@ -128,6 +129,58 @@ TEST_F(WatchlistTest, AddIsIdempotentAndDuplicatesReturnExisting) {
   ListItemsQuery q;
   q.parent = "users/alice";
   EXPECT_EQ(watchlist_->ListItems(q)->items.size(), 1u);
+}
+
+// A request id belongs to its caller: bob reusing alice's ids gets his own
+// writes done, never her records; alice reusing an id for a different
+// request is refused. On both stores.
+TEST_F(WatchlistTest, RequestIdsArePerCallerAndPerRequest) {
+  for (const std::string kind : {"sqlite::memory:", "postgres"}) {
+    SCOPED_TRACE(kind);
+    ASSERT_OK_AND_ASSIGN(longtake::testing::ScratchStore scratch,
+                         longtake::testing::ScratchStore::Make(kind));
+    Open(scratch.url());
+    auto as = [](std::string caller, std::string hash) {
+      WriteOptions o;
+      o.request_id = "shared-key";
+      o.caller = std::move(caller);
+      o.request_hash = std::move(hash);
+      return o;
+    };
+    ASSERT_OK_AND_ASSIGN(
+        WatchlistItem alices,
+        watchlist_->CreateItem("users/alice",
+                               Item("films/i-am-cuba", "alice's own note"),
+                               as("alice", "create-a")));
+    ASSERT_OK_AND_ASSIGN(
+        WatchlistItem bobs,
+        watchlist_->CreateItem("users/bob", Item("films/i-am-cuba", "bob's"),
+                               as("bob", "create-b")));
+    EXPECT_EQ(bobs.name, "users/bob/watchlist/items/i-am-cuba");
+    EXPECT_EQ(bobs.note, "bob's");
+    // alice's retry is answered from her record...
+    ASSERT_OK_AND_ASSIGN(
+        WatchlistItem again,
+        watchlist_->CreateItem("users/alice",
+                               Item("films/i-am-cuba", "alice's own note"),
+                               as("alice", "create-a")));
+    EXPECT_EQ(again.name, alices.name);
+    // ...but the same key on a different request is refused.
+    EXPECT_THAT(watchlist_->CreateItem("users/alice",
+                                       Item("films/the-cranes-are-flying"),
+                                       as("alice", "create-cranes")),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+    // bob's delete with a key alice used elsewhere is done, not skipped.
+    WriteOptions delete_key = as("alice", "delete-a");
+    delete_key.request_id = "delete-key";
+    ASSERT_OK(watchlist_->DeleteItem(alices.name, delete_key));
+    WriteOptions bobs_delete = as("bob", "delete-b");
+    bobs_delete.request_id = "delete-key";
+    ASSERT_OK(watchlist_->DeleteItem(bobs.name, bobs_delete));
+    EXPECT_THAT(watchlist_->GetItem(bobs.name),
+                StatusIs(absl::StatusCode::kNotFound));
+    watchlist_.reset();
+  }
 }
 
 TEST_F(WatchlistTest, RequestIdSurvivesRestart) {

@@ -329,6 +329,23 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_THAT(us.summary(), HasSubstr("GB"));
 }
 
+// Through the real server: bob sending a request_id alice used gets his own
+// item, never hers (her note stays private); a reused id on a different
+// request is refused.
+TEST_F(WatchlistIntegrationTest, RequestIdsBelongToTheirCaller) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem alices, bobs, other;
+  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &alices, "key-1").ok());
+  grpc::Status s = AddFilm(bob_, "bob", kCranes, &bobs, "key-1");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(bobs.name(), "users/bob/watchlist/items/the-cranes-are-flying");
+  EXPECT_EQ(bobs.film(), kCranes);
+  s = AddFilm(alice_, "alice", kCranes, &other, "key-1");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+}
+
 TEST_F(WatchlistIntegrationTest,
        UsersTouchOnlyTheirOwnListAndTokensAreChecked) {
   StartBoth();

@@ -173,7 +173,7 @@ TEST_P(WatchlistStoreConformanceTest, EtagChecksGuardWrites) {
 
 TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
   WriteBatch first;
-  first.request = RequestRecord{"r1", "CreateOffer", "offers/a", ""};
+  first.request = RequestRecord{"r1", "CreateOffer", "offers/a", "", "hash-a"};
   first.put_offers = {MakeOffer("a", "films/x", "GB")};
   ASSERT_OK(store_->Commit(first));
 
@@ -183,7 +183,8 @@ TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
   e.kind = AvailabilityEvent::Kind::kOfferAvailable;
   e.offer = second.put_offers[0];
   second.append_events = {e};
-  second.request = RequestRecord{"r1", "CreateOffer", "offers/b", ""};  // taken
+  second.request =
+      RequestRecord{"r1", "CreateOffer", "offers/b", "", "hash-b"};  // taken
   EXPECT_THAT(store_->Commit(second),
               StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_FALSE(store_->GetOffer("offers/b")->has_value());
@@ -193,6 +194,7 @@ TEST_P(WatchlistStoreConformanceTest, FailedBatchWritesNothing) {
   ASSERT_OK(record);
   ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->resource, "offers/a");
+  EXPECT_EQ((*record)->request_hash, "hash-a");
   EXPECT_FALSE(store_->GetRequest("CreateOffer", "r2")->has_value());
 }
 
@@ -332,8 +334,8 @@ TEST_P(WatchlistStoreConformanceTest, AcknowledgedWriteSurvivesKill) {
     if (!store.ok()) _exit(2);
     WriteBatch batch;
     batch.put_items = {MakeItem("kim", "a", "films/a", 1)};
-    batch.request =
-        RequestRecord{"k1", "CreateItem", "users/kim/watchlist/items/a", ""};
+    batch.request = RequestRecord{"k1", "CreateItem",
+                                  "users/kim/watchlist/items/a", "", ""};
     if (!(*store)->Commit(batch).ok()) _exit(3);
     kill(getpid(), SIGKILL);
     _exit(4);
