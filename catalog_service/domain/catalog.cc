@@ -225,11 +225,8 @@ absl::StatusOr<PersonPage> Catalog::ListPeople(const ListPeopleQuery& q) const {
   for (const auto& c : conds) {
     auto role = ParseCreditRole(c.value);
     if (c.op != "=" || !role || *role == CreditRole::kUnspecified) {
-      return InvalidArgument(
-          "filter",
-          absl::StrCat("use role = \"CREDIT_ROLE_...\"; got role ", c.op, " ",
-                       c.value),
-          kInvalidFilter);
+      return InvalidFilter(absl::StrCat(
+          "use role = \"CREDIT_ROLE_...\"; got role ", c.op, " ", c.value));
     }
     roles.push_back(*role);
   }
@@ -356,12 +353,9 @@ absl::StatusOr<SequencePage> Catalog::ListSequences(
   for (const auto& c : conds) {
     auto t = ParseCameraTechnique(c.value);
     if (c.op != "=" || !t || *t == CameraTechnique::kUnspecified) {
-      return InvalidArgument(
-          "filter",
-          absl::StrCat(
-              "use technique = \"CAMERA_TECHNIQUE_...\"; got technique ", c.op,
-              " ", c.value),
-          kInvalidFilter);
+      return InvalidFilter(absl::StrCat(
+          "use technique = \"CAMERA_TECHNIQUE_...\"; got technique ", c.op, " ",
+          c.value));
     }
     techniques.push_back(*t);
   }

@@ -14,8 +14,6 @@ namespace longtake::catalog {
 // google.rpc.ErrorInfo.domain of every catalogue error.
 inline constexpr absl::string_view kCatalogErrorDomain = "catalog.longtake.dev";
 
-// A filter (AIP-160 subset) that does not parse or names an unknown value.
-inline constexpr absl::string_view kInvalidFilter = "INVALID_FILTER";
 // DeletePerson of a person some film still credits.
 inline constexpr absl::string_view kPersonStillCredited =
     "PERSON_STILL_CREDITED";

@@ -15,10 +15,6 @@ namespace longtake::catalog::internal {
 
 namespace {
 
-absl::Status FilterError(absl::string_view what) {
-  return InvalidArgument("filter", what, kInvalidFilter);
-}
-
 bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
 }
@@ -31,8 +27,9 @@ bool IsValueChar(char c) {
 absl::Status CheckResourceName(const Condition& c, const char* collection,
                                const char* example) {
   if (ParseName(c.value, collection)) return absl::OkStatus();
-  return FilterError(absl::StrCat(c.field, " needs a resource name such as \"",
-                                  example, "\"; got \"", c.value, "\""));
+  return InvalidFilter(absl::StrCat(c.field,
+                                    " needs a resource name such as \"",
+                                    example, "\"; got \"", c.value, "\""));
 }
 
 }  // namespace
@@ -54,19 +51,19 @@ absl::StatusOr<std::vector<Condition>> ParseFilter(
     while (i < n && IsIdentChar(filter[i])) ++i;
     std::string field(filter.substr(start, i - start));
     if (field.empty()) {
-      return FilterError(absl::StrCat("expected a field name at position ",
-                                      start + 1, "; fields: ", allowed_list));
+      return InvalidFilter(absl::StrCat("expected a field name at position ",
+                                        start + 1, "; fields: ", allowed_list));
     }
     if (field == "OR" || field == "NOT" || field == "AND") {
-      return FilterError(
+      return InvalidFilter(
           absl::StrCat("unexpected ", field,
                        ": only conditions joined with AND are supported"));
     }
     bool known = false;
     for (const std::string& a : allowed) known = known || a == field;
     if (!known) {
-      return FilterError(absl::StrCat("unknown field \"", field,
-                                      "\"; fields: ", allowed_list));
+      return InvalidFilter(absl::StrCat("unknown field \"", field,
+                                        "\"; fields: ", allowed_list));
     }
     skip_space();
     std::string op;
@@ -77,7 +74,7 @@ absl::StatusOr<std::vector<Condition>> ParseFilter(
     }
     if (op == ":") op = "=";
     if (op.empty() || op == "!") {
-      return FilterError(absl::StrCat(
+      return InvalidFilter(absl::StrCat(
           "expected an operator (=, !=, <, <=, >, >=) after \"", field, "\""));
     }
     skip_space();
@@ -97,14 +94,14 @@ absl::StatusOr<std::vector<Condition>> ParseFilter(
         }
       }
       if (!closed)
-        return FilterError("unterminated string: a closing \" is missing");
+        return InvalidFilter("unterminated string: a closing \" is missing");
       c.quoted = true;
     } else {
       size_t vstart = i;
       while (i < n && IsValueChar(filter[i])) ++i;
       c.value = std::string(filter.substr(vstart, i - vstart));
       if (c.value.empty()) {
-        return FilterError(
+        return InvalidFilter(
             absl::StrCat("expected a value after \"", field, " ", op, "\""));
       }
     }
@@ -116,13 +113,13 @@ absl::StatusOr<std::vector<Condition>> ParseFilter(
     absl::string_view word = filter.substr(kw, i - kw);
     if (word != "AND") {
       if (word == "OR" || word == "and" || word == "or") {
-        return FilterError(absl::StrCat(
+        return InvalidFilter(absl::StrCat(
             "\"", word, "\" is not supported: join conditions with AND"));
       }
-      return FilterError(absl::StrCat("expected AND at position ", kw + 1));
+      return InvalidFilter(absl::StrCat("expected AND at position ", kw + 1));
     }
     skip_space();
-    if (i == n) return FilterError("a condition must follow AND");
+    if (i == n) return InvalidFilter("a condition must follow AND");
   }
   return out;
 }
@@ -136,7 +133,7 @@ absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
     if (c.field == "year") {
       int year = 0;
       if (c.quoted || !absl::SimpleAtoi(c.value, &year)) {
-        return FilterError(absl::StrCat(
+        return InvalidFilter(absl::StrCat(
             "year needs a number, e.g. year >= 1955; got \"", c.value, "\""));
       }
       if (c.op == "=") {
@@ -151,12 +148,12 @@ absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
       } else if (c.op == "<") {
         f.year_max = std::min(f.year_max, year == INT_MIN ? year : year - 1);
       } else {
-        return FilterError("year supports =, <, <=, >, >=");
+        return InvalidFilter("year supports =, <, <=, >, >=");
       }
       continue;
     }
     if (c.op != "=") {
-      return FilterError(absl::StrCat(c.field, " supports only ="));
+      return InvalidFilter(absl::StrCat(c.field, " supports only ="));
     }
     if (c.field == "person") {
       LONGTAKE_RETURN_IF_ERROR(
@@ -169,15 +166,15 @@ absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
     } else if (c.field == "role") {
       auto role = ParseCreditRole(c.value);
       if (!role || *role == CreditRole::kUnspecified) {
-        return FilterError(absl::StrCat("unknown role \"", c.value,
-                                        "\"; use a CreditRole name such as "
-                                        "\"CREDIT_ROLE_DIRECTOR\""));
+        return InvalidFilter(absl::StrCat("unknown role \"", c.value,
+                                          "\"; use a CreditRole name such as "
+                                          "\"CREDIT_ROLE_DIRECTOR\""));
       }
       f.roles.push_back(*role);
     } else if (c.field == "technique") {
       auto t = ParseCameraTechnique(c.value);
       if (!t || *t == CameraTechnique::kUnspecified) {
-        return FilterError(
+        return InvalidFilter(
             absl::StrCat("unknown technique \"", c.value,
                          "\"; use a CameraTechnique name such as "
                          "\"CAMERA_TECHNIQUE_CRANE_SHOT\""));
