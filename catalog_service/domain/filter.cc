@@ -6,7 +6,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "catalog_service/domain/catalog_errors.h"
 #include "catalog_service/domain/catalog_validation.h"
 #include "catalog_service/domain/json_codec.h"
 #include "common/status/errors.h"

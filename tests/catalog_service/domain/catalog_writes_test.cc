@@ -3,6 +3,7 @@
 
 #include "catalog_service/domain/catalog.h"
 #include "tests/catalog_service/domain/catalog_fixture.h"
+#include "tests/support/request_options.h"
 
 namespace longtake::catalog {
 namespace {
@@ -107,12 +108,9 @@ TEST_F(CatalogTest, RequestIdReplaysTheFirstResult) {
 // different request (another fingerprint) is refused.
 TEST_F(CatalogTest, RequestIdsArePerCallerAndPerRequest) {
   auto as = [](std::string caller, std::string hash) {
-    WriteOptions o;
-    o.request_id = "shared";
-    o.caller = std::move(caller);
-    o.request_hash = std::move(hash);
-    return o;
+    return longtake::testing::RequestAs<WriteOptions>("shared", caller, hash);
   };
+
   Film ann_film = NewFilm();
   ASSERT_OK_AND_ASSIGN(auto anns,
                        catalog_->CreateFilm(ann_film, "", as("ann", "h1")));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/request_options.h"
 #include "tests/support/scratch_store.h"
 #include "tests/support/status_matchers.h"
 #include "tests/watchlist_service/domain/watchlist_test_fixture.h"
@@ -141,12 +142,10 @@ TEST_F(WatchlistTest, RequestIdsArePerCallerAndPerRequest) {
                          longtake::testing::ScratchStore::Make(kind));
     Open(scratch.url());
     auto as = [](std::string caller, std::string hash) {
-      WriteOptions o;
-      o.request_id = "shared-key";
-      o.caller = std::move(caller);
-      o.request_hash = std::move(hash);
-      return o;
+      return longtake::testing::RequestAs<WriteOptions>("shared-key", caller,
+                                                        hash);
     };
+
     ASSERT_OK_AND_ASSIGN(
         WatchlistItem alices,
         watchlist_->CreateItem("users/alice",
@@ -171,12 +170,11 @@ TEST_F(WatchlistTest, RequestIdsArePerCallerAndPerRequest) {
                                        as("alice", "create-cranes")),
                 StatusIs(absl::StatusCode::kInvalidArgument));
     // bob's delete with a key alice used elsewhere is done, not skipped.
-    WriteOptions delete_key = as("alice", "delete-a");
-    delete_key.request_id = "delete-key";
-    ASSERT_OK(watchlist_->DeleteItem(alices.name, delete_key));
-    WriteOptions bobs_delete = as("bob", "delete-b");
-    bobs_delete.request_id = "delete-key";
-    ASSERT_OK(watchlist_->DeleteItem(bobs.name, bobs_delete));
+    using longtake::testing::RequestAs;
+    ASSERT_OK(watchlist_->DeleteItem(
+        alices.name, RequestAs<WriteOptions>("delete-key", "alice", "del-a")));
+    ASSERT_OK(watchlist_->DeleteItem(
+        bobs.name, RequestAs<WriteOptions>("delete-key", "bob", "del-b")));
     EXPECT_THAT(watchlist_->GetItem(bobs.name),
                 StatusIs(absl::StatusCode::kNotFound));
     watchlist_.reset();
