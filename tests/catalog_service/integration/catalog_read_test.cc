@@ -366,8 +366,7 @@ TEST_F(CatalogReadTest, GetAndBatchGetFilms) {
   batch.add_names("films/no-such-film");
   films.Clear();
   ExpectError(stub().BatchGetFilms(Ctx().get(), batch, &films),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-               "films/no-such-film"});
+              NotFoundNamed("films/no-such-film"));
 }
 
 TEST_F(CatalogReadTest, PeopleAndEras) {
@@ -426,15 +425,13 @@ TEST_F(CatalogReadTest, NegativePageSize) {
   request.set_page_size(-1);
   pb::ListFilmsResponse response;
   ExpectError(stub().ListFilms(Ctx().get(), request, &response),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "page_size", ""});
+              InvalidArgumentOn("page_size"));
   pb::ListSequencesRequest seq;
   seq.set_parent("films/-");
   seq.set_page_size(-5);
   pb::ListSequencesResponse seq_response;
   ExpectError(stub().ListSequences(Ctx().get(), seq, &seq_response),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "page_size", ""});
+              InvalidArgumentOn("page_size"));
 }
 
 TEST_F(CatalogReadTest, MalformedNames) {
@@ -443,22 +440,19 @@ TEST_F(CatalogReadTest, MalformedNames) {
     pb::GetFilmRequest request;
     request.set_name(name);
     pb::Film film;
-    ExpectError(
-        stub().GetFilm(Ctx().get(), request, &film),
-        {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
+    ExpectError(stub().GetFilm(Ctx().get(), request, &film),
+                InvalidArgumentOn("name"));
   }
   pb::GetPersonRequest person;
   person.set_name("films/the-cranes-are-flying");
   pb::Person p;
-  ExpectError(
-      stub().GetPerson(Ctx().get(), person, &p),
-      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "name", ""});
+  ExpectError(stub().GetPerson(Ctx().get(), person, &p),
+              InvalidArgumentOn("name"));
   pb::ListCollaborationsRequest collab;
   collab.set_person("nobody");
   pb::ListCollaborationsResponse c;
-  ExpectError(
-      stub().ListCollaborations(Ctx().get(), collab, &c),
-      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "person", ""});
+  ExpectError(stub().ListCollaborations(Ctx().get(), collab, &c),
+              InvalidArgumentOn("person"));
 }
 
 TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
@@ -466,30 +460,26 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   film_request.set_name("films/no-such-film");
   pb::Film film;
   grpc::Status status = stub().GetFilm(Ctx().get(), film_request, &film);
-  ExpectError(status, {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-                       "films/no-such-film"});
+  ExpectError(status, NotFoundNamed("films/no-such-film"));
   EXPECT_NE(status.error_message().find("films/no-such-film"),
             std::string::npos);
 
   // Each call names a resource that is not there; the error names it back.
-  auto not_found = [](const std::string& name) -> ErrorExpectation {
-    return {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", name};
-  };
   pb::GetPersonRequest person_request;
   person_request.set_name("people/nobody-at-all");
   pb::Person person;
   ExpectError(stub().GetPerson(Ctx().get(), person_request, &person),
-              not_found(person_request.name()));
+              NotFoundNamed(person_request.name()));
   pb::ListSequencesRequest seq_request;
   seq_request.set_parent("films/no-such-film");
   pb::ListSequencesResponse seqs;
   ExpectError(stub().ListSequences(Ctx().get(), seq_request, &seqs),
-              not_found(seq_request.parent()));
+              NotFoundNamed(seq_request.parent()));
   pb::GetEraRequest era_request;
   era_request.set_name("eras/no-such-era");
   pb::Era era;
   ExpectError(stub().GetEra(Ctx().get(), era_request, &era),
-              not_found(era_request.name()));
+              NotFoundNamed(era_request.name()));
 }
 
 // grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest

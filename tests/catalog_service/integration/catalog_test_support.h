@@ -97,6 +97,14 @@ struct ErrorExpectation {
   std::string resource;  // ResourceInfo.resource_name that must be present
 };
 
+// INVALID_ARGUMENT naming `field`; NOT_FOUND naming `resource`.
+inline ErrorExpectation InvalidArgumentOn(const std::string& field) {
+  return {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", field, ""};
+}
+inline ErrorExpectation NotFoundNamed(const std::string& resource) {
+  return {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", resource};
+}
+
 // Checks code, ErrorInfo reason + domain, and the optional BadRequest field
 // and ResourceInfo, all decoded from the status details.
 inline void ExpectError(const grpc::Status& status,

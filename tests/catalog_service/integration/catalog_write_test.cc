@@ -179,8 +179,7 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   no_mask.mutable_film()->set_name(created.name());
   no_mask.mutable_film()->set_title("No mask");
   ExpectError(stub().UpdateFilm(Ctx(CuratorToken()).get(), no_mask, &stale),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "update_mask", ""});
+              InvalidArgumentOn("update_mask"));
 
   del.set_etag(updated.etag());
   status = stub().DeleteFilm(Ctx(CuratorToken()).get(), del, &empty);
@@ -194,20 +193,16 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
 TEST_F(CatalogWriteTest, InvalidFilmNamesTheField) {
   pb::Film out;
   ExpectError(Create(NewFilm("", 1961), "no-title", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "film.title", ""});
+              InvalidArgumentOn("film.title"));
   ExpectError(Create(NewFilm("Too Early", 1700), "too-early", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "film.year", ""});
-  ExpectError(
-      Create(NewFilm("Bad Id", 1961), "Bad Id!", &out),
-      {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "film_id", ""});
+              InvalidArgumentOn("film.year"));
+  ExpectError(Create(NewFilm("Bad Id", 1961), "Bad Id!", &out),
+              InvalidArgumentOn("film_id"));
   pb::Film bad_role = NewFilm("Bad Role", 1961);
   bad_role.add_credits()->set_person("people/mikhail-kalatozov");
   bad_role.mutable_credits(0)->set_role(static_cast<pb::CreditRole>(77));
   ExpectError(Create(bad_role, "bad-role", &out),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "film.credits[0].role", ""});
+              InvalidArgumentOn("film.credits[0].role"));
   EXPECT_EQ(FilmCount(), 4);
 }
 
@@ -231,11 +226,9 @@ TEST_F(CatalogWriteTest, ValidateOnlyWritesNothing) {
   EXPECT_EQ(out.title(), "Only Checked");
   pb::Film fetched;
   ExpectError(Get("films/only-checked", &fetched),
-              {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "",
-               "films/only-checked"});
+              NotFoundNamed("films/only-checked"));
   ExpectError(Create(NewFilm("", 1963), "only-checked", &out, "", true),
-              {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT",
-               "film.title", ""});
+              InvalidArgumentOn("film.title"));
   EXPECT_EQ(FilmCount(), 4);
 }
 
