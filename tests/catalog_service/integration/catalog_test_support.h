@@ -97,6 +97,16 @@ struct ErrorExpectation {
   std::string resource;  // ResourceInfo.resource_name that must be present
 };
 
+// How many films one ListFilms page holds (the seed fits one); -1 when the
+// call fails.
+inline int ListedFilms(pb::CatalogService::Stub& stub) {
+  pb::ListFilmsRequest request;
+  pb::ListFilmsResponse response;
+  grpc::Status status = stub.ListFilms(Ctx().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return status.ok() ? response.films_size() : -1;
+}
+
 // INVALID_ARGUMENT naming `field`; NOT_FOUND naming `resource`.
 inline ErrorExpectation InvalidArgumentOn(const std::string& field) {
   return {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", field, ""};
