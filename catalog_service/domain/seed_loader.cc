@@ -12,6 +12,7 @@
 #include "catalog_service/domain/catalog_state.h"
 #include "catalog_service/domain/catalog_validation.h"
 #include "catalog_service/domain/json_codec.h"
+#include "common/config/json_file.h"
 #include "common/status/errors.h"
 #include "common/text/slug.h"
 #include "nlohmann/json.hpp"
@@ -21,17 +22,8 @@ namespace internal {
 
 absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
                                     const CatalogState& state, absl::Time now) {
-  std::ifstream in(path);
-  if (!in)
-    return absl::NotFoundError(
-        absl::StrCat("seed file ", path, " cannot be read"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("seed file ", path, " is not a JSON object"));
-  }
+  LONGTAKE_ASSIGN_OR_RETURN(nlohmann::json j,
+                            ReadJsonObjectFile(path, "seed file"));
   Violations v;
   auto collect = [&](const absl::Status& s) {
     if (s.ok()) return;

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/config/json_file.h"
 #include "common/log/logger.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/watchlist.h"
@@ -113,18 +114,8 @@ absl::Status SeedError(const absl::Status& status, absl::string_view what,
 }  // namespace
 
 absl::StatusOr<OffersSeed> ReadOffersSeed(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("offers seed file ", path, " cannot be read"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("offers seed ", path, " is not valid JSON"));
-  }
+  LONGTAKE_ASSIGN_OR_RETURN(nlohmann::json j,
+                            ReadJsonObjectFile(path, "offers seed file"));
   OffersSeed seed;
   try {
     for (const auto& jp : j.value("providers", nlohmann::json::array())) {
