@@ -76,6 +76,22 @@ std::vector<AvailabilityEvent> UpdateEvents(const Offer& current,
   return events;
 }
 
+// The validate_only answer of a create: the resource as it would be
+// stored, or ALREADY_EXISTS when its name is taken.
+template <typename T, typename Lookup>
+absl::StatusOr<T> AsIfCreated(T resource, Lookup lookup) {
+  LONGTAKE_ASSIGN_OR_RETURN(auto existing, lookup(resource.name));
+  if (existing) return AlreadyExists(resource.name);
+  return resource;
+}
+
+// A batch that writes a new resource `name`: it fails if one exists.
+WriteBatch CreateBatch(const std::string& name) {
+  WriteBatch batch;
+  batch.expect_etags.push_back({name, ""});
+  return batch;
+}
+
 }  // namespace
 
 // ---- Providers ----
@@ -124,12 +140,11 @@ absl::StatusOr<Provider> Watchlist::CreateProvider(
   p.create_time = p.update_time = Now();
   p.etag = ProviderEtag(p);
   if (options.validate_only) {
-    LONGTAKE_ASSIGN_OR_RETURN(auto existing, store_->GetProvider(p.name));
-    if (existing) return AlreadyExists(p.name);
-    return p;
+    return AsIfCreated(std::move(p), [this](const std::string& name) {
+      return store_->GetProvider(name);
+    });
   }
-  WriteBatch batch;
-  batch.expect_etags.push_back({p.name, ""});
+  WriteBatch batch = CreateBatch(p.name);
   batch.put_providers.push_back(p);
   LONGTAKE_RETURN_IF_ERROR(
       CommitRequest(batch, "CreateProvider", options, p.name));
@@ -261,12 +276,11 @@ absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
   offer.create_time = offer.update_time = now;
   offer.etag = OfferEtag(offer);
   if (options.validate_only) {
-    LONGTAKE_ASSIGN_OR_RETURN(auto existing, store_->GetOffer(offer.name));
-    if (existing) return AlreadyExists(offer.name);
-    return offer;
+    return AsIfCreated(std::move(offer), [this](const std::string& name) {
+      return store_->GetOffer(name);
+    });
   }
-  WriteBatch batch;
-  batch.expect_etags.push_back({offer.name, ""});
+  WriteBatch batch = CreateBatch(offer.name);
   batch.put_offers.push_back(offer);
   // Announced on create, with its window, even when it starts later.
   batch.append_events.push_back(MakeEvent(Kind::kOfferAvailable, offer, now));
