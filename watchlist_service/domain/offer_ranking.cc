@@ -1,6 +1,7 @@
 #include "watchlist_service/domain/offer_ranking.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "absl/strings/match.h"
@@ -20,22 +21,28 @@ std::string ProviderDisplay(const Offer& offer,
   return std::string(id);
 }
 
+// How an offer's format and quality read, one entry per enum value in
+// order (model.h): "" for streaming, unspecified and unknown values.
+constexpr std::array<absl::string_view, 6> kFormatPhrases = {
+    "",
+    "",
+    " as a digital download",
+    " on DVD",
+    " on Blu-ray",
+    " on 4K UHD Blu-ray"};
+constexpr std::array<absl::string_view, 4> kQualityPhrases = {
+    "", " in SD", " in HD", " in 4K"};
+
+template <typename Enum, size_t N>
+std::string Phrase(const std::array<absl::string_view, N>& phrases,
+                   Enum value) {
+  const size_t i = static_cast<size_t>(value);
+  return i < N ? std::string(phrases[i]) : "";
+}
+
 // " on DVD", " as a digital download", "" for streaming.
 std::string FormatPhrase(Format format) {
-  switch (format) {
-    case Format::kDvd:
-      return " on DVD";
-    case Format::kBluRay:
-      return " on Blu-ray";
-    case Format::kUhdBluRay:
-      return " on 4K UHD Blu-ray";
-    case Format::kDigitalDownload:
-      return " as a digital download";
-    case Format::kStreaming:
-    case Format::kUnspecified:
-      return "";
-  }
-  return "";
+  return Phrase(kFormatPhrases, format);
 }
 
 std::string QualityPhrase(const Offer& offer) {
@@ -44,17 +51,7 @@ std::string QualityPhrase(const Offer& offer) {
       offer.format != Format::kUnspecified) {
     return "";  // a disc's format says it already
   }
-  switch (offer.quality) {
-    case Quality::kSd:
-      return " in SD";
-    case Quality::kHd:
-      return " in HD";
-    case Quality::kUhd4k:
-      return " in 4K";
-    case Quality::kUnspecified:
-      return "";
-  }
-  return "";
+  return Phrase(kQualityPhrases, offer.quality);
 }
 
 std::string PriceSuffix(const Offer& offer) {
