@@ -36,11 +36,7 @@ const std::vector<postgres::Migration>& Migrations() {
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO store_meta(key, value) VALUES ('revision', 0);
       )sql"},
-      // Request records keep a fingerprint of their request (a request id
-      // reused for a different request is refused).
-      {2,
-       "ALTER TABLE requests ADD COLUMN request_hash TEXT NOT NULL "
-       "DEFAULT ''"},
+      {2, kAddRequestHashColumn},
   };
   return *migrations;
 }
@@ -192,9 +188,8 @@ class PostgresCatalogStore : public CatalogStore {
 
 absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(
     const std::string& url) {
-  LONGTAKE_ASSIGN_OR_RETURN(std::unique_ptr<postgres::Database> db,
-                            postgres::Database::Open(url));
-  LONGTAKE_RETURN_IF_ERROR(postgres::RunMigrations(*db, Migrations()));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      auto db, OpenMigrated<postgres::Database>(url, Migrations()));
   return std::unique_ptr<CatalogStore>(new PostgresCatalogStore(std::move(db)));
 }
 

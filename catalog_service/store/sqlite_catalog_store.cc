@@ -38,11 +38,7 @@ const std::vector<sqlite::Migration>& Migrations() {
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO store_meta(key, value) VALUES ('revision', 0);
       )sql"},
-      // Request records keep a fingerprint of their request (a request id
-      // reused for a different request is refused).
-      {2,
-       "ALTER TABLE requests ADD COLUMN request_hash TEXT NOT NULL "
-       "DEFAULT ''"},
+      {2, kAddRequestHashColumn},
   };
   return *migrations;
 }
@@ -233,9 +229,8 @@ class SqliteCatalogStore : public CatalogStore {
 
 absl::StatusOr<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(
     const std::string& path) {
-  LONGTAKE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Database> db,
-                            sqlite::Database::Open(path));
-  LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, Migrations()));
+  LONGTAKE_ASSIGN_OR_RETURN(auto db,
+                            OpenMigrated<sqlite::Database>(path, Migrations()));
   return std::unique_ptr<CatalogStore>(new SqliteCatalogStore(std::move(db)));
 }
 

@@ -6,12 +6,14 @@
 // whose schema is newer than the binary, since an older binary must not run
 // against a newer schema.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/status/errors.h"
 
 namespace longtake {
 
@@ -29,5 +31,26 @@ absl::StatusOr<int> LatestMigrationVersion(
 // `current`, newer than the `known` latest version of this binary.
 absl::Status SchemaTooNewError(absl::string_view dialect,
                                absl::string_view where, int current, int known);
+
+// A migration both services' stores run (their `requests` tables agree):
+// request records keep the fingerprint of their request
+// (common/domain/request_record.h), so a reused request id is refused.
+inline constexpr char kAddRequestHashColumn[] =
+    "ALTER TABLE requests ADD COLUMN request_hash TEXT NOT NULL DEFAULT ''";
+
+// What every store does first: opens the database (sqlite::Database or
+// postgres::Database, at a path or URL) and brings its schema up to date.
+//
+//   LONGTAKE_ASSIGN_OR_RETURN(auto db,
+//       OpenMigrated<sqlite::Database>(path, Migrations()));
+template <typename Database>
+absl::StatusOr<std::unique_ptr<Database>> OpenMigrated(
+    const std::string& where, const std::vector<Migration>& migrations) {
+  LONGTAKE_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                            Database::Open(where));
+  // RunMigrations of the database's own namespace (found by ADL).
+  LONGTAKE_RETURN_IF_ERROR(RunMigrations(*db, migrations));
+  return db;
+}
 
 }  // namespace longtake

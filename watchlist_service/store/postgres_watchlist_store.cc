@@ -44,7 +44,7 @@ const SqlDialect& Dialect() {
 const std::vector<postgres::Migration>& Migrations() {
   static const auto* migrations = new std::vector<postgres::Migration>{
       {1, WatchlistSchema(Dialect())},
-      {2, kAddRequestHash},
+      {2, kAddRequestHashColumn},
   };
   return *migrations;
 }
@@ -147,8 +147,7 @@ class PostgresConnection : public SqlConnection {
 
 absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenPostgresWatchlistStore(
     const std::string& url) {
-  LONGTAKE_ASSIGN_OR_RETURN(auto db, Database::Open(url));
-  LONGTAKE_RETURN_IF_ERROR(postgres::RunMigrations(*db, Migrations()));
+  LONGTAKE_ASSIGN_OR_RETURN(auto db, OpenMigrated<Database>(url, Migrations()));
   return std::make_unique<SqlWatchlistStore>(
       Dialect(), std::make_unique<PostgresConnection>(std::move(db)));
 }

@@ -65,10 +65,6 @@ struct SqlDialect {
 
 // The first schema version in `dialect`: tables, indexes.
 std::string WatchlistSchema(const SqlDialect& dialect);
-// A later migration, the same in both dialects: request records keep a
-// fingerprint of their request, so a reused request id is refused.
-inline constexpr char kAddRequestHash[] =
-    "ALTER TABLE requests ADD COLUMN request_hash TEXT NOT NULL DEFAULT ''";
 
 // "a = ? AND b = ?" -> "a = $1 AND b = $2" (statements have no literal ?).
 std::string NumberMarks(const std::string& sql);

@@ -39,7 +39,7 @@ const std::vector<sqlite::Migration>& Migrations() {
       // The PostgreSQL schema's name, so both stores share one column list
       // (watchlist_rows.h). The indexes follow the rename.
       {2, "ALTER TABLE items RENAME COLUMN user TO user_id;"},
-      {3, kAddRequestHash},
+      {3, kAddRequestHashColumn},
   };
   return *migrations;
 }
@@ -127,8 +127,8 @@ class SqliteConnection : public SqlConnection {
 
 absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenSqliteWatchlistStore(
     const std::string& path) {
-  LONGTAKE_ASSIGN_OR_RETURN(auto db, Database::Open(path));
-  LONGTAKE_RETURN_IF_ERROR(sqlite::RunMigrations(*db, Migrations()));
+  LONGTAKE_ASSIGN_OR_RETURN(auto db,
+                            OpenMigrated<Database>(path, Migrations()));
   return std::make_unique<SqlWatchlistStore>(
       Dialect(), std::make_unique<SqliteConnection>(std::move(db)));
 }
