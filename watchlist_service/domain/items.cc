@@ -29,31 +29,6 @@ const MaskSetters<WatchlistItem>& ItemSetters() {
   return *setters;
 }
 
-bool IsDirectoryOutage(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kUnavailable ||
-         status.code() == absl::StatusCode::kDeadlineExceeded ||
-         status.code() == absl::StatusCode::kResourceExhausted ||
-         status.code() == absl::StatusCode::kCancelled;
-}
-
-// The directory's answer about `film` as the caller should see it.
-absl::Status CatalogueError(const absl::Status& status,
-                            const std::string& film) {
-  if (IsDirectoryOutage(status)) {
-    return ErrorWithReason(
-        absl::StatusCode::kUnavailable, kCatalogUnavailable,
-        absl::StrCat("cannot check ", film,
-                     ": the catalogue service could not be reached (",
-                     status.message(), "); try again"),
-        film);
-  }
-  if (status.code() == absl::StatusCode::kNotFound &&
-      ErrorResource(status).empty()) {
-    return NotFound(film);
-  }
-  return status;
-}
-
 std::optional<Offer> BestOffer(const std::vector<RankedOffer>* ranked) {
   if (ranked == nullptr) return std::nullopt;
   for (const RankedOffer& r : *ranked) {

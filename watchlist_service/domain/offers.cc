@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/paging/page_token.h"
@@ -242,7 +243,7 @@ absl::StatusOr<OfferPage> Watchlist::ListOffers(const ListOffersQuery& query) {
   return page;
 }
 
-absl::Status Watchlist::ValidateOfferFully(Offer& offer) {
+absl::Status Watchlist::ValidateOfferFully(Offer& offer, bool check_film) {
   std::vector<FieldViolation> v;
   ValidateOffer(offer, &v);
   if (IsProviderName(offer.provider)) {
@@ -251,15 +252,33 @@ absl::Status Watchlist::ValidateOfferFully(Offer& offer) {
     if (!provider) {
       v.push_back(
           {"offer.provider", absl::StrCat(offer.provider, " does not exist")});
+    } else if (!provider->regions.empty() && IsIsoRegion(offer.region) &&
+               !absl::c_linear_search(provider->regions, offer.region)) {
+      v.push_back({"offer.region",
+                   absl::StrCat(offer.provider, " does not serve ",
+                                offer.region.substr(0, 16), " (it serves ",
+                                absl::StrJoin(provider->regions, ", "), ")")});
     }
   }
   if (!v.empty()) return InvalidArguments(std::move(v));
+  if (check_film) {
+    // Only a film the catalogue has can be offered (one catalogue call).
+    absl::StatusOr<FilmSummaryWithName> film = directory_->GetFilm(offer.film);
+    if (!film.ok()) return CatalogueError(film.status(), offer.film);
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
                                              const std::string& offer_id,
                                              const WriteOptions& options) {
+  return AddOffer(std::move(offer), offer_id, options, /*check_film=*/true);
+}
+
+absl::StatusOr<Offer> Watchlist::AddOffer(Offer offer,
+                                          const std::string& offer_id,
+                                          const WriteOptions& options,
+                                          bool check_film) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("CreateOffer", options));
   if (prior) return GetOffer(prior->resource);
   std::string id = offer_id;
@@ -271,7 +290,7 @@ absl::StatusOr<Offer> Watchlist::CreateOffer(Offer offer,
         absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
   }
   offer.name = absl::StrCat("offers/", id);
-  LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(offer));
+  LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(offer, check_film));
   absl::Time now = Now();
   offer.create_time = offer.update_time = now;
   offer.etag = OfferEtag(offer);
@@ -304,7 +323,8 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
                                 absl::StrCat("\"", offer.name,
                                              "\" must be offers/{offer}")),
           [this](const std::string& name) { return GetOffer(name); }, &next));
-  LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(next));
+  LONGTAKE_RETURN_IF_ERROR(
+      ValidateOfferFully(next, /*check_film=*/next.film != current.film));
   absl::Time now = Now();
   next.update_time = now;
   next.etag = OfferEtag(next);

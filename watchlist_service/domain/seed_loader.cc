@@ -142,7 +142,7 @@ absl::Status Watchlist::LoadSeedIfEmpty(const std::string& seed_path) {
     if (!created.ok()) return SeedError(created.status(), "provider", id);
   }
   for (const auto& [id, offer] : seed.offers) {
-    auto created = CreateOffer(offer, id, {});
+    auto created = AddOffer(offer, id, {}, /*check_film=*/false);
     if (!created.ok()) return SeedError(created.status(), "offer", id);
   }
   Log(LogLevel::kInfo, absl::StrCat("watchlist: seeded ", seed.providers.size(),

@@ -191,7 +191,9 @@ class Watchlist {
   // Ordered by name.
   absl::StatusOr<OfferPage> ListOffers(const ListOffersQuery& query);
   // offer_id: [a-z0-9][a-z0-9-]{0,62}; generated when empty. Writes an
-  // OFFER_AVAILABLE event.
+  // OFFER_AVAILABLE event. The film must be in the catalogue (NOT_FOUND
+  // naming it; UNAVAILABLE CATALOG_UNAVAILABLE when it cannot be asked) and
+  // the region one the provider serves.
   absl::StatusOr<Offer> CreateOffer(Offer offer, const std::string& offer_id,
                                     const WriteOptions& options = {});
   // Mask paths: film, provider, monetization, format, quality, region,
@@ -299,7 +301,13 @@ class Watchlist {
 
   // Offers (offers.cc): validation that needs the store (the provider
   // exists).
-  absl::Status ValidateOfferFully(Offer& offer);
+  // Field checks, the provider (exists, serves the region) and, with
+  // check_film, the film (the catalogue has it).
+  absl::Status ValidateOfferFully(Offer& offer, bool check_film);
+  // CreateOffer, with or without asking the catalogue about the film (the
+  // seed is loaded without: the catalogue may still be starting).
+  absl::StatusOr<Offer> AddOffer(Offer offer, const std::string& offer_id,
+                                 const WriteOptions& options, bool check_film);
 
   // Items (items.cc).
   absl::StatusOr<WatchlistItem> LoadItem(const std::string& name);

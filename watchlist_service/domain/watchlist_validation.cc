@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "watchlist_service/domain/watchlist_errors.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -264,6 +265,34 @@ absl::StatusOr<int64_t> ParseOffset(const std::string& position) {
     return InvalidArgument("page_token", "malformed page token");
   }
   return offset;
+}
+
+namespace {
+
+bool IsDirectoryOutage(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded ||
+         status.code() == absl::StatusCode::kResourceExhausted ||
+         status.code() == absl::StatusCode::kCancelled;
+}
+
+}  // namespace
+
+absl::Status CatalogueError(const absl::Status& status,
+                            const std::string& film) {
+  if (IsDirectoryOutage(status)) {
+    return ErrorWithReason(
+        absl::StatusCode::kUnavailable, kCatalogUnavailable,
+        absl::StrCat("cannot check ", film,
+                     ": the catalogue service could not be reached (",
+                     status.message(), "); try again"),
+        film);
+  }
+  if (status.code() == absl::StatusCode::kNotFound &&
+      ErrorResource(status).empty()) {
+    return NotFound(film);
+  }
+  return status;
 }
 
 }  // namespace longtake::watchlist

@@ -50,6 +50,12 @@ absl::StatusOr<std::vector<std::string>> NormaliseRegions(
 absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
     const std::vector<std::string>& subscriptions, absl::string_view field);
 
+// The film directory's (catalogue's) answer about `film` as a caller should
+// see it: UNAVAILABLE CATALOG_UNAVAILABLE when it could not be asked,
+// NOT_FOUND naming the film when it is not there.
+absl::Status CatalogueError(const absl::Status& status,
+                            const std::string& film);
+
 // Normalises (regions to upper case) and appends the provider's violations
 // (fields named provider.*).
 void ValidateProvider(Provider& provider,

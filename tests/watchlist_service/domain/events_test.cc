@@ -16,8 +16,8 @@ namespace {
 TEST_F(WatchlistTest, OfferUpdateEventsForWindowAndRegion) {
   std::string film = NewFilm("moving");
   ASSERT_OK(watchlist_->CreateItem("users/nia", Item(film)));
-  Offer later =
-      MakeOffer(film, "providers/mr-bongo", Monetization::kFree, "GB");
+  AddProvider("islands", "Islands", {"GB", "IE"});
+  Offer later = MakeOffer(film, "providers/islands", Monetization::kFree, "GB");
   later.available_from = kNow + absl::Hours(24);
   auto created = watchlist_->CreateOffer(later, "moving-free");
   ASSERT_OK(created);

@@ -205,6 +205,42 @@ TEST_F(WatchlistTest, OfferValidationNamesFields) {
   EXPECT_THAT(ok->name, ::testing::StartsWith("offers/"));
 }
 
+// An offer names a film the catalogue has, in a region its provider serves.
+TEST_F(WatchlistTest, OffersNeedAKnownFilmAndAServedRegion) {
+  auto unknown = watchlist_->CreateOffer(
+      MakeOffer("films/nope", "providers/mr-bongo", Monetization::kFree, "GB"),
+      "");
+  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(ErrorResource(unknown.status()), "films/nope");
+
+  auto elsewhere =
+      watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                        Monetization::kFree, "US"),
+                              "");
+  EXPECT_THAT(ViolationFields(elsewhere.status()), ElementsAre("offer.region"));
+
+  directory_.set_down(true);
+  EXPECT_THAT(
+      watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                        Monetization::kFree, "GB"),
+                              ""),
+      StatusIs(absl::StatusCode::kUnavailable, "CATALOG_UNAVAILABLE"));
+  // A price change does not need the catalogue; a new film would.
+  directory_.set_down(false);
+  ASSERT_OK_AND_ASSIGN(
+      Offer offer, watchlist_->CreateOffer(
+                       MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                                 Monetization::kRent, "GB", Money{"GBP", 3, 0}),
+                       ""));
+  directory_.set_down(true);
+  offer.price = Money{"GBP", 2, 0};
+  ASSERT_OK_AND_ASSIGN(offer, watchlist_->UpdateOffer(offer, {"price"}));
+  offer.film = "films/the-cranes-are-flying";
+  EXPECT_THAT(watchlist_->UpdateOffer(offer, {"film"}),
+              StatusIs(absl::StatusCode::kUnavailable));
+  directory_.set_down(false);
+}
+
 TEST_F(WatchlistTest, OfferEtagAndRequestId) {
   std::string film = NewFilm("etag-film");
   WriteOptions options;
