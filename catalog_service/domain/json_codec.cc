@@ -448,8 +448,9 @@ nlohmann::json ToJson(const Era& e) {
   return j;
 }
 
-absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
-                                  const std::string& path) {
+template <>
+absl::StatusOr<Film> FromJson<Film>(const nlohmann::json& j,
+                                    const std::string& path) {
   return Decode<Film>(j, path, [](Reader& r, Film& f) {
     r.String("name", &f.name);
     r.String("title", &f.title);
@@ -481,8 +482,9 @@ absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
   });
 }
 
-absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
-                                      const std::string& path) {
+template <>
+absl::StatusOr<Person> FromJson<Person>(const nlohmann::json& j,
+                                        const std::string& path) {
   return Decode<Person>(j, path, [](Reader& r, Person& p) {
     r.String("name", &p.name);
     r.String("display_name", &p.display_name);
@@ -495,8 +497,9 @@ absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
   });
 }
 
-absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
-                                          const std::string& path) {
+template <>
+absl::StatusOr<Sequence> FromJson<Sequence>(const nlohmann::json& j,
+                                            const std::string& path) {
   return Decode<Sequence>(j, path, [](Reader& r, Sequence& s) {
     r.String("name", &s.name);
     r.String("title", &s.title);
@@ -512,8 +515,9 @@ absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
   });
 }
 
-absl::StatusOr<Era> EraFromJson(const nlohmann::json& j,
-                                const std::string& path) {
+template <>
+absl::StatusOr<Era> FromJson<Era>(const nlohmann::json& j,
+                                  const std::string& path) {
   return Decode<Era>(j, path, [](Reader& r, Era& e) {
     r.String("name", &e.name);
     r.String("display_name", &e.display_name);

@@ -6,7 +6,7 @@
 // ("CREDIT_ROLE_DIRECTOR"), durations "1500s", timestamps RFC 3339.
 //
 //   nlohmann::json j = ToJson(film);
-//   LONGTAKE_ASSIGN_OR_RETURN(Film copy, FilmFromJson(j, "films[0]"));
+//   LONGTAKE_ASSIGN_OR_RETURN(Film copy, FromJson<Film>(j, "films[0]"));
 //
 // Decoding never throws: a wrong type, an unknown field or an unknown enum
 // name is INVALID_ARGUMENT naming the path (prefix + field).
@@ -40,13 +40,20 @@ nlohmann::json ToJson(const Sequence& sequence);
 nlohmann::json ToJson(const Era& era);
 
 // `path` prefixes field names in errors ("films[2]" -> "films[2].year").
-absl::StatusOr<Film> FilmFromJson(const nlohmann::json& j,
+// Defined for Film, Person, Sequence and Era.
+template <typename T>
+absl::StatusOr<T> FromJson(const nlohmann::json& j, const std::string& path);
+template <>
+absl::StatusOr<Film> FromJson<Film>(const nlohmann::json& j,
+                                    const std::string& path);
+template <>
+absl::StatusOr<Person> FromJson<Person>(const nlohmann::json& j,
+                                        const std::string& path);
+template <>
+absl::StatusOr<Sequence> FromJson<Sequence>(const nlohmann::json& j,
+                                            const std::string& path);
+template <>
+absl::StatusOr<Era> FromJson<Era>(const nlohmann::json& j,
                                   const std::string& path);
-absl::StatusOr<Person> PersonFromJson(const nlohmann::json& j,
-                                      const std::string& path);
-absl::StatusOr<Sequence> SequenceFromJson(const nlohmann::json& j,
-                                          const std::string& path);
-absl::StatusOr<Era> EraFromJson(const nlohmann::json& j,
-                                const std::string& path);
 
 }  // namespace longtake::catalog

@@ -60,7 +60,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
       if (value.ok()) each(&*value, p);
     }
   };
-  each_decoded("eras", EraFromJson, [&](Era* era, const std::string& p) {
+  each_decoded("eras", FromJson<Era>, [&](Era* era, const std::string& p) {
     if (!ParseName(era->name, "eras"))
       v.push_back({FieldPath(p, "name"), "must be eras/{era}"});
     CheckText(era->display_name, FieldPath(p, "display_name"), true,
@@ -69,7 +69,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
     eras[era->name] = *era;
   });
   each_decoded(
-      "people", PersonFromJson, [&](Person* person, const std::string& p) {
+      "people", FromJson<Person>, [&](Person* person, const std::string& p) {
         if (person->name.empty()) {
           person->name =
               absl::StrCat("people/", Slugify(person->display_name, "person"));
@@ -99,7 +99,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
   absl::flat_hash_set<std::string> film_names;
   for (size_t i = 0; i < film_array.size(); ++i) {
     std::string p = absl::StrCat("films[", i, "]");
-    auto film = FilmFromJson(film_array[i], p);
+    auto film = FromJson<Film>(film_array[i], p);
     collect(film.status());
     if (!film.ok()) continue;
     if (film->name.empty())
@@ -118,7 +118,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
         absl::flat_hash_set<std::string> taken;
         for (size_t k = 0; k < fj["sequences"].size(); ++k) {
           std::string sp = absl::StrCat(p, ".sequences[", k, "]");
-          auto seq = SequenceFromJson(fj["sequences"][k], sp);
+          auto seq = FromJson<Sequence>(fj["sequences"][k], sp);
           collect(seq.status());
           if (!seq.ok()) continue;
           if (seq->name.empty()) {

@@ -25,24 +25,6 @@ std::string InsertSql(const Table& table, Placeholders p) {
                       absl::StrJoin(values, ", "), ")");
 }
 
-template <typename T, typename DecodeJson>
-absl::Status DecodeDoc(const Table& table, const std::string& name,
-                       const std::string& doc, DecodeJson decode, T* out) {
-  nlohmann::json j = nlohmann::json::parse(doc, nullptr, false);
-  if (j.is_discarded()) {
-    return absl::DataLossError(absl::StrCat("store: cannot decode ", table.name,
-                                            " row ", name, ": bad JSON"));
-  }
-  absl::StatusOr<T> value = decode(j, name);
-  if (!value.ok()) {
-    return absl::DataLossError(absl::StrCat("store: cannot decode ", table.name,
-                                            " row ", name, ": ",
-                                            value.status().message()));
-  }
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 const Table& ErasTable() {
@@ -78,23 +60,6 @@ Row ToRow(const Sequence& sequence) {
 Row ToRow(const RequestRecord& request) {
   return {request.request_id, request.method, request.resource,
           request.response, request.request_hash};
-}
-
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Era* out) {
-  return DecodeDoc(table, name, doc, EraFromJson, out);
-}
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Person* out) {
-  return DecodeDoc(table, name, doc, PersonFromJson, out);
-}
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Film* out) {
-  return DecodeDoc(table, name, doc, FilmFromJson, out);
-}
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Sequence* out) {
-  return DecodeDoc(table, name, doc, SequenceFromJson, out);
 }
 
 RequestRecord RequestFromRow(const Row& row) {

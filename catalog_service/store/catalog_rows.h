@@ -10,12 +10,17 @@
 //   db->Prepare(rows::UpsertSql(films, rows::Placeholders::kQuestionMark));
 //   rows::Row row = rows::ToRow(film);  // bind row[i] to column i
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/domain/json_codec.h"
 #include "catalog_service/domain/model.h"
 
 namespace longtake::catalog::rows {
@@ -44,14 +49,22 @@ Row ToRow(const RequestRecord& request);
 
 // Resources are read back from their name and doc columns (SelectDocsSql);
 // a row that does not decode is DATA_LOSS naming the table and the row.
+// T is Era, Person, Film or Sequence.
+template <typename T>
 absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Era* out);
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Person* out);
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Film* out);
-absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, Sequence* out);
+                     const std::string& doc, T* out) {
+  nlohmann::json j = nlohmann::json::parse(doc, nullptr, false);
+  absl::StatusOr<T> value = j.is_discarded()
+                                ? absl::InvalidArgumentError("bad JSON")
+                                : FromJson<T>(j, name);
+  if (!value.ok()) {
+    return absl::DataLossError(absl::StrCat("store: cannot decode ", table.name,
+                                            " row ", name, ": ",
+                                            value.status().message()));
+  }
+  *out = *std::move(value);
+  return absl::OkStatus();
+}
 // `row` holds RequestsTable()'s columns (SelectRequestSql).
 RequestRecord RequestFromRow(const Row& row);
 

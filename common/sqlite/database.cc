@@ -216,37 +216,6 @@ absl::Status Transaction::Rollback() {
   return s;
 }
 
-// ---- Savepoint ----
-
-absl::StatusOr<Savepoint> Savepoint::Begin(Database& db,
-                                           const std::string& name) {
-  if (absl::Status s = db.Exec(absl::StrCat("SAVEPOINT \"", name, "\""));
-      !s.ok()) {
-    return s;
-  }
-  return Savepoint(&db, name);
-}
-
-Savepoint::Savepoint(Savepoint&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), name_(std::move(other.name_)) {}
-
-Savepoint::~Savepoint() { (void)RollbackTo(); }
-
-absl::Status Savepoint::Release() {
-  if (db_ == nullptr) return absl::OkStatus();
-  absl::Status s = db_->Exec(absl::StrCat("RELEASE \"", name_, "\""));
-  db_ = nullptr;
-  return s;
-}
-
-absl::Status Savepoint::RollbackTo() {
-  if (db_ == nullptr) return absl::OkStatus();
-  absl::Status s = db_->Exec(
-      absl::StrCat("ROLLBACK TO \"", name_, "\"; RELEASE \"", name_, "\""));
-  db_ = nullptr;
-  return s;
-}
-
 // ---- Migrations ----
 
 absl::StatusOr<int> SchemaVersion(Database& db) {

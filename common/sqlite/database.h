@@ -125,23 +125,6 @@ class Transaction {
   Database* db_;
 };
 
-// A named savepoint inside a transaction: Release() keeps its work, otherwise
-// it is rolled back to on destruction (the outer transaction continues).
-class Savepoint {
- public:
-  static absl::StatusOr<Savepoint> Begin(Database& db, const std::string& name);
-  Savepoint(Savepoint&& other) noexcept;
-  Savepoint& operator=(Savepoint&&) = delete;
-  ~Savepoint();
-  absl::Status Release();
-  absl::Status RollbackTo();
-
- private:
-  Savepoint(Database* db, std::string name) : db_(db), name_(std::move(name)) {}
-  Database* db_;
-  std::string name_;
-};
-
 using ::longtake::Migration;  // common/sql/migration.h
 
 // Applies, in order, each migration whose version is not yet recorded in the

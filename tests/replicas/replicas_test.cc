@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+#include "tests/support/call_context.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_process.h"
 #include "tests/support/status_matchers.h"
@@ -38,6 +39,7 @@ namespace {
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
 using ::longtake::testing::BinaryPath;
+using ::longtake::testing::CallContext;
 using ::longtake::testing::FreshPostgresDatabaseUrl;
 using ::longtake::testing::ServerProcess;
 using ::longtake::testing::SourcePath;
@@ -49,14 +51,6 @@ constexpr char kCranes[] = "films/the-cranes-are-flying";
 // follow from the flags.
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
 constexpr absl::Duration kEventPollInterval = absl::Seconds(1);
-
-std::unique_ptr<grpc::ClientContext> Ctx(
-    const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return ctx;
-}
 
 // One running replica of a service and a stub that calls it.
 template <typename Service>
@@ -106,7 +100,7 @@ std::set<std::string> FilmNames(catalogv1::CatalogService::Stub& stub) {
   catalogv1::ListFilmsRequest request;
   request.set_page_size(1000);
   catalogv1::ListFilmsResponse response;
-  grpc::Status s = stub.ListFilms(Ctx("").get(), request, &response);
+  grpc::Status s = stub.ListFilms(CallContext("").get(), request, &response);
   EXPECT_TRUE(s.ok()) << s.error_message();
   std::set<std::string> names;
   for (const auto& film : response.films()) names.insert(film.name());
@@ -157,7 +151,8 @@ class ReplicasTest : public ::testing::Test {
     request.set_parent("users/alice");
     request.mutable_item()->set_film(film);
     wlv1::WatchlistItem item;
-    return replica.stub->CreateWatchlistItem(Ctx(alice_).get(), request, &item);
+    return replica.stub->CreateWatchlistItem(CallContext(alice_).get(), request,
+                                             &item);
   }
 
   auth::TokenSigner signer_;
@@ -175,8 +170,8 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
   create.mutable_film()->set_title("The Replicated Film");
   create.mutable_film()->set_year(1964);
   catalogv1::Film created;
-  grpc::Status s =
-      catalogs_[0].stub->CreateFilm(Ctx(curator_).get(), create, &created);
+  grpc::Status s = catalogs_[0].stub->CreateFilm(CallContext(curator_).get(),
+                                                 create, &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_FALSE(created.name().empty());
   const absl::Time written = absl::Now();
@@ -188,7 +183,7 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
   grpc::Status last;
   absl::Duration took = absl::InfiniteDuration();
   while (absl::Now() - written < absl::Seconds(5)) {
-    last = catalogs_[1].stub->GetFilm(Ctx("").get(), get, &seen);
+    last = catalogs_[1].stub->GetFilm(CallContext("").get(), get, &seen);
     if (last.ok()) {
       took = absl::Now() - written;
       break;
@@ -224,7 +219,7 @@ TEST_F(ReplicasTest, WatchlistItemAddedOnOneReplicaIsListedByTheOther) {
   wlv1::ListWatchlistItemsRequest list;
   list.set_parent("users/alice");
   wlv1::ListWatchlistItemsResponse response;
-  s = watchlists_[1].stub->ListWatchlistItems(Ctx(alice_).get(), list,
+  s = watchlists_[1].stub->ListWatchlistItems(CallContext(alice_).get(), list,
                                               &response);
   const absl::Duration took = absl::Now() - written;
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -245,7 +240,7 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
   wlv1::WatchAvailabilityRequest watch;
   watch.set_parent("users/alice");
   watch.add_regions("GB");
-  auto stream_ctx = Ctx(alice_, absl::Seconds(30));
+  auto stream_ctx = CallContext(alice_, absl::Seconds(30));
   auto reader = watchlists_[1].stub->WatchAvailability(stream_ctx.get(), watch);
   reader->WaitForInitialMetadata();  // subscribed: later events arrive
 
@@ -260,7 +255,8 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
   offer->mutable_price()->set_units(20);
   offer->set_deep_link_uri("https://mrbongo.com/products/i-am-cuba-bluray");
   wlv1::Offer created;
-  s = watchlists_[0].stub->CreateOffer(Ctx(curator_).get(), create, &created);
+  s = watchlists_[0].stub->CreateOffer(CallContext(curator_).get(), create,
+                                       &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const absl::Time written = absl::Now();
 

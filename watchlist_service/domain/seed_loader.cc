@@ -16,17 +16,26 @@
 namespace longtake::watchlist {
 namespace {
 
+// `names` lists the enum's values from 1 in order (0 is unspecified); the
+// seed may spell a value with or without its prefix ("FORMAT_DVD" or "dvd").
 template <typename E>
 E ParseEnum(const nlohmann::json& j, const char* key,
-            const std::vector<std::pair<const char*, E>>& values,
-            absl::Status* error) {
+            std::initializer_list<const char*> names, absl::Status* error) {
   if (!j.contains(key)) return E{};
   std::string text = absl::AsciiStrToUpper(j.at(key).get<std::string>());
-  for (const auto& [name, value] : values) {
-    if (text == name || absl::EndsWith(text, absl::StrCat("_", name))) {
-      return value;
+  // The longest match wins: "FORMAT_UHD_BLU_RAY" is UHD_BLU_RAY, not BLU_RAY.
+  int value = 0, found = 0;
+  size_t found_length = 0;
+  for (absl::string_view name : names) {
+    ++value;
+    bool matches =
+        text == name || absl::EndsWith(text, absl::StrCat("_", name));
+    if (matches && name.size() > found_length) {
+      found = value;
+      found_length = name.size();
     }
   }
+  if (found != 0) return static_cast<E>(found);
   *error = absl::InvalidArgumentError(
       absl::StrCat("seed: unknown ", key, " \"", text, "\""));
   return E{};
@@ -49,11 +58,7 @@ absl::StatusOr<Provider> ParseProvider(const nlohmann::json& jp) {
   Provider p;
   p.display_name = jp.value("display_name", "");
   p.kind = ParseEnum<ProviderKind>(
-      jp, "kind",
-      {{"STREAMING_SERVICE", ProviderKind::kStreamingService},
-       {"RETAILER", ProviderKind::kRetailer},
-       {"BROADCASTER", ProviderKind::kBroadcaster}},
-      &error);
+      jp, "kind", {"STREAMING_SERVICE", "RETAILER", "BROADCASTER"}, &error);
   p.regions = jp.value("regions", std::vector<std::string>{});
   p.home_page_uri = jp.value("home_page_uri", "");
   LONGTAKE_RETURN_IF_ERROR(error);
@@ -65,25 +70,14 @@ absl::StatusOr<Offer> ParseOffer(const nlohmann::json& jo) {
   Offer o;
   o.film = jo.value("film", "");
   o.provider = jo.value("provider", "");
-  o.monetization =
-      ParseEnum<Monetization>(jo, "monetization",
-                              {{"SUBSCRIPTION", Monetization::kSubscription},
-                               {"RENT", Monetization::kRent},
-                               {"BUY", Monetization::kBuy},
-                               {"FREE", Monetization::kFree},
-                               {"ADS", Monetization::kAds}},
-                              &error);
-  o.format = ParseEnum<Format>(jo, "format",
-                               {{"STREAMING", Format::kStreaming},
-                                {"DIGITAL_DOWNLOAD", Format::kDigitalDownload},
-                                {"UHD_BLU_RAY", Format::kUhdBluRay},
-                                {"BLU_RAY", Format::kBluRay},
-                                {"DVD", Format::kDvd}},
-                               &error);
-  o.quality = ParseEnum<Quality>(
-      jo, "quality",
-      {{"SD", Quality::kSd}, {"HD", Quality::kHd}, {"UHD_4K", Quality::kUhd4k}},
+  o.monetization = ParseEnum<Monetization>(
+      jo, "monetization", {"SUBSCRIPTION", "RENT", "BUY", "FREE", "ADS"},
       &error);
+  o.format = ParseEnum<Format>(
+      jo, "format",
+      {"STREAMING", "DIGITAL_DOWNLOAD", "DVD", "BLU_RAY", "UHD_BLU_RAY"},
+      &error);
+  o.quality = ParseEnum<Quality>(jo, "quality", {"SD", "HD", "UHD_4K"}, &error);
   o.region = jo.value("region", "");
   if (jo.contains("price") && jo.at("price").is_object()) {
     const auto& jm = jo.at("price");

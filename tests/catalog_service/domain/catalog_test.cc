@@ -140,14 +140,12 @@ TEST_F(CatalogTest, SequencesInFilmOrder) {
 
   ListSequencesQuery q;
   q.parent = "films/-";
-  auto all = catalog_->ListSequences(q);
-  ASSERT_OK(all);
-  EXPECT_EQ(all->sequences.size(), 5u);
+  ASSERT_OK_AND_ASSIGN(SequencePage all, catalog_->ListSequences(q));
+  EXPECT_EQ(all.sequences.size(), 5u);
   q.filter = "technique = \"CAMERA_TECHNIQUE_AERIAL_OVER_CROWD\"";
-  auto aerial = catalog_->ListSequences(q);
-  ASSERT_OK(aerial);
-  ASSERT_EQ(aerial->sequences.size(), 2u);
-  EXPECT_EQ(aerial->sequences[0]->name,
+  ASSERT_OK_AND_ASSIGN(SequencePage aerial, catalog_->ListSequences(q));
+  ASSERT_EQ(aerial.sequences.size(), 2u);
+  EXPECT_EQ(aerial.sequences[0]->name,
             "films/i-am-cuba/sequences/funeral-procession");
   // Paging through everything with page size 2.
   q.filter = "";
@@ -167,14 +165,12 @@ TEST_F(CatalogTest, SequencesInFilmOrder) {
 
 TEST_F(CatalogTest, PeopleAndEras) {
   ListPeopleQuery q;
-  auto page = catalog_->ListPeople(q);
-  ASSERT_OK(page);
-  EXPECT_EQ(page->people.size(), 9u);
+  ASSERT_OK_AND_ASSIGN(PersonPage everyone, catalog_->ListPeople(q));
+  EXPECT_EQ(everyone.people.size(), 9u);
   q.filter = "role = \"CREDIT_ROLE_CINEMATOGRAPHER\"";
-  auto dops = catalog_->ListPeople(q);
-  ASSERT_OK(dops);
-  ASSERT_EQ(dops->people.size(), 1u);
-  EXPECT_EQ(dops->people[0]->name, "people/sergei-urusevsky");
+  ASSERT_OK_AND_ASSIGN(PersonPage dops, catalog_->ListPeople(q));
+  ASSERT_EQ(dops.people.size(), 1u);
+  EXPECT_EQ(dops.people[0]->name, "people/sergei-urusevsky");
   q.filter = "role = \"X\"";
   EXPECT_THAT(Fields(catalog_->ListPeople(q).status()), ElementsAre("filter"));
   q = {};

@@ -18,10 +18,10 @@ TEST(JsonCodecTest, DurationsAndErrors) {
   EXPECT_EQ(ParseProtoDuration("0.25s"), absl::Milliseconds(250));
   EXPECT_FALSE(ParseProtoDuration("25m").has_value());
   EXPECT_FALSE(ParseProtoDuration("s").has_value());
-  auto bad = FilmFromJson(nlohmann::json::parse(
-                              R"({"title": 5, "year": "1957", "colour": true,
+  auto bad = FromJson<Film>(nlohmann::json::parse(
+                                R"({"title": 5, "year": "1957", "colour": true,
                                   "credits": [{"person": "people/x", "role": "DIRECTOR"}]})"),
-                          "films[0]");
+                            "films[0]");
   ASSERT_FALSE(bad.ok());
   std::vector<std::string> fields;
   for (const auto& v : ErrorFieldViolations(bad.status()))
@@ -29,8 +29,8 @@ TEST(JsonCodecTest, DurationsAndErrors) {
   EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
                           "films[0].title", "films[0].year", "films[0].colour",
                           "films[0].credits[0].role"));
-  EXPECT_FALSE(PersonFromJson(nlohmann::json::array(), "people[0]").ok());
-  auto big = PersonFromJson(
+  EXPECT_FALSE(FromJson<Person>(nlohmann::json::array(), "people[0]").ok());
+  auto big = FromJson<Person>(
       nlohmann::json::parse(R"({"birth_year": 99999999999})"), "p");
   EXPECT_FALSE(big.ok());
 }
@@ -40,7 +40,7 @@ TEST(JsonCodecTest, FilmRoundTripsWithEveryField) {
   // Cyrillic text and sub-second times must survive the JSON form too.
   film.original_titles = {"Летят журавли"};
   film.create_time = absl::FromUnixSeconds(1000) + absl::Milliseconds(5);
-  ASSERT_OK_AND_ASSIGN(Film back, FilmFromJson(ToJson(film), "film"));
+  ASSERT_OK_AND_ASSIGN(Film back, FromJson<Film>(ToJson(film), "film"));
   EXPECT_EQ(ToJson(back), ToJson(film));
   EXPECT_EQ(back.title, film.title);
   EXPECT_EQ(back.original_titles, film.original_titles);
@@ -56,7 +56,7 @@ TEST(JsonCodecTest, FilmRoundTripsWithEveryField) {
 
 TEST(JsonCodecTest, PersonRoundTrips) {
   Person person = testing::SamplePerson();
-  ASSERT_OK_AND_ASSIGN(Person back, PersonFromJson(ToJson(person), "person"));
+  ASSERT_OK_AND_ASSIGN(Person back, FromJson<Person>(ToJson(person), "person"));
   EXPECT_EQ(ToJson(back), ToJson(person));
   EXPECT_EQ(back.display_name, person.display_name);
   EXPECT_EQ(back.known_roles, person.known_roles);
@@ -79,7 +79,7 @@ TEST(JsonCodecTest, SequenceRoundTripsEveryPrecision) {
   seq.start.relative_to = "films/the-cranes-are-flying/sequences/send-off";
   seq.start.description = "before the send-off";
   ASSERT_OK_AND_ASSIGN(Sequence back,
-                       SequenceFromJson(ToJson(seq), "sequence"));
+                       FromJson<Sequence>(ToJson(seq), "sequence"));
   EXPECT_EQ(ToJson(back), ToJson(seq));
   EXPECT_EQ(back.duration, seq.duration);
   EXPECT_EQ(back.techniques, seq.techniques);
@@ -89,12 +89,12 @@ TEST(JsonCodecTest, SequenceRoundTripsEveryPrecision) {
   seq.start = {};
   seq.start.precision = Timecode::Precision::kFractionOfRuntime;
   seq.start.fraction = 0.75;
-  ASSERT_OK_AND_ASSIGN(back, SequenceFromJson(ToJson(seq), "sequence"));
+  ASSERT_OK_AND_ASSIGN(back, FromJson<Sequence>(ToJson(seq), "sequence"));
   EXPECT_EQ(back.start.fraction, 0.75);
   seq.start = {};
   seq.start.precision = Timecode::Precision::kApproximate;
   seq.start.offset = absl::Minutes(25);
-  ASSERT_OK_AND_ASSIGN(back, SequenceFromJson(ToJson(seq), "sequence"));
+  ASSERT_OK_AND_ASSIGN(back, FromJson<Sequence>(ToJson(seq), "sequence"));
   EXPECT_EQ(back.start.offset, absl::Minutes(25));
 }
 

@@ -19,7 +19,7 @@ pb::Film CreateFilm(pb::CatalogService::Stub& stub, const std::string& id,
   request.set_film_id(id);
   pb::Film film;
   grpc::Status status =
-      stub.CreateFilm(Ctx(CuratorToken()).get(), request, &film);
+      stub.CreateFilm(CallContext(CuratorToken()).get(), request, &film);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return film;
 }
@@ -28,7 +28,7 @@ grpc::Status GetFilm(pb::CatalogService::Stub& stub, const std::string& name,
                      pb::Film* film) {
   pb::GetFilmRequest request;
   request.set_name(name);
-  return stub.GetFilm(Ctx().get(), request, film);
+  return stub.GetFilm(CallContext().get(), request, film);
 }
 
 // Creates a film, stops the server (SIGTERM, or kill -9 right after the

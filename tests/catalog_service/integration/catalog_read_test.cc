@@ -54,7 +54,8 @@ class CatalogReadTest : public ::testing::Test {
       request.set_page_size(page_size);
       request.set_page_token(token);
       pb::ListFilmsResponse response;
-      grpc::Status status = stub().ListFilms(Ctx().get(), request, &response);
+      grpc::Status status =
+          stub().ListFilms(CallContext().get(), request, &response);
       EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
       if (!status.ok()) break;
       films.insert(films.end(), response.films().begin(),
@@ -85,7 +86,8 @@ class CatalogReadTest : public ::testing::Test {
       pb::ListPeopleRequest request;
       request.set_page_token(token);
       pb::ListPeopleResponse response;
-      grpc::Status status = stub().ListPeople(Ctx().get(), request, &response);
+      grpc::Status status =
+          stub().ListPeople(CallContext().get(), request, &response);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) break;
       for (const pb::Person& p : response.people()) {
@@ -120,13 +122,13 @@ TEST_F(CatalogReadTest, OrderByYear) {
   pb::ListFilmsRequest request;
   request.set_order_by("year");
   pb::ListFilmsResponse response;
-  ASSERT_TRUE(stub().ListFilms(Ctx().get(), request, &response).ok());
+  ASSERT_TRUE(stub().ListFilms(CallContext().get(), request, &response).ok());
   std::vector<int> years;
   for (const auto& f : response.films()) years.push_back(f.year());
   EXPECT_THAT(years, ElementsAre(1955, 1957, 1959, 1964));
   request.set_order_by("year desc");
   response.Clear();
-  ASSERT_TRUE(stub().ListFilms(Ctx().get(), request, &response).ok());
+  ASSERT_TRUE(stub().ListFilms(CallContext().get(), request, &response).ok());
   years.clear();
   for (const auto& f : response.films()) years.push_back(f.year());
   EXPECT_THAT(years, ElementsAre(1964, 1959, 1957, 1955));
@@ -141,7 +143,8 @@ TEST_F(CatalogReadTest, PaginatesOneFilmPerPageToTheEnd) {
     request.set_page_size(1);
     request.set_page_token(token);
     pb::ListFilmsResponse response;
-    grpc::Status status = stub().ListFilms(Ctx().get(), request, &response);
+    grpc::Status status =
+        stub().ListFilms(CallContext().get(), request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ++pages;
     ASSERT_EQ(response.films_size(), 1) << "page " << pages;
@@ -191,7 +194,7 @@ TEST_F(CatalogReadTest, FilterByEraMatchesTheEra) {
   pb::GetEraRequest request;
   request.set_name("eras/khrushchev-thaw");
   pb::Era era;
-  grpc::Status status = stub().GetEra(Ctx().get(), request, &era);
+  grpc::Status status = stub().GetEra(CallContext().get(), request, &era);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(era.films_size(), 4);
   EXPECT_LE(era.start_year(), 1955);
@@ -205,7 +208,8 @@ TEST_F(CatalogReadTest, FilterByTechniqueMatchesTheSequences) {
   request.set_parent("films/-");
   request.set_page_size(1000);
   pb::ListSequencesResponse response;
-  ASSERT_TRUE(stub().ListSequences(Ctx().get(), request, &response).ok());
+  ASSERT_TRUE(
+      stub().ListSequences(CallContext().get(), request, &response).ok());
   ASSERT_GE(response.sequences_size(), 5);
   std::map<int, std::set<std::string>> films_by_technique;
   for (const pb::Sequence& s : response.sequences()) {
@@ -235,7 +239,7 @@ TEST_F(CatalogReadTest, BadFilterNamesTheFilterField) {
     request.set_filter(filter);
     pb::ListFilmsResponse response;
     ExpectError(
-        stub().ListFilms(Ctx().get(), request, &response),
+        stub().ListFilms(CallContext().get(), request, &response),
         {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_FILTER", "filter", ""});
   }
 }
@@ -245,7 +249,8 @@ TEST_F(CatalogReadTest, SearchToleratesMisspellingAndTransliteration) {
     pb::SearchFilmsRequest request;
     request.set_query(query);
     pb::SearchFilmsResponse response;
-    grpc::Status status = stub().SearchFilms(Ctx().get(), request, &response);
+    grpc::Status status =
+        stub().SearchFilms(CallContext().get(), request, &response);
     EXPECT_TRUE(status.ok()) << query << ": " << status.error_message();
     return response;
   };
@@ -275,7 +280,8 @@ TEST_F(CatalogReadTest, CranesSequencesInFilmOrder) {
   pb::ListSequencesRequest request;
   request.set_parent(FilmName(kCranes));
   pb::ListSequencesResponse response;
-  grpc::Status status = stub().ListSequences(Ctx().get(), request, &response);
+  grpc::Status status =
+      stub().ListSequences(CallContext().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_GE(response.sequences_size(), 2);
   int around_25 = -1;
@@ -310,7 +316,7 @@ TEST_F(CatalogReadTest, CranesSequencesInFilmOrder) {
   pb::GetSequenceRequest get;
   get.set_name(send_off.name());
   pb::Sequence fetched;
-  ASSERT_TRUE(stub().GetSequence(Ctx().get(), get, &fetched).ok());
+  ASSERT_TRUE(stub().GetSequence(CallContext().get(), get, &fetched).ok());
   EXPECT_EQ(fetched.title(), send_off.title());
   EXPECT_EQ(fetched.etag(), send_off.etag());
 }
@@ -320,7 +326,7 @@ TEST_F(CatalogReadTest, KalatozovWorkedMostWithUrusevsky) {
   request.set_person(PersonName("Mikhail Kalatozov"));
   pb::ListCollaborationsResponse response;
   grpc::Status status =
-      stub().ListCollaborations(Ctx().get(), request, &response);
+      stub().ListCollaborations(CallContext().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_GE(response.collaborations_size(), 1);
   const pb::Collaboration& first = response.collaborations(0);
@@ -341,7 +347,7 @@ TEST_F(CatalogReadTest, GetAndBatchGetFilms) {
   pb::GetFilmRequest get;
   get.set_name(cranes);
   pb::Film film;
-  ASSERT_TRUE(stub().GetFilm(Ctx().get(), get, &film).ok());
+  ASSERT_TRUE(stub().GetFilm(CallContext().get(), get, &film).ok());
   EXPECT_EQ(film.year(), 1957);
   EXPECT_THAT(film.original_titles(), ::testing::Contains("Letyat zhuravli"));
   bool has_director = false;
@@ -358,14 +364,14 @@ TEST_F(CatalogReadTest, GetAndBatchGetFilms) {
   batch.add_names(cuba);
   batch.add_names(cranes);
   pb::BatchGetFilmsResponse films;
-  ASSERT_TRUE(stub().BatchGetFilms(Ctx().get(), batch, &films).ok());
+  ASSERT_TRUE(stub().BatchGetFilms(CallContext().get(), batch, &films).ok());
   ASSERT_EQ(films.films_size(), 2);
   EXPECT_EQ(films.films(0).name(), cuba);
   EXPECT_EQ(films.films(1).name(), cranes);
 
   batch.add_names("films/no-such-film");
   films.Clear();
-  ExpectError(stub().BatchGetFilms(Ctx().get(), batch, &films),
+  ExpectError(stub().BatchGetFilms(CallContext().get(), batch, &films),
               NotFoundNamed("films/no-such-film"));
 }
 
@@ -374,14 +380,14 @@ TEST_F(CatalogReadTest, PeopleAndEras) {
   pb::GetPersonRequest get;
   get.set_name(urusevsky);
   pb::Person person;
-  ASSERT_TRUE(stub().GetPerson(Ctx().get(), get, &person).ok());
+  ASSERT_TRUE(stub().GetPerson(CallContext().get(), get, &person).ok());
   EXPECT_EQ(person.birth_year(), 1908);
   EXPECT_EQ(person.death_year(), 1974);
 
   pb::ListPeopleRequest list;
   list.set_filter("role = \"CREDIT_ROLE_CINEMATOGRAPHER\"");
   pb::ListPeopleResponse people;
-  ASSERT_TRUE(stub().ListPeople(Ctx().get(), list, &people).ok());
+  ASSERT_TRUE(stub().ListPeople(CallContext().get(), list, &people).ok());
   std::vector<std::string> names;
   for (const auto& p : people.people()) names.push_back(p.name());
   EXPECT_THAT(names, ::testing::Contains(urusevsky));
@@ -390,7 +396,7 @@ TEST_F(CatalogReadTest, PeopleAndEras) {
 
   pb::ListErasRequest eras_request;
   pb::ListErasResponse eras;
-  ASSERT_TRUE(stub().ListEras(Ctx().get(), eras_request, &eras).ok());
+  ASSERT_TRUE(stub().ListEras(CallContext().get(), eras_request, &eras).ok());
   std::vector<std::string> era_names;
   for (const auto& e : eras.eras()) era_names.push_back(e.name());
   EXPECT_THAT(era_names, ::testing::Contains("eras/khrushchev-thaw"));
@@ -400,7 +406,7 @@ TEST_F(CatalogReadTest, BadPageTokens) {
   pb::ListFilmsRequest request;
   request.set_page_token("this-is-not-a-token");
   pb::ListFilmsResponse response;
-  ExpectError(stub().ListFilms(Ctx().get(), request, &response),
+  ExpectError(stub().ListFilms(CallContext().get(), request, &response),
               {grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_TOKEN",
                "page_token", ""});
 
@@ -408,14 +414,14 @@ TEST_F(CatalogReadTest, BadPageTokens) {
   pb::ListFilmsRequest first;
   first.set_page_size(1);
   first.set_filter("year >= 1900");
-  ASSERT_TRUE(stub().ListFilms(Ctx().get(), first, &response).ok());
+  ASSERT_TRUE(stub().ListFilms(CallContext().get(), first, &response).ok());
   ASSERT_FALSE(response.next_page_token().empty());
   pb::ListFilmsRequest reuse;
   reuse.set_page_size(1);
   reuse.set_filter("year >= 1956");
   reuse.set_page_token(response.next_page_token());
   pb::ListFilmsResponse ignored;
-  ExpectError(stub().ListFilms(Ctx().get(), reuse, &ignored),
+  ExpectError(stub().ListFilms(CallContext().get(), reuse, &ignored),
               {grpc::StatusCode::INVALID_ARGUMENT, "PAGE_TOKEN_MISMATCH",
                "page_token", ""});
 }
@@ -424,13 +430,13 @@ TEST_F(CatalogReadTest, NegativePageSize) {
   pb::ListFilmsRequest request;
   request.set_page_size(-1);
   pb::ListFilmsResponse response;
-  ExpectError(stub().ListFilms(Ctx().get(), request, &response),
+  ExpectError(stub().ListFilms(CallContext().get(), request, &response),
               InvalidArgumentOn("page_size"));
   pb::ListSequencesRequest seq;
   seq.set_parent("films/-");
   seq.set_page_size(-5);
   pb::ListSequencesResponse seq_response;
-  ExpectError(stub().ListSequences(Ctx().get(), seq, &seq_response),
+  ExpectError(stub().ListSequences(CallContext().get(), seq, &seq_response),
               InvalidArgumentOn("page_size"));
 }
 
@@ -440,18 +446,18 @@ TEST_F(CatalogReadTest, MalformedNames) {
     pb::GetFilmRequest request;
     request.set_name(name);
     pb::Film film;
-    ExpectError(stub().GetFilm(Ctx().get(), request, &film),
+    ExpectError(stub().GetFilm(CallContext().get(), request, &film),
                 InvalidArgumentOn("name"));
   }
   pb::GetPersonRequest person;
   person.set_name("films/the-cranes-are-flying");
   pb::Person p;
-  ExpectError(stub().GetPerson(Ctx().get(), person, &p),
+  ExpectError(stub().GetPerson(CallContext().get(), person, &p),
               InvalidArgumentOn("name"));
   pb::ListCollaborationsRequest collab;
   collab.set_person("nobody");
   pb::ListCollaborationsResponse c;
-  ExpectError(stub().ListCollaborations(Ctx().get(), collab, &c),
+  ExpectError(stub().ListCollaborations(CallContext().get(), collab, &c),
               InvalidArgumentOn("person"));
 }
 
@@ -459,7 +465,8 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   pb::GetFilmRequest film_request;
   film_request.set_name("films/no-such-film");
   pb::Film film;
-  grpc::Status status = stub().GetFilm(Ctx().get(), film_request, &film);
+  grpc::Status status =
+      stub().GetFilm(CallContext().get(), film_request, &film);
   ExpectError(status, NotFoundNamed("films/no-such-film"));
   EXPECT_NE(status.error_message().find("films/no-such-film"),
             std::string::npos);
@@ -468,17 +475,17 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
   pb::GetPersonRequest person_request;
   person_request.set_name("people/nobody-at-all");
   pb::Person person;
-  ExpectError(stub().GetPerson(Ctx().get(), person_request, &person),
+  ExpectError(stub().GetPerson(CallContext().get(), person_request, &person),
               NotFoundNamed(person_request.name()));
   pb::ListSequencesRequest seq_request;
   seq_request.set_parent("films/no-such-film");
   pb::ListSequencesResponse seqs;
-  ExpectError(stub().ListSequences(Ctx().get(), seq_request, &seqs),
+  ExpectError(stub().ListSequences(CallContext().get(), seq_request, &seqs),
               NotFoundNamed(seq_request.parent()));
   pb::GetEraRequest era_request;
   era_request.set_name("eras/no-such-era");
   pb::Era era;
-  ExpectError(stub().GetEra(Ctx().get(), era_request, &era),
+  ExpectError(stub().GetEra(CallContext().get(), era_request, &era),
               NotFoundNamed(era_request.name()));
 }
 
@@ -495,7 +502,7 @@ grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service,
   grpc::Status status =
       grpc::internal::BlockingUnaryCall<google::protobuf::StringValue,
                                         google::protobuf::Int32Value>(
-          channel, method, Ctx().get(), request, &response);
+          channel, method, CallContext().get(), request, &response);
   *serving_status = response.value();
   return status;
 }
@@ -521,7 +528,7 @@ TEST_F(CatalogReadTest, ReflectionListsTheService) {
   grpc::internal::RpcMethod method(
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
       grpc::internal::RpcMethod::BIDI_STREAMING);
-  auto context = Ctx();
+  auto context = CallContext();
   std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>>
       stream(grpc::internal::ClientReaderWriterFactory<
              grpc::ByteBuffer, grpc::ByteBuffer>::Create(server_->channel.get(),

@@ -18,12 +18,14 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
+#include "tests/support/call_context.h"
 #include "tests/support/server_process.h"
 
 namespace longtake::catalog::testing {
 
 namespace pb = ::longtake::catalog::v1;
 using ::longtake::testing::BinaryPath;
+using ::longtake::testing::CallContext;
 using ::longtake::testing::ScopedTempDir;
 using ::longtake::testing::ServerProcess;
 using ::longtake::testing::SourcePath;
@@ -81,15 +83,6 @@ inline std::string UserToken() {
   return MintToken(auth::Role::kUser, "viewer");
 }
 
-// A client context with a generous deadline and, when given, a bearer token.
-inline std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(20));
-  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
-  return context;
-}
-
 struct ErrorExpectation {
   grpc::StatusCode code;
   std::string reason;
@@ -102,7 +95,7 @@ struct ErrorExpectation {
 inline int ListedFilms(pb::CatalogService::Stub& stub) {
   pb::ListFilmsRequest request;
   pb::ListFilmsResponse response;
-  grpc::Status status = stub.ListFilms(Ctx().get(), request, &response);
+  grpc::Status status = stub.ListFilms(CallContext().get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return status.ok() ? response.films_size() : -1;
 }

@@ -40,20 +40,20 @@ class CatalogWriteTest : public ::testing::Test {
     request.set_film_id(film_id);
     request.set_request_id(request_id);
     request.set_validate_only(validate_only);
-    return stub().CreateFilm(Ctx(token).get(), request, out);
+    return stub().CreateFilm(CallContext(token).get(), request, out);
   }
 
   grpc::Status Get(const std::string& name, pb::Film* out) {
     pb::GetFilmRequest request;
     request.set_name(name);
-    return stub().GetFilm(Ctx().get(), request, out);
+    return stub().GetFilm(CallContext().get(), request, out);
   }
 
   int FilmCount() {
     pb::ListFilmsRequest request;
     request.set_page_size(1000);
     pb::ListFilmsResponse response;
-    EXPECT_TRUE(stub().ListFilms(Ctx().get(), request, &response).ok());
+    EXPECT_TRUE(stub().ListFilms(CallContext().get(), request, &response).ok());
     return response.films_size();
   }
 
@@ -85,17 +85,17 @@ TEST_F(CatalogWriteTest, WritesNeedACuratorToken) {
   del.set_name("films/anything");
   google::protobuf::Empty empty;
   ExpectError(
-      stub().DeleteFilm(Ctx(UserToken()).get(), del, &empty),
+      stub().DeleteFilm(CallContext(UserToken()).get(), del, &empty),
       {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
   pb::CreatePersonRequest person;
   person.mutable_person()->set_display_name("Nobody");
   pb::Person p;
-  ExpectError(stub().CreatePerson(Ctx().get(), person, &p),
+  ExpectError(stub().CreatePerson(CallContext().get(), person, &p),
               {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_MISSING", "", ""});
   pb::ImportFilmsRequest import;
   pb::ImportFilmsResponse imported;
   ExpectError(
-      stub().ImportFilms(Ctx(UserToken()).get(), import, &imported),
+      stub().ImportFilms(CallContext(UserToken()).get(), import, &imported),
       {grpc::StatusCode::PERMISSION_DENIED, "CURATOR_ROLE_REQUIRED", "", ""});
   EXPECT_EQ(FilmCount(), 4);
 }
@@ -109,7 +109,7 @@ TEST(CatalogNoSecretTest, WritesAreDisabledWithoutASecret) {
   request.mutable_film()->set_title("Anything");
   pb::Film out;
   grpc::Status status =
-      server.stub->CreateFilm(Ctx(CuratorToken()).get(), request, &out);
+      server.stub->CreateFilm(CallContext(CuratorToken()).get(), request, &out);
   ExpectError(status, {grpc::StatusCode::UNAUTHENTICATED,
                        "CURATOR_WRITES_DISABLED", "", ""});
   EXPECT_NE(status.error_message().find("curator writes are disabled"),
@@ -148,7 +148,8 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   update.mutable_film()->set_etag(created.etag());
   update.mutable_update_mask()->add_paths("title");
   pb::Film updated;
-  status = stub().UpdateFilm(Ctx(CuratorToken()).get(), update, &updated);
+  status =
+      stub().UpdateFilm(CallContext(CuratorToken()).get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.title(), "The Finished Test");
   EXPECT_EQ(updated.year(), 1961);
@@ -162,24 +163,26 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   // The old etag no longer matches, for update and for delete.
   update.mutable_film()->set_title("Stale");
   pb::Film stale;
-  ExpectError(stub().UpdateFilm(Ctx(CuratorToken()).get(), update, &stale),
-              {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
+  ExpectError(
+      stub().UpdateFilm(CallContext(CuratorToken()).get(), update, &stale),
+      {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
   pb::DeleteFilmRequest del;
   del.set_name(created.name());
   del.set_etag(created.etag());
   google::protobuf::Empty empty;
-  ExpectError(stub().DeleteFilm(Ctx(CuratorToken()).get(), del, &empty),
+  ExpectError(stub().DeleteFilm(CallContext(CuratorToken()).get(), del, &empty),
               {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
 
   // An update without a mask is refused.
   pb::UpdateFilmRequest no_mask;
   no_mask.mutable_film()->set_name(created.name());
   no_mask.mutable_film()->set_title("No mask");
-  ExpectError(stub().UpdateFilm(Ctx(CuratorToken()).get(), no_mask, &stale),
-              InvalidArgumentOn("update_mask"));
+  ExpectError(
+      stub().UpdateFilm(CallContext(CuratorToken()).get(), no_mask, &stale),
+      InvalidArgumentOn("update_mask"));
 
   del.set_etag(updated.etag());
-  status = stub().DeleteFilm(Ctx(CuratorToken()).get(), del, &empty);
+  status = stub().DeleteFilm(CallContext(CuratorToken()).get(), del, &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ExpectError(
       Get(created.name(), &fetched),
@@ -271,7 +274,7 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
 
   pb::ImportFilmsResponse response;
   grpc::Status status =
-      stub().ImportFilms(Ctx(CuratorToken()).get(), request, &response);
+      stub().ImportFilms(CallContext(CuratorToken()).get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.results_size(), 5);
   EXPECT_EQ(response.created_count(), 2);
@@ -298,7 +301,8 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
   pb::ListSequencesRequest seqs;
   seqs.set_parent("films/imported-one");
   pb::ListSequencesResponse seq_response;
-  ASSERT_TRUE(stub().ListSequences(Ctx().get(), seqs, &seq_response).ok());
+  ASSERT_TRUE(
+      stub().ListSequences(CallContext().get(), seqs, &seq_response).ok());
   ASSERT_EQ(seq_response.sequences_size(), 1);
   EXPECT_EQ(seq_response.sequences(0).title(), "Opening shot");
   EXPECT_EQ(FilmCount(), 6);
@@ -312,8 +316,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
       pb::CREDIT_ROLE_CINEMATOGRAPHER);
   create_person.set_person_id("test-operator");
   pb::Person person;
-  grpc::Status status =
-      stub().CreatePerson(Ctx(CuratorToken()).get(), create_person, &person);
+  grpc::Status status = stub().CreatePerson(CallContext(CuratorToken()).get(),
+                                            create_person, &person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(person.name(), "people/test-operator");
 
@@ -323,7 +327,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_person.mutable_person()->set_etag(person.etag());
   update_person.mutable_update_mask()->add_paths("death_year");
   pb::Person updated_person;
-  status = stub().UpdatePerson(Ctx(CuratorToken()).get(), update_person,
+  status = stub().UpdatePerson(CallContext(CuratorToken()).get(), update_person,
                                &updated_person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_person.death_year(), 1990);
@@ -341,8 +345,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeletePersonRequest delete_person;
   delete_person.set_name(person.name());
   google::protobuf::Empty empty;
-  status =
-      stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
+  status = stub().DeletePerson(CallContext(CuratorToken()).get(), delete_person,
+                               &empty);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << status.error_message();
 
@@ -357,7 +361,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   create_seq.mutable_sequence()->add_techniques(
       pb::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD);
   pb::Sequence late;
-  status = stub().CreateSequence(Ctx(CuratorToken()).get(), create_seq, &late);
+  status = stub().CreateSequence(CallContext(CuratorToken()).get(), create_seq,
+                                 &late);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(late.name(), created.name() + "/sequences/late-one");
   EXPECT_FALSE(late.start().description().empty());  // filled in by the service
@@ -369,13 +374,14 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   create_seq.mutable_sequence()->mutable_start()->mutable_offset()->set_seconds(
       60);
   pb::Sequence early;
-  status = stub().CreateSequence(Ctx(CuratorToken()).get(), create_seq, &early);
+  status = stub().CreateSequence(CallContext(CuratorToken()).get(), create_seq,
+                                 &early);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   pb::ListSequencesRequest list;
   list.set_parent(created.name());
   pb::ListSequencesResponse seqs;
-  ASSERT_TRUE(stub().ListSequences(Ctx().get(), list, &seqs).ok());
+  ASSERT_TRUE(stub().ListSequences(CallContext().get(), list, &seqs).ok());
   ASSERT_EQ(seqs.sequences_size(), 2);
   EXPECT_EQ(seqs.sequences(0).name(), early.name());
   EXPECT_EQ(seqs.sequences(0).film_order(), 1);
@@ -387,7 +393,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_seq.mutable_sequence()->set_filming_method("cable cars");
   update_seq.mutable_update_mask()->add_paths("filming_method");
   pb::Sequence updated_seq;
-  status = stub().UpdateSequence(Ctx(CuratorToken()).get(), update_seq,
+  status = stub().UpdateSequence(CallContext(CuratorToken()).get(), update_seq,
                                  &updated_seq);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_seq.filming_method(), "cable cars");
@@ -396,32 +402,36 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeleteSequenceRequest delete_seq;
   delete_seq.set_name(late.name());
   delete_seq.set_etag(late.etag());  // stale after the update
-  ExpectError(
-      stub().DeleteSequence(Ctx(CuratorToken()).get(), delete_seq, &empty),
-      {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", late.name()});
+  ExpectError(stub().DeleteSequence(CallContext(CuratorToken()).get(),
+                                    delete_seq, &empty),
+              {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", late.name()});
   delete_seq.set_etag(updated_seq.etag());
-  status = stub().DeleteSequence(Ctx(CuratorToken()).get(), delete_seq, &empty);
+  status = stub().DeleteSequence(CallContext(CuratorToken()).get(), delete_seq,
+                                 &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
   pb::GetSequenceRequest get_seq;
   get_seq.set_name(late.name());
   pb::Sequence gone;
   ExpectError(
-      stub().GetSequence(Ctx().get(), get_seq, &gone),
+      stub().GetSequence(CallContext().get(), get_seq, &gone),
       {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", late.name()});
 
   // Deleting the film frees the person for deletion.
   pb::DeleteFilmRequest delete_film;
   delete_film.set_name(created.name());
   ASSERT_TRUE(
-      stub().DeleteFilm(Ctx(CuratorToken()).get(), delete_film, &empty).ok());
-  status =
-      stub().DeletePerson(Ctx(CuratorToken()).get(), delete_person, &empty);
+      stub()
+          .DeleteFilm(CallContext(CuratorToken()).get(), delete_film, &empty)
+          .ok());
+  status = stub().DeletePerson(CallContext(CuratorToken()).get(), delete_person,
+                               &empty);
   EXPECT_TRUE(status.ok()) << status.error_message();
   pb::GetPersonRequest get_person;
   get_person.set_name(person.name());
   pb::Person missing;
-  EXPECT_EQ(stub().GetPerson(Ctx().get(), get_person, &missing).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      stub().GetPerson(CallContext().get(), get_person, &missing).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/errors.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
 
@@ -117,19 +118,16 @@ TEST(TokenTest, SignedButMalformedPayloadIsRejected) {
 }
 
 TEST(TokenTest, UserNameRules) {
-  const std::vector<std::pair<std::string, bool>> cases = {
-      {"a", true},
-      {"ada-lovelace_1", true},
-      {std::string(63, 'a'), true},
-      {"", false},
-      {"-ada", false},
-      {"Ada", false},
-      {"a|curator", false},
-      {std::string(64, 'a'), false},
-  };
-  for (const auto& [user, valid] : cases) {
-    EXPECT_EQ(IsValidUserName(user), valid) << '"' << user << '"';
-  }
+  // Lowercase letters, digits, '-' and '_', 1 to 63 characters, no leading
+  // '-': a name is safe in resource names and in the token's '|'-separated
+  // payload.
+  const std::vector<std::string> valid = {"a", "ada-lovelace_1",
+                                          std::string(63, 'a')};
+  const std::vector<std::string> invalid = {"", "-ada", "Ada", "a|curator",
+                                            std::string(64, 'a')};
+  EXPECT_THAT(valid, ::testing::Each(::testing::Truly(IsValidUserName)));
+  EXPECT_THAT(invalid, ::testing::Each(
+                           ::testing::Not(::testing::Truly(IsValidUserName))));
 }
 
 }  // namespace

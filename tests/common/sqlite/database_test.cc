@@ -124,27 +124,6 @@ TEST_F(TransactionTest, RollsBackUnlessCommitted) {
   EXPECT_EQ(CountRows(*db_, "t"), 1);
 }
 
-TEST_F(TransactionTest, SavepointRollsBackOnlyItsPart) {
-  auto tx = Transaction::Begin(*db_);
-  ASSERT_OK(tx);
-  ASSERT_OK(Insert("keep"));
-  {
-    auto sp = Savepoint::Begin(*db_, "entry1");
-    ASSERT_OK(sp);
-    ASSERT_OK(Insert("drop"));
-    // Duplicate key fails; the savepoint is rolled back on scope exit.
-    EXPECT_FALSE(Insert("keep").ok());
-  }
-  {
-    auto sp = Savepoint::Begin(*db_, "entry2");
-    ASSERT_OK(sp);
-    ASSERT_OK(Insert("also"));
-    ASSERT_OK(sp->Release());
-  }
-  ASSERT_OK(tx->Commit());
-  EXPECT_EQ(CountRows(*db_, "t"), 2);
-}
-
 TEST(MigrationsTest, AppliesEachOnceInOrder) {
   std::string path = TempPath("migrations.db");
   std::vector<Migration> v1 = {{1, "CREATE TABLE a(x INTEGER)"},

@@ -2,6 +2,7 @@
 
 #include "watchlist_service/domain/seed_loader.h"
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,30 @@ TEST(ReadOffersSeedTest, ReadsProvidersAndOffersInFileOrder) {
   ASSERT_EQ(seed.providers.size(), 2u);
   EXPECT_EQ(seed.providers[0].first, "criterion-channel");
   EXPECT_EQ(seed.offers.size(), 5u);
+}
+
+TEST(ReadOffersSeedTest, EnumsMayCarryTheirPrefixAndAnyCase) {
+  const std::string path = ::testing::TempDir() + "/prefixed_offers.json";
+  std::ofstream(path) << R"({"offers": [
+      {"id": "a", "format": "FORMAT_UHD_BLU_RAY", "monetization": "buy",
+       "quality": "QUALITY_UHD_4K"},
+      {"id": "b", "format": "blu_ray", "monetization": "MONETIZATION_ADS"}]})";
+  ASSERT_OK_AND_ASSIGN(OffersSeed seed, ReadOffersSeed(path));
+  ASSERT_EQ(seed.offers.size(), 2u);
+  EXPECT_EQ(seed.offers[0].second.format, Format::kUhdBluRay);
+  EXPECT_EQ(seed.offers[0].second.monetization, Monetization::kBuy);
+  EXPECT_EQ(seed.offers[0].second.quality, Quality::kUhd4k);
+  EXPECT_EQ(seed.offers[1].second.format, Format::kBluRay);
+  EXPECT_EQ(seed.offers[1].second.monetization, Monetization::kAds);
+}
+
+TEST(ReadOffersSeedTest, UnknownEnumValueNamesTheKey) {
+  const std::string path = ::testing::TempDir() + "/bad_offers.json";
+  std::ofstream(path) << R"({"offers": [{"id": "a", "format": "VHS"}]})";
+  absl::StatusOr<OffersSeed> seed = ReadOffersSeed(path);
+  ASSERT_THAT(seed, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(seed.status().message(),
+              ::testing::HasSubstr("unknown format \"VHS\""));
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
+#include "tests/support/call_context.h"
 #include "tests/support/server_process.h"
 
 namespace longtake::watchlist {
@@ -35,6 +36,7 @@ namespace {
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
 using ::longtake::testing::BinaryPath;
+using ::longtake::testing::CallContext;
 using ::longtake::testing::RunToCompletion;
 using ::longtake::testing::ScopedTempDir;
 using ::longtake::testing::ServerProcess;
@@ -158,14 +160,6 @@ class WatchlistIntegrationTest : public ::testing::Test {
     StartWatchlist();
   }
 
-  static std::unique_ptr<grpc::ClientContext> Ctx(
-      const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-    ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-    return ctx;
-  }
-
   // Both servers, with I Am Cuba on alice's list.
   void StartWithCubaOnAlicesList() {
     StartBoth();
@@ -182,7 +176,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
   Watch OpenWatch(const std::string& token,
                   const wlv1::WatchAvailabilityRequest& request,
                   absl::Duration timeout) {
-    Watch watch{Ctx(token, timeout), nullptr};
+    Watch watch{CallContext(token, timeout), nullptr};
     watch.reader = stub_->WatchAvailability(watch.ctx.get(), request);
     watch.reader->WaitForInitialMetadata();
     return watch;
@@ -204,7 +198,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     request.set_parent("users/" + user);
     request.mutable_item()->set_film(film);
     request.set_request_id(request_id);
-    return stub_->CreateWatchlistItem(Ctx(token).get(), request, out);
+    return stub_->CreateWatchlistItem(CallContext(token).get(), request, out);
   }
 
   grpc::Status List(const std::string& token, const std::string& user,
@@ -212,7 +206,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     wlv1::ListWatchlistItemsRequest request;
     request.set_parent("users/" + user);
     request.set_page_size(page_size);
-    return stub_->ListWatchlistItems(Ctx(token).get(), request, out);
+    return stub_->ListWatchlistItems(CallContext(token).get(), request, out);
   }
 
   grpc::Status WhereToWatch(const std::string& film, const std::string& region,
@@ -220,7 +214,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     wlv1::WhereToWatchRequest request;
     request.set_film(film);
     request.set_region(region);
-    return stub_->WhereToWatch(Ctx(alice_).get(), request, out);
+    return stub_->WhereToWatch(CallContext(alice_).get(), request, out);
   }
 
   // A streaming rental offer for `film` in `region` from a test provider.
@@ -238,8 +232,8 @@ class WatchlistIntegrationTest : public ::testing::Test {
       provider.mutable_provider()->set_home_page_uri(
           "https://stream.example.com");
       wlv1::Provider created;
-      grpc::Status s =
-          stub_->CreateProvider(Ctx(curator_).get(), provider, &created);
+      grpc::Status s = stub_->CreateProvider(CallContext(curator_).get(),
+                                             provider, &created);
       if (!s.ok()) return s;
       provider_created_ = true;
     }
@@ -255,7 +249,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     offer->mutable_price()->set_units(units);
     offer->mutable_price()->set_nanos(490000000);
     offer->set_deep_link_uri("https://stream.example.com/watch");
-    return stub_->CreateOffer(Ctx(curator_).get(), request, out);
+    return stub_->CreateOffer(CallContext(curator_).get(), request, out);
   }
 
   auth::TokenSigner signer_;
@@ -366,16 +360,16 @@ TEST_F(WatchlistIntegrationTest,
   wlv1::GetWatchlistItemRequest get;
   get.set_name(item.name());
   wlv1::WatchlistItem got;
-  s = stub_->GetWatchlistItem(Ctx(bob_).get(), get, &got);
+  s = stub_->GetWatchlistItem(CallContext(bob_).get(), get, &got);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(s.error_message(), HasSubstr("users/alice"));
-  s = stub_->GetWatchlistItem(Ctx(alice_).get(), get, &got);
+  s = stub_->GetWatchlistItem(CallContext(alice_).get(), get, &got);
   EXPECT_TRUE(s.ok()) << s.error_message();
 
   wlv1::DeleteWatchlistItemRequest del;
   del.set_name(item.name());
   google::protobuf::Empty empty;
-  s = stub_->DeleteWatchlistItem(Ctx(bob_).get(), del, &empty);
+  s = stub_->DeleteWatchlistItem(CallContext(bob_).get(), del, &empty);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   // Bob's own list is fine.
@@ -399,13 +393,13 @@ TEST_F(WatchlistIntegrationTest,
   where.set_film(kCuba);
   where.set_region("GB");
   wlv1::WhereToWatchResponse where_out;
-  s = stub_->WhereToWatch(Ctx("").get(), where, &where_out);
+  s = stub_->WhereToWatch(CallContext("").get(), where, &where_out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   // Nor can bob watch alice's alerts.
   wlv1::WatchAvailabilityRequest watch;
   watch.set_parent("users/alice");
-  auto watch_ctx = Ctx(bob_);
+  auto watch_ctx = CallContext(bob_);
   auto reader = stub_->WatchAvailability(watch_ctx.get(), watch);
   wlv1::WatchAvailabilityResponse ignored;
   EXPECT_FALSE(reader->Read(&ignored));
@@ -425,10 +419,10 @@ TEST_F(WatchlistIntegrationTest,
   offer.mutable_offer()->set_deep_link_uri(
       "https://mrbongo.com/products/i-am-cuba-bluray");
   wlv1::Offer created;
-  s = stub_->CreateOffer(Ctx(alice_).get(), offer, &created);
+  s = stub_->CreateOffer(CallContext(alice_).get(), offer, &created);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Reason(s), "CURATOR_ROLE_REQUIRED");
-  s = stub_->CreateOffer(Ctx(curator_).get(), offer, &created);
+  s = stub_->CreateOffer(CallContext(curator_).get(), offer, &created);
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
@@ -474,12 +468,12 @@ TEST_F(WatchlistIntegrationTest,
   update.mutable_offer()->mutable_price()->set_nanos(990000000);
   update.mutable_update_mask()->add_paths("price");
   wlv1::Offer updated;
-  s = stub_->UpdateOffer(Ctx(curator_).get(), update, &updated);
+  s = stub_->UpdateOffer(CallContext(curator_).get(), update, &updated);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(updated.price().units(), 2);
 
   request.set_resume_after_event_id(last_id);
-  Watch resumed{Ctx(alice_, absl::Seconds(60)), nullptr};
+  Watch resumed{CallContext(alice_, absl::Seconds(60)), nullptr};
   resumed.reader = stub_->WatchAvailability(resumed.ctx.get(), request);
   ASSERT_TRUE(resumed.reader->Read(&response))
       << resumed.reader->Finish().error_message();
@@ -511,7 +505,8 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
       absl::ToUnixSeconds(until));
   update.mutable_update_mask()->add_paths("available_until");
   wlv1::Offer updated;
-  grpc::Status s = stub_->UpdateOffer(Ctx(curator_).get(), update, &updated);
+  grpc::Status s =
+      stub_->UpdateOffer(CallContext(curator_).get(), update, &updated);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const absl::Time updated_at = absl::Now();
 
@@ -672,7 +667,7 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
   }
   catalogv1::ImportFilmsResponse imported;
   grpc::Status s = catalog_stub_->ImportFilms(
-      Ctx(curator_, absl::Seconds(30)).get(), import, &imported);
+      CallContext(curator_, absl::Seconds(30)).get(), import, &imported);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(imported.created_count(), kFilms)
       << (imported.results_size() > 0 ? imported.results(0).message() : "");
