@@ -247,7 +247,8 @@ T ReadObject(const json& j, const std::string& path,
 
 // One decoder shape for every resource: read, then fail on violations.
 template <typename T, typename Fill>
-absl::StatusOr<T> Decode(const json& j, const std::string& path, Fill fill) {
+absl::StatusOr<T> DecodeObject(const json& j, const std::string& path,
+                               Fill fill) {
   std::vector<FieldViolation> violations;
   T value = ReadObject<T>(j, path, &violations, fill);
   return Finish(std::move(value), std::move(violations));
@@ -448,10 +449,10 @@ nlohmann::json ToJson(const Era& e) {
   return j;
 }
 
-template <>
-absl::StatusOr<Film> FromJson<Film>(const nlohmann::json& j,
-                                    const std::string& path) {
-  return Decode<Film>(j, path, [](Reader& r, Film& f) {
+absl::StatusOr<Film> json_codec_internal::Decode(const nlohmann::json& j,
+                                                 const std::string& path,
+                                                 Film*) {
+  return DecodeObject<Film>(j, path, [](Reader& r, Film& f) {
     r.String("name", &f.name);
     r.String("title", &f.title);
     r.StringList("original_titles", &f.original_titles);
@@ -482,10 +483,10 @@ absl::StatusOr<Film> FromJson<Film>(const nlohmann::json& j,
   });
 }
 
-template <>
-absl::StatusOr<Person> FromJson<Person>(const nlohmann::json& j,
-                                        const std::string& path) {
-  return Decode<Person>(j, path, [](Reader& r, Person& p) {
+absl::StatusOr<Person> json_codec_internal::Decode(const nlohmann::json& j,
+                                                   const std::string& path,
+                                                   Person*) {
+  return DecodeObject<Person>(j, path, [](Reader& r, Person& p) {
     r.String("name", &p.name);
     r.String("display_name", &p.display_name);
     r.StringList("aliases", &p.aliases);
@@ -497,10 +498,10 @@ absl::StatusOr<Person> FromJson<Person>(const nlohmann::json& j,
   });
 }
 
-template <>
-absl::StatusOr<Sequence> FromJson<Sequence>(const nlohmann::json& j,
-                                            const std::string& path) {
-  return Decode<Sequence>(j, path, [](Reader& r, Sequence& s) {
+absl::StatusOr<Sequence> json_codec_internal::Decode(const nlohmann::json& j,
+                                                     const std::string& path,
+                                                     Sequence*) {
+  return DecodeObject<Sequence>(j, path, [](Reader& r, Sequence& s) {
     r.String("name", &s.name);
     r.String("title", &s.title);
     r.String("description", &s.description);
@@ -515,10 +516,9 @@ absl::StatusOr<Sequence> FromJson<Sequence>(const nlohmann::json& j,
   });
 }
 
-template <>
-absl::StatusOr<Era> FromJson<Era>(const nlohmann::json& j,
-                                  const std::string& path) {
-  return Decode<Era>(j, path, [](Reader& r, Era& e) {
+absl::StatusOr<Era> json_codec_internal::Decode(const nlohmann::json& j,
+                                                const std::string& path, Era*) {
+  return DecodeObject<Era>(j, path, [](Reader& r, Era& e) {
     r.String("name", &e.name);
     r.String("display_name", &e.display_name);
     r.Int("start_year", &e.start_year);

@@ -39,21 +39,23 @@ nlohmann::json ToJson(const Person& person);
 nlohmann::json ToJson(const Sequence& sequence);
 nlohmann::json ToJson(const Era& era);
 
-// `path` prefixes field names in errors ("films[2]" -> "films[2].year").
-// Defined for Film, Person, Sequence and Era.
+namespace json_codec_internal {
+// One overload per resource; the pointer only selects it.
+absl::StatusOr<Film> Decode(const nlohmann::json& j, const std::string& path,
+                            Film*);
+absl::StatusOr<Person> Decode(const nlohmann::json& j, const std::string& path,
+                              Person*);
+absl::StatusOr<Sequence> Decode(const nlohmann::json& j,
+                                const std::string& path, Sequence*);
+absl::StatusOr<Era> Decode(const nlohmann::json& j, const std::string& path,
+                           Era*);
+}  // namespace json_codec_internal
+
+// T is Film, Person, Sequence or Era. `path` prefixes field names in errors
+// ("films[2]" -> "films[2].year").
 template <typename T>
-absl::StatusOr<T> FromJson(const nlohmann::json& j, const std::string& path);
-template <>
-absl::StatusOr<Film> FromJson<Film>(const nlohmann::json& j,
-                                    const std::string& path);
-template <>
-absl::StatusOr<Person> FromJson<Person>(const nlohmann::json& j,
-                                        const std::string& path);
-template <>
-absl::StatusOr<Sequence> FromJson<Sequence>(const nlohmann::json& j,
-                                            const std::string& path);
-template <>
-absl::StatusOr<Era> FromJson<Era>(const nlohmann::json& j,
-                                  const std::string& path);
+absl::StatusOr<T> FromJson(const nlohmann::json& j, const std::string& path) {
+  return json_codec_internal::Decode(j, path, static_cast<T*>(nullptr));
+}
 
 }  // namespace longtake::catalog

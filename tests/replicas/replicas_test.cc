@@ -30,6 +30,7 @@
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tests/support/call_context.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/running_service.h"
 #include "tests/support/server_process.h"
 #include "tests/support/status_matchers.h"
 
@@ -38,11 +39,8 @@ namespace {
 
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
-using ::longtake::testing::BinaryPath;
 using ::longtake::testing::CallContext;
 using ::longtake::testing::FreshPostgresDatabaseUrl;
-using ::longtake::testing::ServerProcess;
-using ::longtake::testing::SourcePath;
 
 constexpr char kSecret[] = "replicas-integration-secret";
 constexpr char kCuba[] = "films/i-am-cuba";
@@ -52,34 +50,22 @@ constexpr char kCranes[] = "films/the-cranes-are-flying";
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
 constexpr absl::Duration kEventPollInterval = absl::Seconds(1);
 
-// One running replica of a service and a stub that calls it.
-template <typename Service>
-struct Replica {
-  std::unique_ptr<ServerProcess> process;
-  std::unique_ptr<typename Service::Stub> stub;
-};
-using CatalogReplica = Replica<catalogv1::CatalogService>;
-using WatchlistReplica = Replica<wlv1::WatchlistService>;
+using CatalogReplica = ::longtake::testing::RunningCatalog;
+using WatchlistReplica = ::longtake::testing::RunningWatchlist;
 
 template <typename Service>
-absl::StatusOr<Replica<Service>> StartReplica(const std::string& binary,
-                                              std::vector<std::string> args) {
+absl::StatusOr<testing::RunningService<Service>> StartReplica(
+    const std::string& binary, std::vector<std::string> args) {
   args.insert(args.end(),
               {"--listen=127.0.0.1:0", absl::StrCat("--token-secret=", kSecret),
                "--log-level=info"});
-  auto process = ServerProcess::Start(BinaryPath(binary), args);
-  if (!process.ok()) return process.status();
-  Replica<Service> replica;
-  replica.stub = Service::NewStub(grpc::CreateChannel(
-      (*process)->address(), grpc::InsecureChannelCredentials()));
-  replica.process = *std::move(process);
-  return replica;
+  return testing::StartService<Service>(binary, args);
 }
 
 absl::StatusOr<CatalogReplica> StartCatalogReplica(const std::string& store) {
   return StartReplica<catalogv1::CatalogService>(
       "longtake-catalog",
-      {"--store=" + store, "--seed=" + SourcePath("data/seed/catalog.json"),
+      {"--store=" + store, "--seed=" + testing::CatalogSeedPath(),
        absl::StrCat("--refresh-interval=",
                     absl::FormatDuration(kRefreshInterval))});
 }
@@ -89,7 +75,7 @@ absl::StatusOr<WatchlistReplica> StartWatchlistReplica(
   return StartReplica<wlv1::WatchlistService>(
       "longtake-watchlist",
       {"--store=" + store, "--catalog=" + catalog_address,
-       "--seed=" + SourcePath("data/seed/offers.json"),
+       "--seed=" + testing::OffersSeedPath(),
        absl::StrCat("--event-poll-interval=",
                     absl::FormatDuration(kEventPollInterval)),
        "--catalog-deadline=2s"});
@@ -325,7 +311,7 @@ TEST_F(ReplicasTest, CatalogueReplicasStartingTogetherLoadTheSeedOnce) {
   CatalogReplica* first = *a;
   CatalogReplica* second = *b;
 
-  std::ifstream in(SourcePath("data/seed/catalog.json"));
+  std::ifstream in(testing::CatalogSeedPath());
   std::stringstream seed;
   seed << in.rdbuf();
   // Films in the seed: top-level film names, not their sequences.

@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "tests/support/call_context.h"
+#include "tests/support/running_service.h"
 #include "tests/support/server_process.h"
 
 namespace longtake::catalog::testing {
@@ -28,12 +29,11 @@ using ::longtake::testing::BinaryPath;
 using ::longtake::testing::CallContext;
 using ::longtake::testing::ScopedTempDir;
 using ::longtake::testing::ServerProcess;
-using ::longtake::testing::SourcePath;
 
 inline constexpr char kSecret[] = "integration-test-secret";
 inline constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
 
-inline std::string SeedPath() { return SourcePath("data/seed/catalog.json"); }
+inline std::string SeedPath() { return ::longtake::testing::CatalogSeedPath(); }
 
 // The standard flags: loopback, ephemeral port, a store in `dir`, the source
 // tree's seed, the test secret.
@@ -50,25 +50,17 @@ inline std::vector<std::string> CatalogArgs(const std::string& dir,
 }
 
 // A running catalogue and a stub talking to it.
-struct CatalogServer {
-  std::unique_ptr<ServerProcess> process;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<pb::CatalogService::Stub> stub;
-};
+using CatalogServer = ::longtake::testing::RunningCatalog;
 
 // Starts the binary; ADD_FAILURE and returns nullptr-process on error.
 inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
-  CatalogServer server;
-  auto process = ServerProcess::Start(BinaryPath("longtake-catalog"), args);
-  if (!process.ok()) {
-    ADD_FAILURE() << "starting longtake-catalog: " << process.status();
-    return server;
+  auto server = ::longtake::testing::StartService<pb::CatalogService>(
+      "longtake-catalog", args);
+  if (!server.ok()) {
+    ADD_FAILURE() << "starting longtake-catalog: " << server.status();
+    return {};
   }
-  server.process = *std::move(process);
-  server.channel = grpc::CreateChannel(server.process->address(),
-                                       grpc::InsecureChannelCredentials());
-  server.stub = pb::CatalogService::NewStub(server.channel);
-  return server;
+  return *std::move(server);
 }
 
 inline std::string MintToken(auth::Role role,

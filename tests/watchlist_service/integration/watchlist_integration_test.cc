@@ -28,6 +28,7 @@
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tests/support/call_context.h"
+#include "tests/support/running_service.h"
 #include "tests/support/server_process.h"
 
 namespace longtake::watchlist {
@@ -35,12 +36,7 @@ namespace {
 
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
-using ::longtake::testing::BinaryPath;
 using ::longtake::testing::CallContext;
-using ::longtake::testing::RunToCompletion;
-using ::longtake::testing::ScopedTempDir;
-using ::longtake::testing::ServerProcess;
-using ::longtake::testing::SourcePath;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
@@ -125,33 +121,31 @@ class WatchlistIntegrationTest : public ::testing::Test {
 
   // Port 0 picks a free port; restarts pass the old one.
   void StartCatalog(int port = 0) {
-    auto server = ServerProcess::Start(
-        BinaryPath("longtake-catalog"),
+    auto catalog = ::longtake::testing::StartService<catalogv1::CatalogService>(
+        "longtake-catalog",
         {absl::StrCat("--listen=127.0.0.1:", port), "--store=" + CatalogStore(),
-         "--seed=" + SourcePath("data/seed/catalog.json"),
+         "--seed=" + ::longtake::testing::CatalogSeedPath(),
          absl::StrCat("--token-secret=", kSecret), "--log-level=info",
          "--log-calls"});
-    ASSERT_TRUE(server.ok()) << server.status();
-    catalog_ = *std::move(server);
-    catalog_channel_ = grpc::CreateChannel(catalog_->address(),
-                                           grpc::InsecureChannelCredentials());
-    catalog_stub_ = catalogv1::CatalogService::NewStub(catalog_channel_);
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::move(catalog->process);
+    catalog_channel_ = std::move(catalog->channel);
+    catalog_stub_ = std::move(catalog->stub);
   }
 
   void StartWatchlist(const std::string& catalog_address = "") {
-    auto server = ServerProcess::Start(
-        BinaryPath("longtake-watchlist"),
+    auto watchlist = ::longtake::testing::StartService<wlv1::WatchlistService>(
+        "longtake-watchlist",
         {"--listen=127.0.0.1:0", "--store=" + WatchlistStore(),
          "--catalog=" +
              (catalog_address.empty() ? catalog_->address() : catalog_address),
-         "--seed=" + SourcePath("data/seed/offers.json"),
+         "--seed=" + ::longtake::testing::OffersSeedPath(),
          absl::StrCat("--token-secret=", kSecret), "--catalog-deadline=500ms",
          "--shutdown-grace=20s", "--log-level=info"});
-    ASSERT_TRUE(server.ok()) << server.status();
-    watchlist_ = *std::move(server);
-    channel_ = grpc::CreateChannel(watchlist_->address(),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = wlv1::WatchlistService::NewStub(channel_);
+    ASSERT_TRUE(watchlist.ok()) << watchlist.status();
+    watchlist_ = std::move(watchlist->process);
+    channel_ = std::move(watchlist->channel);
+    stub_ = std::move(watchlist->stub);
   }
 
   void StartBoth() {
@@ -254,20 +248,20 @@ class WatchlistIntegrationTest : public ::testing::Test {
 
   auth::TokenSigner signer_;
   std::string alice_, bob_, curator_;
-  ScopedTempDir dir_;
-  std::unique_ptr<ServerProcess> catalog_;
+  ::longtake::testing::ScopedTempDir dir_;
+  std::unique_ptr<::longtake::testing::ServerProcess> catalog_;
   std::shared_ptr<grpc::Channel> catalog_channel_;
   std::unique_ptr<catalogv1::CatalogService::Stub> catalog_stub_;
-  std::unique_ptr<ServerProcess> watchlist_;
+  std::unique_ptr<::longtake::testing::ServerProcess> watchlist_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<wlv1::WatchlistService::Stub> stub_;
   bool provider_created_ = false;
 };
 
 TEST_F(WatchlistIntegrationTest, RefusesToStartWithoutATokenSecret) {
-  auto run =
-      RunToCompletion(BinaryPath("longtake-watchlist"),
-                      {"--listen=127.0.0.1:0", "--store=" + WatchlistStore()});
+  auto run = ::longtake::testing::RunToCompletion(
+      ::longtake::testing::BinaryPath("longtake-watchlist"),
+      {"--listen=127.0.0.1:0", "--store=" + WatchlistStore()});
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_code, 2);
   EXPECT_THAT(run->err, HasSubstr("token secret"));
