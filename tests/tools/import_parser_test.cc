@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
+#include "tools/cli/import_fields.h"
 
 namespace longtake::cli {
 namespace {
@@ -253,6 +254,25 @@ TEST(ParseImportFile, PicksFormatByExtensionAndReadsSamples) {
   EXPECT_THAT(
       ParseImportFile(std::string(LONGTAKE_SOURCE_DIR) + "/CMakeLists.txt"),
       StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(ImportFieldsTest, RolesByEnumNameWordOrSynonym) {
+  EXPECT_EQ(RoleFromText("CREDIT_ROLE_CAST"), v1::CREDIT_ROLE_CAST);
+  EXPECT_EQ(RoleFromText(" Composer "), v1::CREDIT_ROLE_COMPOSER);
+  EXPECT_EQ(RoleFromText("Director of Photography"),
+            v1::CREDIT_ROLE_CINEMATOGRAPHER);
+  EXPECT_EQ(RoleFromText("actress"), v1::CREDIT_ROLE_CAST);
+  EXPECT_EQ(RoleFromText("grip"), v1::CREDIT_ROLE_UNSPECIFIED);
+}
+
+TEST(ImportFieldsTest, TechniquesByEnumNameWordOrSynonym) {
+  EXPECT_EQ(TechniqueFromText("Long take"), v1::CAMERA_TECHNIQUE_LONG_TAKE);
+  EXPECT_EQ(TechniqueFromText("hand-held"), v1::CAMERA_TECHNIQUE_HAND_HELD);
+  EXPECT_EQ(TechniqueFromText("camera_technique_crane_shot"),
+            v1::CAMERA_TECHNIQUE_CRANE_SHOT);
+  EXPECT_EQ(TechniqueFromText("aerial"),
+            v1::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD);
+  EXPECT_EQ(TechniqueFromText("zoom"), v1::CAMERA_TECHNIQUE_UNSPECIFIED);
 }
 
 }  // namespace

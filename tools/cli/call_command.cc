@@ -64,7 +64,9 @@ bool FromBuffer(const grpc::ByteBuffer& buffer, pb::Message* message) {
   return message->ParseFromString(bytes);
 }
 
-int Call(Context& ctx) {
+}  // namespace
+
+int CallAnyMethod(Context& ctx) {
   const pb::MethodDescriptor* method = FindMethod(ctx.args[0]);
   if (method == nullptr) {
     return UsageError(ctx, absl::StrCat("unknown method \"", ctx.args[0],
@@ -112,18 +114,6 @@ int Call(Context& ctx) {
   }
   std::cout << ToJson(*response);
   return kExitOk;
-}
-
-}  // namespace
-
-Command CallCommand() {
-  return {{"call"},
-          "METHOD JSON",
-          "Call any RPC (e.g. CatalogService/GetFilm '{\"name\":\"films/x\"}') "
-          "and print the response as JSON.",
-          2,
-          2,
-          [](FlagSet&) -> Runner { return Call; }};
 }
 
 }  // namespace longtake::cli

@@ -137,9 +137,28 @@ int NoCommand(const std::vector<Command>& commands,
 std::vector<Command> AllCommands() {
   std::vector<Command> all = CatalogCommands();
   for (Command& c : WatchlistCommands()) all.push_back(std::move(c));
-  all.push_back(TokenCommand());
-  all.push_back(ImportCommand());
-  all.push_back(CallCommand());
+  std::vector<Command> tools = {
+      {{"token"},
+       "--user NAME [--curator] [--ttl 24h]",
+       "Mint a bearer token with the servers' secret.",
+       0,
+       0,
+       BindToken},
+      {{"import"},
+       "FILE.jsonl|FILE.csv",
+       "Bulk-load films with people and sequences (needs a curator token).",
+       1,
+       1,
+       BindImport},
+      {{"call"},
+       "METHOD JSON",
+       "Call any RPC (e.g. CatalogService/GetFilm '{\"name\":\"films/x\"}') "
+       "and print the response as JSON.",
+       2,
+       2,
+       [](FlagSet&) -> Runner { return CallAnyMethod; }},
+  };
+  for (Command& c : tools) all.push_back(std::move(c));
   return all;
 }
 

@@ -64,13 +64,17 @@ struct Command {
   std::function<Runner(FlagSet&)> bind;
 };
 
-// The rows, by file; AllCommands lists them in help order.
+// The rows, by file; AllCommands lists them in help order (the catalogue's,
+// the watchlist's, then token, import and call, whose rows it holds).
 std::vector<Command> CatalogCommands();
 std::vector<Command> WatchlistCommands();
-Command TokenCommand();
-Command ImportCommand();
-Command CallCommand();
 std::vector<Command> AllCommands();
+
+// The runners of the commands that are not a service's (token_command.cc,
+// import_command.cc, call_command.cc).
+Runner BindToken(FlagSet& flags);
+Runner BindImport(FlagSet& flags);
+int CallAnyMethod(Context& ctx);
 
 // The whole CLI: argv in, exit code out.
 int RunCli(int argc, const char* const* argv);

@@ -96,7 +96,9 @@ void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
   std::cout << "\n";
 }
 
-Runner Import(FlagSet& f) {
+}  // namespace
+
+Runner BindImport(FlagSet& f) {
   const Flag<int64_t> batch_size_flag =
       f.AddInt("batch-size", "", 500, "films per ImportFilms call (1-1000)");
   const Flag<bool> dry_run =
@@ -149,17 +151,6 @@ Runner Import(FlagSet& f) {
     PrintSummary(*parsed, tally, ctx.json, *dry_run);
     return kExitOk;
   };
-}
-
-}  // namespace
-
-Command ImportCommand() {
-  return {{"import"},
-          "FILE.jsonl|FILE.csv",
-          "Bulk-load films with people and sequences (needs a curator token).",
-          1,
-          1,
-          Import};
 }
 
 }  // namespace longtake::cli

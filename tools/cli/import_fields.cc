@@ -45,17 +45,43 @@ bool ClockToSeconds(absl::string_view text, int64_t* seconds) {
 
 // "  Credit_Role_Director " -> "director": lower case, trimmed, without the
 // proto enum's prefix, so both the short and the full enum names are known.
-std::string EnumWord(absl::string_view text, absl::string_view prefix) {
-  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
-  if (absl::StartsWith(t, prefix)) t = t.substr(prefix.size());
-  return t;
+// Words importers meet for credit roles and camera techniques beyond the
+// enums' own, with the enum value name each stands for.
+const std::map<std::string, std::string>& EnumSynonyms() {
+  static const auto* synonyms = new std::map<std::string, std::string>{
+      {"actor", "CREDIT_ROLE_CAST"},
+      {"actress", "CREDIT_ROLE_CAST"},
+      {"aerial", "CAMERA_TECHNIQUE_AERIAL_OVER_CROWD"},
+      {"cable", "CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG"},
+      {"crane", "CAMERA_TECHNIQUE_CRANE_SHOT"},
+      {"director of photography", "CREDIT_ROLE_CINEMATOGRAPHER"},
+      {"dop", "CREDIT_ROLE_CINEMATOGRAPHER"},
+      {"handheld", "CAMERA_TECHNIQUE_HAND_HELD"},
+      {"restricted", "CAMERA_TECHNIQUE_STATIC_RESTRICTED"},
+      {"screenwriter", "CREDIT_ROLE_WRITER"},
+      {"static", "CAMERA_TECHNIQUE_STATIC_RESTRICTED"},
+      {"suspended", "CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG"},
+      {"tracking", "CAMERA_TECHNIQUE_TRACKING_SHOT"}};
+  return *synonyms;
 }
 
-template <typename Enum>
-Enum FindOr(const std::map<std::string, Enum>& table, const std::string& key,
-            Enum missing) {
-  auto it = table.find(key);
-  return it == table.end() ? missing : it->second;
+// A proto enum value from its name with or without `prefix`, in any case,
+// with spaces or '-' for '_' ("Long take" -> CAMERA_TECHNIQUE_LONG_TAKE), or
+// from a synonym; the unspecified value (0) otherwise.
+template <typename Enum, typename Parse>
+Enum EnumFromText(absl::string_view text, absl::string_view prefix,
+                  Parse parse) {
+  std::string word = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  auto synonym = EnumSynonyms().find(word);
+  std::string name = synonym != EnumSynonyms().end()
+                         ? synonym->second
+                         : absl::AsciiStrToUpper(word);
+  for (char& c : name) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  if (!absl::StartsWith(name, prefix)) name = absl::StrCat(prefix, name);
+  Enum value{};
+  return parse(name, &value) ? value : Enum{};
 }
 
 }  // namespace
@@ -107,48 +133,13 @@ void CheckRuntime(int64_t minutes, const std::string& field, RowProblems* p,
 }
 
 v1::CreditRole RoleFromText(absl::string_view text) {
-  const std::string t = EnumWord(text, "credit_role_");
-  static const std::map<std::string, v1::CreditRole> kRoles = {
-      {"director", v1::CREDIT_ROLE_DIRECTOR},
-      {"cinematographer", v1::CREDIT_ROLE_CINEMATOGRAPHER},
-      {"director of photography", v1::CREDIT_ROLE_CINEMATOGRAPHER},
-      {"dop", v1::CREDIT_ROLE_CINEMATOGRAPHER},
-      {"cast", v1::CREDIT_ROLE_CAST},
-      {"actor", v1::CREDIT_ROLE_CAST},
-      {"actress", v1::CREDIT_ROLE_CAST},
-      {"writer", v1::CREDIT_ROLE_WRITER},
-      {"screenwriter", v1::CREDIT_ROLE_WRITER},
-      {"composer", v1::CREDIT_ROLE_COMPOSER},
-      {"producer", v1::CREDIT_ROLE_PRODUCER},
-      {"editor", v1::CREDIT_ROLE_EDITOR},
-      {"presenter", v1::CREDIT_ROLE_PRESENTER},
-  };
-  return FindOr(kRoles, t, v1::CREDIT_ROLE_UNSPECIFIED);
+  return EnumFromText<v1::CreditRole>(text, "CREDIT_ROLE_",
+                                      v1::CreditRole_Parse);
 }
 
 v1::CameraTechnique TechniqueFromText(absl::string_view text) {
-  std::string t = EnumWord(text, "camera_technique_");
-  for (char& c : t) {
-    if (c == '-' || c == ' ') c = '_';
-  }
-  static const std::map<std::string, v1::CameraTechnique> kTechniques = {
-      {"tracking", v1::CAMERA_TECHNIQUE_TRACKING_SHOT},
-      {"tracking_shot", v1::CAMERA_TECHNIQUE_TRACKING_SHOT},
-      {"crane", v1::CAMERA_TECHNIQUE_CRANE_SHOT},
-      {"crane_shot", v1::CAMERA_TECHNIQUE_CRANE_SHOT},
-      {"hand_held", v1::CAMERA_TECHNIQUE_HAND_HELD},
-      {"handheld", v1::CAMERA_TECHNIQUE_HAND_HELD},
-      {"cable", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
-      {"suspended", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
-      {"suspended_cable_rig", v1::CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG},
-      {"long_take", v1::CAMERA_TECHNIQUE_LONG_TAKE},
-      {"aerial", v1::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD},
-      {"aerial_over_crowd", v1::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD},
-      {"static", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
-      {"restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
-      {"static_restricted", v1::CAMERA_TECHNIQUE_STATIC_RESTRICTED},
-  };
-  return FindOr(kTechniques, t, v1::CAMERA_TECHNIQUE_UNSPECIFIED);
+  return EnumFromText<v1::CameraTechnique>(text, "CAMERA_TECHNIQUE_",
+                                           v1::CameraTechnique_Parse);
 }
 
 bool ParseStart(absl::string_view raw, v1::Timecode* out) {

@@ -11,9 +11,9 @@
 #include "tools/cli/command.h"
 
 namespace longtake::cli {
-namespace {
+namespace {}  // namespace
 
-Runner Token(FlagSet& f) {
+Runner BindToken(FlagSet& f) {
   const Flag<std::string> user_flag =
       f.AddString("user", "", "", "user name ([a-z0-9][a-z0-9_-]{0,62})");
   const Flag<bool> curator =
@@ -58,17 +58,6 @@ Runner Token(FlagSet& f) {
     }
     return kExitOk;
   };
-}
-
-}  // namespace
-
-Command TokenCommand() {
-  return {{"token"},
-          "--user NAME [--curator] [--ttl 24h]",
-          "Mint a bearer token with the servers' secret.",
-          0,
-          0,
-          Token};
 }
 
 }  // namespace longtake::cli

@@ -18,8 +18,7 @@ pb::Film CreateFilm(pb::CatalogService::Stub& stub, const std::string& id,
   request.mutable_film()->set_year(1960);
   request.set_film_id(id);
   pb::Film film;
-  grpc::Status status =
-      stub.CreateFilm(CallContext(CuratorToken()).get(), request, &film);
+  grpc::Status status = stub.CreateFilm(AsCurator().get(), request, &film);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return film;
 }

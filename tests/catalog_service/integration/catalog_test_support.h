@@ -74,6 +74,10 @@ inline std::string CuratorToken() {
 inline std::string UserToken() {
   return MintToken(auth::Role::kUser, "viewer");
 }
+// A call context carrying a curator's token.
+inline std::unique_ptr<grpc::ClientContext> AsCurator() {
+  return CallContext(CuratorToken());
+}
 
 struct ErrorExpectation {
   grpc::StatusCode code;

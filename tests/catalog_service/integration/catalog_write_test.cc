@@ -109,7 +109,7 @@ TEST(CatalogNoSecretTest, WritesAreDisabledWithoutASecret) {
   request.mutable_film()->set_title("Anything");
   pb::Film out;
   grpc::Status status =
-      server.stub->CreateFilm(CallContext(CuratorToken()).get(), request, &out);
+      server.stub->CreateFilm(AsCurator().get(), request, &out);
   ExpectError(status, {grpc::StatusCode::UNAUTHENTICATED,
                        "CURATOR_WRITES_DISABLED", "", ""});
   EXPECT_NE(status.error_message().find("curator writes are disabled"),
@@ -148,8 +148,7 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   update.mutable_film()->set_etag(created.etag());
   update.mutable_update_mask()->add_paths("title");
   pb::Film updated;
-  status =
-      stub().UpdateFilm(CallContext(CuratorToken()).get(), update, &updated);
+  status = stub().UpdateFilm(AsCurator().get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.title(), "The Finished Test");
   EXPECT_EQ(updated.year(), 1961);
@@ -163,26 +162,24 @@ TEST_F(CatalogWriteTest, CreateUpdateDeleteWithEtags) {
   // The old etag no longer matches, for update and for delete.
   update.mutable_film()->set_title("Stale");
   pb::Film stale;
-  ExpectError(
-      stub().UpdateFilm(CallContext(CuratorToken()).get(), update, &stale),
-      {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
+  ExpectError(stub().UpdateFilm(AsCurator().get(), update, &stale),
+              {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
   pb::DeleteFilmRequest del;
   del.set_name(created.name());
   del.set_etag(created.etag());
   google::protobuf::Empty empty;
-  ExpectError(stub().DeleteFilm(CallContext(CuratorToken()).get(), del, &empty),
+  ExpectError(stub().DeleteFilm(AsCurator().get(), del, &empty),
               {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", created.name()});
 
   // An update without a mask is refused.
   pb::UpdateFilmRequest no_mask;
   no_mask.mutable_film()->set_name(created.name());
   no_mask.mutable_film()->set_title("No mask");
-  ExpectError(
-      stub().UpdateFilm(CallContext(CuratorToken()).get(), no_mask, &stale),
-      InvalidArgumentOn("update_mask"));
+  ExpectError(stub().UpdateFilm(AsCurator().get(), no_mask, &stale),
+              InvalidArgumentOn("update_mask"));
 
   del.set_etag(updated.etag());
-  status = stub().DeleteFilm(CallContext(CuratorToken()).get(), del, &empty);
+  status = stub().DeleteFilm(AsCurator().get(), del, &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ExpectError(
       Get(created.name(), &fetched),
@@ -274,7 +271,7 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
 
   pb::ImportFilmsResponse response;
   grpc::Status status =
-      stub().ImportFilms(CallContext(CuratorToken()).get(), request, &response);
+      stub().ImportFilms(AsCurator().get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.results_size(), 5);
   EXPECT_EQ(response.created_count(), 2);
@@ -316,8 +313,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
       pb::CREDIT_ROLE_CINEMATOGRAPHER);
   create_person.set_person_id("test-operator");
   pb::Person person;
-  grpc::Status status = stub().CreatePerson(CallContext(CuratorToken()).get(),
-                                            create_person, &person);
+  grpc::Status status =
+      stub().CreatePerson(AsCurator().get(), create_person, &person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(person.name(), "people/test-operator");
 
@@ -327,8 +324,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_person.mutable_person()->set_etag(person.etag());
   update_person.mutable_update_mask()->add_paths("death_year");
   pb::Person updated_person;
-  status = stub().UpdatePerson(CallContext(CuratorToken()).get(), update_person,
-                               &updated_person);
+  status =
+      stub().UpdatePerson(AsCurator().get(), update_person, &updated_person);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_person.death_year(), 1990);
   EXPECT_EQ(updated_person.birth_year(), 1920);
@@ -345,8 +342,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeletePersonRequest delete_person;
   delete_person.set_name(person.name());
   google::protobuf::Empty empty;
-  status = stub().DeletePerson(CallContext(CuratorToken()).get(), delete_person,
-                               &empty);
+  status = stub().DeletePerson(AsCurator().get(), delete_person, &empty);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << status.error_message();
 
@@ -361,8 +357,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   create_seq.mutable_sequence()->add_techniques(
       pb::CAMERA_TECHNIQUE_AERIAL_OVER_CROWD);
   pb::Sequence late;
-  status = stub().CreateSequence(CallContext(CuratorToken()).get(), create_seq,
-                                 &late);
+  status = stub().CreateSequence(AsCurator().get(), create_seq, &late);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(late.name(), created.name() + "/sequences/late-one");
   EXPECT_FALSE(late.start().description().empty());  // filled in by the service
@@ -374,8 +369,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   create_seq.mutable_sequence()->mutable_start()->mutable_offset()->set_seconds(
       60);
   pb::Sequence early;
-  status = stub().CreateSequence(CallContext(CuratorToken()).get(), create_seq,
-                                 &early);
+  status = stub().CreateSequence(AsCurator().get(), create_seq, &early);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   pb::ListSequencesRequest list;
@@ -393,8 +387,7 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   update_seq.mutable_sequence()->set_filming_method("cable cars");
   update_seq.mutable_update_mask()->add_paths("filming_method");
   pb::Sequence updated_seq;
-  status = stub().UpdateSequence(CallContext(CuratorToken()).get(), update_seq,
-                                 &updated_seq);
+  status = stub().UpdateSequence(AsCurator().get(), update_seq, &updated_seq);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated_seq.filming_method(), "cable cars");
   EXPECT_EQ(updated_seq.title(), "Late one");
@@ -402,12 +395,10 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::DeleteSequenceRequest delete_seq;
   delete_seq.set_name(late.name());
   delete_seq.set_etag(late.etag());  // stale after the update
-  ExpectError(stub().DeleteSequence(CallContext(CuratorToken()).get(),
-                                    delete_seq, &empty),
+  ExpectError(stub().DeleteSequence(AsCurator().get(), delete_seq, &empty),
               {grpc::StatusCode::ABORTED, "ETAG_MISMATCH", "", late.name()});
   delete_seq.set_etag(updated_seq.etag());
-  status = stub().DeleteSequence(CallContext(CuratorToken()).get(), delete_seq,
-                                 &empty);
+  status = stub().DeleteSequence(AsCurator().get(), delete_seq, &empty);
   ASSERT_TRUE(status.ok()) << status.error_message();
   pb::GetSequenceRequest get_seq;
   get_seq.set_name(late.name());
@@ -419,12 +410,8 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   // Deleting the film frees the person for deletion.
   pb::DeleteFilmRequest delete_film;
   delete_film.set_name(created.name());
-  ASSERT_TRUE(
-      stub()
-          .DeleteFilm(CallContext(CuratorToken()).get(), delete_film, &empty)
-          .ok());
-  status = stub().DeletePerson(CallContext(CuratorToken()).get(), delete_person,
-                               &empty);
+  ASSERT_TRUE(stub().DeleteFilm(AsCurator().get(), delete_film, &empty).ok());
+  status = stub().DeletePerson(AsCurator().get(), delete_person, &empty);
   EXPECT_TRUE(status.ok()) << status.error_message();
   pb::GetPersonRequest get_person;
   get_person.set_name(person.name());
