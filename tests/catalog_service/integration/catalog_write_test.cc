@@ -403,22 +403,20 @@ TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
   pb::GetSequenceRequest get_seq;
   get_seq.set_name(late.name());
   pb::Sequence gone;
-  ExpectError(
-      stub().GetSequence(CallContext().get(), get_seq, &gone),
-      {grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "", late.name()});
+  ExpectError(stub().GetSequence(CallContext().get(), get_seq, &gone),
+              NotFoundNamed(late.name()));
 
   // Deleting the film frees the person for deletion.
   pb::DeleteFilmRequest delete_film;
   delete_film.set_name(created.name());
   ASSERT_TRUE(stub().DeleteFilm(AsCurator().get(), delete_film, &empty).ok());
-  status = stub().DeletePerson(AsCurator().get(), delete_person, &empty);
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(
+      stub().DeletePerson(AsCurator().get(), delete_person, &empty).ok());
   pb::GetPersonRequest get_person;
   get_person.set_name(person.name());
   pb::Person missing;
-  EXPECT_EQ(
-      stub().GetPerson(CallContext().get(), get_person, &missing).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  ExpectError(stub().GetPerson(CallContext().get(), get_person, &missing),
+              NotFoundNamed(person.name()));
 }
 
 }  // namespace
