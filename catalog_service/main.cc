@@ -97,7 +97,8 @@ int Run(int argc, char** argv) {
   }
 
   WorkQueue writes(1, "catalog-writer");
-  CatalogServiceImpl service(catalog->get(), &writes, signer.get());
+  WorkQueue imports(1, "catalog-importer");
+  CatalogServiceImpl service(catalog->get(), &writes, &imports, signer.get());
 
   ServerRunner runner;
   ServerRunnerOptions options;
@@ -140,6 +141,7 @@ int Run(int argc, char** argv) {
   });
   runner.ServeUntilShutdownSignal(*server.shutdown_grace);
   writes.Shutdown();
+  imports.Shutdown();
   return 0;
 }
 

@@ -433,7 +433,7 @@ size_t Catalog::film_count() const {
 }
 
 absl::StatusOr<bool> Catalog::Refresh() {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(int64_t revision, store_->Revision());
   {
     absl::ReaderMutexLock lock(&mu_);

@@ -21,6 +21,7 @@
 // (LoadSeedIfEmpty); the ListFilms planner is film_query.cc and the
 // checks every write makes are catalog_validation.cc.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -190,7 +191,9 @@ class Catalog {
   absl::Status DeleteSequence(const std::string& name, const std::string& etag,
                               const WriteOptions& options);
   // Each entry on its own: good ones are kept, bad ones reported. At most
-  // 1000 entries.
+  // 1000 entries. Each entry commits in its own short transaction, so other
+  // writers wait for one entry at most, never for the whole import; imports
+  // run one at a time.
   absl::StatusOr<std::vector<ImportEntryResult>> ImportFilms(
       std::vector<ImportEntry> entries, const WriteOptions& options);
 
@@ -226,7 +229,33 @@ class Catalog {
   std::unique_ptr<CatalogStore> store_;
   mutable absl::Mutex mu_;  // guards state_ (readers share, writers exclusive)
   absl::Mutex write_mu_;    // serialises writers; held across the store write
+  // Serialises imports (taken before write_mu_): an import releases write_mu_
+  // between entries, and its request record is written after the last one.
+  absl::Mutex import_mu_;
+  // Writers waiting for write_mu_ outside an import. An import takes the
+  // lock for its next entry only when this is 0: absl::Mutex lets a thread
+  // that just unlocked take the lock again ahead of waiters, so without it a
+  // write would wait behind many entries instead of one.
+  std::atomic<int> writers_waiting_{0};
+  class WriterLock;
   std::unique_ptr<internal::CatalogState> state_;
+};
+
+// Holds write_mu_ for an ordinary write (announced in writers_waiting_ while
+// it waits, so an import gives way to it between entries).
+class Catalog::WriterLock {
+ public:
+  explicit WriterLock(Catalog* catalog) : mu_(&catalog->write_mu_) {
+    ++catalog->writers_waiting_;
+    mu_->Lock();
+    --catalog->writers_waiting_;
+  }
+  ~WriterLock() { mu_->Unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  absl::Mutex* mu_;
 };
 
 }  // namespace longtake::catalog

@@ -175,7 +175,7 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CurrentSequence(
 
 absl::StatusOr<std::shared_ptr<const Film>> Catalog::CreateFilm(
     Film film, const std::string& film_id, const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreateFilm"));
   if (rec) return CurrentFilm(rec->resource);
   Violations v;
@@ -203,7 +203,7 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::CreateFilm(
 
 absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
     Film film, const FieldMask& mask, const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdateFilm"));
   if (rec) return CurrentFilm(rec->resource);
   if (!internal::ParseName(film.name, "films"))
@@ -231,7 +231,7 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
 absl::Status Catalog::DeleteFilm(const std::string& name,
                                  const std::string& etag,
                                  const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeleteFilm"));
   if (rec) return absl::OkStatus();
   if (!internal::ParseName(name, "films"))
@@ -250,7 +250,7 @@ absl::Status Catalog::DeleteFilm(const std::string& name,
 
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::CreatePerson(
     Person person, const std::string& person_id, const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreatePerson"));
   if (rec) return CurrentPerson(rec->resource);
   Violations v;
@@ -281,7 +281,7 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::CreatePerson(
 
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
     Person person, const FieldMask& mask, const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdatePerson"));
   if (rec) return CurrentPerson(rec->resource);
   if (!internal::ParseName(person.name, "people")) {
@@ -334,7 +334,7 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
 absl::Status Catalog::DeletePerson(const std::string& name,
                                    const std::string& etag,
                                    const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeletePerson"));
   if (rec) return absl::OkStatus();
   if (!internal::ParseName(name, "people"))
@@ -365,7 +365,7 @@ absl::Status Catalog::DeletePerson(const std::string& name,
 absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CreateSequence(
     const std::string& parent, Sequence seq, const std::string& sequence_id,
     const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "CreateSequence"));
   if (rec) return CurrentSequence(rec->resource);
   if (!internal::ParseName(parent, "films"))
@@ -402,7 +402,7 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CreateSequence(
 
 absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
     Sequence seq, const FieldMask& mask, const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "UpdateSequence"));
   if (rec) return CurrentSequence(rec->resource);
   auto parsed = internal::ParseSequenceName(seq.name);
@@ -437,7 +437,7 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
 absl::Status Catalog::DeleteSequence(const std::string& name,
                                      const std::string& etag,
                                      const WriteOptions& o) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "DeleteSequence"));
   if (rec) return absl::OkStatus();
   auto parsed = internal::ParseSequenceName(name);

@@ -206,13 +206,22 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
         absl::StrCat("at most ", internal::kMaxBatch, " entries per call (got ",
                      entries.size(), ")"));
   }
-  absl::MutexLock w(&write_mu_);
-  LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "ImportFilms"));
-  if (rec) return internal::ImportResultsFromJson(rec->response);
+  absl::MutexLock one_import_at_a_time(&import_mu_);
+  {
+    absl::MutexLock w(&write_mu_);
+    LONGTAKE_ASSIGN_OR_RETURN(auto rec, Recorded(o, "ImportFilms"));
+    if (rec) return internal::ImportResultsFromJson(rec->response);
+  }
   std::vector<ImportEntryResult> results;
   results.reserve(entries.size());
   for (ImportEntry& e : entries) {
-    // Entries commit one by one: later entries see the earlier ones.
+    // Entries commit one by one: later entries see the earlier ones, and
+    // writers waiting meanwhile go first.
+    absl::MutexLock w(&write_mu_, absl::Condition(
+                                      +[](std::atomic<int>* waiting) {
+                                        return waiting->load() == 0;
+                                      },
+                                      &writers_waiting_));
     internal::ImportPlan plan =
         internal::PlanImport(*state_, std::move(e), absl::Now());
     if (plan.result.status.ok() && !o.validate_only) {
@@ -236,6 +245,7 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
   }
   if (!o.request_id.empty() && !o.validate_only) {
     // The request record follows the last entry.
+    absl::MutexLock w(&write_mu_);
     WriteBatch b;
     b.request = RequestRecord{
         ScopedRequestId(o.caller, o.request_id), "ImportFilms", "",

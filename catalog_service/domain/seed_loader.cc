@@ -164,7 +164,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
 }  // namespace internal
 
 absl::Status Catalog::LoadSeedIfEmpty(const std::string& seed_path) {
-  absl::MutexLock w(&write_mu_);
+  WriterLock w(this);
   if (!state_->films.empty()) return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(
       WriteBatch b, internal::ReadSeed(seed_path, *state_, absl::Now()));

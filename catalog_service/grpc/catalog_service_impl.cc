@@ -45,8 +45,9 @@ absl::Status ConvertCall(const Proto& in, absl::string_view field,
 }  // namespace
 
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
+                                       WorkQueue* imports,
                                        const auth::TokenSigner* signer)
-    : catalog_(catalog), writes_(writes), signer_(signer) {}
+    : catalog_(catalog), writes_(writes), imports_(imports), signer_(signer) {}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
     Context* context, const absl::Status& status) {
@@ -71,7 +72,8 @@ absl::StatusOr<auth::Principal> CatalogServiceImpl::AuthorizeWrite(
 }
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
-                                                       WriteTask write) {
+                                                       WriteTask write,
+                                                       WorkQueue* queue) {
   absl::StatusOr<auth::Principal> who = AuthorizeWrite(*context);
   if (!who.ok()) return Finish(context, who.status());
   const absl::Status shutting_down = ShuttingDownError("catalogue");
@@ -88,7 +90,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
     absl::MutexLock lock(&mu_);
     --pending_writes_;
   };
-  if (!writes_->Submit(std::move(task))) {
+  if (!(queue != nullptr ? queue : writes_)->Submit(std::move(task))) {
     {
       absl::MutexLock lock(&mu_);
       --pending_writes_;
@@ -279,7 +281,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
         response->set_created_count(created);
         response->set_failed_count(failed);
         return absl::OkStatus();
-      });
+      },
+      imports_);
 }
 
 // ---- People ----

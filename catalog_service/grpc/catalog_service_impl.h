@@ -3,13 +3,15 @@
 // The gRPC face of the catalogue (longtake.catalog.v1.CatalogService, callback
 // API): converts requests to domain calls and results back, nothing more.
 //
-//   WorkQueue writes(1, "catalog-writer");
-//   CatalogServiceImpl service(catalog.get(), &writes, signer_or_null);
+//   WorkQueue writes(1, "catalog-writer"), imports(1, "catalog-importer");
+//   CatalogServiceImpl service(catalog.get(), &writes, &imports, signer);
 //   options.services = {&service};
 //
 // Reads are served inline on the gRPC callback thread: they only touch the
 // in-memory read model. Writes first check the caller's curator token, then
-// go to `writes` (they block on the store) and finish the call from there.
+// go to `writes` (they block on the store) and finish the call from there;
+// ImportFilms goes to `imports`, so a long import never sits in front of
+// other writes (it takes the domain's writer lock one entry at a time).
 // With no TokenSigner every write answers UNAUTHENTICATED (reason
 // CURATOR_WRITES_DISABLED). Every error leaves through ToGrpcStatus with the
 // catalogue's error domain.
@@ -39,9 +41,9 @@ class CatalogServiceImpl final
           WithRawCallbackMethod_GetFilm<
               ::longtake::catalog::v1::CatalogService::CallbackService> {
  public:
-  // `catalog` and `writes` must outlive the service. `signer` may be null
-  // (read-only service).
-  CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
+  // `catalog`, `writes` and `imports` must outlive the service. `signer`
+  // may be null (read-only service).
+  CatalogServiceImpl(Catalog* catalog, WorkQueue* writes, WorkQueue* imports,
                      const auth::TokenSigner* signer);
 
   // For shutdown: from now on writes answer UNAVAILABLE (reason
@@ -113,14 +115,15 @@ class CatalogServiceImpl final
   // Finishes `context`'s call with `status` (OK or converted error).
   static Reactor* Finish(Context* context, const absl::Status& status);
   // Authorises a write, then runs `write` (given the curator who asked) on
-  // the write queue and finishes the call with its result. Never blocks the
-  // calling thread.
+  // `queue` (the write queue unless given) and finishes the call with its
+  // result. Never blocks the calling thread.
   using WriteTask = std::function<absl::Status(const auth::Principal& who)>;
-  Reactor* Write(Context* context, WriteTask write);
+  Reactor* Write(Context* context, WriteTask write, WorkQueue* queue = nullptr);
   absl::StatusOr<auth::Principal> AuthorizeWrite(const Context& context) const;
 
   Catalog* catalog_;
   WorkQueue* writes_;
+  WorkQueue* imports_;
   const auth::TokenSigner* signer_;
 
   // The serialized v1.Film for `film`, from the cache or made and cached.

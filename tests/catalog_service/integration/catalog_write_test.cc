@@ -1,6 +1,9 @@
 // Write RPCs against the real binary: auth, etags, request ids,
 // validate_only, import. Each test gets its own server and store.
 
+#include <thread>
+
+#include "google/protobuf/util/time_util.h"
 #include "tests/catalog_service/integration/catalog_test_support.h"
 
 namespace longtake::catalog::testing {
@@ -303,6 +306,43 @@ TEST_F(CatalogWriteTest, ImportKeepsGoodEntriesAndReportsBadOnes) {
   ASSERT_EQ(seq_response.sequences_size(), 1);
   EXPECT_EQ(seq_response.sequences(0).title(), "Opening shot");
   EXPECT_EQ(FilmCount(), 6);
+}
+
+// A long import runs beside the other writes (its own queue, the writer
+// lock one entry at a time): a film created meanwhile is committed after a
+// few imported entries, not after all of them.
+TEST_F(CatalogWriteTest, WritesDoNotQueueBehindAnImport) {
+  const int seeded = FilmCount();
+  pb::ImportFilmsRequest import;
+  for (int i = 0; i < 1000; ++i) {
+    *import.add_entries()->mutable_film() =
+        NewFilm(absl::StrCat("Bulk Film ", i), 1965);
+  }
+  pb::ImportFilmsResponse imported;
+  grpc::Status import_status;
+  std::thread importer([&] {
+    import_status = stub().ImportFilms(AsCurator().get(), import, &imported);
+  });
+  while (FilmCount() == seeded) std::this_thread::yield();
+  pb::Film created;
+  grpc::Status status =
+      Create(NewFilm("Beside The Import", 1965), "beside-the-import", &created);
+  importer.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(import_status.ok()) << import_status.error_message();
+  ASSERT_EQ(imported.created_count(), 1000);
+
+  using google::protobuf::util::TimeUtil;
+  int imported_before = 0;
+  for (const pb::ImportFilmsResult& result : imported.results()) {
+    pb::Film film;
+    ASSERT_TRUE(Get(result.film(), &film).ok()) << result.film();
+    if (TimeUtil::TimestampToNanoseconds(film.create_time()) <
+        TimeUtil::TimestampToNanoseconds(created.create_time())) {
+      ++imported_before;
+    }
+  }
+  EXPECT_LT(imported_before, 500) << "the write waited behind the import";
 }
 
 TEST_F(CatalogWriteTest, PeopleAndSequencesRoundTrip) {
