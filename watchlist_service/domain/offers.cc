@@ -193,7 +193,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
   LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(name));
   if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
   OfferFilter filter;
-  filter.provider = name;
+  filter.providers = {name};
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
                             store_->ListOffers(filter, "", 1));
   if (!offers.empty()) {
@@ -231,7 +231,7 @@ absl::StatusOr<OfferPage> Watchlist::ListOffers(const ListOffersQuery& query) {
                             DecodePageToken(query.page_token, args));
   OfferFilter filter;
   if (!f.film.empty()) filter.films.push_back(f.film);
-  filter.region = f.region;
+  if (!f.region.empty()) filter.regions.push_back(f.region);
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
                             store_->ListOffers(filter, after, size + 1));
   OfferPage page;
