@@ -88,7 +88,7 @@ Watchlist::RankedByFilm(const std::vector<WatchlistItem>& items,
   for (const WatchlistItem& item : items) {
     if (seen.insert(item.film).second) filter.films.push_back(item.film);
   }
-  filter.region = region;
+  filter.regions = {region};
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
                             store_->ListOffers(filter, "", 0));
   absl::Time now = Now();

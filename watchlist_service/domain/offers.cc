@@ -93,6 +93,23 @@ WriteBatch CreateBatch(const std::string& name) {
   return batch;
 }
 
+// What a ListOffers page token is bound to: the parsed filter, so spellings
+// of one filter share tokens. A film and region filter gives the arguments
+// tokens had before the other fields, so those stay valid.
+std::string OfferListArgs(const OfferFilter& f) {
+  std::string args = absl::StrCat("offers|", absl::StrJoin(f.films, ","), "|",
+                                  absl::StrJoin(f.regions, ","));
+  if (!f.providers.empty() || !f.monetizations.empty() || !f.formats.empty()) {
+    auto number = [](std::string* out, auto value) {
+      absl::StrAppend(out, static_cast<int>(value));
+    };
+    absl::StrAppend(&args, "|", absl::StrJoin(f.providers, ","), "|",
+                    absl::StrJoin(f.monetizations, ",", number), "|",
+                    absl::StrJoin(f.formats, ",", number));
+  }
+  return args;
+}
+
 }  // namespace
 
 // ---- Providers ----
@@ -193,7 +210,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
   LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(name));
   if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
   OfferFilter filter;
-  filter.provider = name;
+  filter.providers = {name};
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
                             store_->ListOffers(filter, "", 1));
   if (!offers.empty()) {
@@ -225,13 +242,10 @@ absl::StatusOr<Offer> Watchlist::GetOffer(const std::string& name) {
 absl::StatusOr<OfferPage> Watchlist::ListOffers(const ListOffersQuery& query) {
   LONGTAKE_ASSIGN_OR_RETURN(int size,
                             ResolvePageSize(query.page_size, 50, 1000));
-  LONGTAKE_ASSIGN_OR_RETURN(OfferQueryFilter f, ParseOfferFilter(query.filter));
-  std::string args = absl::StrCat("offers|", f.film, "|", f.region);
+  LONGTAKE_ASSIGN_OR_RETURN(OfferFilter filter, ParseOfferFilter(query.filter));
+  std::string args = OfferListArgs(filter);
   LONGTAKE_ASSIGN_OR_RETURN(std::string after,
                             DecodePageToken(query.page_token, args));
-  OfferFilter filter;
-  if (!f.film.empty()) filter.films.push_back(f.film);
-  filter.region = f.region;
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<Offer> offers,
                             store_->ListOffers(filter, after, size + 1));
   OfferPage page;

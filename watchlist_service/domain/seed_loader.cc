@@ -4,38 +4,23 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/config/json_file.h"
 #include "common/log/logger.h"
 #include "common/status/errors.h"
+#include "watchlist_service/domain/enum_names.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 namespace {
 
-// `names` lists the enum's values from 1 in order (0 is unspecified); the
-// seed may spell a value with or without its prefix ("FORMAT_DVD" or "dvd").
+// An enum by its name (enum_names.h); unspecified when the key is absent.
 template <typename E>
-E ParseEnum(const nlohmann::json& j, const char* key,
-            std::initializer_list<const char*> names, absl::Status* error) {
+E ParseEnum(const nlohmann::json& j, const char* key, absl::Status* error) {
   if (!j.contains(key)) return E{};
-  std::string text = absl::AsciiStrToUpper(j.at(key).get<std::string>());
-  // The longest match wins: "FORMAT_UHD_BLU_RAY" is UHD_BLU_RAY, not BLU_RAY.
-  int value = 0, found = 0;
-  size_t found_length = 0;
-  for (absl::string_view name : names) {
-    ++value;
-    bool matches =
-        text == name || absl::EndsWith(text, absl::StrCat("_", name));
-    if (matches && name.size() > found_length) {
-      found = value;
-      found_length = name.size();
-    }
-  }
-  if (found != 0) return static_cast<E>(found);
+  std::string text = j.at(key).get<std::string>();
+  if (std::optional<E> value = ParseEnumName<E>(text)) return *value;
   *error = absl::InvalidArgumentError(
       absl::StrCat("seed: unknown ", key, " \"", text, "\""));
   return E{};
@@ -57,8 +42,7 @@ absl::StatusOr<Provider> ParseProvider(const nlohmann::json& jp) {
   absl::Status error;
   Provider p;
   p.display_name = jp.value("display_name", "");
-  p.kind = ParseEnum<ProviderKind>(
-      jp, "kind", {"STREAMING_SERVICE", "RETAILER", "BROADCASTER"}, &error);
+  p.kind = ParseEnum<ProviderKind>(jp, "kind", &error);
   p.regions = jp.value("regions", std::vector<std::string>{});
   p.home_page_uri = jp.value("home_page_uri", "");
   LONGTAKE_RETURN_IF_ERROR(error);
@@ -70,14 +54,9 @@ absl::StatusOr<Offer> ParseOffer(const nlohmann::json& jo) {
   Offer o;
   o.film = jo.value("film", "");
   o.provider = jo.value("provider", "");
-  o.monetization = ParseEnum<Monetization>(
-      jo, "monetization", {"SUBSCRIPTION", "RENT", "BUY", "FREE", "ADS"},
-      &error);
-  o.format = ParseEnum<Format>(
-      jo, "format",
-      {"STREAMING", "DIGITAL_DOWNLOAD", "DVD", "BLU_RAY", "UHD_BLU_RAY"},
-      &error);
-  o.quality = ParseEnum<Quality>(jo, "quality", {"SD", "HD", "UHD_4K"}, &error);
+  o.monetization = ParseEnum<Monetization>(jo, "monetization", &error);
+  o.format = ParseEnum<Format>(jo, "format", &error);
+  o.quality = ParseEnum<Quality>(jo, "quality", &error);
   o.region = jo.value("region", "");
   if (jo.contains("price") && jo.at("price").is_object()) {
     const auto& jm = jo.at("price");

@@ -59,10 +59,13 @@ struct CommitResult {
 };
 
 // Read filters.
+// An offer matches when each non-empty list holds its value (any of).
 struct OfferFilter {
-  std::vector<std::string> films;  // any of; empty: all
-  std::string region;              // "" : all
-  std::string provider;            // "" : all
+  std::vector<std::string> films;
+  std::vector<std::string> regions;
+  std::vector<std::string> providers;
+  std::vector<Monetization> monetizations;
+  std::vector<Format> formats;
 };
 
 struct EventFilter {

@@ -1,5 +1,7 @@
 #include "watchlist_service/domain/watchlist_validation.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -7,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "watchlist_service/domain/enum_names.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 
 namespace longtake::watchlist {
@@ -210,37 +213,120 @@ void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
   }
 }
 
-absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter) {
-  OfferQueryFilter out;
+namespace {
+
+constexpr absl::string_view kOfferFilterFields =
+    "film, region, provider, monetization, format";
+
+// One `field = value` of a filter; the value may be quoted.
+struct Comparison {
+  absl::string_view field;
+  absl::string_view value;
+};
+
+absl::StatusOr<Comparison> ParseComparison(absl::string_view text) {
+  std::vector<absl::string_view> kv =
+      absl::StrSplit(text, absl::MaxSplits('=', 1));
+  if (kv.size() != 2) {
+    return InvalidFilter(absl::StrCat(
+        "cannot parse \"", absl::StripAsciiWhitespace(text),
+        "\": expected field = \"value\" (fields: ", kOfferFilterFields,
+        "), joined with AND; one field's values may be joined with OR"));
+  }
+  absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return Comparison{absl::StripAsciiWhitespace(kv[0]), value};
+}
+
+template <typename E>
+absl::Status AddEnumValue(absl::string_view field, absl::string_view value,
+                          std::vector<E>* values) {
+  std::optional<E> parsed = ParseEnumName<E>(value);
+  if (!parsed) {
+    return InvalidFilter(absl::StrCat(
+        "\"", value, "\" is not a ", field, ": use one of ", EnumNameList<E>(),
+        " (the ", EnumNames<E>::kPrefix, " prefix and case do not matter)"));
+  }
+  values->push_back(*parsed);
+  return absl::OkStatus();
+}
+
+absl::Status AddCondition(const Comparison& c, OfferFilter* out) {
+  if (c.field == "film") {
+    if (!IsFilmName(c.value)) {
+      return InvalidFilter(
+          absl::StrCat("\"", c.value, "\" is not films/{film}"));
+    }
+    out->films.emplace_back(c.value);
+  } else if (c.field == "region") {
+    absl::StatusOr<std::string> region = NormaliseRegion(c.value, "filter");
+    if (!region.ok()) return InvalidFilter(RegionError(c.value));
+    out->regions.push_back(*std::move(region));
+  } else if (c.field == "provider") {
+    if (!IsProviderName(c.value)) {
+      return InvalidFilter(absl::StrCat(
+          "\"", c.value, "\" is not a provider name (providers/{provider})"));
+    }
+    out->providers.emplace_back(c.value);
+  } else if (c.field == "monetization") {
+    return AddEnumValue(c.field, c.value, &out->monetizations);
+  } else if (c.field == "format") {
+    return AddEnumValue(c.field, c.value, &out->formats);
+  } else {
+    return InvalidFilter(absl::StrCat("unknown field \"", c.field,
+                                      "\"; filterable: ", kOfferFilterFields));
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+void SortUnique(std::vector<T>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+}  // namespace
+
+absl::StatusOr<OfferFilter> ParseOfferFilter(absl::string_view filter) {
+  OfferFilter out;
   if (absl::StripAsciiWhitespace(filter).empty()) return out;
+  absl::flat_hash_set<absl::string_view> fields;
+  // AIP-160: OR binds tighter than AND, so each AND clause is one field's
+  // values joined with OR, its parentheses optional.
   for (absl::string_view clause : absl::StrSplit(filter, " AND ")) {
-    std::vector<absl::string_view> kv =
-        absl::StrSplit(clause, absl::MaxSplits('=', 1));
-    if (kv.size() != 2) {
-      return InvalidFilter(absl::StrCat("cannot parse \"", clause,
-                                        "\": expected film = \"films/x\" or "
-                                        "region = \"GB\", joined with AND"));
+    clause = absl::StripAsciiWhitespace(clause);
+    if (absl::ConsumePrefix(&clause, "(") &&
+        !absl::ConsumeSuffix(&clause, ")")) {
+      return InvalidFilter(
+          "parentheses may only group one field's values joined with OR, "
+          "as in (format = \"DVD\" OR format = \"BLU_RAY\")");
     }
-    absl::string_view key = absl::StripAsciiWhitespace(kv[0]);
-    absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (key == "film") {
-      if (!IsFilmName(value)) {
+    std::optional<absl::string_view> field;
+    for (absl::string_view term : absl::StrSplit(clause, " OR ")) {
+      LONGTAKE_ASSIGN_OR_RETURN(Comparison c, ParseComparison(term));
+      if (!field) {
+        field = c.field;
+        if (!fields.insert(c.field).second) {
+          return InvalidFilter(absl::StrCat(
+              "\"", c.field, "\" appears twice; for several values write (",
+              c.field, " = \"a\" OR ", c.field, " = \"b\")"));
+        }
+      } else if (c.field != *field) {
         return InvalidFilter(
-            absl::StrCat("\"", value, "\" is not films/{film}"));
+            absl::StrCat("OR may only join values of one "
+                         "field, not \"",
+                         *field, "\" and \"", c.field, "\""));
       }
-      out.film = std::string(value);
-    } else if (key == "region") {
-      absl::StatusOr<std::string> region = NormaliseRegion(value, "filter");
-      if (!region.ok()) return InvalidFilter(RegionError(value));
-      out.region = *std::move(region);
-    } else {
-      return InvalidFilter(absl::StrCat("unknown field \"", key,
-                                        "\"; filterable: film, region"));
+      LONGTAKE_RETURN_IF_ERROR(AddCondition(c, &out));
     }
   }
+  SortUnique(out.films);
+  SortUnique(out.regions);
+  SortUnique(out.providers);
+  SortUnique(out.monetizations);
+  SortUnique(out.formats);
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "common/domain/region_code.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/model.h"
+#include "watchlist_service/domain/watchlist_store.h"
 
 namespace longtake::watchlist {
 
@@ -64,12 +65,13 @@ void ValidateProvider(Provider& provider,
 // offer's violations (fields named offer.*). Does not look the provider up.
 void ValidateOffer(Offer& offer, std::vector<FieldViolation>* violations);
 
-// ListOffers filter: `film = "films/x" AND region = "GB"`.
-struct OfferQueryFilter {
-  std::string film;
-  std::string region;
-};
-absl::StatusOr<OfferQueryFilter> ParseOfferFilter(absl::string_view filter);
+// ListOffers filter (AIP-160 subset): `field = "value"` conditions on film
+// ("films/x"), region ("GB"), provider ("providers/x"), monetization ("BUY"
+// or "MONETIZATION_BUY") and format ("DVD" or "FORMAT_DVD"), joined with
+// AND, each field at most once; one field's values may be joined with OR,
+// parenthesised or not: `(format = "DVD" OR format = "BLU_RAY")`. Each list
+// of the result is sorted without duplicates, so equal filters compare equal.
+absl::StatusOr<OfferFilter> ParseOfferFilter(absl::string_view filter);
 
 // ListItems filter: "" or `watchable_now = true` (false is the same as no
 // filter). Returns whether watchable_now is asked.

@@ -86,6 +86,23 @@ std::string Marks(size_t n) {
   return absl::StrJoin(std::vector<std::string>(n, "?"), ", ");
 }
 
+// Appends " AND column IN (?, ...)" and its arguments; nothing for no values
+// (any value matches). Enums are stored as their numbers.
+template <typename T>
+void AppendAnyOf(absl::string_view column, const std::vector<T>& values,
+                 std::string* sql, SqlRow* args) {
+  if (values.empty()) return;
+  absl::StrAppend(sql, " AND ", column, " IN (", Marks(values.size()), ")");
+  for (const T& value : values) {
+    if constexpr (std::is_enum_v<T>) {
+      args->emplace_back(std::in_place_type<int64_t>,
+                         static_cast<int64_t>(value));
+    } else {
+      args->emplace_back(value);
+    }
+  }
+}
+
 // The table holding a resource, by its name's collection.
 const char* TableOf(const std::string& name) {
   return absl::StartsWith(name, "providers/") ? "providers"
@@ -305,18 +322,12 @@ absl::StatusOr<std::vector<Offer>> SqlWatchlistStore::ListOffers(
     const OfferFilter& filter, const std::string& after_name, int limit) {
   std::string sql = absl::StrCat(OfferTable().Select(), " WHERE name > ?");
   SqlRow args = {after_name};
-  if (!filter.films.empty()) {
-    absl::StrAppend(&sql, " AND film IN (", Marks(filter.films.size()), ")");
-    args.insert(args.end(), filter.films.begin(), filter.films.end());
-  }
-  if (!filter.region.empty()) {
-    absl::StrAppend(&sql, " AND region = ?");
-    args.push_back(filter.region);
-  }
-  if (!filter.provider.empty()) {
-    absl::StrAppend(&sql, " AND provider = ?");
-    args.push_back(filter.provider);
-  }
+  // In the query, not after it: a page holds `limit` matches.
+  AppendAnyOf("film", filter.films, &sql, &args);
+  AppendAnyOf("region", filter.regions, &sql, &args);
+  AppendAnyOf("provider", filter.providers, &sql, &args);
+  AppendAnyOf("monetization", filter.monetizations, &sql, &args);
+  AppendAnyOf("format", filter.formats, &sql, &args);
   absl::StrAppend(&sql, " ORDER BY name LIMIT ?");
   args.push_back(Limit(limit));
   return ReadAll<Offer>(sql, args, ReadOffer);
@@ -381,11 +392,7 @@ absl::StatusOr<std::vector<AvailabilityEvent>> SqlWatchlistStore::ListEvents(
                     "AND watch_time IS NULL)");
     args.push_back(filter.user);
   }
-  if (!filter.regions.empty()) {
-    absl::StrAppend(&sql, " AND region IN (", Marks(filter.regions.size()),
-                    ")");
-    args.insert(args.end(), filter.regions.begin(), filter.regions.end());
-  }
+  AppendAnyOf("region", filter.regions, &sql, &args);
   absl::StrAppend(&sql, " ORDER BY event_id LIMIT ?");
   args.push_back(Limit(limit));
   return ReadAll<AvailabilityEvent>(sql, args, ReadEvent);

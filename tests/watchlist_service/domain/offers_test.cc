@@ -294,6 +294,67 @@ TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
               ElementsAre("filter"));
 }
 
+// The seed's offers by name: cranes-criterion-{ca,us}, i-am-cuba-mr-bongo-
+// dvd-gb (the one BUY/DVD), letter-criterion-{ca,us}.
+std::vector<std::string> OfferNames(const std::vector<OfferPage>& pages) {
+  std::vector<std::string> names;
+  for (const OfferPage& page : pages) {
+    for (const Offer& o : page.offers) names.push_back(o.name);
+  }
+  return names;
+}
+
+TEST_F(WatchlistTest, ListOffersFiltersByProviderMonetizationAndFormat) {
+  ListOffersQuery q;
+  q.filter = "monetization = \"BUY\"";
+  EXPECT_THAT(OfferNames(AllPages(q)),
+              ElementsAre("offers/i-am-cuba-mr-bongo-dvd-gb"));
+  q.filter = "provider = \"providers/criterion-channel\" AND region = \"CA\"";
+  EXPECT_THAT(
+      OfferNames(AllPages(q)),
+      ElementsAre("offers/cranes-criterion-ca", "offers/letter-criterion-ca"));
+  q.filter = "(format = \"FORMAT_DVD\" OR format = \"blu_ray\")";
+  EXPECT_THAT(OfferNames(AllPages(q)),
+              ElementsAre("offers/i-am-cuba-mr-bongo-dvd-gb"));
+  q.filter = "format = \"STREAMING\" AND monetization = \"BUY\"";
+  EXPECT_THAT(OfferNames(AllPages(q)), ElementsAre());
+
+  // Full pages across the non-matching DVD offer, and a token that goes on.
+  q.filter = "monetization = \"MONETIZATION_SUBSCRIPTION\"";
+  q.page_size = 2;
+  std::vector<OfferPage> pages = AllPages(q);
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].offers.size(), 2u);
+  EXPECT_FALSE(pages[0].next_page_token.empty());
+  EXPECT_THAT(
+      OfferNames(pages),
+      ElementsAre("offers/cranes-criterion-ca", "offers/cranes-criterion-us",
+                  "offers/letter-criterion-ca", "offers/letter-criterion-us"));
+  // Another spelling of the same filter keeps the token; another filter
+  // does not.
+  q.page_token = pages[0].next_page_token;
+  q.filter = "monetization = subscription";
+  EXPECT_OK(watchlist_->ListOffers(q));
+  q.filter = "monetization = \"BUY\"";
+  EXPECT_EQ(ErrorReason(watchlist_->ListOffers(q).status()),
+            "PAGE_TOKEN_MISMATCH");
+}
+
+TEST_F(WatchlistTest, ListOffersRefusesBadProviderMonetizationAndFormat) {
+  for (const char* filter :
+       {"provider = \"mr-bongo\"", "monetization = \"LEASE\"",
+        "format = \"VHS\"", "format = \"DVD\" AND format = \"BLU_RAY\""}) {
+    ListOffersQuery q;
+    q.filter = filter;
+    absl::StatusOr<OfferPage> page = watchlist_->ListOffers(q);
+    EXPECT_THAT(page,
+                StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"))
+        << filter;
+    EXPECT_THAT(ViolationFields(page.status()), ElementsAre("filter"))
+        << filter;
+  }
+}
+
 TEST_F(WatchlistTest, ProviderWithOffersCannotBeDeleted) {
   auto s = watchlist_->DeleteProvider("providers/mr-bongo", "");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));

@@ -16,6 +16,7 @@ namespace {
 
 using ::longtake::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(WatchlistValidationTest, UserParent) {
   ASSERT_OK_AND_ASSIGN(std::string user, ParseUserParent("users/alice_1"));
@@ -36,15 +37,55 @@ TEST(WatchlistValidationTest, RegionsAreUpperCased) {
 }
 
 TEST(WatchlistValidationTest, Filters) {
-  ASSERT_OK_AND_ASSIGN(OfferQueryFilter f,
+  ASSERT_OK_AND_ASSIGN(OfferFilter f,
                        ParseOfferFilter("film = \"films/x\" AND region = gb"));
-  EXPECT_EQ(f.film, "films/x");
-  EXPECT_EQ(f.region, "GB");
+  EXPECT_THAT(f.films, ElementsAre("films/x"));
+  EXPECT_THAT(f.regions, ElementsAre("GB"));
   ASSERT_OK_AND_ASSIGN(bool watchable_now,
                        ParseItemFilter(" watchable_now = true "));
   EXPECT_TRUE(watchable_now);
   ASSERT_OK_AND_ASSIGN(watchable_now, ParseItemFilter("watchable_now=false"));
   EXPECT_FALSE(watchable_now);
+}
+
+// Enum values by short or proto name in any case; OR within one field, with
+// or without parentheses; lists sorted without duplicates.
+TEST(WatchlistValidationTest, OfferFilterProviderMonetizationAndFormat) {
+  ASSERT_OK_AND_ASSIGN(
+      OfferFilter f,
+      ParseOfferFilter("provider = \"providers/mr-bongo\" AND "
+                       "monetization = \"MONETIZATION_BUY\" AND "
+                       "(format = \"blu_ray\" OR format = \"DVD\" OR "
+                       "format = \"FORMAT_DVD\")"));
+  EXPECT_THAT(f.providers, ElementsAre("providers/mr-bongo"));
+  EXPECT_THAT(f.monetizations, ElementsAre(Monetization::kBuy));
+  EXPECT_THAT(f.formats, ElementsAre(Format::kDvd, Format::kBluRay));
+  EXPECT_TRUE(f.films.empty());
+  ASSERT_OK_AND_ASSIGN(
+      f, ParseOfferFilter("monetization = subscription OR monetization = ADS "
+                          "AND region = \"us\""));
+  EXPECT_THAT(f.monetizations,
+              ElementsAre(Monetization::kSubscription, Monetization::kAds));
+  EXPECT_THAT(f.regions, ElementsAre("US"));
+
+  // Each refusal is INVALID_FILTER and says what is allowed.
+  const std::pair<absl::string_view, absl::string_view> bad[] = {
+      {"provider = \"mr-bongo\"", "providers/{provider}"},
+      {"monetization = \"LEASE\"", "SUBSCRIPTION, RENT, BUY, FREE, ADS"},
+      {"monetization = \"MONETIZATION_UNSPECIFIED\"", "SUBSCRIPTION"},
+      {"format = \"VHS\"", "STREAMING, DIGITAL_DOWNLOAD, DVD, BLU_RAY"},
+      {"colour = \"red\"", "film, region, provider, monetization, format"},
+      {"format = \"DVD\" AND format = \"BLU_RAY\"", "OR"},
+      {"(format = \"DVD\" OR region = \"GB\")", "one field"},
+      {"(format = \"DVD\" AND region = \"GB\")", "parentheses"},
+  };
+  for (const auto& [filter, says] : bad) {
+    absl::StatusOr<OfferFilter> parsed = ParseOfferFilter(filter);
+    EXPECT_THAT(parsed,
+                StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"))
+        << filter;
+    EXPECT_THAT(parsed.status().message(), HasSubstr(says)) << filter;
+  }
 }
 
 // Each parser rejects a malformed value as INVALID_ARGUMENT.

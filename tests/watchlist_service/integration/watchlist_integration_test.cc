@@ -317,6 +317,28 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_THAT(us.summary(), HasSubstr("GB"));
 }
 
+// ListOffers' filter through the real server: the seed's one BUY offer; a
+// format it does not know is INVALID_FILTER.
+TEST_F(WatchlistIntegrationTest, ListOffersFiltersByMonetizationAndFormat) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::ListOffersRequest request;
+  request.set_filter("monetization = \"BUY\"");
+  wlv1::ListOffersResponse response;
+  grpc::Status s =
+      stub_->ListOffers(CallContext(alice_).get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(response.offers_size(), 1);
+  EXPECT_EQ(response.offers(0).name(), "offers/i-am-cuba-mr-bongo-dvd-gb");
+  EXPECT_EQ(response.offers(0).monetization(), wlv1::MONETIZATION_BUY);
+
+  request.set_filter("format = \"VHS\"");
+  s = stub_->ListOffers(CallContext(alice_).get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "INVALID_FILTER");
+  EXPECT_THAT(s.error_message(), HasSubstr("BLU_RAY"));
+}
+
 // Through the real server: bob sending a request_id alice used gets his own
 // item, never hers (her note stays private); a reused id on a different
 // request is refused.

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -129,7 +130,7 @@ TEST_P(WatchlistStoreConformanceTest, OffersRoundTripAndFilter) {
   OfferFilter by_film;
   by_film.films = {"films/x"};
   EXPECT_EQ(store_->ListOffers(by_film, "", 0)->size(), 2u);
-  by_film.region = "FR";
+  by_film.regions = {"FR"};
   auto fr = store_->ListOffers(by_film, "", 0);
   ASSERT_EQ(fr->size(), 1u);
   EXPECT_EQ((*fr)[0].name, "offers/b");
@@ -140,13 +141,55 @@ TEST_P(WatchlistStoreConformanceTest, OffersRoundTripAndFilter) {
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ((*page)[0].name, "offers/b");
   OfferFilter by_provider;
-  by_provider.provider = "providers/none";
+  by_provider.providers = {"providers/none"};
   EXPECT_TRUE(store_->ListOffers(by_provider, "", 0)->empty());
 
   WriteBatch del;
   del.delete_offers = {"offers/a"};
   ASSERT_OK(store_->Commit(del));
   EXPECT_FALSE(store_->GetOffer("offers/a")->has_value());
+}
+
+// Each list is any-of, the lists are ANDed, and a page holds `limit` matches
+// (non-matching offers between them do not use it up).
+TEST_P(WatchlistStoreConformanceTest, OffersFilterOnEachFieldBeforePaging) {
+  WriteBatch batch;
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
+    Offer o = MakeOffer(id, "films/x", "GB");
+    if (o.name == "offers/b" || o.name == "offers/d") {
+      o.provider = "providers/other";
+      o.monetization = Monetization::kRent;
+      o.format = Format::kDvd;
+    }
+    batch.put_offers.push_back(std::move(o));
+  }
+  ASSERT_OK(store_->Commit(batch));
+  auto names = [this](const OfferFilter& filter, const std::string& after,
+                      int limit) {
+    std::vector<std::string> out;
+    auto offers = store_->ListOffers(filter, after, limit);
+    EXPECT_OK(offers);
+    if (offers.ok()) {
+      for (const Offer& o : *offers) out.push_back(o.name);
+    }
+    return out;
+  };
+  OfferFilter rentals;
+  rentals.monetizations = {Monetization::kRent};
+  EXPECT_THAT(names(rentals, "", 1), ElementsAre("offers/b"));
+  EXPECT_THAT(names(rentals, "offers/b", 1), ElementsAre("offers/d"));
+  EXPECT_THAT(names(rentals, "offers/d", 1), ElementsAre());
+  OfferFilter discs;
+  discs.formats = {Format::kDvd, Format::kBluRay};
+  EXPECT_EQ(names(discs, "", 0).size(), 5u);
+  discs.providers = {"providers/shop"};
+  EXPECT_THAT(names(discs, "", 2), ElementsAre("offers/a", "offers/c"));
+  discs.monetizations = {Monetization::kRent, Monetization::kFree};
+  EXPECT_THAT(names(discs, "", 0), ElementsAre());
+  OfferFilter places;
+  places.regions = {"FR", "GB"};
+  places.providers = {"providers/other", "providers/none"};
+  EXPECT_THAT(names(places, "", 0), ElementsAre("offers/b", "offers/d"));
 }
 
 TEST_P(WatchlistStoreConformanceTest, EtagChecksGuardWrites) {
