@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "common/text/text_folding.h"
 
 namespace longtake::catalog::internal {
@@ -12,25 +13,44 @@ const std::string& TitleOf(const FilmRec* r) { return r->title_key; }
 const std::string& TitleOf(const FilmKey& k) { return k.title_key; }
 int YearOf(const FilmRec* r) { return r->film->year; }
 int YearOf(const FilmKey& k) { return k.year; }
+int RuntimeOf(const FilmRec* r) { return r->film->runtime_minutes; }
+int RuntimeOf(const FilmKey& k) { return k.runtime_minutes; }
+double RatingOf(const FilmRec* r) { return r->rating; }
+double RatingOf(const FilmKey& k) { return k.rating; }
 const std::string& NameOf(const FilmRec* r) { return r->film->name; }
 const std::string& NameOf(const FilmKey& k) { return k.name; }
 
+// -1, 0 or 1 as `a`'s sort key is below, equal to or above `b`'s.
+template <typename A, typename B>
+int CompareKeys(FilmOrder order, const A& a, const B& b) {
+  auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : y < x; };
+  switch (order) {
+    case FilmOrder::kTitle:
+    case FilmOrder::kTitleDesc:
+      return cmp(TitleOf(a), TitleOf(b));
+    case FilmOrder::kYear:
+    case FilmOrder::kYearDesc:
+      return cmp(YearOf(a), YearOf(b));
+    case FilmOrder::kRuntime:
+    case FilmOrder::kRuntimeDesc:
+      return cmp(RuntimeOf(a), RuntimeOf(b));
+    case FilmOrder::kRating:
+    case FilmOrder::kRatingDesc:
+      return cmp(RatingOf(a), RatingOf(b));
+  }
+  return 0;
+}
+
+bool Descending(FilmOrder order) {
+  return order == FilmOrder::kTitleDesc || order == FilmOrder::kYearDesc ||
+         order == FilmOrder::kRuntimeDesc || order == FilmOrder::kRatingDesc;
+}
+
 template <typename A, typename B>
 bool Less(FilmOrder order, const A& a, const B& b) {
-  switch (order) {
-    case FilmOrder::kTitle: {
-      int c = TitleOf(a).compare(TitleOf(b));
-      if (c != 0) return c < 0;
-      return NameOf(a) < NameOf(b);
-    }
-    case FilmOrder::kYear:
-      if (YearOf(a) != YearOf(b)) return YearOf(a) < YearOf(b);
-      return NameOf(a) < NameOf(b);
-    case FilmOrder::kYearDesc:
-      if (YearOf(a) != YearOf(b)) return YearOf(a) > YearOf(b);
-      return NameOf(a) < NameOf(b);
-  }
-  return false;
+  int c = CompareKeys(order, a, b);
+  if (c != 0) return Descending(order) ? c > 0 : c < 0;
+  return NameOf(a) < NameOf(b);
 }
 
 template <typename Set, typename T>
@@ -68,7 +88,43 @@ bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b) {
 }
 
 FilmKey KeyOf(const FilmRec* rec) {
-  return {rec->title_key, rec->film->year, rec->film->name};
+  return {rec->title_key, rec->film->year, rec->film->name,
+          rec->film->runtime_minutes, rec->rating};
+}
+
+double SortRating(const Film& film) {
+  const Rating* best = nullptr;
+  for (const Rating& r : film.ratings) {
+    if (best == nullptr || r.votes > best->votes) best = &r;
+  }
+  return best == nullptr ? -1 : best->value;
+}
+
+int64_t TotalVotes(const Film& film) {
+  int64_t votes = 0;
+  for (const Rating& r : film.ratings) votes += r.votes;
+  return votes;
+}
+
+std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
+    const ExternalIds& ids) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  if (!ids.imdb_id.empty()) {
+    keys.emplace_back("imdb_id", absl::StrCat("imdb:", ids.imdb_id));
+  }
+  if (ids.tmdb_id != 0) {
+    keys.emplace_back("tmdb_id", absl::StrCat("tmdb:", ids.tmdb_id));
+  }
+  if (!ids.wikidata_id.empty()) {
+    keys.emplace_back("wikidata_id",
+                      absl::StrCat("wikidata:", ids.wikidata_id));
+  }
+  return keys;
+}
+
+const FilmRec* CatalogState::FindByExternalId(const std::string& key) const {
+  auto it = external_id_films.find(key);
+  return it == external_id_films.end() ? nullptr : it->second;
 }
 
 std::string TitleKey(const std::string& title) {
@@ -90,7 +146,7 @@ const Sequence* CatalogState::FindSequence(const std::string& name) const {
 }
 
 void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
-  for (int o = 0; o < 3; ++o) {
+  for (size_t o = 0; o < kFilmOrderCount; ++o) {
     auto& v = orders[o];
     if (bulk) {
       v.push_back(rec);
@@ -119,6 +175,10 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
   }
   for (const std::string& era : f.eras) add(era_films[era]);
   add(year_films[f.year]);
+  for (const std::string& genre : f.genres) add(genre_films[genre]);
+  for (const auto& [field, key] : ExternalIdKeys(f.external_ids)) {
+    external_id_films[key] = rec;
+  }
   docs[rec->doc] = rec;
   if (bulk && bulk_person_keys_ == nullptr) {
     bulk_person_keys_ = std::make_unique<
@@ -128,7 +188,7 @@ void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
 }
 
 void CatalogState::UnindexFilm(const FilmRec* rec) {
-  for (int o = 0; o < 3; ++o) {
+  for (size_t o = 0; o < kFilmOrderCount; ++o) {
     auto& v = orders[o];
     FilmOrder order = static_cast<FilmOrder>(o);
     auto it = std::lower_bound(v.begin(), v.end(), rec,
@@ -149,6 +209,13 @@ void CatalogState::UnindexFilm(const FilmRec* rec) {
     if (role < role_films.size()) role_films[role].erase(rec);
   }
   for (const std::string& era : f.eras) EraseFrom(era_films, era, rec);
+  for (const std::string& genre : f.genres) EraseFrom(genre_films, genre, rec);
+  for (const auto& [field, key] : ExternalIdKeys(f.external_ids)) {
+    auto held = external_id_films.find(key);
+    if (held != external_id_films.end() && held->second == rec) {
+      external_id_films.erase(held);
+    }
+  }
   auto y = year_films.find(f.year);
   if (y != year_films.end()) {
     y->second.erase(rec);
@@ -219,6 +286,7 @@ void CatalogState::PutFilm(std::shared_ptr<const Film> film, bool bulk) {
     films.emplace(film->name, std::move(owned));
   }
   rec->title_key = TitleKey(film->title);
+  rec->rating = SortRating(*film);
   rec->film = std::move(film);
   IndexFilm(rec, bulk);
   if (!bulk) {
@@ -298,7 +366,8 @@ void CatalogState::FinishBulk() {
   for (FilmSet& set : role_films) set.Sort();
   for (auto& [era, set] : era_films) set.Sort();
   for (auto& [year, set] : year_films) set.Sort();
-  for (int o = 0; o < 3; ++o) {
+  for (auto& [genre, set] : genre_films) set.Sort();
+  for (size_t o = 0; o < kFilmOrderCount; ++o) {
     FilmOrder order = static_cast<FilmOrder>(o);
     std::sort(orders[o].begin(), orders[o].end(),
               [order](const FilmRec* a, const FilmRec* b) {

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,8 +23,20 @@ namespace longtake::catalog::internal {
 struct FilmRec {
   std::shared_ptr<const Film> film;
   std::string title_key;  // folded title: the "title" sort key
+  double rating = -1;     // SortRating(*film): the "rating" sort key
   SearchIndex::DocId doc = 0;
 };
+
+// The rating a film is ordered and filtered by: the value of its rating with
+// the most votes (the first of equals); -1 when it has none.
+double SortRating(const Film& film);
+// Total votes over the film's ratings: how well known it is.
+int64_t TotalVotes(const Film& film);
+
+// The keys a film's external ids are indexed by ("imdb:tt0050634",
+// "tmdb:12345", "wikidata:Q467545"), with the field each comes from.
+std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
+    const ExternalIds& ids);
 
 // A set of films: a vector of pointers sorted by address. Far smaller and
 // faster to build than a hash set (1M films per index are common); bulk loads
@@ -61,13 +75,26 @@ class FilmSet {
   std::vector<const FilmRec*> v_;
 };
 
-enum class FilmOrder { kTitle = 0, kYear = 1, kYearDesc = 2 };
+// Each ascending order and its reverse; ties are broken by name, ascending.
+enum class FilmOrder {
+  kTitle = 0,
+  kTitleDesc,
+  kYear,
+  kYearDesc,
+  kRuntime,
+  kRuntimeDesc,
+  kRating,
+  kRatingDesc,
+};
+inline constexpr size_t kFilmOrderCount = 8;
 
 // A position in one of the film orders (keyset pagination).
 struct FilmKey {
   std::string title_key;
   int year = 0;
   std::string name;
+  int runtime_minutes = 0;
+  double rating = -1;
 };
 
 class CatalogState {
@@ -95,13 +122,18 @@ class CatalogState {
   const FilmRec* FindFilm(const std::string& name) const;
   const Person* FindPerson(const std::string& name) const;
   const Sequence* FindSequence(const std::string& name) const;
+  // The film holding an ExternalIdKeys key, or null.
+  const FilmRec* FindByExternalId(const std::string& key) const;
 
   absl::flat_hash_map<std::string, std::unique_ptr<FilmRec>> films;
-  std::array<std::vector<const FilmRec*>, 3> orders;  // by FilmOrder
+  std::array<std::vector<const FilmRec*>, kFilmOrderCount> orders;
   absl::flat_hash_map<std::string, FilmSet> person_films;
   std::array<FilmSet, 9> role_films;
   absl::flat_hash_map<std::string, FilmSet> era_films;
   std::map<int, FilmSet> year_films;
+  absl::flat_hash_map<std::string, FilmSet> genre_films;
+  // ExternalIdKeys -> the film holding the id.
+  absl::flat_hash_map<std::string, const FilmRec*> external_id_films;
   // technique -> film name -> number of its sequences using the technique.
   std::array<absl::flat_hash_map<std::string, int>, 8> technique_films;
   absl::flat_hash_map<SearchIndex::DocId, const FilmRec*> docs;

@@ -1,5 +1,6 @@
 #include "catalog_service/domain/catalog_validation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -107,6 +108,82 @@ void CheckYear(int year, const std::string& field, Violations* v) {
   }
 }
 
+bool AllDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Well-formed ids, each held by this film only.
+void CheckExternalIds(const Film& film, const std::string& p, const Resolver& r,
+                      Violations* v) {
+  const ExternalIds& ids = film.external_ids;
+  const std::string ids_path = F(p, "external_ids");
+  absl::string_view imdb = ids.imdb_id;
+  if (!imdb.empty() && !(absl::ConsumePrefix(&imdb, "tt") && imdb.size() >= 7 &&
+                         imdb.size() <= 10 && AllDigits(imdb))) {
+    v->push_back({F(ids_path, "imdb_id"),
+                  "must be \"tt\" and 7 to 10 digits, e.g. \"tt0050634\""});
+  }
+  if (ids.tmdb_id < 0) {
+    v->push_back(
+        {F(ids_path, "tmdb_id"), "must be positive, or 0 when unknown"});
+  }
+  absl::string_view wikidata = ids.wikidata_id;
+  if (!wikidata.empty() &&
+      !(absl::ConsumePrefix(&wikidata, "Q") && wikidata.size() <= 12 &&
+        AllDigits(wikidata) && wikidata[0] != '0')) {
+    v->push_back({F(ids_path, "wikidata_id"),
+                  "must be \"Q\" and digits, e.g. \"Q467545\""});
+  }
+  if (!r.film_with_external_id) return;
+  for (const auto& [field, key] : ExternalIdKeys(ids)) {
+    const Film* holder = r.film_with_external_id(key);
+    if (holder != nullptr && holder->name != film.name) {
+      v->push_back({F(ids_path, field.c_str()),
+                    absl::StrCat("is already the id of ", holder->name)});
+    }
+  }
+}
+
+// Genres are lowercased here; each is a short phrase.
+void PrepareGenres(std::vector<std::string>* genres, const std::string& p,
+                   Violations* v) {
+  CheckTextList(*genres, p, "genres", v);
+  for (size_t i = 0; i < genres->size(); ++i) {
+    std::string& genre = (*genres)[i];
+    genre = absl::AsciiStrToLower(absl::StripAsciiWhitespace(genre));
+    if (genre.size() > 40) {
+      v->push_back({Idx(p, "genres", i), "must be at most 40 bytes"});
+    }
+  }
+}
+
+void CheckRatings(const std::vector<Rating>& ratings, const std::string& p,
+                  Violations* v) {
+  for (size_t i = 0; i < ratings.size(); ++i) {
+    const std::string rp = Idx(p, "ratings", i);
+    const Rating& rating = ratings[i];
+    if (!IsValidSlug(rating.source) || rating.source.size() > 40) {
+      v->push_back(
+          {F(rp, "source"), "must be a short lowercase name such as \"imdb\""});
+    }
+    for (size_t k = 0; k < i; ++k) {
+      if (ratings[k].source == rating.source) {
+        v->push_back(
+            {F(rp, "source"), absl::StrCat("repeats ", rating.source,
+                                           ": one rating per source")});
+      }
+    }
+    if (!std::isfinite(rating.value) || rating.value < 0 || rating.value > 10) {
+      v->push_back({F(rp, "value"), "must be between 0 and 10"});
+    }
+    if (rating.votes < 0) {
+      v->push_back({F(rp, "votes"), "must be positive, or 0 when unknown"});
+    }
+  }
+}
+
 bool IsLanguageTag(const std::string& s) {
   if (s.empty() || s.size() > 35) return false;
   std::vector<std::string> parts = absl::StrSplit(s, '-');
@@ -150,6 +227,10 @@ Resolver StateResolver(const CatalogState& state) {
       [s](const std::string& n) { return s->FindPerson(n); },
       [s](const std::string& n) { return s->eras.count(n) > 0; },
       [s](const std::string& n) { return s->FindSequence(n); },
+      [s](const std::string& key) -> const Film* {
+        const FilmRec* rec = s->FindByExternalId(key);
+        return rec == nullptr ? nullptr : rec->film.get();
+      },
   };
 }
 
@@ -225,6 +306,9 @@ void PrepareFilm(Film* film, const std::string& p, const Resolver& r,
   }
   CheckTextList(film->studios, p, "studios", v);
   CheckTextList(film->notes, p, "notes", v);
+  CheckExternalIds(*film, p, r, v);
+  PrepareGenres(&film->genres, p, v);
+  CheckRatings(film->ratings, p, v);
 }
 
 void PreparePerson(Person* person, const std::string& p, Violations* v) {

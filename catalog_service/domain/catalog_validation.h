@@ -66,6 +66,8 @@ struct Resolver {
   std::function<const Person*(const std::string&)> person;
   std::function<bool(const std::string&)> era_exists;
   std::function<const Sequence*(const std::string&)> sequence;
+  // The film holding an external id (ExternalIdKeys form), or null.
+  std::function<const Film*(const std::string&)> film_with_external_id;
 };
 // Looks everything up in the read model.
 Resolver StateResolver(const CatalogState& state);

@@ -61,6 +61,10 @@ const MaskSetters<Film>& FilmSetters() {
       {"eras", [](Film& t, const Film& f) { t.eras = f.eras; }},
       {"studios", [](Film& t, const Film& f) { t.studios = f.studios; }},
       {"notes", [](Film& t, const Film& f) { t.notes = f.notes; }},
+      {"external_ids",
+       [](Film& t, const Film& f) { t.external_ids = f.external_ids; }},
+      {"genres", [](Film& t, const Film& f) { t.genres = f.genres; }},
+      {"ratings", [](Film& t, const Film& f) { t.ratings = f.ratings; }},
   };
   return *s;
 }

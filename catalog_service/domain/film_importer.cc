@@ -116,6 +116,10 @@ ImportPlan PlanImport(const CatalogState& state, ImportEntry e,
         auto it = seqs.find(n);
         return it != seqs.end() ? &it->second : nullptr;
       },
+      [&](const std::string& key) -> const Film* {
+        const FilmRec* rec = state.FindByExternalId(key);
+        return rec == nullptr ? nullptr : rec->film.get();
+      },
   };
   PrepareFilm(&film, "film", r, &v);
   for (size_t k = 0; k < seq_names.size(); ++k) {

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/paging/page_token.h"
@@ -16,27 +18,48 @@
 
 namespace longtake::catalog::internal {
 
+namespace {
+
+// "title", "year desc", "rating asc", ... (AIP-132: one field, optionally
+// followed by asc or desc).
+absl::StatusOr<FilmOrder> ParseFilmOrder(absl::string_view order_by) {
+  static const auto* kFields =
+      new std::vector<std::pair<std::string, FilmOrder>>{
+          {"title", FilmOrder::kTitle},
+          {"year", FilmOrder::kYear},
+          {"runtime", FilmOrder::kRuntime},
+          {"rating", FilmOrder::kRating},
+      };
+  std::vector<std::string> words =
+      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  if (words.empty()) return FilmOrder::kTitle;
+  const bool direction =
+      words.size() == 2 && (words[1] == "asc" || words[1] == "desc");
+  if (words.size() <= 2 && (words.size() == 1 || direction)) {
+    for (const auto& [field, order] : *kFields) {
+      if (words[0] != field) continue;
+      const bool descending = words.size() == 2 && words[1] == "desc";
+      // Each descending order follows its ascending one in FilmOrder.
+      return static_cast<FilmOrder>(static_cast<int>(order) +
+                                    (descending ? 1 : 0));
+    }
+  }
+  return InvalidArgument(
+      "order_by",
+      absl::StrCat("unsupported order \"", order_by,
+                   "\"; use one of title, year, runtime or rating, "
+                   "optionally followed by asc or desc (\"year desc\")"));
+}
+
+}  // namespace
+
 absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request) {
   LONGTAKE_ASSIGN_OR_RETURN(int size,
                             ResolvePageSize(request.page_size, 50, 1000));
-  FilmOrder order;
-  std::string order_by(absl::StripAsciiWhitespace(request.order_by));
+  LONGTAKE_ASSIGN_OR_RETURN(FilmOrder order, ParseFilmOrder(request.order_by));
   std::vector<std::string> words =
-      absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+      absl::StrSplit(request.order_by, ' ', absl::SkipEmpty());
   std::string normalized = absl::StrJoin(words, " ");
-  if (normalized.empty() || normalized == "title" ||
-      normalized == "title asc") {
-    order = FilmOrder::kTitle;
-  } else if (normalized == "year" || normalized == "year asc") {
-    order = FilmOrder::kYear;
-  } else if (normalized == "year desc") {
-    order = FilmOrder::kYearDesc;
-  } else {
-    return InvalidArgument(
-        "order_by",
-        absl::StrCat("unsupported order \"", request.order_by,
-                     "\"; use \"title\", \"year\" or \"year desc\""));
-  }
   LONGTAKE_ASSIGN_OR_RETURN(FilmFilter filter, ParseFilmFilter(request.filter));
   std::string args = absl::StrCat("films|", request.filter, "|", normalized);
   LONGTAKE_ASSIGN_OR_RETURN(std::string position,
@@ -45,7 +68,13 @@ absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request) {
   if (!position.empty()) {
     std::vector<std::string> parts = absl::StrSplit(position, '\x1f');
     FilmKey key;
-    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &key.year)) {
+    // Tokens of older servers hold three parts (no runtime or rating).
+    const bool parsed = (parts.size() == 3 || parts.size() == 5) &&
+                        absl::SimpleAtoi(parts[0], &key.year) &&
+                        (parts.size() == 3 ||
+                         (absl::SimpleAtoi(parts[3], &key.runtime_minutes) &&
+                          absl::SimpleAtod(parts[4], &key.rating)));
+    if (!parsed) {
       return InvalidArgument(
           "page_token",
           "is malformed; use the token from the previous response");
@@ -62,45 +91,6 @@ absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request) {
   query.after = std::move(after);
   query.token_args = std::move(args);
   return query;
-}
-
-bool MatchesFilmFilter(const CatalogState& state, const FilmRec& rec,
-                       const FilmFilter& f) {
-  const Film& film = *rec.film;
-  if (film.year < f.year_min || film.year > f.year_max) return false;
-  for (const std::string& era : f.eras) {
-    if (std::find(film.eras.begin(), film.eras.end(), era) == film.eras.end())
-      return false;
-  }
-  auto credited = [&](const std::string* person, const CreditRole* role) {
-    for (const Credit& c : film.credits) {
-      if ((person == nullptr || c.person == *person) &&
-          (role == nullptr || c.role == *role)) {
-        return true;
-      }
-    }
-    return false;
-  };
-  if (!f.persons.empty()) {
-    for (const std::string& p : f.persons) {
-      if (f.roles.empty()) {
-        if (!credited(&p, nullptr)) return false;
-      } else {
-        for (const CreditRole& r : f.roles) {
-          if (!credited(&p, &r)) return false;
-        }
-      }
-    }
-  } else {
-    for (const CreditRole& r : f.roles) {
-      if (!credited(nullptr, &r)) return false;
-    }
-  }
-  for (CameraTechnique t : f.techniques) {
-    if (!state.technique_films[static_cast<size_t>(t)].contains(film.name))
-      return false;
-  }
-  return true;
 }
 
 FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
@@ -133,6 +123,18 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
   for (const std::string& e : filter.eras) {
     auto it = s.era_films.find(e);
     consider(it == s.era_films.end() ? nullptr : &it->second);
+  }
+  for (const std::string& g : filter.genres) {
+    auto it = s.genre_films.find(g);
+    consider(it == s.genre_films.end() ? nullptr : &it->second);
+  }
+  // An external id names one film at most: that film is the only candidate.
+  FilmSet by_external_id;
+  if (!filter.external_ids.empty()) {
+    if (const FilmRec* r = s.FindByExternalId(filter.external_ids[0])) {
+      by_external_id.insert(r);
+    }
+    consider(&by_external_id);
   }
   size_t technique_best = SIZE_MAX;
   const absl::flat_hash_map<std::string, int>* technique_set = nullptr;
@@ -201,6 +203,15 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
   } else {
     const auto& v = s.orders[static_cast<size_t>(order)];
     auto it = v.begin();
+    // In title order, the films of a title prefix are one run.
+    const bool prefix_run =
+        order == FilmOrder::kTitle && !filter.title_prefix.empty();
+    if (prefix_run) {
+      it = std::lower_bound(v.begin(), v.end(), filter.title_prefix,
+                            [](const FilmRec* r, const std::string& prefix) {
+                              return r->title_key < prefix;
+                            });
+    }
     if (after) {
       it = std::upper_bound(v.begin(), v.end(), *after,
                             [order](const FilmKey& k, const FilmRec* r) {
@@ -213,6 +224,8 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
       if (order == FilmOrder::kYear && r->film->year > filter.year_max) break;
       if (order == FilmOrder::kYearDesc && r->film->year < filter.year_min)
         break;
+      if (prefix_run && !absl::StartsWith(r->title_key, filter.title_prefix))
+        break;
       if (MatchesFilmFilter(s, *r, filter)) picked.push_back(r);
     }
   }
@@ -222,7 +235,9 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
   if (more && !picked.empty()) {
     FilmKey k = KeyOf(picked.back());
     page.next_page_token = EncodePageToken(
-        args, absl::StrCat(k.year, "\x1f", k.title_key, "\x1f", k.name));
+        args, absl::StrCat(k.year, "\x1f", k.title_key, "\x1f", k.name, "\x1f",
+                           k.runtime_minutes, "\x1f",
+                           absl::StrFormat("%.17g", k.rating)));
   }
   return page;
 }

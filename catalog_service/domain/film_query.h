@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/domain/catalog_state.h"
-#include "catalog_service/domain/filter.h"
+#include "catalog_service/domain/film_filter.h"
 
 namespace longtake::catalog::internal {
 
@@ -32,9 +32,5 @@ absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request);
 
 // One page of films matching `query`, in its order.
 FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query);
-
-// Whether `rec` passes every condition of `filter`.
-bool MatchesFilmFilter(const CatalogState& state, const FilmRec& rec,
-                       const FilmFilter& filter);
 
 }  // namespace longtake::catalog::internal

@@ -1,17 +1,13 @@
 #include "catalog_service/domain/filter.h"
 
-#include <algorithm>
 #include <cctype>
+#include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "catalog_service/domain/catalog_validation.h"
-#include "catalog_service/domain/json_codec.h"
 #include "common/status/errors.h"
 
 namespace longtake::catalog::internal {
-
 namespace {
 
 bool IsIdentChar(char c) {
@@ -19,72 +15,153 @@ bool IsIdentChar(char c) {
 }
 bool IsValueChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-         c == '/' || c == '.';
+         c == '/' || c == '.' || c == '*';
 }
 
-// Person and era conditions take a resource name of `collection`.
-absl::Status CheckResourceName(const Condition& c, const char* collection,
-                               const char* example) {
-  if (ParseName(c.value, collection)) return absl::OkStatus();
-  return InvalidFilter(absl::StrCat(c.field,
-                                    " needs a resource name such as \"",
-                                    example, "\"; got \"", c.value, "\""));
-}
+// Recursive descent over AIP-160's grammar, restricted to what the catalogue
+// evaluates:
+//   expression := factor { AND factor }
+//   factor     := term { OR term }
+//   term       := [ NOT | - ] ( condition | "(" expression ")" )
+class Parser {
+ public:
+  Parser(absl::string_view text, const std::vector<std::string>& allowed)
+      : text_(text), allowed_(allowed) {}
 
-}  // namespace
-
-absl::StatusOr<std::vector<Condition>> ParseFilter(
-    absl::string_view filter, const std::vector<std::string>& allowed) {
-  std::vector<Condition> out;
-  size_t i = 0;
-  const size_t n = filter.size();
-  auto skip_space = [&] {
-    while (i < n && std::isspace(static_cast<unsigned char>(filter[i]))) ++i;
-  };
-  std::string allowed_list = absl::StrJoin(allowed, ", ");
-  skip_space();
-  if (i == n) return out;
-  while (true) {
-    skip_space();
-    size_t start = i;
-    while (i < n && IsIdentChar(filter[i])) ++i;
-    std::string field(filter.substr(start, i - start));
-    if (field.empty()) {
-      return InvalidFilter(absl::StrCat("expected a field name at position ",
-                                        start + 1, "; fields: ", allowed_list));
+  absl::StatusOr<FilterExpr> Parse() {
+    SkipSpace();
+    if (pos_ == text_.size()) return FilterExpr{};
+    LONGTAKE_ASSIGN_OR_RETURN(FilterExpr e, Expression());
+    SkipSpace();
+    if (pos_ != text_.size()) {
+      if (text_[pos_] == ')') return Error("unmatched \")\"");
+      return Error(absl::StrCat("expected AND or OR at position ", pos_ + 1));
     }
-    if (field == "OR" || field == "NOT" || field == "AND") {
-      return InvalidFilter(
-          absl::StrCat("unexpected ", field,
-                       ": only conditions joined with AND are supported"));
+    return e;
+  }
+
+ private:
+  static absl::Status Error(std::string description) {
+    return InvalidFilter(std::move(description));
+  }
+
+  void SkipSpace() {
+    while (pos_ < text_.size() &&
+           std::isspace(static_cast<unsigned char>(text_[pos_]))) {
+      ++pos_;
+    }
+  }
+  // Consumes `word` when it comes next as a whole word.
+  bool Keyword(absl::string_view word) {
+    SkipSpace();
+    if (text_.substr(pos_, word.size()) != word) return false;
+    size_t end = pos_ + word.size();
+    if (end < text_.size() && IsIdentChar(text_[end])) return false;
+    pos_ = end;
+    return true;
+  }
+  bool Symbol(char c) {
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  // Joins `first` and what `next` parses while `separator` follows.
+  template <typename Next>
+  absl::StatusOr<FilterExpr> Joined(FilterExpr::Kind kind,
+                                    absl::string_view separator, Next next) {
+    LONGTAKE_ASSIGN_OR_RETURN(FilterExpr first, next());
+    FilterExpr joined;
+    joined.kind = kind;
+    joined.operands.push_back(std::move(first));
+    while (Keyword(separator)) {
+      SkipSpace();
+      if (pos_ == text_.size()) {
+        return Error(absl::StrCat("a condition must follow ", separator));
+      }
+      LONGTAKE_ASSIGN_OR_RETURN(FilterExpr operand, next());
+      joined.operands.push_back(std::move(operand));
+    }
+    if (joined.operands.size() == 1) return std::move(joined.operands[0]);
+    return joined;
+  }
+
+  absl::StatusOr<FilterExpr> Expression() {
+    return Joined(FilterExpr::Kind::kAnd, "AND", [this] { return Factor(); });
+  }
+  absl::StatusOr<FilterExpr> Factor() {
+    return Joined(FilterExpr::Kind::kOr, "OR", [this] { return Term(); });
+  }
+  absl::StatusOr<FilterExpr> Term() {
+    if (Keyword("NOT") || Symbol('-')) {
+      LONGTAKE_ASSIGN_OR_RETURN(FilterExpr operand, Term());
+      FilterExpr negated;
+      negated.kind = FilterExpr::Kind::kNot;
+      negated.operands.push_back(std::move(operand));
+      return negated;
+    }
+    if (Symbol('(')) {
+      LONGTAKE_ASSIGN_OR_RETURN(FilterExpr inner, Expression());
+      if (!Symbol(')')) return Error("a closing \")\" is missing");
+      return inner;
+    }
+    return ConditionTerm();
+  }
+
+  absl::StatusOr<FilterExpr> ConditionTerm() {
+    SkipSpace();
+    const size_t start = pos_;
+    while (pos_ < text_.size() && IsIdentChar(text_[pos_])) ++pos_;
+    std::string field(text_.substr(start, pos_ - start));
+    const std::string fields = absl::StrJoin(allowed_, ", ");
+    if (field.empty()) {
+      return Error(absl::StrCat("expected a field name at position ", start + 1,
+                                "; fields: ", fields));
+    }
+    if (field == "AND" || field == "OR") {
+      return Error(absl::StrCat("unexpected ", field, " at position ",
+                                start + 1, ": a condition must come first"));
     }
     bool known = false;
-    for (const std::string& a : allowed) known = known || a == field;
+    for (const std::string& a : allowed_) known = known || a == field;
     if (!known) {
-      return InvalidFilter(absl::StrCat("unknown field \"", field,
-                                        "\"; fields: ", allowed_list));
+      if (field == "and" || field == "or" || field == "not") {
+        return Error(absl::StrCat("\"", field,
+                                  "\" must be written in capitals (AND, OR, "
+                                  "NOT)"));
+      }
+      return Error(
+          absl::StrCat("unknown field \"", field, "\"; fields: ", fields));
     }
-    skip_space();
-    std::string op;
-    if (i < n && (filter[i] == '=' || filter[i] == '<' || filter[i] == '>' ||
-                  filter[i] == '!' || filter[i] == ':')) {
-      op.push_back(filter[i++]);
-      if (i < n && filter[i] == '=') op.push_back(filter[i++]);
+    SkipSpace();
+    FilterExpr e;
+    e.kind = FilterExpr::Kind::kCondition;
+    Condition& c = e.condition;
+    c.field = std::move(field);
+    if (pos_ < text_.size() &&
+        (text_[pos_] == '=' || text_[pos_] == '<' || text_[pos_] == '>' ||
+         text_[pos_] == '!' || text_[pos_] == ':')) {
+      c.op.push_back(text_[pos_++]);
+      if (pos_ < text_.size() && text_[pos_] == '=') c.op.push_back('=');
+      if (c.op.size() == 2) ++pos_;
     }
-    if (op == ":") op = "=";
-    if (op.empty() || op == "!") {
-      return InvalidFilter(absl::StrCat(
-          "expected an operator (=, !=, <, <=, >, >=) after \"", field, "\""));
+    if (c.op == ":") c.op = "=";
+    if (c.op.empty() || c.op == "!") {
+      return Error(
+          absl::StrCat("expected an operator (=, !=, <, <=, >, >=) after \"",
+                       c.field, "\""));
     }
-    skip_space();
-    Condition c{field, op, "", false};
-    if (i < n && filter[i] == '"') {
-      ++i;
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      ++pos_;
       bool closed = false;
-      while (i < n) {
-        char ch = filter[i++];
-        if (ch == '\\' && i < n) {
-          c.value.push_back(filter[i++]);
+      while (pos_ < text_.size()) {
+        char ch = text_[pos_++];
+        if (ch == '\\' && pos_ < text_.size()) {
+          c.value.push_back(text_[pos_++]);
         } else if (ch == '"') {
           closed = true;
           break;
@@ -92,96 +169,47 @@ absl::StatusOr<std::vector<Condition>> ParseFilter(
           c.value.push_back(ch);
         }
       }
-      if (!closed)
-        return InvalidFilter("unterminated string: a closing \" is missing");
+      if (!closed) return Error("unterminated string: a closing \" is missing");
       c.quoted = true;
     } else {
-      size_t vstart = i;
-      while (i < n && IsValueChar(filter[i])) ++i;
-      c.value = std::string(filter.substr(vstart, i - vstart));
+      const size_t value_start = pos_;
+      while (pos_ < text_.size() && IsValueChar(text_[pos_])) ++pos_;
+      c.value = std::string(text_.substr(value_start, pos_ - value_start));
       if (c.value.empty()) {
-        return InvalidFilter(
-            absl::StrCat("expected a value after \"", field, " ", op, "\""));
+        return Error(absl::StrCat("expected a value after \"", c.field, " ",
+                                  c.op, "\""));
       }
     }
-    out.push_back(std::move(c));
-    skip_space();
-    if (i == n) break;
-    size_t kw = i;
-    while (i < n && std::isalpha(static_cast<unsigned char>(filter[i]))) ++i;
-    absl::string_view word = filter.substr(kw, i - kw);
-    if (word != "AND") {
-      if (word == "OR" || word == "and" || word == "or") {
-        return InvalidFilter(absl::StrCat(
-            "\"", word, "\" is not supported: join conditions with AND"));
-      }
-      return InvalidFilter(absl::StrCat("expected AND at position ", kw + 1));
-    }
-    skip_space();
-    if (i == n) return InvalidFilter("a condition must follow AND");
+    return e;
   }
-  return out;
+
+  absl::string_view text_;
+  const std::vector<std::string>& allowed_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<FilterExpr> ParseFilterExpr(
+    absl::string_view filter, const std::vector<std::string>& allowed) {
+  return Parser(filter, allowed).Parse();
 }
 
-absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
-  LONGTAKE_ASSIGN_OR_RETURN(
-      std::vector<Condition> conditions,
-      ParseFilter(filter, {"year", "person", "role", "era", "technique"}));
-  FilmFilter f;
-  for (const Condition& c : conditions) {
-    if (c.field == "year") {
-      int year = 0;
-      if (c.quoted || !absl::SimpleAtoi(c.value, &year)) {
-        return InvalidFilter(absl::StrCat(
-            "year needs a number, e.g. year >= 1955; got \"", c.value, "\""));
-      }
-      if (c.op == "=") {
-        f.year_min = std::max(f.year_min, year);
-        f.year_max = std::min(f.year_max, year);
-      } else if (c.op == ">=") {
-        f.year_min = std::max(f.year_min, year);
-      } else if (c.op == ">") {
-        f.year_min = std::max(f.year_min, year == INT_MAX ? year : year + 1);
-      } else if (c.op == "<=") {
-        f.year_max = std::min(f.year_max, year);
-      } else if (c.op == "<") {
-        f.year_max = std::min(f.year_max, year == INT_MIN ? year : year - 1);
-      } else {
-        return InvalidFilter("year supports =, <, <=, >, >=");
-      }
-      continue;
+absl::StatusOr<std::vector<Condition>> ParseFilter(
+    absl::string_view filter, const std::vector<std::string>& allowed) {
+  LONGTAKE_ASSIGN_OR_RETURN(FilterExpr e, ParseFilterExpr(filter, allowed));
+  if (e.kind == FilterExpr::Kind::kCondition) return std::vector{e.condition};
+  std::vector<Condition> conditions;
+  for (const FilterExpr& operand : e.operands) {
+    if (e.kind != FilterExpr::Kind::kAnd ||
+        operand.kind != FilterExpr::Kind::kCondition) {
+      return InvalidFilter(
+          "only conditions joined with AND are supported here (OR, NOT and "
+          "parentheses are for ListFilms)");
     }
-    if (c.op != "=") {
-      return InvalidFilter(absl::StrCat(c.field, " supports only ="));
-    }
-    if (c.field == "person") {
-      LONGTAKE_RETURN_IF_ERROR(
-          CheckResourceName(c, "people", "people/mikhail-kalatozov"));
-      f.persons.push_back(c.value);
-    } else if (c.field == "era") {
-      LONGTAKE_RETURN_IF_ERROR(
-          CheckResourceName(c, "eras", "eras/khrushchev-thaw"));
-      f.eras.push_back(c.value);
-    } else if (c.field == "role") {
-      auto role = ParseCreditRole(c.value);
-      if (!role || *role == CreditRole::kUnspecified) {
-        return InvalidFilter(absl::StrCat("unknown role \"", c.value,
-                                          "\"; use a CreditRole name such as "
-                                          "\"CREDIT_ROLE_DIRECTOR\""));
-      }
-      f.roles.push_back(*role);
-    } else if (c.field == "technique") {
-      auto t = ParseCameraTechnique(c.value);
-      if (!t || *t == CameraTechnique::kUnspecified) {
-        return InvalidFilter(
-            absl::StrCat("unknown technique \"", c.value,
-                         "\"; use a CameraTechnique name such as "
-                         "\"CAMERA_TECHNIQUE_CRANE_SHOT\""));
-      }
-      f.techniques.push_back(*t);
-    }
+    conditions.push_back(operand.condition);
   }
-  return f;
+  return conditions;
 }
 
 }  // namespace longtake::catalog::internal

@@ -1,45 +1,48 @@
 #pragma once
 
-// The filter subset of AIP-160 the catalogue's List methods accept:
-// conditions `field op value` joined with AND. ListFilms' fields become a
-// FilmFilter; ListPeople and ListSequences read the conditions directly.
+// The filter language of the catalogue's List methods, a subset of AIP-160:
+// conditions `field op value` combined with AND, OR, NOT and parentheses.
+// As AIP-160 says, OR binds tighter than AND: `a AND b OR c` is
+// `a AND (b OR c)`. ListFilms takes the whole language (film_filter.h);
+// ListPeople and ListSequences take conditions joined with AND.
 //
-//   LONGTAKE_ASSIGN_OR_RETURN(FilmFilter f,
-//       ParseFilmFilter("year >= 1955 AND role = CREDIT_ROLE_DIRECTOR"));
+//   LONGTAKE_ASSIGN_OR_RETURN(
+//       FilterExpr e, ParseFilterExpr("year >= 1955 AND (genre = \"war\" OR "
+//                                     "genre = \"drama\")", {"year",
+//                                     "genre"}));
 
-#include <climits>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "catalog_service/domain/model.h"
 
 namespace longtake::catalog::internal {
 
 // One comparison of a filter: `field op value`.
 struct Condition {
   std::string field;
-  std::string op;  // "=", "!=", "<", "<=", ">", ">="
+  std::string op;  // "=", "!=", "<", "<=", ">", ">=" (":" is read as "=")
   std::string value;
   bool quoted = false;
 };
-// Parses `a = "x" AND b >= 3 ...`. Conditions are AND-joined; OR, NOT and
-// parentheses are not supported. Field names must be in `allowed`.
-// INVALID_ARGUMENT naming "filter" (reason INVALID_FILTER) otherwise.
-absl::StatusOr<std::vector<Condition>> ParseFilter(
+
+// A parsed filter. An empty filter is an AND of nothing (true).
+struct FilterExpr {
+  enum class Kind { kCondition, kAnd, kOr, kNot };
+  Kind kind = Kind::kAnd;
+  Condition condition;               // kCondition
+  std::vector<FilterExpr> operands;  // kAnd, kOr: two or more; kNot: one
+};
+
+// Field names must be in `allowed`. INVALID_ARGUMENT naming "filter"
+// (reason INVALID_FILTER) with the position or the word that is wrong.
+absl::StatusOr<FilterExpr> ParseFilterExpr(
     absl::string_view filter, const std::vector<std::string>& allowed);
 
-// ListFilms' filter: year range, people, roles, eras, techniques.
-struct FilmFilter {
-  int year_min = INT_MIN;
-  int year_max = INT_MAX;
-  std::vector<std::string> persons;  // "people/..."
-  std::vector<CreditRole> roles;
-  std::vector<std::string> eras;  // "eras/..."
-  std::vector<CameraTechnique> techniques;
-  bool empty_range() const { return year_min > year_max; }
-};
-absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter);
+// For the methods that take conditions joined with AND only: OR, NOT and
+// parentheses are INVALID_FILTER here.
+absl::StatusOr<std::vector<Condition>> ParseFilter(
+    absl::string_view filter, const std::vector<std::string>& allowed);
 
 }  // namespace longtake::catalog::internal

@@ -1,6 +1,7 @@
 #include "catalog_service/domain/json_codec.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <set>
@@ -102,23 +103,23 @@ class Reader {
       }
     }
   }
-  void Int(const char* key, int* out) {
+  void Int64(const char* key, int64_t* out) {
     if (const json* v = Get(key)) {
-      if (v->is_number_integer()) {
-        if (v->is_number_unsigned()) {
-          uint64_t u = v->get<uint64_t>();
-          if (u > 2147483647u) return Bad(Path(key), "is out of range");
-          *out = static_cast<int>(u);
-        } else {
-          int64_t i = v->get<int64_t>();
-          if (i > 2147483647 || i < -2147483647)
-            return Bad(Path(key), "is out of range");
-          *out = static_cast<int>(i);
-        }
-      } else {
-        Bad(Path(key), "must be an integer");
+      if (!v->is_number_integer()) return Bad(Path(key), "must be an integer");
+      if (v->is_number_unsigned() &&
+          v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+        return Bad(Path(key), "is out of range");
       }
+      *out = v->get<int64_t>();
     }
+  }
+  void Int(const char* key, int* out) {
+    int64_t wide = *out;
+    Int64(key, &wide);
+    if (wide > 2147483647 || wide < -2147483647) {
+      return Bad(Path(key), "is out of range");
+    }
+    *out = static_cast<int>(wide);
   }
   void Double(const char* key, double* out) {
     if (const json* v = Get(key)) {
@@ -252,6 +253,14 @@ absl::StatusOr<T> DecodeObject(const json& j, const std::string& path,
   std::vector<FieldViolation> violations;
   T value = ReadObject<T>(j, path, &violations, fill);
   return Finish(std::move(value), std::move(violations));
+}
+
+// Reads the object at `key` (when present) into `out` through `fill`.
+template <typename T, typename Fill>
+void ReadNested(Reader& r, const char* key, T* out, Fill fill) {
+  if (const json* v = r.Get(key)) {
+    *out = ReadObject<T>(*v, r.Path(key), r.violations(), fill);
+  }
 }
 
 // Reads the array of objects at `key` into `out`, one ReadObject each.
@@ -390,6 +399,25 @@ nlohmann::json ToJson(const Film& f) {
   PutList(j, "eras", f.eras);
   PutList(j, "studios", f.studios);
   PutList(j, "notes", f.notes);
+  if (!f.external_ids.empty()) {
+    json ids = json::object();
+    PutString(ids, "imdb_id", f.external_ids.imdb_id);
+    if (f.external_ids.tmdb_id != 0) ids["tmdb_id"] = f.external_ids.tmdb_id;
+    PutString(ids, "wikidata_id", f.external_ids.wikidata_id);
+    j["external_ids"] = std::move(ids);
+  }
+  PutList(j, "genres", f.genres);
+  if (!f.ratings.empty()) {
+    json ratings = json::array();
+    for (const Rating& rating : f.ratings) {
+      json rj = json::object();
+      PutString(rj, "source", rating.source);
+      rj["value"] = rating.value;
+      if (rating.votes != 0) rj["votes"] = rating.votes;
+      ratings.push_back(std::move(rj));
+    }
+    j["ratings"] = std::move(ratings);
+  }
   PutStamps(j, f);
   return j;
 }
@@ -478,6 +506,18 @@ absl::StatusOr<Film> json_codec_internal::Decode(const nlohmann::json& j,
     r.StringList("eras", &f.eras);
     r.StringList("studios", &f.studios);
     r.StringList("notes", &f.notes);
+    ReadNested(r, "external_ids", &f.external_ids,
+               [](Reader& er, ExternalIds& ids) {
+                 er.String("imdb_id", &ids.imdb_id);
+                 er.Int64("tmdb_id", &ids.tmdb_id);
+                 er.String("wikidata_id", &ids.wikidata_id);
+               });
+    r.StringList("genres", &f.genres);
+    ReadObjects(r, "ratings", &f.ratings, [](Reader& rr, Rating& rating) {
+      rr.String("source", &rating.source);
+      rr.Double("value", &rating.value);
+      rr.Int64("votes", &rating.votes);
+    });
     ReadStamps(r, &f);
     r.Get("sequences");  // allowed here: the seed nests sequences in films
   });

@@ -55,6 +55,26 @@ struct Award {
   friend bool operator==(const Award&, const Award&) = default;
 };
 
+// A film's ids in other catalogues; empty or 0 when unknown.
+struct ExternalIds {
+  std::string imdb_id;      // "tt0050634"
+  int64_t tmdb_id = 0;      // The Movie Database
+  std::string wikidata_id;  // "Q467545"
+
+  bool empty() const {
+    return imdb_id.empty() && tmdb_id == 0 && wikidata_id.empty();
+  }
+  friend bool operator==(const ExternalIds&, const ExternalIds&) = default;
+};
+
+struct Rating {
+  std::string source;  // "imdb"
+  double value = 0;    // 0 to 10
+  int64_t votes = 0;   // 0: unknown
+
+  friend bool operator==(const Rating&, const Rating&) = default;
+};
+
 struct Film {
   std::string name;  // "films/{film}"
   std::string title;
@@ -73,6 +93,9 @@ struct Film {
   std::string etag;
   absl::Time create_time = absl::InfinitePast();
   absl::Time update_time = absl::InfinitePast();
+  ExternalIds external_ids;
+  std::vector<std::string> genres;  // lowercase words
+  std::vector<Rating> ratings;      // one per source
 
   friend bool operator==(const Film&, const Film&) = default;
 };

@@ -93,6 +93,10 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
         auto it = seqs.find(n);
         return it != seqs.end() ? &it->second : nullptr;
       },
+      [&](const std::string& key) -> const Film* {
+        const FilmRec* rec = state.FindByExternalId(key);
+        return rec == nullptr ? nullptr : rec->film.get();
+      },
   };
   nlohmann::json film_array = array("films");
   std::vector<std::pair<std::string, std::string>> seq_paths;  // name, path

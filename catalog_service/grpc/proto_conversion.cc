@@ -66,6 +66,19 @@ void ToProto(const Film& film, pb::Film* out) {
   CopyStrings(film.eras, out->mutable_eras());
   CopyStrings(film.studios, out->mutable_studios());
   CopyStrings(film.notes, out->mutable_notes());
+  if (!film.external_ids.empty()) {
+    pb::ExternalIds* ids = out->mutable_external_ids();
+    ids->set_imdb_id(film.external_ids.imdb_id);
+    ids->set_tmdb_id(film.external_ids.tmdb_id);
+    ids->set_wikidata_id(film.external_ids.wikidata_id);
+  }
+  CopyStrings(film.genres, out->mutable_genres());
+  for (const Rating& rating : film.ratings) {
+    pb::Rating* r = out->add_ratings();
+    r->set_source(rating.source);
+    r->set_value(rating.value);
+    r->set_votes(rating.votes);
+  }
   out->set_etag(film.etag);
   if (film.create_time != absl::InfinitePast()) {
     TimeToProto(film.create_time, out->mutable_create_time());
@@ -198,6 +211,12 @@ absl::StatusOr<Film> FromProto(const pb::Film& in, absl::string_view path) {
   film.eras = ToVector(in.eras());
   film.studios = ToVector(in.studios());
   film.notes = ToVector(in.notes());
+  film.external_ids = {in.external_ids().imdb_id(), in.external_ids().tmdb_id(),
+                       in.external_ids().wikidata_id()};
+  film.genres = ToVector(in.genres());
+  for (const pb::Rating& r : in.ratings()) {
+    film.ratings.push_back({r.source(), r.value(), r.votes()});
+  }
   film.etag = in.etag();
   film.create_time = TimeFromProto(in.create_time(), in.has_create_time());
   film.update_time = TimeFromProto(in.update_time(), in.has_update_time());

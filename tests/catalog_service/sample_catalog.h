@@ -61,6 +61,9 @@ inline Film SampleFilm() {
   film.eras = {"eras/khrushchev-thaw"};
   film.studios = {"Mosfilm"};
   film.notes = {"only Soviet Palme d'Or"};
+  film.external_ids = {"tt9000002", 9000002, "Q9000002"};  // made up
+  film.genres = {"drama", "war"};
+  film.ratings = {{"imdb", 8.3, 30000}, {"tmdb", 7.9, 250}};
   film.etag = "e1";
   film.create_time = absl::FromUnixSeconds(1000);
   film.update_time = absl::FromUnixSeconds(2000);

@@ -97,12 +97,122 @@ TEST_F(CatalogTest, Filters) {
   EXPECT_THAT(List("person = \"people/nobody\""), ElementsAre());
 }
 
+TEST_F(CatalogTest, FiltersCombineWithOrNotAndParentheses) {
+  EXPECT_THAT(List("year = 1957 OR year = 1964"),
+              ElementsAre("films/i-am-cuba", "films/the-cranes-are-flying"));
+  // OR binds tighter than AND (AIP-160).
+  EXPECT_THAT(List("country = \"SU\" AND year = 1955 OR year = 1964", "year"),
+              ElementsAre("films/the-first-echelon", "films/i-am-cuba"));
+  EXPECT_THAT(List("(year < 1957 OR year > 1960) AND language = \"es\""),
+              ElementsAre("films/i-am-cuba"));
+  EXPECT_THAT(
+      List("NOT country = \"CU\" AND runtime > 0", "year"),
+      ElementsAre("films/the-cranes-are-flying", "films/letter-never-sent"));
+  EXPECT_THAT(List("-person = \"people/tatiana-samoilova\"", "year"),
+              ElementsAre("films/the-first-echelon", "films/i-am-cuba"));
+  EXPECT_THAT(List("era != \"eras/khrushchev-thaw\""), ElementsAre());
+}
+
+TEST_F(CatalogTest, FiltersOnTitleCountryLanguageAndRuntime) {
+  EXPECT_THAT(List("title = \"the cranes*\""),
+              ElementsAre("films/the-cranes-are-flying"));
+  EXPECT_THAT(
+      List("title = \"The*\""),
+      ElementsAre("films/the-cranes-are-flying", "films/the-first-echelon"));
+  EXPECT_THAT(List("title = \"I AM CUBA\""), ElementsAre("films/i-am-cuba"));
+  EXPECT_THAT(List("title = \"I Am\""), ElementsAre());
+  EXPECT_THAT(List("country = \"cu\""), ElementsAre("films/i-am-cuba"));
+  EXPECT_THAT(List("language = \"ES\""), ElementsAre("films/i-am-cuba"));
+  EXPECT_THAT(
+      List("runtime >= 96 AND runtime <= 100", "runtime"),
+      ElementsAre("films/letter-never-sent", "films/the-cranes-are-flying"));
+}
+
+TEST_F(CatalogTest, OrdersByRuntimeRatingAndTitleBothWays) {
+  EXPECT_THAT(
+      List("", "title desc"),
+      ElementsAre("films/the-first-echelon", "films/the-cranes-are-flying",
+                  "films/letter-never-sent", "films/i-am-cuba"));
+  EXPECT_THAT(List("runtime > 0", "runtime desc"),
+              ElementsAre("films/i-am-cuba", "films/the-cranes-are-flying",
+                          "films/letter-never-sent"));
+  // Ratings: the one with the most votes counts; unrated films come first
+  // in ascending order.
+  Film rated = NewFilm();
+  rated.ratings = {{"imdb", 8.3, 30000}, {"tmdb", 7.0, 500}};
+  ASSERT_OK(catalog_->CreateFilm(rated, "rated", {}));
+  Film lower = NewFilm();
+  lower.title = "Lower";
+  lower.ratings = {{"tmdb", 6.1, 20}};
+  ASSERT_OK(catalog_->CreateFilm(lower, "lower", {}));
+  EXPECT_THAT(List("rating > 0", "rating desc"),
+              ElementsAre("films/rated", "films/lower"));
+  EXPECT_THAT(List("rating >= 8"), ElementsAre("films/rated"));
+  std::vector<std::string> ascending = List("", "rating");
+  ASSERT_EQ(ascending.size(), 6u);
+  EXPECT_EQ(ascending[4], "films/lower");
+  EXPECT_EQ(ascending[5], "films/rated");
+}
+
+TEST_F(CatalogTest, PaginatesEveryOrderToTheEnd) {
+  for (const char* order : {"title desc", "runtime", "runtime desc", "rating",
+                            "rating desc", "year asc"}) {
+    ListFilmsQuery q;
+    q.page_size = 1;
+    q.order_by = order;
+    std::vector<std::string> paged;
+    for (int pages = 0; pages < 10; ++pages) {
+      ASSERT_OK_AND_ASSIGN(FilmPage page, catalog_->ListFilms(q));
+      for (const auto& film : page.films) paged.push_back(film->name);
+      if (page.next_page_token.empty()) break;
+      q.page_token = page.next_page_token;
+    }
+    EXPECT_EQ(paged, List("", order)) << order;
+  }
+}
+
+TEST_F(CatalogTest, FindsFilmsByExternalIdAndGenre) {
+  Film film = NewFilm();
+  film.external_ids = {"tt9000001", 4242, "Q9000001"};
+  film.genres = {"Drama", "war"};
+  ASSERT_OK(catalog_->CreateFilm(film, "with-ids", {}));
+  for (const char* filter : {"imdb_id = \"tt9000001\"", "tmdb_id = 4242",
+                             "wikidata_id = \"Q9000001\"", "genre = \"drama\"",
+                             "genre = \"war\" AND genre = \"drama\"",
+                             "imdb_id = \"tt9000001\" OR year = 1"}) {
+    EXPECT_THAT(List(filter), ElementsAre("films/with-ids")) << filter;
+  }
+  EXPECT_THAT(List("imdb_id = \"tt0000001\""), ElementsAre());
+  EXPECT_THAT(List("genre = \"comedy\""), ElementsAre());
+
+  // An id names one film.
+  Film twin = NewFilm();
+  twin.title = "Twin";
+  twin.external_ids.imdb_id = "tt9000001";
+  EXPECT_THAT(Fields(catalog_->CreateFilm(twin, "twin", {}).status()),
+              ElementsAre("film.external_ids.imdb_id"));
+}
+
+TEST_F(CatalogTest, BadExternalIdsGenresAndRatingsNameTheField) {
+  Film film = NewFilm();
+  film.external_ids = {"0050634", -1, "Q0"};
+  film.genres = {std::string(41, 'x')};
+  film.ratings = {{"IMDb", 11, -1}, {"x", 5, 0}, {"x", 6, 0}};
+  EXPECT_THAT(
+      Fields(catalog_->CreateFilm(film, "bad-ids", {}).status()),
+      ElementsAre("film.external_ids.imdb_id", "film.external_ids.tmdb_id",
+                  "film.external_ids.wikidata_id", "film.genres[0]",
+                  "film.ratings[0].source", "film.ratings[0].value",
+                  "film.ratings[0].votes", "film.ratings[2].source"));
+}
+
 TEST_F(CatalogTest, BadListArgumentsNameTheField) {
   for (const char* filter :
-       {"year >= abc", "title = \"x\"", "year >=", "person = \"mikhail\"",
+       {"year >= abc", "budget = \"x\"", "year >=", "person = \"mikhail\"",
         "role = \"DIRECTOR\"", "technique = \"CAMERA_TECHNIQUE_NOPE\"",
-        "year = 1957 OR year = 1959", "year = 1957 AND", "person = \"people/x",
-        "era != \"eras/khrushchev-thaw\"", "(year = 1957)"}) {
+        "year = 1957 or year = 1959", "year = 1957 AND", "person = \"people/x",
+        "era < \"eras/khrushchev-thaw\"", "(year = 1957", "title > \"x\"",
+        "runtime = \"long\"", "NOT"}) {
     ListFilmsQuery q;
     q.filter = filter;
     auto page = catalog_->ListFilms(q);
@@ -111,8 +221,12 @@ TEST_F(CatalogTest, BadListArgumentsNameTheField) {
     EXPECT_THAT(Fields(page.status()), ElementsAre("filter")) << filter;
   }
   ListFilmsQuery q;
-  q.order_by = "rating";
-  EXPECT_THAT(Fields(catalog_->ListFilms(q).status()), ElementsAre("order_by"));
+  for (const char* order : {"popularity", "year sideways", "title, year"}) {
+    q.order_by = order;
+    EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
+                ElementsAre("order_by"))
+        << order;
+  }
   q = {};
   q.page_size = -1;
   EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
