@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
 #include "absl/strings/numbers.h"
@@ -18,6 +19,7 @@ constexpr size_t kString = 0;
 constexpr size_t kInt = 1;
 constexpr size_t kBool = 2;
 constexpr size_t kDuration = 3;
+constexpr size_t kStringList = 4;
 
 }  // namespace
 
@@ -74,6 +76,14 @@ Flag<absl::Duration> FlagSet::AddDuration(std::string name, std::string env,
                                   default_value, std::move(help)));
 }
 
+Flag<std::vector<std::string>> FlagSet::AddStringList(std::string name,
+                                                      std::string env,
+                                                      std::string help) {
+  return Flag<std::vector<std::string>>(Add(std::move(name), std::move(env), "",
+                                            std::vector<std::string>(),
+                                            std::move(help)));
+}
+
 absl::Status FlagSet::Set(Entry& flag, const std::string& value,
                           const std::string& source) {
   auto bad = [&](absl::string_view expected) {
@@ -105,6 +115,9 @@ absl::Status FlagSet::Set(Entry& flag, const std::string& value,
       flag.value = v;
       break;
     }
+    case kStringList:
+      std::get<kStringList>(flag.value).push_back(value);
+      break;
   }
   return absl::OkStatus();
 }
@@ -116,6 +129,8 @@ absl::Status FlagSet::Parse(int argc, const char* const* argv) {
       LONGTAKE_RETURN_IF_ERROR(Set(*flag, env, flag->env));
     }
   }
+  // A list flag on the command line replaces the environment's list.
+  std::set<Entry*> listed;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") {
@@ -160,6 +175,9 @@ absl::Status FlagSet::Parse(int argc, const char* const* argv) {
       } else {
         return InvalidArgument(absl::StrCat("--", body), "needs a value");
       }
+    }
+    if (flag->value.index() == kStringList && listed.insert(flag).second) {
+      std::get<kStringList>(flag->value).clear();
     }
     LONGTAKE_RETURN_IF_ERROR(Set(*flag, value, absl::StrCat("--", body)));
   }

@@ -19,7 +19,8 @@
 // error rather than a run-time lookup failure.
 //
 // Flags are written --name=value or --name value; booleans also as --name
-// and --no-name. Dashes and underscores in names are interchangeable.
+// and --no-name. Dashes and underscores in names are interchangeable. A
+// string list flag may be given more than once.
 
 #include <cstdint>
 #include <map>
@@ -43,7 +44,9 @@ struct Entry {
   std::string env;
   std::string help;
   std::string default_text;
-  std::variant<std::string, int64_t, bool, absl::Duration> value;
+  std::variant<std::string, int64_t, bool, absl::Duration,
+               std::vector<std::string>>
+      value;
 };
 
 }  // namespace flags_internal
@@ -84,6 +87,11 @@ class FlagSet {
   Flag<absl::Duration> AddDuration(std::string name, std::string env,
                                    absl::Duration default_value,
                                    std::string help);
+  // A repeatable flag: each --name on the command line adds a value (the
+  // first one replaces the environment variable's values).
+  Flag<std::vector<std::string>> AddStringList(std::string name,
+                                               std::string env,
+                                               std::string help);
 
   // Reads the environment, then argv. Unknown flags and bad values are
   // errors naming the flag (or variable). Positional arguments are kept.

@@ -155,12 +155,14 @@ expect_contains "$ERR" "longtake token" "import without token"
 CURATOR=$("$CLI" token --user curator1 --curator --token-secret "$SECRET")
 run --token "$CURATOR" import "$SRC/data/samples/films.jsonl"
 expect_rc 0 "import jsonl"
-for line in 6 7 8 9 10 11 12; do
+for line in 6 8 9 10 11 12; do
   expect_contains "$ERR" "films.jsonl:$line:" "import jsonl rejects line $line"
 done
 expect_contains "$ERR" "films.jsonl:4: duplicate" "import jsonl reports the seed duplicate"
-expect_contains "$OUT" "imported 3 films" "import jsonl summary"
+# Line 7's title is the number 1957: taken as text, with a note.
+expect_contains "$OUT" "imported 4 films" "import jsonl summary"
 expect_contains "$OUT" "rejected" "import jsonl summary"
+expect_contains "$OUT" "numbers taken as text: title (1 row)" "import jsonl numeric title"
 run films search "Crane Study"
 expect_rc 0 "search imported film"
 expect_contains "$OUT" "Crane Study (sample)" "imported film readable"
@@ -171,6 +173,75 @@ run --token "$CURATOR" import "$SRC/data/samples/films.csv"
 expect_rc 0 "import csv"
 expect_contains "$OUT" "imported 2 films" "import csv summary"
 expect_contains "$ERR" "films.csv:8: year" "import csv rejects the year typo"
+
+# --- a JSON array with the keys of a spreadsheet export: synonyms, dates,
+# a numeric title, an unknown key reported once, an undated row rejected
+run --token "$CURATOR" import "$SRC/data/samples/films-array.json"
+expect_rc 0 "import json array"
+expect_contains "$OUT" "imported 4 films; 1 rejected" "import json array summary"
+expect_contains "$OUT" "ignored unknown keys: Budget (3 rows)" "import json array unknown key"
+expect_contains "$OUT" "numbers taken as text: Title (1 row)" "import json array numeric title"
+expect_contains "$ERR" 'films-array.json:35: Release Date: "sometime in the Thaw" has no 4-digit year' \
+  "import json array rejects the undated row"
+if [[ $(grep -c "Budget" <<<"$OUT$ERR") != 1 ]]; then
+  fail "import json array: Budget reported more than once: $OUT $ERR"
+fi
+run films get the-forty-first-sample
+expect_rc 0 "imported json array film"
+expect_contains "$OUT" "1956" "json array: year from \"October 15, 1956\""
+expect_contains "$OUT" "people/sergei-urusevsky" "json array: Cinematographer(s) credit"
+run films get 1941
+expect_rc 0 "json array: numeric title imported as text"
+# Again, with --json: every film is now a duplicate, so nothing goes in
+# (exit 1), and the summary still names the unknown key.
+run --token "$CURATOR" --json import "$SRC/data/samples/films-array.json"
+expect_rc 1 "re-import json array"
+is_json || fail "import --json: not JSON: $OUT"
+expect_contains "$OUT" '"imported": 0' "import --json imported"
+expect_contains "$OUT" '"duplicates": 4' "import --json duplicates"
+expect_contains "$OUT" '"Budget": 3' "import --json ignored_unknown_keys"
+expect_contains "$OUT" '"Title": 1' "import --json numbers_as_text"
+expect_contains "$ERR" "no film imported" "re-import json array"
+
+# --- --map names keys the synonyms do not know, repeated or comma-separated
+printf '%s\n' '[{"Nom": "Mapped Premiere (sample)", "Premiere": "June 12, 1998"},' \
+  '{"Nom": "Second Mapped (sample)", "Premiere": "1999"}]' >"$TMP/mapped.json"
+run --token "$CURATOR" import "$TMP/mapped.json" --map 'Nom=title' --map 'Premiere=year'
+expect_rc 0 "import --map repeated"
+expect_contains "$OUT" "imported 2 films" "import --map repeated"
+run films get mapped-premiere-sample
+expect_contains "$OUT" "1998" "--map Premiere=year"
+printf 'Nom,Premiere,Budget\n"Comma Mapped (sample)",12/06/1961,100\n' >"$TMP/mapped.csv"
+run --token "$CURATOR" import "$TMP/mapped.csv" --map 'Nom=title,Premiere=year'
+expect_rc 0 "import --map comma-separated, CSV with an unknown column"
+expect_contains "$OUT" "imported 1 film" "import --map comma-separated"
+expect_contains "$OUT" "ignored unknown keys: Budget (1 row)" "CSV unknown column reported, not fatal"
+run --token "$CURATOR" import "$TMP/mapped.json" --map 'Budget=box_office'
+expect_rc 2 "import --map unknown field"
+expect_contains "$ERR" "box_office" "import --map unknown field"
+
+# --- nothing imported: non-zero exit
+: >"$TMP/empty.json"
+run --token "$CURATOR" import "$TMP/empty.json"
+expect_rc 2 "import empty file"
+expect_contains "$ERR" "no film imported: the file has no rows" "import empty file"
+printf '%s\n' '{"year": 1960}' '{"title": "Bad Year (none)", "year": "19x7"}' >"$TMP/all-bad.jsonl"
+run --token "$CURATOR" import "$TMP/all-bad.jsonl"
+expect_rc 2 "import all rows rejected"
+expect_contains "$ERR" "no film imported: every row was rejected" "import all rows rejected"
+
+# --- a missing title, and a server violation, are each said once
+printf '%s\n' '{"title": null, "year": 1960}' \
+  '{"title": "Country Name (sample)", "countries": ["Soviet Union"]}' >"$TMP/once.jsonl"
+run --token "$CURATOR" import "$TMP/once.jsonl"
+expect_rc 1 "import null title and bad country"
+if [[ $(grep -c "title" <<<"$ERR") != 1 ]]; then
+  fail "null title: want one message about the title, got: $ERR"
+fi
+expect_contains "$ERR" "once.jsonl:1: title: missing" "null title is missing"
+if [[ $(grep -o "ISO 3166" <<<"$ERR" | wc -l) != 1 ]]; then
+  fail "server violation: want it once, got: $ERR"
+fi
 
 # --- one slug scheme: a Cyrillic title imported through the CLI gets the
 # name the catalogue derives (longtake::Slugify), and the CLI finds it by its

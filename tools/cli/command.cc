@@ -145,7 +145,7 @@ std::vector<Command> AllCommands() {
        0,
        BindToken},
       {{"import"},
-       "FILE.jsonl|FILE.csv",
+       "FILE.json|FILE.jsonl|FILE.csv [--map KEY=FIELD]",
        "Bulk-load films with people and sequences (needs a curator token).",
        1,
        1,

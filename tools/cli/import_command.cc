@@ -1,12 +1,14 @@
-// `longtake import FILE`: parses a .jsonl or .csv file (import_parser.h) and
-// sends the good rows to CatalogService.ImportFilms in batches, reporting
-// every rejected row by file line.
+// `longtake import FILE`: parses a .json, .jsonl or .csv file
+// (import_parser.h) and sends the good rows to CatalogService.ImportFilms in
+// batches, reporting every rejected row by file line, then a summary with
+// the keys it ignored. Exits non-zero when no film went in.
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "tools/cli/command.h"
@@ -26,8 +28,9 @@ struct ImportTally {
   nlohmann::json failures = nlohmann::json::array();
 };
 
-// Counts one batch's results; prints each failed row as "path:line: ...".
-void TallyResults(const std::string& path,
+// Counts one batch's results; prints each failed row as "path:line: ...",
+// with the field violations the message does not already give.
+void TallyResults(const std::string& path, const ParsedImport& parsed,
                   const cv1::ImportFilmsResponse& response, bool progress,
                   ImportTally* tally) {
   for (const cv1::ImportFilmsResult& r : response.results()) {
@@ -38,21 +41,28 @@ void TallyResults(const std::string& path,
     ++tally->failed;
     const bool duplicate = r.code() == google::rpc::ALREADY_EXISTS;
     if (duplicate) ++tally->duplicates;
-    std::string line = absl::StrCat(
-        path, ":", r.source_line(), ": ", duplicate ? "duplicate: " : "",
-        google::rpc::Code_Name(r.code()), ": ", r.message());
+    std::string line =
+        absl::StrCat(RowPlace(path, parsed, r.source_line()), ": ",
+                     duplicate ? "duplicate: " : "",
+                     google::rpc::Code_Name(r.code()), ": ", r.message());
     nlohmann::json violations = nlohmann::json::array();
     for (const auto& fv : r.field_violations()) {
-      absl::StrAppend(&line, "; ", fv.field(), ": ", fv.description());
+      const std::string violation =
+          absl::StrCat(fv.field(), ": ", fv.description());
+      // The server's message often is the one violation: say it once.
+      if (!absl::StrContains(r.message(), violation)) {
+        absl::StrAppend(&line, "; ", violation);
+      }
       violations.push_back(
           {{"field", fv.field()}, {"description", fv.description()}});
     }
     if (progress) std::cerr << "\r\033[K";
     std::cerr << line << "\n";
-    tally->failures.push_back({{"line", r.source_line()},
-                               {"code", google::rpc::Code_Name(r.code())},
-                               {"message", r.message()},
-                               {"field_violations", violations}});
+    tally->failures.push_back(
+        {{parsed.numbered_by_element ? "element" : "line", r.source_line()},
+         {"code", google::rpc::Code_Name(r.code())},
+         {"message", r.message()},
+         {"field_violations", violations}});
   }
 }
 
@@ -73,12 +83,16 @@ void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
     out["rejected"] = rejected;
     out["duplicates"] = tally.duplicates;
     nlohmann::json client_rejections = nlohmann::json::array();
+    const char* place = parsed.numbered_by_element ? "element" : "line";
     for (const ImportRejection& r : parsed.rejected) {
       client_rejections.push_back(
-          {{"line", r.line}, {"field", r.field}, {"reason", r.reason}});
+          {{place, r.line}, {"field", r.field}, {"reason", r.reason}});
     }
     out["client_rejections"] = client_rejections;
     out["server_failures"] = tally.failures;
+    // Key -> rows, as objects (empty when none).
+    out["ignored_unknown_keys"] = nlohmann::json(parsed.unknown_keys);
+    out["numbers_as_text"] = nlohmann::json(parsed.numbers_as_text);
     std::cout << out.dump(2) << "\n";
     return;
   }
@@ -94,6 +108,14 @@ void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
     std::cout << ")";
   }
   std::cout << "\n";
+  if (!parsed.unknown_keys.empty()) {
+    std::cout << "ignored unknown keys: " << CountsText(parsed.unknown_keys)
+              << "\n";
+  }
+  if (!parsed.numbers_as_text.empty()) {
+    std::cout << "numbers taken as text: " << CountsText(parsed.numbers_as_text)
+              << "\n";
+  }
 }
 
 }  // namespace
@@ -103,9 +125,19 @@ Runner BindImport(FlagSet& f) {
       f.AddInt("batch-size", "", 500, "films per ImportFilms call (1-1000)");
   const Flag<bool> dry_run =
       f.AddBool("dry-run", "", false, "validate on the server without writing");
+  const Flag<std::vector<std::string>> map =
+      f.AddStringList("map", "",
+                      "KEY=FIELD: read the file's KEY as FIELD (repeatable, or "
+                      "'A=title,B=year')");
   return [=](Context& ctx) {
     const std::string path = ctx.args[0];
-    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path);
+    KeyMap keys;
+    for (const std::string& spec : *map) {
+      if (absl::Status s = keys.Add(spec); !s.ok()) {
+        return UsageError(ctx, std::string(s.message()));
+      }
+    }
+    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path, keys);
     if (!parsed.ok()) {
       return UsageError(ctx, std::string(parsed.status().message()));
     }
@@ -114,8 +146,8 @@ Runner BindImport(FlagSet& f) {
       return UsageError(ctx, "--batch-size must be between 1 and 1000");
     }
     for (const ImportRejection& r : parsed->rejected) {
-      std::cerr << path << ":" << r.line << ": " << r.field << ": " << r.reason
-                << "\n";
+      std::cerr << RowPlace(path, *parsed, r.line) << ": " << r.field << ": "
+                << r.reason << "\n";
     }
 
     client::ClientOptions options = ctx.catalog;
@@ -144,12 +176,25 @@ Runner BindImport(FlagSet& f) {
         }
         return ServerError(ctx, response.status(), Service::kCatalog);
       }
-      TallyResults(path, *response, progress, &tally);
+      TallyResults(path, *parsed, *response, progress, &tally);
       if (progress) PrintProgress(end, total);
     }
     if (progress && total > 0) std::cerr << "\r\033[K";
     PrintSummary(*parsed, tally, ctx.json, *dry_run);
-    return kExitOk;
+    if (tally.created > 0) return kExitOk;
+    // Nothing went in: a failure, the server's when it turned every row
+    // down, else the file's (no rows, or none usable), like an unreadable
+    // file.
+    if (total == 0) {
+      std::cerr << "longtake: no film imported: "
+                << (parsed->rejected_rows > 0 ? "every row was rejected"
+                                              : "the file has no rows")
+                << "\n";
+      return kExitUsage;
+    }
+    std::cerr << "longtake: no film imported: the server turned every row "
+                 "down\n";
+    return kExitServer;
   };
 }
 

@@ -113,6 +113,35 @@ void AddAll(const std::vector<std::string>& values,
   for (const std::string& v : values) *out->Add() = v;
 }
 
+bool YearFromDate(absl::string_view text, int64_t* year) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!absl::ascii_isdigit(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && absl::ascii_isdigit(text[end])) ++end;
+    absl::string_view run = text.substr(i, end - i);
+    // 4 digits, or 8 for a compact ISO date (YYYYMMDD).
+    if ((run.size() == 4 || run.size() == 8) &&
+        (run[0] == '1' || run[0] == '2')) {
+      return absl::SimpleAtoi(run.substr(0, 4), year);
+    }
+    i = end;
+  }
+  return false;
+}
+
+bool MinutesFromText(absl::string_view text, int64_t* minutes) {
+  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  absl::string_view number = t;
+  for (absl::string_view unit : {"minutes", "mins", "min", "m"}) {
+    if (absl::ConsumeSuffix(&number, unit)) break;
+  }
+  return IntFromText(number, minutes);
+}
+
 void CheckYear(int64_t year, const std::string& field, RowProblems* p,
                int32_t* out) {
   if (year != 0 && (year < kMinYear || year > kMaxYear)) {
@@ -219,6 +248,8 @@ void DuplicateCheck::Check(const v1::ImportFilmsEntry& entry, RowProblems* p) {
 
 void FinishRow(v1::ImportFilmsEntry entry, RowProblems& p,
                DuplicateCheck& duplicates, ParsedImport& out) {
+  for (const std::string& key : p.unknown_keys) ++out.unknown_keys[key];
+  for (const std::string& f : p.numbers_as_text) ++out.numbers_as_text[f];
   if (p.list.empty()) duplicates.Check(entry, &p);
   if (!p.list.empty()) {
     ++out.rejected_rows;

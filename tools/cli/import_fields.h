@@ -1,9 +1,9 @@
 #pragma once
 
-// Field conversion shared by the import formats (jsonl_import.cc,
-// csv_import.cc): text clean-up, range checks, role/technique names,
-// timecodes, credits with their people, and the per-row bookkeeping that
-// turns a row into an entry or into rejections.
+// Field conversion shared by the import formats (through import_row.cc):
+// text clean-up, dates, range checks, role/technique names, timecodes,
+// credits with their people, and the per-row bookkeeping that turns a row
+// into an entry or into rejections.
 //
 //   RowProblems p;
 //   p.line = 7;
@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,15 @@
 
 namespace longtake::cli {
 
-// Problems found in one row; the row is rejected when any.
+// Problems found in one row (the row is rejected when any), and what the
+// summary notes about it.
 struct RowProblems {
   int64_t line = 0;
   std::vector<ImportRejection> list;
+  // Keys with a value that the importer does not know, as written.
+  std::set<std::string> unknown_keys;
+  // Fields given a number where text belongs ("credits.person_name").
+  std::set<std::string> numbers_as_text;
   void Add(std::string field, std::string reason) {
     list.push_back({line, std::move(field), std::move(reason)});
   }
@@ -45,6 +51,15 @@ std::vector<std::string> SplitList(absl::string_view text);
 
 void AddAll(const std::vector<std::string>& values,
             google::protobuf::RepeatedPtrField<std::string>* out);
+
+// The year of a date in the usual shapes: "Jun 12 1998", "June 12, 1998",
+// "12 Jun 1998", "1998-06-12", "12/06/1998", "06/12/1998", "19980612",
+// "1998": the first 4-digit number starting with 1 or 2 (day and month
+// order do not matter). False when there is none.
+bool YearFromDate(absl::string_view text, int64_t* year);
+
+// Minutes from "97", "97 min", "97 minutes". False for anything else.
+bool MinutesFromText(absl::string_view text, int64_t* minutes);
 
 // Year: 0 means unknown; otherwise 1870..2100. Leaves *out alone and adds a
 // problem when out of range.
@@ -80,7 +95,8 @@ class DuplicateCheck {
 };
 
 // Adds the row to `out`: as an entry (with source_line) when it has no
-// problems and is not a duplicate, else as its rejections.
+// problems and is not a duplicate, else as its rejections. Either way its
+// unknown keys and numbers taken as text are counted.
 void FinishRow(catalog::v1::ImportFilmsEntry entry, RowProblems& p,
                DuplicateCheck& duplicates, ParsedImport& out);
 

@@ -122,6 +122,23 @@ TEST(FlagSetTest, Durations) {
   ExpectParseError(bad, {"--timeout=soon"}, {"--timeout"});
 }
 
+TEST(FlagSetTest, StringListTakesEveryOccurrenceAndReplacesTheEnvironment) {
+  FlagSet flags("prog", "test");
+  Flag<std::vector<std::string>> map =
+      flags.AddStringList("map", "FLAGS_TEST_MAP", "key=field");
+  EXPECT_TRUE(flags.TakesValue("map"));
+  ScopedEnv env("FLAGS_TEST_MAP", "from=env");
+  ASSERT_OK(ParseArgs(flags, {"--map", "a=title", "x", "--map=b=year"}));
+  EXPECT_THAT(*map, ::testing::ElementsAre("a=title", "b=year"));
+  EXPECT_THAT(flags.positional(), ::testing::ElementsAre("x"));
+
+  FlagSet from_env("prog", "test");
+  Flag<std::vector<std::string>> env_map =
+      from_env.AddStringList("map", "FLAGS_TEST_MAP", "key=field");
+  ASSERT_OK(ParseArgs(from_env, {}));
+  EXPECT_THAT(*env_map, ::testing::ElementsAre("from=env"));
+}
+
 TEST(FlagSetTest, BadIntegerNamesTheSource) {
   ScopedEnv env("FLAGS_TEST_THREADS", "many");
   FlagSet flags("prog", "test");
