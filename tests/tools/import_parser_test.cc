@@ -548,5 +548,41 @@ TEST(ParseImportFile, ReadsTheJsonArraySample) {
               ElementsAre(std::pair<const std::string, int64_t>("Title", 1)));
 }
 
+TEST(ImportFilmExtras, ExternalIdsGenresAndRatingsInEveryShape) {
+  ParsedImport jsonl = ParseJsonLines(
+      R"({"title":"A","imdb_id":"tt0050634","tmdb_id":"25766",)"
+      R"("wikidata":"Q467545","genres":["War","Drama"],)"
+      R"("ratings":[{"source":"IMDb","value":8.3,"votes":"30,000"}]})");
+  ASSERT_EQ(jsonl.entries.size(), 1u) << jsonl.rejected.size();
+  const v1::Film& a = jsonl.entries[0].film();
+  EXPECT_EQ(a.external_ids().imdb_id(), "tt0050634");
+  EXPECT_EQ(a.external_ids().tmdb_id(), 25766);
+  EXPECT_EQ(a.external_ids().wikidata_id(), "Q467545");
+  EXPECT_THAT(a.genres(), ElementsAre("War", "Drama"));
+  ASSERT_EQ(a.ratings_size(), 1);
+  EXPECT_EQ(a.ratings(0).source(), "imdb");
+  EXPECT_EQ(a.ratings(0).votes(), 30000);
+
+  // IMDb's and TMDB's own column names.
+  absl::StatusOr<ParsedImport> csv = ParseCsv(
+      "title,tconst,genres,averageRating,numVotes,vote_average,vote_count\n"
+      "B,tt0058604,Drama;History,7.9,21000,7.8,300\n");
+  ASSERT_OK(csv);
+  ASSERT_EQ(csv->entries.size(), 1u);
+  const v1::Film& b = csv->entries[0].film();
+  EXPECT_EQ(b.external_ids().imdb_id(), "tt0058604");
+  EXPECT_THAT(b.genres(), ElementsAre("Drama", "History"));
+  ASSERT_EQ(b.ratings_size(), 2);
+  EXPECT_EQ(b.ratings(0).source(), "imdb");
+  EXPECT_DOUBLE_EQ(b.ratings(0).value(), 7.9);
+  EXPECT_EQ(b.ratings(1).source(), "tmdb");
+  EXPECT_EQ(b.ratings(1).votes(), 300);
+
+  ParsedImport bad = ParseJsonLines(R"({"title":"C","imdb_rating":"high"})");
+  EXPECT_TRUE(bad.entries.empty());
+  ASSERT_FALSE(bad.rejected.empty());
+  EXPECT_EQ(bad.rejected[0].field, "imdb_rating");
+}
+
 }  // namespace
 }  // namespace longtake::cli

@@ -32,6 +32,10 @@ cranes = imdb[0]
 check("imdb year", cranes.get("year"), 1957)
 check("imdb runtime", cranes.get("runtime_minutes"), 97)
 check("imdb original title", cranes.get("original_titles"), ["Letyat zhuravli"])
+check("imdb id", cranes.get("imdb_id"), "tt9000001")
+check("imdb genres", cranes.get("genres"), ["drama", "romance", "war"])
+check("imdb rating", cranes.get("ratings"), [{"source": "imdb", "value": 8.3, "votes": 31000}])
+check("imdb no rating row", "ratings" in imdb[2], False)
 check("imdb credits (by ordering, production_designer left out)",
       [(c["person_name"], c["role"], c.get("character")) for c in cranes["credits"]],
       [("Tatiana Samoilova", "cast", "Veronika"), ("Aleksey Batalov", "cast", "Boris"),
@@ -53,7 +57,10 @@ check("tmdb credits (cast by order, gaffer left out)",
       [(c["person_name"], c["role"]) for c in letter["credits"]],
       [("Innokenty Smoktunovsky", "cast"), ("Tatiana Samoilova", "cast"),
        ("Mikhail Kalatozov", "director"), ("Sergei Urusevsky", "cinematographer")])
-check("tmdb empty date and nulls", sorted(tmdb[1]), ["title"])
+check("tmdb ids", (letter.get("tmdb_id"), letter.get("imdb_id")), (900001, "tt9000101"))
+check("tmdb genres", letter.get("genres"), ["drama", "adventure"])
+check("tmdb rating", letter.get("ratings"), [{"source": "tmdb", "value": 7.6, "votes": 120}])
+check("tmdb empty date and nulls", sorted(tmdb[1]), ["title", "tmdb_id"])
 for p in problems:
     print(p, file=sys.stderr)
 sys.exit(1 if problems else 0)
@@ -84,6 +91,11 @@ grep -Eq 'cast +people/tatiana-samoilova +Tatiana Samoilova +Veronika' <<<"$film
   fail "imdb character: $film"
 film=$(lt films get letter-never-sent-tmdb-sample) || fail "get imported tmdb film"
 grep -q 'Year: *1959' <<<"$film" || fail "tmdb year: $film"
+# Found again by the ids the exports carry.
+found=$(lt --json call CatalogService/ListFilms '{"filter":"imdb_id = \"tt9000001\" OR tmdb_id = 900001"}')
+for name in films/the-cranes-are-flying-imdb-sample films/letter-never-sent-tmdb-sample; do
+  grep -q "$name" <<<"$found" || fail "lookup by external id: $found"
+done
 # The seed's Urusevsky is the one credited: the people were matched by name.
 person=$(lt --json call CatalogService/ListCollaborations '{"person":"people/sergei-urusevsky"}')
 grep -q 'people/innokenty-smoktunovsky' <<<"$person" || fail "collaborations: $person"

@@ -86,6 +86,24 @@ int FilmsGet(Context& ctx) {
   PrintField("Countries", absl::StrJoin(f.countries(), ", "));
   PrintField("Languages", absl::StrJoin(f.languages(), ", "));
   PrintField("Studios", absl::StrJoin(f.studios(), ", "));
+  PrintField("Genres", absl::StrJoin(f.genres(), ", "));
+  std::vector<std::string> ids;
+  if (!f.external_ids().imdb_id().empty()) {
+    ids.push_back("IMDb " + f.external_ids().imdb_id());
+  }
+  if (f.external_ids().tmdb_id() != 0) {
+    ids.push_back(absl::StrCat("TMDB ", f.external_ids().tmdb_id()));
+  }
+  if (!f.external_ids().wikidata_id().empty()) {
+    ids.push_back("Wikidata " + f.external_ids().wikidata_id());
+  }
+  PrintField("Ids", absl::StrJoin(ids, ", "));
+  std::vector<std::string> ratings;
+  for (const cv1::Rating& r : f.ratings()) {
+    ratings.push_back(absl::StrFormat("%s %.1f (%d votes)", r.source(),
+                                      r.value(), r.votes()));
+  }
+  PrintField("Ratings", absl::StrJoin(ratings, ", "));
   PrintField("Eras", absl::StrJoin(f.eras(), ", "));
   PrintField("Synopsis", f.synopsis());
   if (f.credits_size() > 0) {

@@ -59,6 +59,17 @@ const std::vector<FieldKeys>& Fields() {
       {ImportField::kComposers, "composers", {"composer", "music"}},
       {ImportField::kCredits, "credits", {}},
       {ImportField::kSequences, "sequences", {}},
+      {ImportField::kGenres, "genres", {"genre"}},
+      {ImportField::kImdbId,
+       "imdb_id",
+       {"imdb", "imdbtitleid", "tconst", "imdbidentifier"}},
+      {ImportField::kTmdbId, "tmdb_id", {"tmdb", "tmdbmovieid"}},
+      {ImportField::kWikidataId, "wikidata_id", {"wikidata", "wikidataitem"}},
+      {ImportField::kRatings, "ratings", {}},
+      {ImportField::kImdbRating, "imdb_rating", {"averagerating"}},
+      {ImportField::kImdbVotes, "imdb_votes", {"numvotes"}},
+      {ImportField::kTmdbRating, "tmdb_rating", {"voteaverage"}},
+      {ImportField::kTmdbVotes, "tmdb_votes", {"votecount"}},
   };
   return *fields;
 }

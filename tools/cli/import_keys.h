@@ -41,6 +41,15 @@ enum class ImportField {
   kComposers,
   kCredits,
   kSequences,
+  kGenres,
+  kImdbId,
+  kTmdbId,
+  kWikidataId,
+  kRatings,  // [{"source": "imdb", "value": 8.3, "votes": 30000}]
+  kImdbRating,
+  kImdbVotes,
+  kTmdbRating,
+  kTmdbVotes,
 };
 
 // The field's own name, as docs/cli.md lists it: "title", "runtime_minutes".

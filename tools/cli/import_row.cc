@@ -4,13 +4,16 @@
 
 #include "tools/cli/import_row.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace longtake::cli {
@@ -133,6 +136,48 @@ bool WholeNumber(const ImportJson& v, const std::string& field, RowProblems* p,
   }
   p->Add(field, absl::StrCat("expected a number, got ", JsonTypeName(v)));
   return false;
+}
+
+// A number, written as one or as text ("8.3", "12,345"). False, with a
+// problem, otherwise.
+bool Number(const ImportJson& v, const std::string& field, RowProblems* p,
+            double* out) {
+  if (v.is_number()) {
+    *out = v.get<double>();
+    return true;
+  }
+  if (v.is_string()) {
+    std::string text = Trimmed(v.get_ref<const std::string&>());
+    text.erase(std::remove(text.begin(), text.end(), ','), text.end());
+    if (absl::SimpleAtod(text, out) && std::isfinite(*out)) return true;
+    p->Add(field, absl::StrCat("\"", text, "\" is not a number"));
+    return false;
+  }
+  p->Add(field, absl::StrCat("expected a number, got ", JsonTypeName(v)));
+  return false;
+}
+
+// {"source": "imdb", "value": 8.3, "votes": 30000}
+void RatingFromJson(const ImportJson& r, const std::string& field,
+                    absl::string_view list, v1::Film* film, RowProblems* p) {
+  NoteUnknownMembers(r, {"source", "value", "votes"}, list, p);
+  std::string source;
+  double value = 0, votes = 0;
+  const ImportJson* value_json = Member(r, "value");
+  if (!MemberText(r, "source", field + ".source", p, &source) ||
+      value_json == nullptr) {
+    p->Add(field, "needs a source and a value");
+    return;
+  }
+  if (!Number(*value_json, field + ".value", p, &value)) return;
+  if (const ImportJson* v = Member(r, "votes");
+      v != nullptr && !Number(*v, field + ".votes", p, &votes)) {
+    return;
+  }
+  v1::Rating* rating = film->add_ratings();
+  rating->set_source(absl::AsciiStrToLower(source));
+  rating->set_value(value);
+  rating->set_votes(static_cast<int64_t>(votes));
 }
 
 // The year from a number (1998) or a date in text ("June 12, 1998").
@@ -362,7 +407,8 @@ v1::ImportFilmsEntry EntryFromRow(const std::vector<RowValue>& row,
           {ImportField::kCountries, film->mutable_countries()},
           {ImportField::kLanguages, film->mutable_languages()},
           {ImportField::kStudios, film->mutable_studios()},
-          {ImportField::kNotes, film->mutable_notes()}};
+          {ImportField::kNotes, film->mutable_notes()},
+          {ImportField::kGenres, film->mutable_genres()}};
   for (const auto& [field, out] : lists) {
     each(field, [&, out = out](const RowValue& v) {
       AddAll(TextList(*v.value, std::string(v.key), p), out);
@@ -385,6 +431,48 @@ v1::ImportFilmsEntry EntryFromRow(const std::vector<RowValue>& row,
                     CreditFromJson(c, field, v.key, &entry, p);
                   });
   });
+  v1::ExternalIds* ids = film->mutable_external_ids();
+  if (const RowValue* v = first(ImportField::kImdbId);
+      v != nullptr && Text(*v->value, std::string(v->key), p, &text)) {
+    ids->set_imdb_id(text);
+  }
+  if (const RowValue* v = first(ImportField::kWikidataId);
+      v != nullptr && Text(*v->value, std::string(v->key), p, &text)) {
+    ids->set_wikidata_id(text);
+  }
+  double number = 0;
+  if (const RowValue* v = first(ImportField::kTmdbId);
+      v != nullptr && Number(*v->value, std::string(v->key), p, &number)) {
+    ids->set_tmdb_id(static_cast<int64_t>(number));
+  }
+  if (ids->ByteSizeLong() == 0) film->clear_external_ids();
+  each(ImportField::kRatings, [&](const RowValue& v) {
+    ForEachObject(*v.value, std::string(v.key), p,
+                  [&](const ImportJson& r, const std::string& field) {
+                    RatingFromJson(r, field, v.key, film, p);
+                  });
+  });
+  // Flat columns of the two common sources (IMDb's title.ratings, TMDB's
+  // vote_average and vote_count).
+  const std::tuple<ImportField, ImportField, const char*> flat_ratings[] = {
+      {ImportField::kImdbRating, ImportField::kImdbVotes, "imdb"},
+      {ImportField::kTmdbRating, ImportField::kTmdbVotes, "tmdb"}};
+  for (const auto& [value_field, votes_field, source] : flat_ratings) {
+    const RowValue* value = first(value_field);
+    double rating_value = 0, votes = 0;
+    if (value == nullptr ||
+        !Number(*value->value, std::string(value->key), p, &rating_value)) {
+      continue;
+    }
+    if (const RowValue* v = first(votes_field);
+        v != nullptr && !Number(*v->value, std::string(v->key), p, &votes)) {
+      continue;
+    }
+    v1::Rating* rating = film->add_ratings();
+    rating->set_source(source);
+    rating->set_value(rating_value);
+    rating->set_votes(static_cast<int64_t>(votes));
+  }
   each(ImportField::kSequences, [&](const RowValue& v) {
     ForEachObject(*v.value, std::string(v.key), p,
                   [&](const ImportJson& s, const std::string& field) {

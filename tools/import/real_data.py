@@ -42,7 +42,7 @@ TMDB_JOBS = {
 MAX_CAST = 15  # the leading cast; full casts of thousands add nothing here
 
 
-def open_tsv(directory, stem):
+def open_tsv(directory, stem, optional=False):
     """Yields the rows of DIR/stem.tsv or DIR/stem.tsv.gz as dicts."""
     for name, opener in ((stem + ".tsv", open), (stem + ".tsv.gz", gzip.open)):
         path = os.path.join(directory, name)
@@ -51,7 +51,8 @@ def open_tsv(directory, stem):
                 # IMDb's TSV has no quoting: a quote is part of the text.
                 yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
             return
-    sys.exit(f"real_data: {os.path.join(directory, stem)}.tsv(.gz) not found")
+    if not optional:
+        sys.exit(f"real_data: {os.path.join(directory, stem)}.tsv(.gz) not found")
 
 
 def imdb_value(text):
@@ -81,7 +82,7 @@ def convert_imdb(directory, types, stats):
         if not title:
             stats["titles without a title"] += 1
             continue
-        film = {"title": title}
+        film = {"title": title, "imdb_id": row["tconst"]}
         original = imdb_value(row["originalTitle"])
         if original and original != title:
             film["original_titles"] = [original]
@@ -89,8 +90,19 @@ def convert_imdb(directory, types, stats):
             value = imdb_value(row[column])
             if value:
                 film[key] = int(value)
+        genres = imdb_value(row.get("genres"))
+        if genres:
+            film["genres"] = [g.lower() for g in genres.split(",")]
         film["credits"] = []
         films[row["tconst"]] = film
+
+    # title.ratings is optional: without it the films have no rating.
+    for row in open_tsv(directory, "title.ratings", optional=True):
+        film = films.get(row["tconst"])
+        value = imdb_value(row.get("averageRating"))
+        if film is not None and value:
+            film["ratings"] = [{"source": "imdb", "value": float(value),
+                                "votes": int(imdb_value(row.get("numVotes")) or 0)}]
 
     credits = collections.defaultdict(list)  # tconst -> [(ordering, nconst, role, character)]
     people = set()
@@ -147,6 +159,10 @@ def convert_tmdb(path, stats):
             stats["movies without a title"] += 1
             continue
         film = {"title": title}
+        if isinstance(movie.get("id"), int):
+            film["tmdb_id"] = movie["id"]
+        if movie.get("imdb_id"):
+            film["imdb_id"] = movie["imdb_id"]
         if movie.get("original_title") and movie["original_title"] != title:
             film["original_titles"] = [movie["original_title"]]
         date = movie.get("release_date") or ""
@@ -161,6 +177,12 @@ def convert_tmdb(path, stats):
             values = [c[code] for c in movie.get(source) or () if c.get(code)]
             if values:
                 film[key] = values
+        genres = [g["name"].lower() for g in movie.get("genres") or () if g.get("name")]
+        if genres:
+            film["genres"] = genres
+        if movie.get("vote_count"):
+            film["ratings"] = [{"source": "tmdb", "value": float(movie["vote_average"]),
+                                "votes": int(movie["vote_count"])}]
         studios = [c["name"] for c in movie.get("production_companies") or () if c.get("name")]
         if studios:
             film["studios"] = studios
