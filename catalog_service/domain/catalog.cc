@@ -13,6 +13,7 @@
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/domain/catalog_validation.h"
 #include "catalog_service/domain/film_query.h"
+#include "catalog_service/domain/film_search.h"
 #include "catalog_service/domain/filter.h"
 #include "catalog_service/domain/json_codec.h"
 #include "common/log/logger.h"
@@ -191,17 +192,15 @@ absl::StatusOr<SearchPage> Catalog::SearchFilms(const SearchQuery& q) const {
     return InvalidArgument("page_token", "is beyond the last result");
   SearchPage page;
   absl::ReaderMutexLock lock(&mu_);
-  std::vector<SearchIndex::Hit> hits =
-      state_->search.Search(std::string_view(q.query), offset + size + 1);
+  std::vector<internal::RankedFilm> ranked =
+      internal::RankSearch(*state_, q.query, offset + size + 1);
   for (size_t i = offset;
-       i < hits.size() && page.results.size() < static_cast<size_t>(size);
+       i < ranked.size() && page.results.size() < static_cast<size_t>(size);
        ++i) {
-    auto it = state_->docs.find(hits[i].doc);
-    if (it == state_->docs.end()) continue;
-    page.results.push_back({it->second->film, hits[i].score,
-                            MatchedFieldNames(hits[i].matched_fields)});
+    page.results.push_back({ranked[i].rec->film, ranked[i].score,
+                            MatchedFieldNames(ranked[i].matched_fields)});
   }
-  if (hits.size() > offset + size) {
+  if (ranked.size() > offset + size) {
     page.next_page_token = EncodePageToken(args, absl::StrCat(offset + size));
   }
   return page;

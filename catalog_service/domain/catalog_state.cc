@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "catalog_service/domain/film_search.h"
 #include "common/text/text_folding.h"
 
 namespace longtake::catalog::internal {
@@ -229,6 +230,9 @@ void CatalogState::Reindex(const FilmRec& rec) {
   const Film& f = *rec.film;
   search.Remove(rec.doc);
   search.Add(rec.doc, SearchIndex::Field::kTitle, f.title);
+  if (std::string compact = CompactTitle(f.title); compact != f.title) {
+    search.Add(rec.doc, SearchIndex::Field::kTitle, compact);
+  }
   for (const std::string& t : f.original_titles) {
     search.Add(rec.doc, SearchIndex::Field::kOriginalTitle, t);
   }
