@@ -1,6 +1,7 @@
 #include "catalog_service/domain/catalog_state.h"
 
 #include <algorithm>
+#include <string_view>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -10,34 +11,38 @@
 namespace longtake::catalog::internal {
 namespace {
 
-const std::string& TitleOf(const FilmRec* r) { return r->title_key; }
-const std::string& TitleOf(const FilmKey& k) { return k.title_key; }
-int YearOf(const FilmRec* r) { return r->film->year; }
-int YearOf(const FilmKey& k) { return k.year; }
-int RuntimeOf(const FilmRec* r) { return r->film->runtime_minutes; }
-int RuntimeOf(const FilmKey& k) { return k.runtime_minutes; }
-double RatingOf(const FilmRec* r) { return r->rating; }
-double RatingOf(const FilmKey& k) { return k.rating; }
-const std::string& NameOf(const FilmRec* r) { return r->film->name; }
-const std::string& NameOf(const FilmKey& k) { return k.name; }
+// What the orders compare, read alike from a film and from a page position.
+struct SortFields {
+  std::string_view title_key;
+  int year;
+  int runtime_minutes;
+  double rating;
+  std::string_view name;
+};
+SortFields Of(const FilmRec* r) {
+  return {r->title_key, r->film->year, r->film->runtime_minutes, r->rating,
+          r->film->name};
+}
+SortFields Of(const FilmKey& k) {
+  return {k.title_key, k.year, k.runtime_minutes, k.rating, k.name};
+}
 
 // -1, 0 or 1 as `a`'s sort key is below, equal to or above `b`'s.
-template <typename A, typename B>
-int CompareKeys(FilmOrder order, const A& a, const B& b) {
+int CompareKeys(FilmOrder order, const SortFields& a, const SortFields& b) {
   auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : y < x; };
   switch (order) {
     case FilmOrder::kTitle:
     case FilmOrder::kTitleDesc:
-      return cmp(TitleOf(a), TitleOf(b));
+      return cmp(a.title_key, b.title_key);
     case FilmOrder::kYear:
     case FilmOrder::kYearDesc:
-      return cmp(YearOf(a), YearOf(b));
+      return cmp(a.year, b.year);
     case FilmOrder::kRuntime:
     case FilmOrder::kRuntimeDesc:
-      return cmp(RuntimeOf(a), RuntimeOf(b));
+      return cmp(a.runtime_minutes, b.runtime_minutes);
     case FilmOrder::kRating:
     case FilmOrder::kRatingDesc:
-      return cmp(RatingOf(a), RatingOf(b));
+      return cmp(a.rating, b.rating);
   }
   return 0;
 }
@@ -49,9 +54,10 @@ bool Descending(FilmOrder order) {
 
 template <typename A, typename B>
 bool Less(FilmOrder order, const A& a, const B& b) {
-  int c = CompareKeys(order, a, b);
+  const SortFields x = Of(a), y = Of(b);
+  int c = CompareKeys(order, x, y);
   if (c != 0) return Descending(order) ? c > 0 : c < 0;
-  return NameOf(a) < NameOf(b);
+  return x.name < y.name;
 }
 
 template <typename Set, typename T>

@@ -221,12 +221,25 @@ void CheckEnumList(const std::vector<E>& values, NameFn name,
 
 }  // namespace
 
-Resolver StateResolver(const CatalogState& state) {
+Resolver StateResolver(const CatalogState& state, PendingWrites pending) {
   const CatalogState* s = &state;
   return Resolver{
-      [s](const std::string& n) { return s->FindPerson(n); },
-      [s](const std::string& n) { return s->eras.count(n) > 0; },
-      [s](const std::string& n) { return s->FindSequence(n); },
+      [s, pending](const std::string& n) -> const Person* {
+        if (pending.people != nullptr) {
+          auto it = pending.people->find(n);
+          if (it != pending.people->end()) return &it->second;
+        }
+        return s->FindPerson(n);
+      },
+      [s, pending](const std::string& n) {
+        return (pending.eras != nullptr && pending.eras->count(n) > 0) ||
+               s->eras.count(n) > 0;
+      },
+      [s, pending](const std::string& n) -> const Sequence* {
+        if (pending.sequences == nullptr) return s->FindSequence(n);
+        auto it = pending.sequences->find(n);
+        return it != pending.sequences->end() ? &it->second : nullptr;
+      },
       [s](const std::string& key) -> const Film* {
         const FilmRec* rec = s->FindByExternalId(key);
         return rec == nullptr ? nullptr : rec->film.get();

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,8 +70,15 @@ struct Resolver {
   // The film holding an external id (ExternalIdKeys form), or null.
   std::function<const Film*(const std::string&)> film_with_external_id;
 };
-// Looks everything up in the read model.
-Resolver StateResolver(const CatalogState& state);
+// Writes not yet in the read model (an import entry, the seed), looked up
+// before it. When `sequences` is given, it holds the only sequences.
+struct PendingWrites {
+  const std::map<std::string, Person>* people = nullptr;
+  const std::map<std::string, Era>* eras = nullptr;
+  const std::map<std::string, Sequence>* sequences = nullptr;
+};
+// Looks everything up in the read model, with `pending` laid over it.
+Resolver StateResolver(const CatalogState& state, PendingWrites pending = {});
 
 // Each appends one violation per bad field, named under `prefix`.
 // Validates a film and fills its credits' display names.

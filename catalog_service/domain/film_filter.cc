@@ -251,32 +251,35 @@ bool AddYearRange(const FilmCondition& c, FilmFilter* f) {
 bool AddIndexTerm(const FilmCondition& c, FilmFilter* f) {
   if (c.field == FilmField::kYear) return AddYearRange(c, f);
   if (c.op != "=") return false;
+  // Fields whose value is a key of an index of the same name.
+  const std::pair<FilmField, std::vector<std::string>*> keyed[] = {
+      {FilmField::kPerson, &f->persons},
+      {FilmField::kEra, &f->eras},
+      {FilmField::kGenre, &f->genres}};
+  for (const auto& [field, keys] : keyed) {
+    if (c.field != field) continue;
+    keys->push_back(c.text);
+    return true;
+  }
   switch (c.field) {
-    case FilmField::kPerson:
-      f->persons.push_back(c.text);
-      return true;
     case FilmField::kRole:
       f->roles.push_back(c.role);
-      return true;
-    case FilmField::kEra:
-      f->eras.push_back(c.text);
       return true;
     case FilmField::kTechnique:
       f->techniques.push_back(c.technique);
       return true;
-    case FilmField::kGenre:
-      f->genres.push_back(c.text);
-      return true;
     case FilmField::kImdbId:
-      f->external_ids.push_back(absl::StrCat("imdb:", c.text));
-      return true;
     case FilmField::kWikidataId:
-      f->external_ids.push_back(absl::StrCat("wikidata:", c.text));
+      f->external_ids.push_back(absl::StrCat(
+          c.field == FilmField::kImdbId ? "imdb:" : "wikidata:", c.text));
       return true;
     case FilmField::kTmdbId:
+      if (c.number != static_cast<double>(static_cast<int64_t>(c.number))) {
+        return false;
+      }
       f->external_ids.push_back(
           absl::StrCat("tmdb:", static_cast<int64_t>(c.number)));
-      return c.number == static_cast<double>(static_cast<int64_t>(c.number));
+      return true;
     case FilmField::kTitle:
       if (!c.prefix || !f->title_prefix.empty()) return false;
       f->title_prefix = c.text;

@@ -106,21 +106,7 @@ ImportPlan PlanImport(const CatalogState& state, ImportEntry e,
     seqs[s.name] = std::move(s);
   }
 
-  Resolver r{
-      [&](const std::string& n) -> const Person* {
-        auto it = new_people.find(n);
-        return it != new_people.end() ? &it->second : state.FindPerson(n);
-      },
-      [&](const std::string& n) { return state.eras.count(n) > 0; },
-      [&](const std::string& n) -> const Sequence* {
-        auto it = seqs.find(n);
-        return it != seqs.end() ? &it->second : nullptr;
-      },
-      [&](const std::string& key) -> const Film* {
-        const FilmRec* rec = state.FindByExternalId(key);
-        return rec == nullptr ? nullptr : rec->film.get();
-      },
-  };
+  Resolver r = StateResolver(state, {&new_people, nullptr, &seqs});
   PrepareFilm(&film, "film", r, &v);
   for (size_t k = 0; k < seq_names.size(); ++k) {
     if (seq_names[k].empty()) continue;

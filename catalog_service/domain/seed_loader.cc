@@ -81,23 +81,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
         Stamp(person, now, now);
         people[person->name] = *person;
       });
-  Resolver r{
-      [&](const std::string& n) -> const Person* {
-        auto it = people.find(n);
-        return it != people.end() ? &it->second : state.FindPerson(n);
-      },
-      [&](const std::string& n) {
-        return eras.count(n) > 0 || state.eras.count(n) > 0;
-      },
-      [&](const std::string& n) -> const Sequence* {
-        auto it = seqs.find(n);
-        return it != seqs.end() ? &it->second : nullptr;
-      },
-      [&](const std::string& key) -> const Film* {
-        const FilmRec* rec = state.FindByExternalId(key);
-        return rec == nullptr ? nullptr : rec->film.get();
-      },
-  };
+  Resolver r = StateResolver(state, {&people, &eras, &seqs});
   nlohmann::json film_array = array("films");
   std::vector<std::pair<std::string, std::string>> seq_paths;  // name, path
   absl::flat_hash_set<std::string> film_names;

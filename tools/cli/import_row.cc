@@ -180,39 +180,42 @@ void RatingFromJson(const ImportJson& r, const std::string& field,
   rating->set_votes(static_cast<int64_t>(votes));
 }
 
-// The year from a number (1998) or a date in text ("June 12, 1998").
-void SetYear(const RowValue& v, RowProblems* p, v1::Film* film) {
+// A whole number from a JSON number or from text `from_text` reads (else
+// the problem: the text, then `unreadable`), handed to `use` with the key.
+template <typename FromText, typename Use>
+void WholeNumberOf(const RowValue& v, RowProblems* p, FromText from_text,
+                   const char* unreadable, Use use) {
   const std::string field(v.key);
-  int64_t year = 0;
+  int64_t n = 0;
   if (v.value->is_string()) {
     const std::string text = Trimmed(v.value->get_ref<const std::string&>());
-    if (!YearFromDate(text, &year)) {
-      p->Add(field, absl::StrCat("\"", text, "\" has no 4-digit year"));
+    if (!from_text(text, &n)) {
+      p->Add(field, absl::StrCat("\"", text, "\" ", unreadable));
       return;
     }
-  } else if (!WholeNumber(*v.value, field, p, &year)) {
+  } else if (!WholeNumber(*v.value, field, p, &n)) {
     return;
   }
-  int32_t checked = 0;
-  CheckYear(year, field, p, &checked);
-  film->set_year(checked);
+  use(field, n);
+}
+
+// The year from a number (1998) or a date in text ("June 12, 1998").
+void SetYear(const RowValue& v, RowProblems* p, v1::Film* film) {
+  WholeNumberOf(v, p, YearFromDate, "has no 4-digit year",
+                [&](const std::string& field, int64_t year) {
+                  int32_t checked = 0;
+                  CheckYear(year, field, p, &checked);
+                  film->set_year(checked);
+                });
 }
 
 void SetRuntime(const RowValue& v, RowProblems* p, v1::Film* film) {
-  const std::string field(v.key);
-  int64_t minutes = 0;
-  if (v.value->is_string()) {
-    const std::string text = Trimmed(v.value->get_ref<const std::string&>());
-    if (!MinutesFromText(text, &minutes)) {
-      p->Add(field, absl::StrCat("\"", text, "\" is not a whole number"));
-      return;
-    }
-  } else if (!WholeNumber(*v.value, field, p, &minutes)) {
-    return;
-  }
-  int32_t checked = 0;
-  CheckRuntime(minutes, field, p, &checked);
-  film->set_runtime_minutes(checked);
+  WholeNumberOf(v, p, MinutesFromText, "is not a whole number",
+                [&](const std::string& field, int64_t minutes) {
+                  int32_t checked = 0;
+                  CheckRuntime(minutes, field, p, &checked);
+                  film->set_runtime_minutes(checked);
+                });
 }
 
 // "Tatiana Samoilova (Veronika)" -> name and character.

@@ -21,11 +21,11 @@ struct Title {
 };
 
 // Titles that make the cases, among thousands of look-alikes that share
-// their words.
+// their words. They go in after the look-alikes, and the lesser known first,
+// so that neither insertion order nor the index's own tie-break can pass the
+// tests.
 const std::vector<Title>& Landmarks() {
   static const auto* titles = new std::vector<Title>{
-      // After the look-alikes, and the lesser known first, so that neither
-      // insertion order nor the index's own tie-break can pass the tests.
       {"Raise the Titanic", 1980, 7000},
       {"Titanic", 1953, 9000},
       {"Titanic", 1997, 1200000},
