@@ -28,29 +28,22 @@ SortFields Of(const FilmKey& k) {
 }
 
 // -1, 0 or 1 as `a`'s sort key is below, equal to or above `b`'s.
+// Each field's ascending and descending orders are adjacent in FilmOrder.
 int CompareKeys(FilmOrder order, const SortFields& a, const SortFields& b) {
   auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : y < x; };
-  switch (order) {
-    case FilmOrder::kTitle:
-    case FilmOrder::kTitleDesc:
+  switch (static_cast<int>(order) / 2) {
+    case 0:
       return cmp(a.title_key, b.title_key);
-    case FilmOrder::kYear:
-    case FilmOrder::kYearDesc:
+    case 1:
       return cmp(a.year, b.year);
-    case FilmOrder::kRuntime:
-    case FilmOrder::kRuntimeDesc:
+    case 2:
       return cmp(a.runtime_minutes, b.runtime_minutes);
-    case FilmOrder::kRating:
-    case FilmOrder::kRatingDesc:
+    default:
       return cmp(a.rating, b.rating);
   }
-  return 0;
 }
 
-bool Descending(FilmOrder order) {
-  return order == FilmOrder::kTitleDesc || order == FilmOrder::kYearDesc ||
-         order == FilmOrder::kRuntimeDesc || order == FilmOrder::kRatingDesc;
-}
+bool Descending(FilmOrder order) { return static_cast<int>(order) % 2 == 1; }
 
 template <typename A, typename B>
 bool Less(FilmOrder order, const A& a, const B& b) {

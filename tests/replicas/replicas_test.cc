@@ -31,6 +31,7 @@
 #include "tests/support/call_context.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/running_service.h"
+#include "tests/support/seed_films.h"
 #include "tests/support/server_process.h"
 #include "tests/support/status_matchers.h"
 
@@ -39,12 +40,11 @@ namespace {
 
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
+namespace seed = ::longtake::testing::seed;
 using ::longtake::testing::CallContext;
 using ::longtake::testing::FreshPostgresDatabaseUrl;
 
 constexpr char kSecret[] = "replicas-integration-secret";
-constexpr char kCuba[] = "films/i-am-cuba";
-constexpr char kCranes[] = "films/the-cranes-are-flying";
 // The services' documented defaults, passed explicitly so the bounds below
 // follow from the flags.
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
@@ -198,7 +198,7 @@ TEST_F(ReplicasTest, FilmCreatedOnOneCatalogueReplicaIsReadableOnTheOther) {
 TEST_F(ReplicasTest, WatchlistItemAddedOnOneReplicaIsListedByTheOther) {
   StartAll();
   ASSERT_FALSE(HasFatalFailure());
-  grpc::Status s = AddToWatchlist(watchlists_[0], kCranes);
+  grpc::Status s = AddToWatchlist(watchlists_[0], seed::kCranes);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const absl::Time written = absl::Now();
 
@@ -211,7 +211,7 @@ TEST_F(ReplicasTest, WatchlistItemAddedOnOneReplicaIsListedByTheOther) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   Report("watchlist_list_ms", took);
   ASSERT_EQ(response.items_size(), 1);
-  EXPECT_EQ(response.items(0).film(), kCranes);
+  EXPECT_EQ(response.items(0).film(), seed::kCranes);
   // Titles come from replica 2's catalogue.
   EXPECT_EQ(response.items(0).film_summary().title(), "The Cranes Are Flying");
 }
@@ -220,7 +220,7 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
   StartAll();
   ASSERT_FALSE(HasFatalFailure());
   // Alice's list is written through replica 2, the offer through replica 1.
-  grpc::Status s = AddToWatchlist(watchlists_[1], kCuba);
+  grpc::Status s = AddToWatchlist(watchlists_[1], seed::kCuba);
   ASSERT_TRUE(s.ok()) << s.error_message();
 
   wlv1::WatchAvailabilityRequest watch;
@@ -232,7 +232,7 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
 
   wlv1::CreateOfferRequest create;
   wlv1::Offer* offer = create.mutable_offer();
-  offer->set_film(kCuba);
+  offer->set_film(seed::kCuba);
   offer->set_provider("providers/mr-bongo");
   offer->set_monetization(wlv1::MONETIZATION_BUY);
   offer->set_format(wlv1::FORMAT_BLU_RAY);
@@ -254,7 +254,7 @@ TEST_F(ReplicasTest, OfferCreatedOnReplicaOneReachesAStreamOnReplicaTwo) {
     if (ok) {
       EXPECT_EQ(response.event().kind(),
                 wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
-      EXPECT_EQ(response.event().film(), kCuba);
+      EXPECT_EQ(response.event().film(), seed::kCuba);
       EXPECT_EQ(response.event().user(), "users/alice");
       EXPECT_EQ(response.event().offer().name(), created.name());
     }

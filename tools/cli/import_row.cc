@@ -117,36 +117,15 @@ std::vector<std::string> TextList(const ImportJson& v, const std::string& field,
   return out;
 }
 
-// A JSON number that is whole (1958 or 1958.0). False, with a problem,
-// otherwise.
-bool WholeNumber(const ImportJson& v, const std::string& field, RowProblems* p,
-                 int64_t* out) {
-  if (v.is_number_integer()) {
-    *out = v.get<int64_t>();
-    return true;
-  }
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    if (std::floor(d) == d && std::fabs(d) < 1e9) {
-      *out = static_cast<int64_t>(d);
-      return true;
-    }
-    p->Add(field, absl::StrCat(v.dump(), " is not a whole number"));
-    return false;
-  }
-  p->Add(field, absl::StrCat("expected a number, got ", JsonTypeName(v)));
-  return false;
-}
-
-// A number, written as one or as text ("8.3", "12,345"). False, with a
-// problem, otherwise.
+// A number, written as one or, when `text_too`, as text ("8.3",
+// "12,345"). False, with a problem, otherwise.
 bool Number(const ImportJson& v, const std::string& field, RowProblems* p,
-            double* out) {
+            double* out, bool text_too = true) {
   if (v.is_number()) {
     *out = v.get<double>();
     return true;
   }
-  if (v.is_string()) {
+  if (text_too && v.is_string()) {
     std::string text = Trimmed(v.get_ref<const std::string&>());
     text.erase(std::remove(text.begin(), text.end(), ','), text.end());
     if (absl::SimpleAtod(text, out) && std::isfinite(*out)) return true;
@@ -155,6 +134,24 @@ bool Number(const ImportJson& v, const std::string& field, RowProblems* p,
   }
   p->Add(field, absl::StrCat("expected a number, got ", JsonTypeName(v)));
   return false;
+}
+
+// A JSON number that is whole (1958 or 1958.0). False, with a problem,
+// otherwise.
+bool WholeNumber(const ImportJson& v, const std::string& field, RowProblems* p,
+                 int64_t* out) {
+  if (v.is_number_integer()) {  // exact beyond a double's 53 bits
+    *out = v.get<int64_t>();
+    return true;
+  }
+  double d = 0;
+  if (!Number(v, field, p, &d, /*text_too=*/false)) return false;
+  if (std::floor(d) != d || std::fabs(d) >= 1e9) {
+    p->Add(field, absl::StrCat(v.dump(), " is not a whole number"));
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
 }
 
 // {"source": "imdb", "value": 8.3, "votes": 30000}

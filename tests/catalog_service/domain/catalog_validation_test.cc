@@ -4,15 +4,13 @@
 
 #include "tests/catalog_service/domain/catalog_fixture.h"
 
-namespace longtake::catalog {
+// In internal, beside what it tests; the fixture comes from the catalogue's
+// namespace around it.
+namespace longtake::catalog::internal {
 namespace {
 
 using ::longtake::testing::StatusIs;
 using ::testing::ElementsAre;
-
-using internal::DescribeTimecode;
-using internal::ParseName;
-using internal::ParseSequenceName;
 
 TEST_F(CatalogTest, FilmValidationNamesEveryBadField) {
   Film f = NewFilm();
@@ -74,4 +72,4 @@ TEST(TimecodeTest, Describes) {
 }
 
 }  // namespace
-}  // namespace longtake::catalog
+}  // namespace longtake::catalog::internal

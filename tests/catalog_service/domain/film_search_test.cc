@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tests/catalog_service/domain/catalog_fixture.h"
 
 namespace longtake::catalog {
@@ -25,21 +27,32 @@ struct Title {
 // so that neither insertion order nor the index's own tie-break can pass the
 // tests.
 const std::vector<Title>& Landmarks() {
-  static const auto* titles = new std::vector<Title>{
-      {"Raise the Titanic", 1980, 7000},
-      {"Titanic", 1953, 9000},
-      {"Titanic", 1997, 1200000},
-      {"Titanic Town", 1998, 1500},
-      {"The Titanic Letters", 1997, 0},
-      {"E.T. the Extra-Terrestrial", 1982, 420000},
-      {"M*A*S*H", 1970, 75000},
-      {"8\xC2\xBD", 1963, 120000},
-      {"1941", 1979, 40000},
-      {"Blade Runner", 1982, 800000},
-      {"Blade Runner 2049", 2017, 600000},
-      {"Cuba", 1979, 9000},
-      {"Cuba Libre", 2015, 300},
-  };
+  // title | year | votes (0: unrated)
+  static constexpr char kTable[] = R"(Raise the Titanic|1980|7000
+Titanic|1953|9000
+Titanic|1997|1200000
+Titanic Town|1998|1500
+The Titanic Letters|1997|0
+E.T. the Extra-Terrestrial|1982|420000
+M*A*S*H|1970|75000
+8½|1963|120000
+1941|1979|40000
+Blade Runner|1982|800000
+Blade Runner 2049|2017|600000
+Cuba|1979|9000
+Cuba Libre|2015|300)";
+  static const auto* titles = [] {
+    auto* out = new std::vector<Title>();
+    for (absl::string_view line : absl::StrSplit(kTable, '\n')) {
+      std::vector<std::string> cells = absl::StrSplit(line, '|');
+      Title t{cells[0], 0, 0};
+      EXPECT_TRUE(absl::SimpleAtoi(cells[1], &t.year) &&
+                  absl::SimpleAtoi(cells[2], &t.votes))
+          << line;
+      out->push_back(std::move(t));
+    }
+    return out;
+  }();
   return *titles;
 }
 

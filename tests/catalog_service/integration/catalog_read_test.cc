@@ -13,17 +13,14 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/sync_stream.h"
 #include "tests/catalog_service/integration/catalog_test_support.h"
+#include "tests/support/seed_films.h"
 
 namespace longtake::catalog::testing {
 namespace {
+namespace seed = ::longtake::testing::seed;
 
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
-
-const char kCranes[] = "The Cranes Are Flying";
-const char kEchelon[] = "The First Echelon";
-const char kLetter[] = "Letter Never Sent";
-const char kCuba[] = "I Am Cuba";
 
 class CatalogReadTest : public ::testing::Test {
  protected:
@@ -115,7 +112,9 @@ TEST_F(CatalogReadTest, ListFilmsReturnsTheFourSeedFilms) {
     EXPECT_TRUE(absl::StartsWith(f.name(), "films/")) << f.name();
     EXPECT_FALSE(f.etag().empty()) << f.name();
   }
-  EXPECT_THAT(titles, UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(titles,
+              UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                                   seed::kLetterTitle, seed::kCubaTitle));
 }
 
 TEST_F(CatalogReadTest, OrderByYear) {
@@ -159,9 +158,9 @@ TEST_F(CatalogReadTest, PaginatesOneFilmPerPageToTheEnd) {
 
 TEST_F(CatalogReadTest, FilterByYearRange) {
   EXPECT_THAT(Titles("year >= 1957 AND year <= 1959"),
-              UnorderedElementsAre(kCranes, kLetter));
-  EXPECT_THAT(Titles("year = 1964"), ElementsAre(kCuba));
-  EXPECT_THAT(Titles("year < 1957"), ElementsAre(kEchelon));
+              UnorderedElementsAre(seed::kCranesTitle, seed::kLetterTitle));
+  EXPECT_THAT(Titles("year = 1964"), ElementsAre(seed::kCubaTitle));
+  EXPECT_THAT(Titles("year < 1957"), ElementsAre(seed::kEchelonTitle));
   EXPECT_TRUE(Titles("year > 1964").empty());
 }
 
@@ -170,27 +169,31 @@ TEST_F(CatalogReadTest, FilterByPersonAndRole) {
   std::string urusevsky = PersonName("Sergei Urusevsky");
   std::string samoilova = PersonName("Tatiana Samoilova");
   EXPECT_THAT(Titles(absl::StrCat("person = \"", kalatozov, "\"")),
-              UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+              UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                                   seed::kLetterTitle, seed::kCubaTitle));
   EXPECT_THAT(Titles(absl::StrCat("person = \"", samoilova, "\"")),
-              UnorderedElementsAre(kCranes, kLetter));
+              UnorderedElementsAre(seed::kCranesTitle, seed::kLetterTitle));
   EXPECT_THAT(Titles(absl::StrCat("person = \"", kalatozov,
                                   "\" AND role = \"CREDIT_ROLE_DIRECTOR\"")),
-              UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+              UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                                   seed::kLetterTitle, seed::kCubaTitle));
   EXPECT_THAT(
       Titles(absl::StrCat("person = \"", urusevsky,
                           "\" AND role = \"CREDIT_ROLE_CINEMATOGRAPHER\"")),
-      UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+      UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                           seed::kLetterTitle, seed::kCubaTitle));
   EXPECT_TRUE(Titles(absl::StrCat("person = \"", kalatozov,
                                   "\" AND role = \"CREDIT_ROLE_CAST\""))
                   .empty());
   EXPECT_THAT(
       Titles(absl::StrCat("person = \"", samoilova, "\" AND year = 1957")),
-      ElementsAre(kCranes));
+      ElementsAre(seed::kCranesTitle));
 }
 
 TEST_F(CatalogReadTest, FilterByEraMatchesTheEra) {
   EXPECT_THAT(Titles("era = \"eras/khrushchev-thaw\""),
-              UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+              UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                                   seed::kLetterTitle, seed::kCubaTitle));
   pb::GetEraRequest request;
   request.set_name("eras/khrushchev-thaw");
   pb::Era era;
@@ -225,11 +228,11 @@ TEST_F(CatalogReadTest, FilterByTechniqueMatchesTheSequences) {
     EXPECT_EQ(got, films_by_technique[t]) << filter;
   }
   EXPECT_THAT(Titles("technique = \"CAMERA_TECHNIQUE_CRANE_SHOT\""),
-              ::testing::Contains(kCranes));
+              ::testing::Contains(seed::kCranesTitle));
   EXPECT_THAT(Titles("technique = \"CAMERA_TECHNIQUE_SUSPENDED_CABLE_RIG\""),
-              ElementsAre(kCuba));
+              ElementsAre(seed::kCubaTitle));
   EXPECT_THAT(Titles("technique = \"CAMERA_TECHNIQUE_STATIC_RESTRICTED\""),
-              ElementsAre(kLetter));
+              ElementsAre(seed::kLetterTitle));
 }
 
 TEST_F(CatalogReadTest, BadFilterNamesTheFilterField) {
@@ -260,25 +263,27 @@ TEST_F(CatalogReadTest, SearchToleratesMisspellingAndTransliteration) {
     titles.push_back(r.film().title());
     EXPECT_THAT(r.matched_fields(), ::testing::Contains("people"));
   }
-  EXPECT_THAT(titles, UnorderedElementsAre(kEchelon, kCranes, kLetter, kCuba));
+  EXPECT_THAT(titles,
+              UnorderedElementsAre(seed::kEchelonTitle, seed::kCranesTitle,
+                                   seed::kLetterTitle, seed::kCubaTitle));
 
   pb::SearchFilmsResponse cuba = search("soy cuba");
   ASSERT_GE(cuba.results_size(), 1);
-  EXPECT_EQ(cuba.results(0).film().title(), kCuba);
+  EXPECT_EQ(cuba.results(0).film().title(), seed::kCubaTitle);
   for (int i = 1; i < cuba.results_size(); ++i) {
     EXPECT_LE(cuba.results(i).score(), cuba.results(0).score());
   }
 
   pb::SearchFilmsResponse cranes = search("Letyat zhuravli");
   ASSERT_GE(cranes.results_size(), 1);
-  EXPECT_EQ(cranes.results(0).film().title(), kCranes);
+  EXPECT_EQ(cranes.results(0).film().title(), seed::kCranesTitle);
   EXPECT_THAT(cranes.results(0).matched_fields(),
               ::testing::Contains("original_titles"));
 }
 
 TEST_F(CatalogReadTest, CranesSequencesInFilmOrder) {
   pb::ListSequencesRequest request;
-  request.set_parent(FilmName(kCranes));
+  request.set_parent(FilmName(seed::kCranesTitle));
   pb::ListSequencesResponse response;
   grpc::Status status =
       stub().ListSequences(CallContext().get(), request, &response);
@@ -333,8 +338,8 @@ TEST_F(CatalogReadTest, KalatozovWorkedMostWithUrusevsky) {
   EXPECT_EQ(first.person(), PersonName("Sergei Urusevsky"));
   EXPECT_EQ(first.display_name(), "Sergei Urusevsky");
   ASSERT_EQ(first.films_size(), 4);
-  EXPECT_EQ(first.films(0), FilmName(kEchelon));  // oldest first
-  EXPECT_EQ(first.films(3), FilmName(kCuba));
+  EXPECT_EQ(first.films(0), FilmName(seed::kEchelonTitle));  // oldest first
+  EXPECT_EQ(first.films(3), FilmName(seed::kCubaTitle));
   EXPECT_THAT(first.roles(),
               ::testing::Contains(pb::CREDIT_ROLE_CINEMATOGRAPHER));
   for (const auto& c : response.collaborations()) {
@@ -343,7 +348,8 @@ TEST_F(CatalogReadTest, KalatozovWorkedMostWithUrusevsky) {
 }
 
 TEST_F(CatalogReadTest, GetAndBatchGetFilms) {
-  std::string cranes = FilmName(kCranes), cuba = FilmName(kCuba);
+  std::string cranes = FilmName(seed::kCranesTitle),
+              cuba = FilmName(seed::kCubaTitle);
   pb::GetFilmRequest get;
   get.set_name(cranes);
   pb::Film film;

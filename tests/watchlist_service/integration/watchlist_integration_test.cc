@@ -29,6 +29,7 @@
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tests/support/call_context.h"
 #include "tests/support/running_service.h"
+#include "tests/support/seed_films.h"
 #include "tests/support/server_process.h"
 
 namespace longtake::watchlist {
@@ -36,13 +37,12 @@ namespace {
 
 namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
+namespace seed = ::longtake::testing::seed;
 using ::longtake::testing::CallContext;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
 constexpr char kSecret[] = "watchlist-integration-secret";
-constexpr char kCranes[] = "films/the-cranes-are-flying";
-constexpr char kCuba[] = "films/i-am-cuba";
 constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
 constexpr char kBatchGetLine[] =
     "method=/longtake.catalog.v1.CatalogService/BatchGetFilms";
@@ -159,7 +159,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     StartBoth();
     if (HasFatalFailure()) return;
     wlv1::WatchlistItem item;
-    ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+    ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCuba, &item).ok());
   }
 
   // An availability stream, open (the server has subscribed) on return.
@@ -273,29 +273,29 @@ TEST_F(WatchlistIntegrationTest,
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem cranes, cuba;
-  grpc::Status s = AddFilm(alice_, "alice", kCranes, &cranes);
+  grpc::Status s = AddFilm(alice_, "alice", seed::kCranes, &cranes);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_THAT(cranes.name(),
               ::testing::StartsWith("users/alice/watchlist/items/"));
-  EXPECT_EQ(cuba.film(), kCuba);
+  EXPECT_EQ(cuba.film(), seed::kCuba);
 
   wlv1::ListWatchlistItemsResponse list;
   s = List(alice_, "alice", &list);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(list.items_size(), 2);
-  EXPECT_EQ(list.items(0).film(), kCranes);  // added first, ranked first
+  EXPECT_EQ(list.items(0).film(), seed::kCranes);  // added first, ranked first
   EXPECT_TRUE(list.items(0).enriched());
   EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
   EXPECT_EQ(list.items(0).film_summary().year(), 1957);
-  EXPECT_EQ(list.items(1).film(), kCuba);
+  EXPECT_EQ(list.items(1).film(), seed::kCuba);
   EXPECT_TRUE(list.items(1).enriched());
   EXPECT_EQ(list.items(1).film_summary().title(), "I Am Cuba");
   EXPECT_EQ(list.items(1).film_summary().year(), 1964);
 
   wlv1::WhereToWatchResponse gb;
-  s = WhereToWatch(kCuba, "GB", &gb);
+  s = WhereToWatch(seed::kCuba, "GB", &gb);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_GE(gb.offers_size(), 1);
   const wlv1::Offer& dvd = gb.offers(0).offer();
@@ -310,7 +310,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_FALSE(gb.offers(0).explanation().empty());
 
   wlv1::WhereToWatchResponse us;
-  s = WhereToWatch(kCuba, "US", &us);
+  s = WhereToWatch(seed::kCuba, "US", &us);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(us.offers_size(), 0);
   EXPECT_THAT(us.available_in_regions(), Contains("GB"));
@@ -346,12 +346,12 @@ TEST_F(WatchlistIntegrationTest, RequestIdsBelongToTheirCaller) {
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem alices, bobs, other;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &alices, "key-1").ok());
-  grpc::Status s = AddFilm(bob_, "bob", kCranes, &bobs, "key-1");
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCuba, &alices, "key-1").ok());
+  grpc::Status s = AddFilm(bob_, "bob", seed::kCranes, &bobs, "key-1");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(bobs.name(), "users/bob/watchlist/items/the-cranes-are-flying");
-  EXPECT_EQ(bobs.film(), kCranes);
-  s = AddFilm(alice_, "alice", kCranes, &other, "key-1");
+  EXPECT_EQ(bobs.film(), seed::kCranes);
+  s = AddFilm(alice_, "alice", seed::kCranes, &other, "key-1");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
 }
@@ -361,7 +361,7 @@ TEST_F(WatchlistIntegrationTest,
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCuba, &item).ok());
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCuba, &item).ok());
 
   wlv1::ListWatchlistItemsResponse list;
   grpc::Status s = List(bob_, "alice", &list);
@@ -370,7 +370,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_FALSE(Reason(s).empty());
 
   wlv1::WatchlistItem bobs;
-  s = AddFilm(bob_, "alice", kCranes, &bobs);
+  s = AddFilm(bob_, "alice", seed::kCranes, &bobs);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   wlv1::GetWatchlistItemRequest get;
@@ -406,7 +406,7 @@ TEST_F(WatchlistIntegrationTest,
   s = List("", "alice", &list);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   wlv1::WhereToWatchRequest where;
-  where.set_film(kCuba);
+  where.set_film(seed::kCuba);
   where.set_region("GB");
   wlv1::WhereToWatchResponse where_out;
   s = stub_->WhereToWatch(CallContext("").get(), where, &where_out);
@@ -425,7 +425,7 @@ TEST_F(WatchlistIntegrationTest,
 
   // A user cannot create offers; a curator can.
   wlv1::CreateOfferRequest offer;
-  offer.mutable_offer()->set_film(kCuba);
+  offer.mutable_offer()->set_film(seed::kCuba);
   offer.mutable_offer()->set_provider("providers/mr-bongo");
   offer.mutable_offer()->set_monetization(wlv1::MONETIZATION_BUY);
   offer.mutable_offer()->set_format(wlv1::FORMAT_BLU_RAY);
@@ -455,7 +455,7 @@ TEST_F(WatchlistIntegrationTest,
 
   const absl::Time start = absl::Now();
   wlv1::Offer offer;
-  grpc::Status s = CreateRentalOffer(kCuba, "GB", 3, &offer);
+  grpc::Status s = CreateRentalOffer(seed::kCuba, "GB", 3, &offer);
   ASSERT_TRUE(s.ok()) << s.error_message();
   wlv1::WatchAvailabilityResponse response;
   ASSERT_TRUE(stream.reader->Read(&response))
@@ -464,7 +464,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_LT(took, absl::Seconds(1)) << "event took " << took;
   const wlv1::AvailabilityEvent& event = response.event();
   EXPECT_EQ(event.kind(), wlv1::AvailabilityEvent::KIND_OFFER_AVAILABLE);
-  EXPECT_EQ(event.film(), kCuba);
+  EXPECT_EQ(event.film(), seed::kCuba);
   EXPECT_EQ(event.user(), "users/alice");
   EXPECT_EQ(event.offer().name(), offer.name());
   EXPECT_GT(event.event_id(), 0);
@@ -475,8 +475,8 @@ TEST_F(WatchlistIntegrationTest,
   // While alice is away: an offer for a film not on her list, one outside her
   // regions, then the price change she must get.
   wlv1::Offer other_film, other_region;
-  ASSERT_TRUE(CreateRentalOffer(kCranes, "GB", 4, &other_film).ok());
-  ASSERT_TRUE(CreateRentalOffer(kCuba, "US", 5, &other_region).ok());
+  ASSERT_TRUE(CreateRentalOffer(seed::kCranes, "GB", 4, &other_film).ok());
+  ASSERT_TRUE(CreateRentalOffer(seed::kCuba, "US", 5, &other_region).ok());
   wlv1::UpdateOfferRequest update;
   update.mutable_offer()->set_name(offer.name());
   update.mutable_offer()->mutable_price()->set_currency_code("GBP");
@@ -496,7 +496,7 @@ TEST_F(WatchlistIntegrationTest,
   const wlv1::AvailabilityEvent& missed = response.event();
   EXPECT_GT(missed.event_id(), last_id);
   EXPECT_EQ(missed.kind(), wlv1::AvailabilityEvent::KIND_PRICE_CHANGED);
-  EXPECT_EQ(missed.film(), kCuba);
+  EXPECT_EQ(missed.film(), seed::kCuba);
   EXPECT_EQ(missed.offer().name(), offer.name());
   EXPECT_EQ(missed.offer().price().units(), 2);
   EXPECT_EQ(missed.previous_price().units(), 3);
@@ -513,7 +513,7 @@ TEST_F(WatchlistIntegrationTest, LeavingSoonComesFromThePeriodicScan) {
 
   // Ends in two days: inside the default 168 h leaving-soon window.
   wlv1::Offer offer;
-  ASSERT_TRUE(CreateRentalOffer(kCuba, "GB", 3, &offer).ok());
+  ASSERT_TRUE(CreateRentalOffer(seed::kCuba, "GB", 3, &offer).ok());
   wlv1::UpdateOfferRequest update;
   update.mutable_offer()->set_name(offer.name());
   const absl::Time until = absl::Now() + absl::Hours(48);
@@ -584,7 +584,7 @@ TEST_F(WatchlistIntegrationTest,
   StartBoth();
   ASSERT_FALSE(HasFatalFailure());
   wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", kCranes, &item).ok());
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
   const int catalog_port = catalog_->port();
   catalog_->Kill();
 
@@ -596,12 +596,12 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_LT(took, absl::Milliseconds(1500)) << took;  // 500 ms deadline + slack
   ASSERT_EQ(list.items_size(), 1);
   EXPECT_FALSE(list.items(0).enriched());
-  EXPECT_EQ(list.items(0).film(), kCranes);
+  EXPECT_EQ(list.items(0).film(), seed::kCranes);
   EXPECT_TRUE(list.items(0).film_summary().title().empty());
 
   wlv1::WatchlistItem cuba;
   start = absl::Now();
-  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
   took = absl::Now() - start;
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("catalogue"));
@@ -625,9 +625,9 @@ TEST_F(WatchlistIntegrationTest,
   ASSERT_TRUE(enriched)
       << "the watchlist never reached the restarted catalogue";
   EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
-  s = AddFilm(alice_, "alice", kCuba, &cuba);
+  s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
   EXPECT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(cuba.film(), kCuba);
+  EXPECT_EQ(cuba.film(), seed::kCuba);
 }
 
 TEST_F(WatchlistIntegrationTest,
@@ -640,9 +640,9 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_THAT(s.error_message(), HasSubstr("films/no-such-film"));
 
   wlv1::WatchlistItem first, second;
-  s = AddFilm(alice_, "alice", kCranes, &first, "req-cranes-1");
+  s = AddFilm(alice_, "alice", seed::kCranes, &first, "req-cranes-1");
   ASSERT_TRUE(s.ok()) << s.error_message();
-  s = AddFilm(alice_, "alice", kCranes, &second, "req-cranes-1");
+  s = AddFilm(alice_, "alice", seed::kCranes, &second, "req-cranes-1");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(first.name(), second.name());
   wlv1::ListWatchlistItemsResponse list;
@@ -650,7 +650,7 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_EQ(list.items_size(), 1);
 
   wlv1::WatchlistItem cuba;
-  s = AddFilm(alice_, "alice", kCuba, &cuba, "req-cuba-1");
+  s = AddFilm(alice_, "alice", seed::kCuba, &cuba, "req-cuba-1");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_NE(watchlist_->Kill(), 0);  // killed by SIGKILL, right after the ack
 
@@ -661,10 +661,10 @@ TEST_F(WatchlistIntegrationTest,
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_EQ(list.items_size(), 2);
   EXPECT_EQ(list.items(1).name(), cuba.name());
-  EXPECT_EQ(list.items(1).film(), kCuba);
+  EXPECT_EQ(list.items(1).film(), seed::kCuba);
   // The request id survived too: the retry answers with the same item.
   wlv1::WatchlistItem retry;
-  s = AddFilm(alice_, "alice", kCuba, &retry, "req-cuba-1");
+  s = AddFilm(alice_, "alice", seed::kCuba, &retry, "req-cuba-1");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(retry.name(), cuba.name());
 }
