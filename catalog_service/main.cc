@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
+#include "catalog_service/domain/catalog_errors.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
 #include "catalog_service/store/open_catalog_store.h"
 #include "common/auth/token.h"
@@ -105,6 +106,7 @@ int Run(int argc, char** argv) {
   options.listen_address = *server.listen;
   options.services = {&service};
   options.log_calls = *server.log_calls;
+  options.error_domain = std::string(kCatalogErrorDomain);
   options.server_shutdown_cap = absl::Milliseconds(250);
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));

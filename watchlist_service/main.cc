@@ -22,6 +22,7 @@
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 #include "watchlist_service/domain/watchlist.h"
+#include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
 #include "watchlist_service/grpc/watchlist_service_impl.h"
 #include "watchlist_service/store/open_watchlist_store.h"
@@ -136,6 +137,7 @@ int Run(int argc, char** argv) {
   options.listen_address = *server.listen;
   options.services = {&service};
   options.log_calls = *server.log_calls;
+  options.error_domain = std::string(kWatchlistErrorDomain);
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }

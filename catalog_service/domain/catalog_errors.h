@@ -22,7 +22,5 @@ inline constexpr absl::string_view kSequenceReferenced = "SEQUENCE_REFERENCED";
 // A write through a server whose curator writes are turned off.
 inline constexpr absl::string_view kCuratorWritesDisabled =
     "CURATOR_WRITES_DISABLED";
-// A request the adapter cannot turn into domain values.
-inline constexpr absl::string_view kInvalidRequest = "INVALID_REQUEST";
 
 }  // namespace longtake::catalog

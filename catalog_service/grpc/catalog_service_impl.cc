@@ -142,9 +142,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
   if (!grpc::SerializationTraits<v1::GetFilmRequest>::Deserialize(&copy,
                                                                   &parsed)
            .ok()) {
-    return Finish(context, ErrorWithReason(absl::StatusCode::kInvalidArgument,
-                                           kInvalidRequest,
-                                           "request is not a GetFilmRequest"));
+    return Finish(context, InvalidRequest("request is not a GetFilmRequest"));
   }
   auto film = catalog_->GetFilm(parsed.name());
   if (!film.ok()) return Finish(context, film.status());

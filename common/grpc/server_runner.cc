@@ -7,8 +7,11 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc/status_adapter.h"
 #include "common/log/logger.h"
 #include "common/status/errors.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -43,19 +46,53 @@ LogLevel CallLogLevel(grpc::StatusCode code) {
 
 namespace {
 
-// Logs "call method=... code=... latency_ms=..." once the status is sent.
-class CallLogInterceptor : public grpc::experimental::Interceptor {
+// Whether "/package.Service/Method" is a method of a compiled-in proto
+// service (not a name the client made up).
+bool IsProtoMethod(absl::string_view path) {
+  std::vector<std::string> parts = absl::StrSplit(path, '/', absl::SkipEmpty());
+  if (parts.size() != 2) return false;
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          parts[0]);
+  return service != nullptr && service->FindMethodByName(parts[1]) != nullptr;
+}
+
+// Sees every call's status before it is sent: answers a request that did
+// not parse (gRPC's callback API then sends UNIMPLEMENTED with no message and
+// never runs the handler) with INVALID_ARGUMENT INVALID_REQUEST, and logs
+// "call method=... code=... latency_ms=..." when asked.
+class CallInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(absl::Now()) {}
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info,
+                  const std::string* error_domain, bool log_calls)
+      : method_(info->method()),
+        error_domain_(error_domain),
+        log_calls_(log_calls),
+        start_(absl::Now()) {}
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() != nullptr) {
+      parsed_request_ = true;
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
+      if (!parsed_request_ &&
+          status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty() && IsProtoMethod(method_)) {
+        status = ToGrpcStatus(
+            InvalidRequest(absl::StrCat(
+                "the request does not parse as the request message of ",
+                method_)),
+            *error_domain_);
+        methods->ModifySendStatus(status);
+      }
       const LogLevel level = CallLogLevel(status.error_code());
-      if (LogEnabled(level)) {
+      if (log_calls_ && LogEnabled(level)) {
         Log(level,
             absl::StrCat("call method=", method_, " code=",
                          static_cast<int>(status.error_code()), " latency_ms=",
@@ -70,16 +107,25 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
 
  private:
   std::string method_;
+  const std::string* error_domain_;
+  bool log_calls_;
   absl::Time start_;
+  bool parsed_request_ = false;
 };
 
-class CallLogInterceptorFactory
+class CallInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  CallInterceptorFactory(std::string error_domain, bool log_calls)
+      : error_domain_(std::move(error_domain)), log_calls_(log_calls) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new CallLogInterceptor(info);
+    return new CallInterceptor(info, &error_domain_, log_calls_);
   }
+
+ private:
+  const std::string error_domain_;
+  const bool log_calls_;
 };
 
 }  // namespace
@@ -97,13 +143,12 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
   for (grpc::Service* service : options.services) {
     builder.RegisterService(service);
   }
-  if (options.log_calls) {
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        creators;
-    creators.push_back(std::make_unique<CallLogInterceptorFactory>());
-    builder.experimental().SetInterceptorCreators(std::move(creators));
-  }
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      creators;
+  creators.push_back(std::make_unique<CallInterceptorFactory>(
+      options.error_domain, options.log_calls));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
   server_shutdown_cap_ = options.server_shutdown_cap;
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

@@ -50,8 +50,12 @@ struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";
   std::vector<grpc::Service*> services;
   // Log one line per call (method, status, latency) at info level. Off for
-  // benchmarks: the interceptor itself costs a little.
+  // benchmarks: it costs a little.
   bool log_calls = true;
+  // google.rpc.ErrorInfo.domain of the errors the runner itself sends: a
+  // request that does not parse as the method's message is INVALID_ARGUMENT
+  // INVALID_REQUEST (gRPC alone would say UNIMPLEMENTED with no message).
+  std::string error_domain;
   int max_receive_message_bytes = 16 * 1024 * 1024;
   // After the drain hooks, the most gRPC's own Server::Shutdown may wait.
   // In gRPC 1.51 it waits out its whole deadline while any client keeps an

@@ -52,6 +52,11 @@ absl::Status InvalidFilter(absl::string_view description) {
   return InvalidArgument("filter", description, "INVALID_FILTER");
 }
 
+absl::Status InvalidRequest(absl::string_view description) {
+  return ErrorWithReason(absl::StatusCode::kInvalidArgument, "INVALID_REQUEST",
+                         description);
+}
+
 absl::Status NotFound(absl::string_view resource_name) {
   return WithPayloads(absl::StatusCode::kNotFound,
                       absl::StrCat(resource_name, " not found"),

@@ -34,6 +34,9 @@ absl::Status InvalidArguments(std::vector<FieldViolation> violations,
 // INVALID_ARGUMENT naming `filter`, reason INVALID_FILTER: a list filter
 // (AIP-160) that does not parse or names an unknown field or value.
 absl::Status InvalidFilter(absl::string_view description);
+// INVALID_ARGUMENT, reason INVALID_REQUEST: request bytes that do not parse
+// as the method's request message.
+absl::Status InvalidRequest(absl::string_view description);
 // NOT_FOUND, reason RESOURCE_NOT_FOUND, naming the resource ("films/x").
 absl::Status NotFound(absl::string_view resource_name);
 // ALREADY_EXISTS, reason RESOURCE_ALREADY_EXISTS.

@@ -160,10 +160,38 @@ cases = {
 }
 
 # The watchlist's own filter errors carry the same reason as the catalogue's.
-extra = [(("INVALID_ARGUMENT", "INVALID_FILTER"), lambda: watchlist.ListOffers(
+extra = [((("INVALID_ARGUMENT", "INVALID_FILTER"), None), lambda: watchlist.ListOffers(
     wl.ListOffersRequest(filter="price < 3"), metadata=alice, timeout=DEADLINE))]
 
+# Bytes that parse as no request message, sent to every unary method of both
+# services: INVALID_REQUEST from each, in the service's own domain; a method
+# no service has stays UNIMPLEMENTED.
+def raw(channel, path):
+    return channel.unary_unary(path, request_serializer=lambda b: b,
+                               response_deserializer=lambda b: b)
+
+
+watchlist_channel = grpc.insecure_channel(env["WATCHLIST"])
+for module, channel, domain in ((cat, catalog_channel, "catalog.longtake.dev"),
+                                (wl, watchlist_channel, "watchlist.longtake.dev")):
+    for service in module.DESCRIPTOR.services_by_name.values():
+        for method in service.methods:
+            if method.client_streaming or method.server_streaming:
+                continue
+            path = f"/{service.full_name}/{method.name}"
+            call = raw(channel, path)
+            extra.append(((("INVALID_ARGUMENT", "INVALID_REQUEST"), domain),
+                          lambda call=call: call(b"\xff\xff\xff", metadata=curator,
+                                                 timeout=DEADLINE)))
+unknown = raw(catalog_channel, "/longtake.catalog.v1.CatalogService/NoSuchMethod")
+
 failures = []
+try:
+    unknown(b"", timeout=DEADLINE)
+    failures.append("an unknown method answered OK")
+except grpc.RpcError as err:
+    if err.code() != grpc.StatusCode.UNIMPLEMENTED:
+        failures.append(f"an unknown method answered {err.code().name}, not UNIMPLEMENTED")
 table = documented_reasons(api_md)
 if len(table) < 15:
     failures.append(f"API.md: found only {len(table)} rows in the error table")
@@ -171,13 +199,15 @@ for row in sorted(table - cases.keys()):
     failures.append(f"API.md lists {row} but no call here produces it: add one")
 for row in sorted(cases.keys() - table):
     failures.append(f"the server sends {row}, which API.md's error table lacks")
-for want, call in list(cases.items()) + extra:
+for (want, want_domain), call in [((k, None), c) for k, c in cases.items()] + extra:
     code, reason, domain = observed(call)
     print(f"{want[0]:20} {want[1]:26} -> {code} {reason} ({domain})")
     if (code, reason) != want:
         failures.append(f"{want}: the server answered {code} {reason or '(no reason)'}")
     elif domain not in ("catalog.longtake.dev", "watchlist.longtake.dev"):
         failures.append(f"{want}: ErrorInfo domain {domain!r}")
+    elif want_domain is not None and domain != want_domain:
+        failures.append(f"{want}: ErrorInfo domain {domain!r}, not {want_domain!r}")
 for f in failures:
     print("FAIL:", f, file=sys.stderr)
 sys.exit(1 if failures else 0)
