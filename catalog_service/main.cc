@@ -136,6 +136,9 @@ int Run(int argc, char** argv) {
     if (refresher != nullptr) refresher->Stop();
   });
   runner.AddDrainHook([&](absl::Time deadline) {
+    // An import may hold the importer for seconds: stop it between entries
+    // (its client learns which entries are left) so the grace holds.
+    (*catalog)->StopImports();
     if (!service.StopWritesAndWait(deadline - absl::Now())) {
       Log(LogLevel::kWarning,
           "writes still running after the shutdown grace; cancelling");

@@ -196,6 +196,11 @@ class Catalog {
   // run one at a time.
   absl::StatusOr<std::vector<ImportEntryResult>> ImportFilms(
       std::vector<ImportEntry> entries, const WriteOptions& options);
+  // For shutdown: a running import stops after its current entry, and the
+  // entries it did not reach (and any later import's) answer UNAVAILABLE
+  // SHUTTING_DOWN, so that the process can exit within its grace. A retry
+  // imports them (the ones written answer ALREADY_EXISTS).
+  void StopImports() { imports_stopped_ = true; }
 
   // Re-reads the store into the read model (used by replicas to catch up
   // with writes made elsewhere). Returns whether anything changed.
@@ -232,6 +237,7 @@ class Catalog {
   // Serialises imports (taken before write_mu_): an import releases write_mu_
   // between entries, and its request record is written after the last one.
   absl::Mutex import_mu_;
+  std::atomic<bool> imports_stopped_{false};
   // Writers waiting for write_mu_ outside an import. An import takes the
   // lock for its next entry only when this is 0: absl::Mutex lets a thread
   // that just unlocked take the lock again ahead of waiters, so without it a

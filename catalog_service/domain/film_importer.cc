@@ -204,7 +204,16 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
   }
   std::vector<ImportEntryResult> results;
   results.reserve(entries.size());
+  bool stopped = false;
   for (ImportEntry& e : entries) {
+    if (imports_stopped_) {
+      stopped = true;
+      ImportEntryResult skipped;
+      skipped.source_line = e.source_line;
+      skipped.status = ShuttingDownError("catalogue");
+      results.push_back(std::move(skipped));
+      continue;
+    }
     // Entries commit one by one: later entries see the earlier ones, and
     // writers waiting meanwhile go first.
     absl::MutexLock w(&write_mu_, absl::Condition(
@@ -233,7 +242,7 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
     }
     results.push_back(std::move(plan.result));
   }
-  if (!o.request_id.empty() && !o.validate_only) {
+  if (!o.request_id.empty() && !o.validate_only && !stopped) {
     // The request record follows the last entry.
     absl::MutexLock w(&write_mu_);
     WriteBatch b;

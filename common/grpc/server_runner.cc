@@ -20,12 +20,6 @@
 
 namespace longtake {
 
-absl::Status ShuttingDownError(absl::string_view service) {
-  return ErrorWithReason(
-      absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
-      absl::StrCat("the ", service,
-                   " service is shutting down; try again shortly"));
-}
 LogLevel CallLogLevel(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::INTERNAL:

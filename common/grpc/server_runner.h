@@ -29,16 +29,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/log/logger.h"
+#include "common/status/errors.h"  // ShuttingDownError
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/status.h"
 
 namespace longtake {
-
-// The one error a draining server answers new calls with: UNAVAILABLE,
-// reason SHUTTING_DOWN (clients retry on another replica). `service` is the
-// name people know it by ("catalogue", "watchlist").
-absl::Status ShuttingDownError(absl::string_view service);
 
 // The level of a call's log line: error for the server's own faults
 // (INTERNAL, UNKNOWN, DATA_LOSS), warning for overload and outages

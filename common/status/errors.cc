@@ -57,6 +57,13 @@ absl::Status InvalidRequest(absl::string_view description) {
                          description);
 }
 
+absl::Status ShuttingDownError(absl::string_view service) {
+  return ErrorWithReason(
+      absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
+      absl::StrCat("the ", service,
+                   " service is shutting down; try again shortly"));
+}
+
 absl::Status NotFound(absl::string_view resource_name) {
   return WithPayloads(absl::StatusCode::kNotFound,
                       absl::StrCat(resource_name, " not found"),

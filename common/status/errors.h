@@ -37,6 +37,9 @@ absl::Status InvalidFilter(absl::string_view description);
 // INVALID_ARGUMENT, reason INVALID_REQUEST: request bytes that do not parse
 // as the method's request message.
 absl::Status InvalidRequest(absl::string_view description);
+// UNAVAILABLE, reason SHUTTING_DOWN: the one answer of a draining server
+// ("the catalogue service is shutting down; try again shortly").
+absl::Status ShuttingDownError(absl::string_view service);
 // NOT_FOUND, reason RESOURCE_NOT_FOUND, naming the resource ("films/x").
 absl::Status NotFound(absl::string_view resource_name);
 // ALREADY_EXISTS, reason RESOURCE_ALREADY_EXISTS.

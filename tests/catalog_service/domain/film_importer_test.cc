@@ -155,5 +155,49 @@ TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
   EXPECT_EQ(catalog->film_count(), seeded + internal::kMaxBatch + 1);
 }
 
+// Shutdown stops an import between entries: the entries it did not reach
+// answer UNAVAILABLE SHUTTING_DOWN, nothing of them is written, and no
+// request record is kept (a retry after the restart imports them).
+TEST(ImportConcurrencyTest, StopImportsLeavesTheRestUnwritten) {
+  std::unique_ptr<Catalog> catalog = OpenSeeded(TempUrl("import-stop.db"));
+  const size_t seeded = catalog->film_count();
+  std::vector<ImportEntry> entries(internal::kMaxBatch);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    entries[i].film.title = absl::StrCat("Stopped Film ", i);
+    entries[i].source_line = static_cast<int>(i) + 1;
+  }
+  WriteOptions o;
+  o.request_id = "import-stopped";
+  absl::StatusOr<std::vector<ImportEntryResult>> results;
+  std::thread importer([&] { results = catalog->ImportFilms(entries, o); });
+  while (catalog->film_count() == seeded) std::this_thread::yield();
+  catalog->StopImports();
+  importer.join();
+
+  ASSERT_OK(results);
+  ASSERT_EQ(results->size(), entries.size());
+  size_t written = 0;
+  size_t stopped = 0;
+  for (const ImportEntryResult& r : *results) {
+    if (r.status.ok()) {
+      ++written;
+      EXPECT_EQ(stopped, 0u) << "an entry after a stopped one was written";
+    } else {
+      EXPECT_THAT(r.status, StatusIs(absl::StatusCode::kUnavailable,
+                                     "SHUTTING_DOWN"));
+      EXPECT_EQ(r.film, "");
+      ++stopped;
+    }
+  }
+  EXPECT_GT(written, 0u);
+  EXPECT_GT(stopped, 0u) << "the import ran to its end";
+  EXPECT_EQ(catalog->film_count(), seeded + written);
+  // Later imports are refused outright.
+  auto later = catalog->ImportFilms({entries.back()}, {});
+  ASSERT_OK(later);
+  EXPECT_THAT((*later)[0].status,
+              StatusIs(absl::StatusCode::kUnavailable, "SHUTTING_DOWN"));
+}
+
 }  // namespace
 }  // namespace longtake::catalog
