@@ -33,6 +33,22 @@ absl::StatusOr<CreditRole> RoleFromProto(int value, absl::string_view path,
   return static_cast<CreditRole>(value);
 }
 
+// create_time and update_time: output only, but checked like any time read
+// from a request.
+template <typename Proto, typename Resource>
+absl::Status StampsFromProto(const Proto& in, absl::string_view path,
+                             Resource* out) {
+  LONGTAKE_ASSIGN_OR_RETURN(
+      out->create_time,
+      TimeFromProto(in.create_time(), absl::StrCat(path, ".create_time"),
+                    in.has_create_time()));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      out->update_time,
+      TimeFromProto(in.update_time(), absl::StrCat(path, ".update_time"),
+                    in.has_update_time()));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void ToProto(const Credit& credit, pb::Credit* out) {
@@ -218,8 +234,7 @@ absl::StatusOr<Film> FromProto(const pb::Film& in, absl::string_view path) {
     film.ratings.push_back({r.source(), r.value(), r.votes()});
   }
   film.etag = in.etag();
-  film.create_time = TimeFromProto(in.create_time(), in.has_create_time());
-  film.update_time = TimeFromProto(in.update_time(), in.has_update_time());
+  LONGTAKE_RETURN_IF_ERROR(StampsFromProto(in, path, &film));
   return film;
 }
 
@@ -238,8 +253,7 @@ absl::StatusOr<Person> FromProto(const pb::Person& in, absl::string_view path) {
   }
   person.biography = in.biography();
   person.etag = in.etag();
-  person.create_time = TimeFromProto(in.create_time(), in.has_create_time());
-  person.update_time = TimeFromProto(in.update_time(), in.has_update_time());
+  LONGTAKE_RETURN_IF_ERROR(StampsFromProto(in, path, &person));
   return person;
 }
 
@@ -253,7 +267,9 @@ absl::StatusOr<Timecode> FromProto(const pb::Timecode& in,
     return BadEnum(path, "relation", in.relation());
   }
   timecode.precision = static_cast<Timecode::Precision>(in.precision());
-  timecode.offset = DurationFromProto(in.offset());
+  LONGTAKE_ASSIGN_OR_RETURN(
+      timecode.offset,
+      DurationFromProto(in.offset(), absl::StrCat(path, ".offset")));
   timecode.fraction = in.fraction();
   timecode.relative_to = in.relative_to();
   timecode.relation = static_cast<Timecode::Relation>(in.relation());
@@ -269,7 +285,9 @@ absl::StatusOr<Sequence> FromProto(const pb::Sequence& in,
   sequence.description = in.description();
   LONGTAKE_ASSIGN_OR_RETURN(
       sequence.start, FromProto(in.start(), absl::StrCat(path, ".start")));
-  sequence.duration = DurationFromProto(in.duration());
+  LONGTAKE_ASSIGN_OR_RETURN(
+      sequence.duration,
+      DurationFromProto(in.duration(), absl::StrCat(path, ".duration")));
   for (int i = 0; i < in.techniques_size(); ++i) {
     if (!pb::CameraTechnique_IsValid(in.techniques(i))) {
       return BadEnum(path, absl::StrCat("techniques[", i, "]"),
@@ -282,8 +300,7 @@ absl::StatusOr<Sequence> FromProto(const pb::Sequence& in,
   sequence.filming_method = in.filming_method();
   sequence.film_order = in.film_order();
   sequence.etag = in.etag();
-  sequence.create_time = TimeFromProto(in.create_time(), in.has_create_time());
-  sequence.update_time = TimeFromProto(in.update_time(), in.has_update_time());
+  LONGTAKE_RETURN_IF_ERROR(StampsFromProto(in, path, &sequence));
   return sequence;
 }
 

@@ -11,8 +11,9 @@
 //   absl::StatusOr<Film> in = FromProto(request.film(), "film");
 //
 // FromProto only fails on what the domain types cannot represent (an enum
-// number the proto does not define) and names the field under `path`; every
-// other check belongs to the domain.
+// number the proto does not define, a Timestamp or Duration outside its
+// documented range) and names the field under `path`; every other check
+// belongs to the domain.
 
 #include <string>
 

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 
+#include "common/domain/field_limits.h"
+#include "common/status/errors.h"
+
 namespace longtake {
 
 void TimeToProto(absl::Time time, google::protobuf::Timestamp* out) {
@@ -18,9 +21,11 @@ void TimeToProto(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(nanos));
 }
 
-absl::Time TimeFromProto(const google::protobuf::Timestamp& in, bool has,
-                         absl::Time unset) {
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& in,
+                                         absl::string_view field, bool has,
+                                         absl::Time unset) {
   if (!has) return unset;
+  LONGTAKE_RETURN_IF_ERROR(CheckTimestamp(in.seconds(), in.nanos(), field));
   return absl::FromUnixSeconds(in.seconds()) + absl::Nanoseconds(in.nanos());
 }
 
@@ -31,7 +36,9 @@ void DurationToProto(absl::Duration duration, google::protobuf::Duration* out) {
   out->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(rest)));
 }
 
-absl::Duration DurationFromProto(const google::protobuf::Duration& in) {
+absl::StatusOr<absl::Duration> DurationFromProto(
+    const google::protobuf::Duration& in, absl::string_view field) {
+  LONGTAKE_RETURN_IF_ERROR(CheckDuration(in.seconds(), in.nanos(), field));
   return absl::Seconds(in.seconds()) + absl::Nanoseconds(in.nanos());
 }
 

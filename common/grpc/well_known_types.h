@@ -5,9 +5,17 @@
 // for both services' adapters.
 //
 //   TimeToProto(film.create_time, out->mutable_create_time());
-//   offer.available_until = TimeFromProto(in.available_until(),
-//       in.has_available_until(), absl::InfiniteFuture());
+//   LONGTAKE_ASSIGN_OR_RETURN(offer.available_until,
+//       TimeFromProto(in.available_until(), "offer.available_until",
+//                     in.has_available_until(), absl::InfiniteFuture()));
+//
+// A Timestamp or Duration from a request is checked here, as it is read:
+// outside the range google/protobuf documents (common/domain/field_limits.h)
+// it is INVALID_ARGUMENT naming `field`, so it is never stored to break a
+// later JSON rendering or an arithmetic on it.
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/domain/field_mask.h"
 #include "common/domain/money.h"
@@ -22,12 +30,14 @@ namespace longtake {
 // always non-negative, as Timestamp requires.
 void TimeToProto(absl::Time time, google::protobuf::Timestamp* out);
 // `unset` when the message does not carry the field (`has` false).
-absl::Time TimeFromProto(const google::protobuf::Timestamp& in, bool has = true,
-                         absl::Time unset = absl::InfinitePast());
+absl::StatusOr<absl::Time> TimeFromProto(
+    const google::protobuf::Timestamp& in, absl::string_view field,
+    bool has = true, absl::Time unset = absl::InfinitePast());
 
 // Seconds and nanos carry the same sign, as Duration requires.
 void DurationToProto(absl::Duration duration, google::protobuf::Duration* out);
-absl::Duration DurationFromProto(const google::protobuf::Duration& in);
+absl::StatusOr<absl::Duration> DurationFromProto(
+    const google::protobuf::Duration& in, absl::string_view field);
 
 void MoneyToProto(const Money& money, google::type::Money* out);
 Money MoneyFromProto(const google::type::Money& in);

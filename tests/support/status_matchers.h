@@ -7,6 +7,7 @@
 //   ASSERT_OK_AND_ASSIGN(auto film, catalog->GetFilm("films/i-am-cuba"));
 //   EXPECT_THAT(catalog->GetFilm("films/nope"),
 //               StatusIs(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND"));
+//   EXPECT_THAT(TimeFromProto(ts, "offer.available_from"), IsOkAndHolds(t));
 
 #include <string>
 #include <utility>
@@ -50,6 +51,16 @@ MATCHER(IsOk, "is OK") {
   const absl::Status& status = ::longtake::testing::GetStatus(arg);
   *result_listener << "whose status is " << status;
   return status.ok();
+}
+
+// Matches an OK StatusOr whose value matches `value_matcher`:
+//   EXPECT_THAT(TimeFromProto(ts, "t"), IsOkAndHolds(t));
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 }  // namespace longtake::testing

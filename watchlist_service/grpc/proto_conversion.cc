@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/status/errors.h"
+
 namespace longtake::watchlist {
 
 namespace {
@@ -86,7 +88,7 @@ void ToProto(const Offer& offer, wlv1::Offer* out) {
   StampsToProto(offer, out);
 }
 
-Offer FromProto(const wlv1::Offer& offer) {
+absl::StatusOr<Offer> FromProto(const wlv1::Offer& offer) {
   Offer out;
   out.name = offer.name();
   out.film = offer.film();
@@ -99,13 +101,18 @@ Offer FromProto(const wlv1::Offer& offer) {
   out.deep_link_uri = offer.deep_link_uri();
   out.edition = offer.edition();
   out.extras.assign(offer.extras().begin(), offer.extras().end());
-  out.available_from =
-      TimeFromProto(offer.available_from(), offer.has_available_from());
-  out.available_until =
-      TimeFromProto(offer.available_until(), offer.has_available_until(),
-                    absl::InfiniteFuture());
-  out.last_verify_time =
-      TimeFromProto(offer.last_verify_time(), offer.has_last_verify_time());
+  LONGTAKE_ASSIGN_OR_RETURN(
+      out.available_from,
+      TimeFromProto(offer.available_from(), "offer.available_from",
+                    offer.has_available_from()));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      out.available_until,
+      TimeFromProto(offer.available_until(), "offer.available_until",
+                    offer.has_available_until(), absl::InfiniteFuture()));
+  LONGTAKE_ASSIGN_OR_RETURN(
+      out.last_verify_time,
+      TimeFromProto(offer.last_verify_time(), "offer.last_verify_time",
+                    offer.has_last_verify_time()));
   out.etag = offer.etag();
   return out;
 }

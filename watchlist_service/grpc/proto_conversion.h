@@ -3,13 +3,17 @@
 // proto <-> domain conversion for the watchlist gRPC adapter. No logic beyond
 // representation: unset timestamps are absl::InfinitePast() (InfiniteFuture()
 // for available_until), enums share their numbers, money maps field by field.
+// Only an offer's conversion can fail: a timestamp outside the range
+// Timestamp documents, named under "offer." (common/grpc/well_known_types.h).
+// The output-only times of providers, offers and items are not read.
 //
-//   watchlist::Offer offer = FromProto(request->offer());
+//   LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
 //   ToProto(created, response);
 
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/grpc/well_known_types.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "longtake/watchlist/v1/resources.pb.h"
@@ -28,7 +32,7 @@ void ToProto(const Provider& provider, wlv1::Provider* out);
 Provider FromProto(const wlv1::Provider& provider);
 
 void ToProto(const Offer& offer, wlv1::Offer* out);
-Offer FromProto(const wlv1::Offer& offer);
+absl::StatusOr<Offer> FromProto(const wlv1::Offer& offer);
 
 void ToProto(const WatchlistItem& item, wlv1::WatchlistItem* out);
 WatchlistItem FromProto(const wlv1::WatchlistItem& item);

@@ -9,6 +9,7 @@
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
 #include "common/grpc/well_known_types.h"
+#include "common/status/errors.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/access_checks.h"
 #include "watchlist_service/grpc/proto_conversion.h"
@@ -167,23 +168,25 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->CreateOffer(FromProto(request->offer()),
-                                                request->offer_id(),
-                                                Write(who, *request));
-               });
+  return Serve(
+      ctx, writes_, Curator, response,
+      [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
+        LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
+        return watchlist_->CreateOffer(std::move(offer), request->offer_id(),
+                                       Write(who, *request));
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->UpdateOffer(
-                     FromProto(request->offer()),
-                     FieldMaskFromProto(request->update_mask()),
-                     Write(who, *request));
-               });
+  return Serve(
+      ctx, writes_, Curator, response,
+      [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
+        LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
+        return watchlist_->UpdateOffer(
+            std::move(offer), FieldMaskFromProto(request->update_mask()),
+            Write(who, *request));
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(

@@ -10,6 +10,7 @@
 namespace longtake::catalog {
 namespace {
 
+using ::longtake::testing::IsOkAndHolds;
 using ::longtake::testing::StatusIs;
 
 using ::longtake::catalog::testing::SampleFilm;
@@ -24,7 +25,7 @@ TEST(ProtoConversionTest, TimestampRoundTripKeepsNanosAndUnset) {
   TimeToProto(t, &ts);
   EXPECT_EQ(ts.seconds(), 1700000000);
   EXPECT_EQ(ts.nanos(), 123456789);
-  EXPECT_EQ(TimeFromProto(ts), t);
+  EXPECT_THAT(TimeFromProto(ts, "t"), IsOkAndHolds(t));
 
   // Before the epoch: nanos stay non-negative as the proto requires.
   absl::Time before = absl::FromUnixSeconds(-10) + absl::Milliseconds(250);
@@ -32,12 +33,13 @@ TEST(ProtoConversionTest, TimestampRoundTripKeepsNanosAndUnset) {
   TimeToProto(before, &ts2);
   EXPECT_EQ(ts2.seconds(), -10);
   EXPECT_EQ(ts2.nanos(), 250000000);
-  EXPECT_EQ(TimeFromProto(ts2), before);
+  EXPECT_THAT(TimeFromProto(ts2, "t"), IsOkAndHolds(before));
 
   google::protobuf::Timestamp unset;
   TimeToProto(absl::InfinitePast(), &unset);
   EXPECT_EQ(unset.seconds(), 0);
-  EXPECT_EQ(TimeFromProto(unset, /*has=*/false), absl::InfinitePast());
+  EXPECT_THAT(TimeFromProto(unset, "t", /*has=*/false),
+              IsOkAndHolds(absl::InfinitePast()));
 }
 
 TEST(ProtoConversionTest, DurationRoundTrip) {
@@ -46,12 +48,13 @@ TEST(ProtoConversionTest, DurationRoundTrip) {
   DurationToProto(d, &pd);
   EXPECT_EQ(pd.seconds(), 1500);
   EXPECT_EQ(pd.nanos(), 500000000);
-  EXPECT_EQ(DurationFromProto(pd), d);
+  EXPECT_THAT(DurationFromProto(pd, "d"), IsOkAndHolds(d));
   google::protobuf::Duration neg;
   DurationToProto(-absl::Milliseconds(1500), &neg);
   EXPECT_EQ(neg.seconds(), -1);
   EXPECT_EQ(neg.nanos(), -500000000);
-  EXPECT_EQ(DurationFromProto(neg), -absl::Milliseconds(1500));
+  EXPECT_THAT(DurationFromProto(neg, "d"),
+              IsOkAndHolds(-absl::Milliseconds(1500)));
 }
 
 TEST(ProtoConversionTest, FilmRoundTrip) {

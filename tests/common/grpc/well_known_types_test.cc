@@ -1,10 +1,39 @@
 #include "common/grpc/well_known_types.h"
 
+#include <cstdint>
+#include <string>
+
+#include "common/domain/field_limits.h"
+#include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake {
 namespace {
+
+using ::longtake::testing::IsOkAndHolds;
+using ::longtake::testing::StatusIs;
+
+// The one field a refused conversion names.
+std::string OnlyField(const absl::Status& status) {
+  std::vector<FieldViolation> violations = ErrorFieldViolations(status);
+  return violations.size() == 1 ? violations[0].field : "";
+}
+
+google::protobuf::Timestamp Timestamp(int64_t seconds, int32_t nanos) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(seconds);
+  ts.set_nanos(nanos);
+  return ts;
+}
+
+google::protobuf::Duration Duration(int64_t seconds, int32_t nanos) {
+  google::protobuf::Duration d;
+  d.set_seconds(seconds);
+  d.set_nanos(nanos);
+  return d;
+}
 
 TEST(WellKnownTypesTest, TimeRoundTripsWithNonNegativeNanos) {
   const absl::Time t = absl::FromUnixSeconds(-1) + absl::Milliseconds(250);
@@ -12,14 +41,14 @@ TEST(WellKnownTypesTest, TimeRoundTripsWithNonNegativeNanos) {
   TimeToProto(t, &ts);
   EXPECT_EQ(ts.seconds(), -1);
   EXPECT_EQ(ts.nanos(), 250000000);
-  EXPECT_EQ(TimeFromProto(ts), t);
+  EXPECT_THAT(TimeFromProto(ts, "t"), IsOkAndHolds(t));
 
   const absl::Time before_epoch =
       absl::FromUnixSeconds(0) - absl::Milliseconds(1);
   TimeToProto(before_epoch, &ts);
   EXPECT_EQ(ts.seconds(), -1);
   EXPECT_EQ(ts.nanos(), 999000000);
-  EXPECT_EQ(TimeFromProto(ts), before_epoch);
+  EXPECT_THAT(TimeFromProto(ts, "t"), IsOkAndHolds(before_epoch));
 }
 
 TEST(WellKnownTypesTest, InfiniteTimeIsUnset) {
@@ -28,9 +57,10 @@ TEST(WellKnownTypesTest, InfiniteTimeIsUnset) {
   TimeToProto(absl::InfiniteFuture(), &ts);
   EXPECT_EQ(ts.seconds(), 0);
   EXPECT_EQ(ts.nanos(), 0);
-  EXPECT_EQ(TimeFromProto(ts, /*has=*/false), absl::InfinitePast());
-  EXPECT_EQ(TimeFromProto(ts, /*has=*/false, absl::InfiniteFuture()),
-            absl::InfiniteFuture());
+  EXPECT_THAT(TimeFromProto(ts, "t", /*has=*/false),
+              IsOkAndHolds(absl::InfinitePast()));
+  EXPECT_THAT(TimeFromProto(ts, "t", /*has=*/false, absl::InfiniteFuture()),
+              IsOkAndHolds(absl::InfiniteFuture()));
 }
 
 TEST(WellKnownTypesTest, DurationKeepsOneSign) {
@@ -38,10 +68,77 @@ TEST(WellKnownTypesTest, DurationKeepsOneSign) {
   DurationToProto(absl::Seconds(-90) - absl::Milliseconds(500), &d);
   EXPECT_EQ(d.seconds(), -90);
   EXPECT_EQ(d.nanos(), -500000000);
-  EXPECT_EQ(DurationFromProto(d), absl::Seconds(-90) - absl::Milliseconds(500));
+  EXPECT_THAT(DurationFromProto(d, "d"),
+              IsOkAndHolds(absl::Seconds(-90) - absl::Milliseconds(500)));
   DurationToProto(absl::Minutes(25), &d);
   EXPECT_EQ(d.seconds(), 1500);
   EXPECT_EQ(d.nanos(), 0);
+}
+
+// The range google/protobuf/timestamp.proto documents, both ends included;
+// anything outside is refused naming the field, not stored.
+TEST(WellKnownTypesTest, TimestampOutsideItsRangeIsRefusedNamingTheField) {
+  EXPECT_THAT(TimeFromProto(Timestamp(kMinTimestampSeconds, 0), "t"),
+              IsOkAndHolds(absl::FromCivil(absl::CivilSecond(1, 1, 1, 0, 0, 0),
+                                           absl::UTCTimeZone())));
+  EXPECT_THAT(
+      TimeFromProto(Timestamp(kMaxTimestampSeconds, 999999999), "t"),
+      IsOkAndHolds(absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59),
+                                   absl::UTCTimeZone()) +
+                   absl::Nanoseconds(999999999)));
+  const struct {
+    int64_t seconds;
+    int32_t nanos;
+  } kBad[] = {
+      {int64_t{1} << 62, 0},          // the probe's available_until
+      {kMaxTimestampSeconds + 1, 0},  // 10000-01-01
+      {kMinTimestampSeconds - 1, 0},  // before year 1
+      {0, -1},                        // the probe's nanos
+      {0, kNanosPerSecond},           // a whole second in nanos
+      {INT64_MIN, 0},
+  };
+  for (const auto& bad : kBad) {
+    absl::StatusOr<absl::Time> t = TimeFromProto(
+        Timestamp(bad.seconds, bad.nanos), "offer.available_until");
+    EXPECT_THAT(
+        t, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"))
+        << bad.seconds << "s " << bad.nanos << "ns";
+    EXPECT_EQ(OnlyField(t.status()), "offer.available_until");
+  }
+  // An unset field is not looked at.
+  EXPECT_THAT(TimeFromProto(Timestamp(int64_t{1} << 62, -1), "t",
+                            /*has=*/false, absl::InfiniteFuture()),
+              IsOkAndHolds(absl::InfiniteFuture()));
+}
+
+TEST(WellKnownTypesTest, DurationOutsideItsRangeIsRefusedNamingTheField) {
+  EXPECT_THAT(DurationFromProto(Duration(kMaxDurationSeconds, 999999999), "d"),
+              IsOkAndHolds(absl::Seconds(kMaxDurationSeconds) +
+                           absl::Nanoseconds(999999999)));
+  EXPECT_THAT(DurationFromProto(Duration(-kMaxDurationSeconds, 0), "d"),
+              IsOkAndHolds(absl::Seconds(-kMaxDurationSeconds)));
+  EXPECT_THAT(DurationFromProto(Duration(0, -5), "d"),
+              IsOkAndHolds(absl::Nanoseconds(-5)));
+  const struct {
+    int64_t seconds;
+    int32_t nanos;
+  } kBad[] = {
+      {kMaxDurationSeconds + 1, 0},
+      {-kMaxDurationSeconds - 1, 0},
+      {int64_t{1} << 62, 0},
+      {1, -1},  // signs disagree
+      {-1, 1},
+      {0, kNanosPerSecond},  // |nanos| must stay below a second
+      {0, -kNanosPerSecond},
+  };
+  for (const auto& bad : kBad) {
+    absl::StatusOr<absl::Duration> d = DurationFromProto(
+        Duration(bad.seconds, bad.nanos), "sequence.start.offset");
+    EXPECT_THAT(
+        d, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"))
+        << bad.seconds << "s " << bad.nanos << "ns";
+    EXPECT_EQ(OnlyField(d.status()), "sequence.start.offset");
+  }
 }
 
 TEST(WellKnownTypesTest, MoneyRoundTrips) {

@@ -3,11 +3,13 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/watchlist_service/sample_resources.h"
 
 namespace longtake::watchlist {
 namespace {
 
+using ::longtake::testing::IsOkAndHolds;
 using ::testing::ElementsAre;
 
 TEST(ProtoConversionTest, OfferRoundTripKeepsEveryField) {
@@ -31,7 +33,7 @@ TEST(ProtoConversionTest, OfferRoundTripKeepsEveryField) {
   EXPECT_FALSE(proto.has_available_until());  // until further notice
   EXPECT_FALSE(proto.has_last_verify_time());
 
-  Offer back = FromProto(proto);
+  ASSERT_OK_AND_ASSIGN(Offer back, FromProto(proto));
   EXPECT_EQ(back.name, offer.name);
   EXPECT_EQ(back.provider, offer.provider);
   EXPECT_EQ(back.monetization, Monetization::kBuy);
@@ -47,7 +49,8 @@ TEST(ProtoConversionTest, OfferRoundTripKeepsEveryField) {
 TEST(ProtoConversionTest, OfferWithoutPriceHasNoPrice) {
   v1::Offer proto;
   proto.set_monetization(v1::MONETIZATION_SUBSCRIPTION);
-  EXPECT_FALSE(FromProto(proto).price.has_value());
+  ASSERT_OK_AND_ASSIGN(Offer converted, FromProto(proto));
+  EXPECT_FALSE(converted.price.has_value());
   Offer offer;
   v1::Offer out;
   ToProto(offer, &out);
@@ -60,7 +63,7 @@ TEST(ProtoConversionTest, TimesBeforeTheEpochKeepNonNegativeNanos) {
   TimeToProto(t, &ts);
   EXPECT_EQ(ts.seconds(), -11);
   EXPECT_EQ(ts.nanos(), 700000000);
-  EXPECT_EQ(TimeFromProto(ts, true), t);
+  EXPECT_THAT(TimeFromProto(ts, "t", true), IsOkAndHolds(t));
 }
 
 TEST(ProtoConversionTest, UnenrichedItemHasNoFilmSummary) {
