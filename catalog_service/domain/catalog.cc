@@ -16,6 +16,7 @@
 #include "catalog_service/domain/film_search.h"
 #include "catalog_service/domain/filter.h"
 #include "catalog_service/domain/json_codec.h"
+#include "common/domain/field_limits.h"
 #include "common/log/logger.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
@@ -27,8 +28,6 @@ using internal::Blank;
 using internal::CatalogState;
 using internal::FilmOrder;
 using internal::FilmRec;
-using internal::kMaxBatch;
-using internal::kMaxTextBytes;
 using internal::Violations;
 
 namespace {
@@ -149,10 +148,7 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::GetFilm(
 
 absl::StatusOr<std::vector<std::shared_ptr<const Film>>> Catalog::BatchGetFilms(
     const std::vector<std::string>& names) const {
-  if (names.size() > kMaxBatch) {
-    return InvalidArgument(
-        "names", absl::StrCat("at most ", kMaxBatch, " names per call"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(CheckEntries(names.size(), "names", kMaxBatchSize));
   Violations v;
   for (size_t i = 0; i < names.size(); ++i) {
     if (!internal::ParseName(names[i], "films")) {
@@ -181,10 +177,7 @@ absl::StatusOr<FilmPage> Catalog::ListFilms(const ListFilmsQuery& q) const {
 
 absl::StatusOr<SearchPage> Catalog::SearchFilms(const SearchQuery& q) const {
   if (Blank(q.query)) return InvalidArgument("query", "must not be empty");
-  if (q.query.size() > kMaxTextBytes) {
-    return InvalidArgument("query", absl::StrCat("is too long (at most ",
-                                                 kMaxTextBytes, " bytes)"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(CheckBytes(q.query, "query", kMaxCatalogTextBytes));
   LONGTAKE_ASSIGN_OR_RETURN(int size, ResolvePageSize(q.page_size, 20, 100));
   std::string args = absl::StrCat("search|", q.query);
   LONGTAKE_ASSIGN_OR_RETURN(size_t offset, DecodeOffset(q.page_token, args));

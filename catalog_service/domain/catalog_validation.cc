@@ -68,9 +68,8 @@ void CheckText(const std::string& value, const std::string& field,
                bool required, size_t max, Violations* v) {
   if (required && Blank(value)) {
     v->push_back({field, "is required"});
-  } else if (value.size() > max) {
-    v->push_back(
-        {field, absl::StrCat("is too long (at most ", max, " bytes)")});
+  } else {
+    CheckBytes(value, field, max, v);
   }
 }
 
@@ -86,17 +85,18 @@ std::string F(const std::string& prefix, const char* field) {
   return FieldPath(prefix, field);
 }
 
+// The entries of a list are looked at only when there are not too many.
+bool CheckListSize(size_t size, const std::string& prefix, const char* field,
+                   Violations* v) {
+  return CheckEntries(size, F(prefix, field), kMaxCatalogListEntries, v);
+}
+
 void CheckTextList(const std::vector<std::string>& values,
                    const std::string& prefix, const char* field,
                    Violations* v) {
-  if (values.size() > kMaxBatch) {
-    v->push_back(
-        {F(prefix, field),
-         absl::StrCat("has too many entries (at most ", kMaxBatch, ")")});
-    return;
-  }
+  if (!CheckListSize(values.size(), prefix, field, v)) return;
   for (size_t i = 0; i < values.size(); ++i) {
-    CheckText(values[i], Idx(prefix, field, i), true, kMaxTextBytes, v);
+    CheckText(values[i], Idx(prefix, field, i), true, kMaxCatalogTextBytes, v);
   }
 }
 
@@ -149,22 +149,22 @@ void CheckExternalIds(const Film& film, const std::string& p, const Resolver& r,
 // Genres are lowercased here; each is a short phrase.
 void PrepareGenres(std::vector<std::string>* genres, const std::string& p,
                    Violations* v) {
-  CheckTextList(*genres, p, "genres", v);
+  if (!CheckListSize(genres->size(), p, "genres", v)) return;
   for (size_t i = 0; i < genres->size(); ++i) {
     std::string& genre = (*genres)[i];
     genre = absl::AsciiStrToLower(absl::StripAsciiWhitespace(genre));
-    if (genre.size() > 40) {
-      v->push_back({Idx(p, "genres", i), "must be at most 40 bytes"});
-    }
+    CheckText(genre, Idx(p, "genres", i), true, kMaxLabelBytes, v);
   }
 }
 
 void CheckRatings(const std::vector<Rating>& ratings, const std::string& p,
                   Violations* v) {
+  if (!CheckListSize(ratings.size(), p, "ratings", v)) return;
   for (size_t i = 0; i < ratings.size(); ++i) {
     const std::string rp = Idx(p, "ratings", i);
     const Rating& rating = ratings[i];
-    if (!IsValidSlug(rating.source) || rating.source.size() > 40) {
+    if (CheckBytes(rating.source, F(rp, "source"), kMaxLabelBytes, v) &&
+        !IsValidSlug(rating.source)) {
       v->push_back(
           {F(rp, "source"), "must be a short lowercase name such as \"imdb\""});
     }
@@ -200,6 +200,69 @@ bool IsLanguageTag(const std::string& s) {
   return true;
 }
 
+// Countries and languages: codes, each bounded by its format.
+void CheckFilmCountriesAndLanguages(const Film& film, const std::string& p,
+                                    Violations* v) {
+  if (CheckListSize(film.countries.size(), p, "countries", v)) {
+    for (size_t i = 0; i < film.countries.size(); ++i) {
+      if (!IsFilmCountry(film.countries[i])) {
+        v->push_back(
+            {Idx(p, "countries", i),
+             "must be an ISO 3166 alpha-2 code in upper case, of today "
+             "or of a former country, such as \"FR\" or \"SU\""});
+      }
+    }
+  }
+  if (CheckListSize(film.languages.size(), p, "languages", v)) {
+    for (size_t i = 0; i < film.languages.size(); ++i) {
+      if (!IsLanguageTag(film.languages[i])) {
+        v->push_back({Idx(p, "languages", i),
+                      "must be a BCP-47 language tag, such as \"ru\""});
+      }
+    }
+  }
+}
+
+// Each credit names a known person (whose display name it takes) in a role.
+void CheckCredits(std::vector<Credit>* credits, const std::string& p,
+                  const Resolver& r, Violations* v) {
+  if (!CheckListSize(credits->size(), p, "credits", v)) return;
+  for (size_t i = 0; i < credits->size(); ++i) {
+    Credit& c = (*credits)[i];
+    std::string cp = Idx(p, "credits", i);
+    if (c.person.empty()) {
+      v->push_back({F(cp, "person"), "is required"});
+    } else if (!ParseName(c.person, "people")) {
+      v->push_back({F(cp, "person"),
+                    "must be a person's resource name such as "
+                    "\"people/mikhail-kalatozov\""});
+    } else if (const Person* person = r.person(c.person)) {
+      c.display_name = person->display_name;
+    } else {
+      v->push_back({F(cp, "person"), absl::StrCat(c.person, " not found")});
+    }
+    if (c.role == CreditRole::kUnspecified || CreditRoleName(c.role).empty()) {
+      v->push_back({F(cp, "role"),
+                    "is required (a CreditRole such as CREDIT_ROLE_DIRECTOR)"});
+    }
+    CheckText(c.character, F(cp, "character"), false, kMaxCatalogTextBytes, v);
+    CheckText(c.note, F(cp, "note"), false, kMaxCatalogTextBytes, v);
+  }
+}
+
+void CheckAwards(const std::vector<Award>& awards, const std::string& p,
+                 Violations* v) {
+  if (!CheckListSize(awards.size(), p, "awards", v)) return;
+  for (size_t i = 0; i < awards.size(); ++i) {
+    std::string ap = Idx(p, "awards", i);
+    CheckText(awards[i].name, F(ap, "name"), true, kMaxCatalogTextBytes, v);
+    CheckText(awards[i].event, F(ap, "event"), false, kMaxCatalogTextBytes, v);
+    CheckText(awards[i].category, F(ap, "category"), false,
+              kMaxCatalogTextBytes, v);
+    CheckYear(awards[i].year, F(ap, "year"), v);
+  }
+}
+
 template <typename T>
 std::string EtagWithoutEtag(const T& value) {
   T copy = value;
@@ -212,6 +275,7 @@ template <typename E, typename NameFn>
 void CheckEnumList(const std::vector<E>& values, NameFn name,
                    const std::string& prefix, const char* field,
                    const char* what, Violations* v) {
+  if (!CheckListSize(values.size(), prefix, field, v)) return;
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i] == E::kUnspecified || name(values[i]).empty()) {
       v->push_back({Idx(prefix, field, i), what});
@@ -250,7 +314,7 @@ Resolver StateResolver(const CatalogState& state, PendingWrites pending) {
 // Validates a film and fills credits' display names.
 void PrepareFilm(Film* film, const std::string& p, const Resolver& r,
                  Violations* v) {
-  CheckText(film->title, F(p, "title"), true, kMaxTextBytes, v);
+  CheckText(film->title, F(p, "title"), true, kMaxCatalogTextBytes, v);
   CheckTextList(film->original_titles, p, "original_titles", v);
   CheckTextList(film->aliases, p, "aliases", v);
   CheckYear(film->year, F(p, "year"), v);
@@ -258,63 +322,21 @@ void PrepareFilm(Film* film, const std::string& p, const Resolver& r,
     v->push_back({F(p, "runtime_minutes"),
                   "must be between 0 and 10000 minutes (0 when unknown)"});
   }
-  for (size_t i = 0; i < film->countries.size(); ++i) {
-    if (!IsFilmCountry(film->countries[i])) {
-      v->push_back({Idx(p, "countries", i),
-                    "must be an ISO 3166 alpha-2 code in upper case, of today "
-                    "or of a former country, such as \"FR\" or \"SU\""});
-    }
-  }
-  for (size_t i = 0; i < film->languages.size(); ++i) {
-    if (!IsLanguageTag(film->languages[i])) {
-      v->push_back({Idx(p, "languages", i),
-                    "must be a BCP-47 language tag, such as \"ru\""});
-    }
-  }
-  CheckText(film->synopsis, F(p, "synopsis"), false, kMaxLongTextBytes, v);
-  if (film->credits.size() > kMaxBatch) {
-    v->push_back({F(p, "credits"), "has too many entries (at most 1000)"});
-  } else {
-    for (size_t i = 0; i < film->credits.size(); ++i) {
-      Credit& c = film->credits[i];
-      std::string cp = Idx(p, "credits", i);
-      if (c.person.empty()) {
-        v->push_back({F(cp, "person"), "is required"});
-      } else if (!ParseName(c.person, "people")) {
-        v->push_back({F(cp, "person"),
-                      "must be a person's resource name such as "
-                      "\"people/mikhail-kalatozov\""});
-      } else if (const Person* person = r.person(c.person)) {
-        c.display_name = person->display_name;
-      } else {
-        v->push_back({F(cp, "person"), absl::StrCat(c.person, " not found")});
-      }
-      if (c.role == CreditRole::kUnspecified ||
-          CreditRoleName(c.role).empty()) {
+  CheckFilmCountriesAndLanguages(*film, p, v);
+  CheckText(film->synopsis, F(p, "synopsis"), false, kMaxCatalogLongTextBytes,
+            v);
+  CheckCredits(&film->credits, p, r, v);
+  CheckAwards(film->awards, p, v);
+  if (CheckListSize(film->eras.size(), p, "eras", v)) {
+    for (size_t i = 0; i < film->eras.size(); ++i) {
+      if (!ParseName(film->eras[i], "eras")) {
+        v->push_back({Idx(p, "eras", i),
+                      "must be an era's resource name such as "
+                      "\"eras/khrushchev-thaw\""});
+      } else if (!r.era_exists(film->eras[i])) {
         v->push_back(
-            {F(cp, "role"),
-             "is required (a CreditRole such as CREDIT_ROLE_DIRECTOR)"});
+            {Idx(p, "eras", i), absl::StrCat("unknown era ", film->eras[i])});
       }
-      CheckText(c.character, F(cp, "character"), false, kMaxTextBytes, v);
-      CheckText(c.note, F(cp, "note"), false, kMaxTextBytes, v);
-    }
-  }
-  for (size_t i = 0; i < film->awards.size(); ++i) {
-    std::string ap = Idx(p, "awards", i);
-    CheckText(film->awards[i].name, F(ap, "name"), true, kMaxTextBytes, v);
-    CheckText(film->awards[i].event, F(ap, "event"), false, kMaxTextBytes, v);
-    CheckText(film->awards[i].category, F(ap, "category"), false, kMaxTextBytes,
-              v);
-    CheckYear(film->awards[i].year, F(ap, "year"), v);
-  }
-  for (size_t i = 0; i < film->eras.size(); ++i) {
-    if (!ParseName(film->eras[i], "eras")) {
-      v->push_back(
-          {Idx(p, "eras", i),
-           "must be an era's resource name such as \"eras/khrushchev-thaw\""});
-    } else if (!r.era_exists(film->eras[i])) {
-      v->push_back(
-          {Idx(p, "eras", i), absl::StrCat("unknown era ", film->eras[i])});
     }
   }
   CheckTextList(film->studios, p, "studios", v);
@@ -325,7 +347,8 @@ void PrepareFilm(Film* film, const std::string& p, const Resolver& r,
 }
 
 void PreparePerson(Person* person, const std::string& p, Violations* v) {
-  CheckText(person->display_name, F(p, "display_name"), true, kMaxTextBytes, v);
+  CheckText(person->display_name, F(p, "display_name"), true,
+            kMaxCatalogTextBytes, v);
   CheckTextList(person->aliases, p, "aliases", v);
   auto check = [&](int year, const char* field) {
     if (year != 0 && (year < 1000 || year > kMaxYear)) {
@@ -342,7 +365,8 @@ void PreparePerson(Person* person, const std::string& p, Violations* v) {
   }
   CheckEnumList(person->known_roles, CreditRoleName, p, "known_roles",
                 "must be a CreditRole other than UNSPECIFIED", v);
-  CheckText(person->biography, F(p, "biography"), false, kMaxLongTextBytes, v);
+  CheckText(person->biography, F(p, "biography"), false,
+            kMaxCatalogLongTextBytes, v);
 }
 
 // Validates a sequence of `film` (its name already set) and derives the
@@ -350,10 +374,11 @@ void PreparePerson(Person* person, const std::string& p, Violations* v) {
 void PrepareSequence(Sequence* s, const std::string& film, const std::string& p,
                      const Resolver& r, Violations* v) {
   using Pr = Timecode::Precision;
-  CheckText(s->title, F(p, "title"), true, kMaxTextBytes, v);
-  CheckText(s->description, F(p, "description"), false, kMaxLongTextBytes, v);
-  CheckText(s->filming_method, F(p, "filming_method"), false, kMaxLongTextBytes,
-            v);
+  CheckText(s->title, F(p, "title"), true, kMaxCatalogTextBytes, v);
+  CheckText(s->description, F(p, "description"), false,
+            kMaxCatalogLongTextBytes, v);
+  CheckText(s->filming_method, F(p, "filming_method"), false,
+            kMaxCatalogLongTextBytes, v);
   CheckTextList(s->characters, p, "characters", v);
   std::string sp = F(p, "start");
   Timecode& t = s->start;
@@ -418,7 +443,8 @@ void PrepareSequence(Sequence* s, const std::string& film, const std::string& p,
                     "PRECISION_FRACTION_OF_RUNTIME or PRECISION_RELATIVE"});
       break;
   }
-  CheckText(t.description, F(sp, "description"), false, kMaxTextBytes, v);
+  CheckText(t.description, F(sp, "description"), false, kMaxCatalogTextBytes,
+            v);
   if (t.description.empty())
     t.description = DescribeTimecode(t, relative_title);
   if (s->duration < absl::ZeroDuration() || s->duration > absl::Hours(48)) {

@@ -1,9 +1,10 @@
 #pragma once
 
-// Checking and completing resources before they are written: field limits,
-// resource names, credits resolved to people, sequence positions, derived
-// timecode descriptions, and the etag/timestamps every stored resource gets.
-// Shared by the writes (catalog_writes.cc), the importer and the seed loader.
+// Checking and completing resources before they are written: field limits
+// (their numbers are common/domain/field_limits.h's), resource names, credits
+// resolved to people, sequence positions, derived timecode descriptions, and
+// the etag/timestamps every stored resource gets. Shared by the writes
+// (catalog_writes.cc), the importer and the seed loader.
 //
 //   Violations v;
 //   PrepareFilm(&film, "film", StateResolver(state), &v);
@@ -21,16 +22,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/model.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 
 namespace longtake::catalog::internal {
 
 class CatalogState;  // catalog_service/domain/catalog_state.h
-
-inline constexpr size_t kMaxTextBytes = 1000;
-inline constexpr size_t kMaxLongTextBytes = 20000;
-// Most entries per list field, and most items per batch call.
-inline constexpr size_t kMaxBatch = 1000;
 
 using Violations = std::vector<FieldViolation>;
 
@@ -59,6 +56,7 @@ std::string UniqueSequenceId(const CatalogState& state, const std::string& film,
 // "prefix.field".
 std::string FieldPath(absl::string_view prefix, absl::string_view field);
 bool Blank(absl::string_view s);
+// "is required" when `required` and blank; too long above `max` bytes.
 void CheckText(const std::string& value, const std::string& field,
                bool required, size_t max, Violations* v);
 

@@ -13,6 +13,7 @@
 #include "catalog_service/domain/catalog_state.h"
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/domain/catalog_validation.h"
+#include "common/domain/field_limits.h"
 #include "common/domain/field_mask.h"
 #include "common/status/errors.h"
 #include "common/text/slug.h"
@@ -105,10 +106,12 @@ const MaskSetters<Sequence>& SequenceSetters() {
 }
 
 // The precondition updates and deletes share: the resource exists and, when
-// the request names an etag, it is still current.
+// the request names an etag (its field `etag_field`), it is still current.
 absl::Status CheckCurrent(const std::string& name,
                           const std::string* current_etag,
-                          const std::string& etag) {
+                          const std::string& etag,
+                          absl::string_view etag_field) {
+  LONGTAKE_RETURN_IF_ERROR(CheckBytes(etag, etag_field, kMaxEtagBytes));
   if (current_etag == nullptr) return NotFound(name);
   if (!etag.empty() && etag != *current_etag) return EtagMismatch(name);
   return absl::OkStatus();
@@ -118,13 +121,11 @@ absl::Status CheckCurrent(const std::string& name,
 
 absl::StatusOr<std::optional<RequestRecord>> Catalog::Recorded(
     const WriteOptions& o, absl::string_view method) {
+  // Checked even when nothing is recorded, so validate_only answers as the
+  // real call would.
+  LONGTAKE_RETURN_IF_ERROR(CheckRequestId(o.request_id));
   if (o.request_id.empty() || o.validate_only)
     return std::optional<RequestRecord>();
-  if (o.request_id.size() > 200) {
-    return InvalidArgument(
-        "request_id",
-        "is too long (at most 200 bytes; a UUID is a good choice)");
-  }
   LONGTAKE_ASSIGN_OR_RETURN(
       std::optional<RequestRecord> rec,
       store_->LookupRequest(ScopedRequestId(o.caller, o.request_id)));
@@ -215,8 +216,9 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, FilmSetters(), film, &film);
   const FilmRec* cur = state_->FindFilm(film.name);
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
-      film.name, cur == nullptr ? nullptr : &cur->film->etag, film.etag));
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(film.name, cur == nullptr ? nullptr : &cur->film->etag,
+                   film.etag, "film.etag"));
   Film merged = *cur->film;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, FilmSetters(), film, &merged));
@@ -241,8 +243,8 @@ absl::Status Catalog::DeleteFilm(const std::string& name,
   if (!internal::ParseName(name, "films"))
     return BadName("name", name, "films/{film}");
   const FilmRec* cur = state_->FindFilm(name);
-  LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(name, cur == nullptr ? nullptr : &cur->film->etag, etag));
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
+      name, cur == nullptr ? nullptr : &cur->film->etag, etag, "etag"));
   if (o.validate_only) return absl::OkStatus();
   WriteBatch b;
   b.delete_films.push_back(name);
@@ -294,8 +296,9 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, PersonSetters(), person, &person);
   const Person* cur = state_->FindPerson(person.name);
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
-      person.name, cur == nullptr ? nullptr : &cur->etag, person.etag));
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(person.name,
+                                        cur == nullptr ? nullptr : &cur->etag,
+                                        person.etag, "person.etag"));
   Person merged = *cur;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, PersonSetters(), person, &merged));
@@ -345,7 +348,7 @@ absl::Status Catalog::DeletePerson(const std::string& name,
     return BadName("name", name, "people/{person}");
   const Person* cur = state_->FindPerson(name);
   LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag));
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag, "etag"));
   auto pf = state_->person_films.find(name);
   if (pf != state_->person_films.end() && !pf->second.empty()) {
     std::vector<std::string> films;
@@ -416,8 +419,9 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, SequenceSetters(), seq, &seq);
   const Sequence* cur = state_->FindSequence(seq.name);
-  LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(seq.name, cur == nullptr ? nullptr : &cur->etag, seq.etag));
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(seq.name,
+                                        cur == nullptr ? nullptr : &cur->etag,
+                                        seq.etag, "sequence.etag"));
   Sequence merged = *cur;
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, SequenceSetters(), seq, &merged));
@@ -449,7 +453,7 @@ absl::Status Catalog::DeleteSequence(const std::string& name,
     return BadName("name", name, "films/{film}/sequences/{sequence}");
   const Sequence* cur = state_->FindSequence(name);
   LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag));
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag, "etag"));
   auto fs = state_->film_sequences.find(parsed->film);
   if (fs != state_->film_sequences.end()) {
     for (const std::string& other : fs->second) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog_service/domain/catalog_state.h"
 #include "catalog_service/domain/catalog_validation.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 #include "common/text/slug.h"
 #include "nlohmann/json.hpp"
@@ -21,6 +22,13 @@ ImportPlan PlanImport(const CatalogState& state, ImportEntry e,
   ImportEntryResult& result = plan.result;
   result.source_line = e.source_line;
   Violations v;
+  // Before any work on them: an entry's lists are bounded like a film's.
+  CheckEntries(e.people.size(), "people", kMaxCatalogListEntries, &v);
+  CheckEntries(e.sequences.size(), "sequences", kMaxCatalogListEntries, &v);
+  if (!v.empty()) {
+    result.status = InvalidArguments(std::move(v));
+    return plan;
+  }
   std::map<std::string, Person> new_people;
   for (size_t i = 0; i < e.people.size(); ++i) {
     Person p = e.people[i];
@@ -190,12 +198,8 @@ std::vector<ImportEntryResult> ImportResultsFromJson(const std::string& text) {
 
 absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
     std::vector<ImportEntry> entries, const WriteOptions& o) {
-  if (entries.size() > internal::kMaxBatch) {
-    return InvalidArgument(
-        "entries",
-        absl::StrCat("at most ", internal::kMaxBatch, " entries per call (got ",
-                     entries.size(), ")"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckEntries(entries.size(), "entries", kMaxBatchSize));
   absl::MutexLock one_import_at_a_time(&import_mu_);
   {
     absl::MutexLock w(&write_mu_);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/domain/field_limits.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
 
@@ -56,6 +57,7 @@ absl::StatusOr<FilmOrder> ParseFilmOrder(absl::string_view order_by) {
 absl::StatusOr<FilmQuery> ParseFilmQuery(const ListFilmsQuery& request) {
   LONGTAKE_ASSIGN_OR_RETURN(int size,
                             ResolvePageSize(request.page_size, 50, 1000));
+  LONGTAKE_RETURN_IF_ERROR(CheckOrderBy(request.order_by));
   LONGTAKE_ASSIGN_OR_RETURN(FilmOrder order, ParseFilmOrder(request.order_by));
   std::vector<std::string> words =
       absl::StrSplit(request.order_by, ' ', absl::SkipEmpty());

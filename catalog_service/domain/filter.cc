@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 
 namespace longtake::catalog::internal {
@@ -192,6 +193,8 @@ class Parser {
 
 absl::StatusOr<FilterExpr> ParseFilterExpr(
     absl::string_view filter, const std::vector<std::string>& allowed) {
+  // Also bounds the parser's recursion (parentheses nest).
+  LONGTAKE_RETURN_IF_ERROR(CheckFilter(filter));
   return Parser(filter, allowed).Parse();
 }
 

@@ -36,7 +36,9 @@ struct FilterExpr {
 };
 
 // Field names must be in `allowed`. INVALID_ARGUMENT naming "filter"
-// (reason INVALID_FILTER) with the position or the word that is wrong.
+// (reason INVALID_FILTER) with the position or the word that is wrong; a
+// filter longer than kMaxFilterBytes (common/domain/field_limits.h) is
+// INVALID_ARGUMENT naming "filter", with reason INVALID_ARGUMENT.
 absl::StatusOr<FilterExpr> ParseFilterExpr(
     absl::string_view filter, const std::vector<std::string>& allowed);
 

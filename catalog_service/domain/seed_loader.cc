@@ -64,7 +64,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
     if (!ParseName(era->name, "eras"))
       v.push_back({FieldPath(p, "name"), "must be eras/{era}"});
     CheckText(era->display_name, FieldPath(p, "display_name"), true,
-              kMaxTextBytes, &v);
+              kMaxCatalogTextBytes, &v);
     era->films.clear();
     eras[era->name] = *era;
   });

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 
 namespace longtake {
@@ -34,7 +35,8 @@ using MaskSetters =
 // Copies the fields named by `mask` from `from` into `to`. An empty mask,
 // or a path that is not in `setters`, is INVALID_ARGUMENT naming
 // update_mask (with every bad path as a field violation); `to` is then
-// left partly updated, so callers merge into a copy.
+// left partly updated, so callers merge into a copy. More than
+// kMaxListEntries paths is INVALID_ARGUMENT naming update_mask.paths.
 template <typename T>
 absl::Status ApplyMask(const FieldMask& mask, const MaskSetters<T>& setters,
                        const T& from, T* to) {
@@ -45,6 +47,8 @@ absl::Status ApplyMask(const FieldMask& mask, const MaskSetters<T>& setters,
         "update_mask", absl::StrCat("is required: list the fields to replace (",
                                     absl::StrJoin(names, ", "), ") or \"*\""));
   }
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckEntries(mask.size(), "update_mask.paths", kMaxListEntries));
   std::vector<FieldViolation> violations;
   for (size_t i = 0; i < mask.size(); ++i) {
     const std::string& path = mask[i];

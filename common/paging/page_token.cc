@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 
 namespace longtake {
@@ -45,6 +46,7 @@ std::string EncodePageToken(absl::string_view request_args,
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             absl::string_view request_args) {
   if (token.empty()) return std::string();
+  LONGTAKE_RETURN_IF_ERROR(CheckPageToken(token));
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) ||
       raw.size() < 1 + sizeof(uint64_t) || raw[0] != kVersion) {

@@ -29,7 +29,8 @@ std::string EncodePageToken(absl::string_view request_args,
                             absl::string_view position);
 
 // "" for an empty token (first page). INVALID_ARGUMENT naming `page_token`
-// for a malformed token or one minted for other arguments.
+// for a malformed token or one minted for other arguments, and for one
+// longer than kMaxPageTokenBytes (common/domain/field_limits.h).
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             absl::string_view request_args);
 

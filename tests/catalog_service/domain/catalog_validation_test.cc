@@ -2,6 +2,10 @@
 
 #include "catalog_service/domain/catalog_validation.h"
 
+#include <string>
+#include <vector>
+
+#include "common/domain/field_limits.h"
 #include "tests/catalog_service/domain/catalog_fixture.h"
 
 // In internal, beside what it tests; the fixture comes from the catalogue's
@@ -34,6 +38,185 @@ TEST_F(CatalogTest, FilmValidationNamesEveryBadField) {
   unknown_year.year = 0;
   EXPECT_OK(catalog_->CreateFilm(unknown_year, "unknown-year",
                                  {.request_id = "", .validate_only = true}));
+}
+
+// ---- Documented limits (common/domain/field_limits.h, API.md "Limits") ----
+
+// One byte or one entry over each limit is refused naming that field; every
+// field at its limit is accepted.
+TEST_F(CatalogTest, FilmFieldsOverTheirLimitsAreNamed) {
+  Film at_limit = NewFilm();
+  at_limit.title = std::string(kMaxCatalogTextBytes, 't');
+  at_limit.synopsis = std::string(kMaxCatalogLongTextBytes, 's');
+  at_limit.aliases.assign(kMaxCatalogListEntries, "alias");
+  at_limit.genres = {std::string(kMaxLabelBytes, 'g')};
+  at_limit.credits[0].note = std::string(kMaxCatalogTextBytes, 'n');
+  EXPECT_OK(catalog_->CreateFilm(at_limit, "at-limit",
+                                 {.request_id = "", .validate_only = true}));
+
+  Film over = NewFilm();
+  over.title = std::string(kMaxCatalogTextBytes + 1, 't');
+  over.synopsis = std::string(kMaxCatalogLongTextBytes + 1, 's');
+  over.aliases.assign(kMaxCatalogListEntries + 1, "alias");
+  over.studios = {"Mosfilm", std::string(kMaxCatalogTextBytes + 1, 'm')};
+  over.awards.assign(kMaxCatalogListEntries + 1,
+                     Award{"Palme d'Or", "", 0, ""});
+  over.countries.assign(kMaxCatalogListEntries + 1, "SU");
+  over.genres = {"war", std::string(kMaxLabelBytes + 1, 'g')};
+  over.ratings = {{std::string(kMaxLabelBytes + 1, 'r'), 7, 10}};
+  over.credits[0].note = std::string(kMaxCatalogTextBytes + 1, 'n');
+  auto s = catalog_->CreateFilm(over, "over", {});
+  EXPECT_THAT(s,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(
+      Fields(s.status()),
+      ::testing::UnorderedElementsAre(
+          "film.title", "film.synopsis", "film.aliases", "film.studios[1]",
+          "film.awards", "film.countries", "film.genres[1]",
+          "film.ratings[0].source", "film.credits[0].note"));
+  EXPECT_THAT(s.status().message(),
+              ::testing::HasSubstr("film.title: is too long (at most 1000 "
+                                   "bytes; got 1001)"));
+  EXPECT_EQ(catalog_->film_count(), 4u);
+}
+
+TEST_F(CatalogTest, PersonAndSequenceFieldsOverTheirLimitsAreNamed) {
+  Person person;
+  person.display_name = "Tatiana Samoilova";
+  person.biography = std::string(kMaxCatalogLongTextBytes + 1, 'b');
+  person.known_roles.assign(kMaxCatalogListEntries + 1, CreditRole::kCast);
+  auto p = catalog_->CreatePerson(person, "tatiana-samoilova", {});
+  EXPECT_THAT(p, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Fields(p.status()),
+              ::testing::UnorderedElementsAre("person.biography",
+                                              "person.known_roles"));
+
+  Sequence seq;
+  seq.title = "The staircase";
+  seq.start.precision = Timecode::Precision::kExact;
+  seq.filming_method = std::string(kMaxCatalogLongTextBytes + 1, 'f');
+  seq.characters.assign(kMaxCatalogListEntries + 1, "Veronika");
+  seq.techniques.assign(kMaxCatalogListEntries + 1,
+                        CameraTechnique::kCraneShot);
+  auto q = catalog_->CreateSequence("films/the-cranes-are-flying", seq,
+                                    "staircase", {});
+  EXPECT_THAT(q, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Fields(q.status()),
+              ::testing::UnorderedElementsAre("sequence.filming_method",
+                                              "sequence.characters",
+                                              "sequence.techniques"));
+}
+
+// The request-wide fields: request_id (even with validate_only, which
+// records nothing), etag, update_mask, and the list and search arguments.
+TEST_F(CatalogTest, RequestFieldsOverTheirLimitsAreNamed) {
+  const std::string long_id(kMaxRequestIdBytes + 1, 'r');
+  for (bool validate_only : {false, true}) {
+    auto s = catalog_->CreateFilm(
+        NewFilm(), "", {.request_id = long_id, .validate_only = validate_only});
+    EXPECT_THAT(
+        s, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+    EXPECT_THAT(Fields(s.status()), ElementsAre("request_id"));
+  }
+  EXPECT_OK(catalog_->CreateFilm(
+      NewFilm(), "", {.request_id = std::string(kMaxRequestIdBytes, 'r')}));
+  EXPECT_THAT(
+      Fields(catalog_->DeleteFilm("films/the-cranes-are-flying",
+                                  std::string(kMaxEtagBytes + 1, 'e'), {})),
+      ElementsAre("etag"));
+  Film update = NewFilm();
+  update.name = "films/the-cranes-are-flying";
+  EXPECT_THAT(
+      Fields(
+          catalog_
+              ->UpdateFilm(update, FieldMask(kMaxListEntries + 1, "title"), {})
+              .status()),
+      ElementsAre("update_mask.paths"));
+
+  ListFilmsQuery films;
+  films.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
+  EXPECT_THAT(Fields(catalog_->ListFilms(films).status()),
+              ElementsAre("page_token"));
+  films.page_token.clear();
+  films.order_by = std::string(kMaxOrderByBytes + 1, ' ');
+  EXPECT_THAT(Fields(catalog_->ListFilms(films).status()),
+              ElementsAre("order_by"));
+  films.order_by.clear();
+  // Deep parentheses would otherwise recurse once each.
+  films.filter = std::string(kMaxFilterBytes + 1, '(');
+  auto listed = catalog_->ListFilms(films);
+  EXPECT_THAT(listed,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(Fields(listed.status()), ElementsAre("filter"));
+  ListPeopleQuery people;
+  people.filter = std::string(kMaxFilterBytes + 1, ' ');
+  EXPECT_THAT(Fields(catalog_->ListPeople(people).status()),
+              ElementsAre("filter"));
+  ListSequencesQuery sequences;
+  sequences.parent = "films/-";
+  sequences.filter = std::string(kMaxFilterBytes + 1, ' ');
+  EXPECT_THAT(Fields(catalog_->ListSequences(sequences).status()),
+              ElementsAre("filter"));
+
+  SearchQuery search;
+  search.query = std::string(kMaxCatalogTextBytes + 1, 'q');
+  EXPECT_THAT(Fields(catalog_->SearchFilms(search).status()),
+              ElementsAre("query"));
+  EXPECT_THAT(Fields(catalog_
+                         ->BatchGetFilms(std::vector<std::string>(
+                             kMaxBatchSize + 1, "films/i-am-cuba"))
+                         .status()),
+              ElementsAre("names"));
+}
+
+// The tokens the catalogue issues must pass its own page_token limit, even
+// after the longest title that folds to the longest key ("щ" is "shch").
+TEST_F(CatalogTest, IssuedPageTokensStayUnderTheLimit) {
+  std::string title;
+  while (title.size() + 2 <= kMaxCatalogTextBytes) title += "щ";
+  for (const char* id : {"shch-1", "shch-2"}) {
+    Film film = NewFilm();
+    film.title = title;
+    film.runtime_minutes = 777;  // only these two
+    ASSERT_OK(catalog_->CreateFilm(film, id, {}));
+  }
+  ListFilmsQuery q;
+  q.page_size = 1;
+  q.filter = "runtime = 777";
+  auto page = catalog_->ListFilms(q);
+  ASSERT_OK(page);
+  EXPECT_GT(page->next_page_token.size(), 2 * title.size());
+  EXPECT_LE(page->next_page_token.size(), kMaxPageTokenBytes);
+  q.page_token = page->next_page_token;
+  EXPECT_OK(catalog_->ListFilms(q));
+}
+
+// ImportFilms (the CLI's `longtake import` and the gRPC method share it):
+// an entry's own lists are bounded, and reported on that entry only.
+TEST_F(CatalogTest, ImportEntryOverItsLimitsIsReportedOnTheEntry) {
+  ImportEntry good;
+  good.film = NewFilm();
+  good.source_line = 1;
+  ImportEntry crowded;
+  crowded.film = NewFilm();
+  crowded.film.title = "A Crowded Film";
+  crowded.people.assign(kMaxCatalogListEntries + 1, Person{});
+  crowded.sequences.assign(kMaxCatalogListEntries + 1, Sequence{});
+  crowded.source_line = 2;
+  ImportEntry wordy;
+  wordy.film = NewFilm();
+  wordy.film.title = "A Wordy Film";
+  wordy.film.notes = {std::string(kMaxCatalogTextBytes + 1, 'n')};
+  wordy.source_line = 3;
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<ImportEntryResult> results,
+      catalog_->ImportFilms({good, crowded, wordy}, WriteOptions{}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_OK(results[0].status);
+  EXPECT_THAT(results[1].status,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(Fields(results[1].status), ElementsAre("people", "sequences"));
+  EXPECT_THAT(Fields(results[2].status), ElementsAre("film.notes[0]"));
 }
 
 TEST(NameTest, Parses) {

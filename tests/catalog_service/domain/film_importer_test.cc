@@ -130,7 +130,7 @@ TEST_F(CatalogTest, ImportReplaysByRequestId) {
 TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
   std::unique_ptr<Catalog> catalog = OpenSeeded(TempUrl("import-beside.db"));
   const size_t seeded = catalog->film_count();
-  std::vector<ImportEntry> entries(internal::kMaxBatch);
+  std::vector<ImportEntry> entries(kMaxBatchSize);
   for (size_t i = 0; i < entries.size(); ++i) {
     entries[i].film.title = absl::StrCat("Imported Film ", i);
     entries[i].film.year = 1960;
@@ -152,7 +152,7 @@ TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
   }
   EXPECT_LT(imported_before, entries.size() / 2)
       << "the write waited behind most of the import";
-  EXPECT_EQ(catalog->film_count(), seeded + internal::kMaxBatch + 1);
+  EXPECT_EQ(catalog->film_count(), seeded + kMaxBatchSize + 1);
 }
 
 // Shutdown stops an import between entries: the entries it did not reach
@@ -161,7 +161,7 @@ TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
 TEST(ImportConcurrencyTest, StopImportsLeavesTheRestUnwritten) {
   std::unique_ptr<Catalog> catalog = OpenSeeded(TempUrl("import-stop.db"));
   const size_t seeded = catalog->film_count();
-  std::vector<ImportEntry> entries(internal::kMaxBatch);
+  std::vector<ImportEntry> entries(kMaxBatchSize);
   for (size_t i = 0; i < entries.size(); ++i) {
     entries[i].film.title = absl::StrCat("Stopped Film ", i);
     entries[i].source_line = static_cast<int>(i) + 1;
@@ -183,8 +183,8 @@ TEST(ImportConcurrencyTest, StopImportsLeavesTheRestUnwritten) {
       ++written;
       EXPECT_EQ(stopped, 0u) << "an entry after a stopped one was written";
     } else {
-      EXPECT_THAT(r.status, StatusIs(absl::StatusCode::kUnavailable,
-                                     "SHUTTING_DOWN"));
+      EXPECT_THAT(r.status,
+                  StatusIs(absl::StatusCode::kUnavailable, "SHUTTING_DOWN"));
       EXPECT_EQ(r.film, "");
       ++stopped;
     }

@@ -52,5 +52,21 @@ TEST(FieldMaskTest, EmptyMaskAndUnknownPathsNameUpdateMask) {
               ::testing::HasSubstr("title, year"));
 }
 
+// A mask is a list a client sends: bounded like the others, before any path
+// is looked at.
+TEST(FieldMaskTest, TooManyPathsNameUpdateMaskPaths) {
+  Thing to{"old", 1957};
+  EXPECT_OK(ApplyMask(FieldMask(kMaxListEntries, "title"), Setters(),
+                      Thing{"new", 1964}, &to));
+  to = Thing{"old", 1957};
+  absl::Status crowded = ApplyMask(FieldMask(kMaxListEntries + 1, "title"),
+                                   Setters(), Thing{"new", 1964}, &to);
+  EXPECT_THAT(crowded,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  ASSERT_EQ(ErrorFieldViolations(crowded).size(), 1u);
+  EXPECT_EQ(ErrorFieldViolations(crowded)[0].field, "update_mask.paths");
+  EXPECT_EQ(to.title, "old");
+}
+
 }  // namespace
 }  // namespace longtake

@@ -1,5 +1,8 @@
 #include "common/paging/page_token.h"
 
+#include <string>
+
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -37,6 +40,20 @@ TEST(PageTokenTest, RejectsGarbage) {
         << bad;
     EXPECT_EQ(ErrorReason(position.status()), "INVALID_PAGE_TOKEN") << bad;
   }
+}
+
+// Longer than any token the services issue: refused before it is decoded,
+// naming page_token, with the reason of every limit.
+TEST(PageTokenTest, RejectsTokenOverItsLimit) {
+  const std::string args = "films|year >= 1955|title";
+  const std::string token = EncodePageToken(args, std::string(2000, 'k'));
+  ASSERT_LE(token.size(), kMaxPageTokenBytes);
+  EXPECT_OK(DecodePageToken(token, args));
+  auto position = DecodePageToken(std::string(kMaxPageTokenBytes + 1, 'A'), "");
+  EXPECT_EQ(position.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(position.status()), "INVALID_ARGUMENT");
+  ASSERT_EQ(ErrorFieldViolations(position.status()).size(), 1u);
+  EXPECT_EQ(ErrorFieldViolations(position.status())[0].field, "page_token");
 }
 
 TEST(PageSizeTest, DefaultsCoercesAndRejectsNegative) {
