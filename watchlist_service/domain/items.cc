@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/domain/field_limits.h"
 #include "common/log/logger.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
@@ -108,10 +109,14 @@ absl::StatusOr<WatchlistItem> Watchlist::CreateItem(
   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(parent));
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("CreateItem", options));
   if (prior) return GetItem(prior->resource);
+  std::vector<FieldViolation> violations;
   if (!IsFilmName(item.film)) {
-    return InvalidArgument(
-        "item.film", absl::StrCat("\"", item.film, "\" must be films/{film}"));
+    violations.push_back(
+        {"item.film",
+         absl::StrCat("\"", item.film, "\" must be films/{film}")});
   }
+  ValidateItem(item, &violations);
+  if (!violations.empty()) return InvalidArguments(std::move(violations));
   LONGTAKE_ASSIGN_OR_RETURN(auto existing,
                             store_->FindUnwatchedItem(user, item.film));
   if (existing) return Enriched(*std::move(existing));
@@ -264,11 +269,13 @@ absl::StatusOr<WatchlistItem> Watchlist::UpdateItem(
       WatchlistItem current,
       MaskedUpdate(
           mask, ItemSetters(), item,
-          ParseItemName(item.name, "item.name").status(),
+          ParseItemName(item.name, "item.name").status(), "item.etag",
           [this](const std::string& name) { return LoadItem(name); }, &next));
-  if (next.rank < 0) {
-    return InvalidArgument("item.rank", "must not be negative");
-  }
+  std::vector<FieldViolation> violations;
+  if (next.rank < 0)
+    violations.push_back({"item.rank", "must not be negative"});
+  ValidateItem(next, &violations);
+  if (!violations.empty()) return InvalidArguments(std::move(violations));
   next.etag = ItemEtag(next);
   if (!options.validate_only) {
     WriteBatch batch;
@@ -295,6 +302,7 @@ absl::Status Watchlist::DeleteItem(const std::string& name,
 absl::StatusOr<std::vector<WatchlistItem>> Watchlist::ReorderItems(
     const std::string& parent, const std::vector<std::string>& names) {
   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(parent));
+  LONGTAKE_RETURN_IF_ERROR(CheckEntries(names.size(), "names", kMaxBatchSize));
   absl::flat_hash_set<std::string> wanted;
   for (size_t i = 0; i < names.size(); ++i) {
     std::string field = absl::StrCat("names[", i, "]");

@@ -6,6 +6,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/domain/field_limits.h"
 #include "common/paging/page_token.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/event_hub.h"
@@ -185,6 +186,7 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
                     "provider.name",
                     absl::StrCat("\"", p.name,
                                  "\" must be providers/{provider}")),
+          "provider.etag",
           [this](const std::string& name) { return GetProvider(name); },
           &next));
   std::vector<FieldViolation> v;
@@ -207,6 +209,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
   LONGTAKE_ASSIGN_OR_RETURN(auto prior,
                             PriorRequest("DeleteProvider", options));
   if (prior) return absl::OkStatus();
+  LONGTAKE_RETURN_IF_ERROR(CheckBytes(etag, "etag", kMaxEtagBytes));
   LONGTAKE_ASSIGN_OR_RETURN(Provider current, GetProvider(name));
   if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
   OfferFilter filter;
@@ -336,6 +339,7 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
               : InvalidArgument("offer.name",
                                 absl::StrCat("\"", offer.name,
                                              "\" must be offers/{offer}")),
+          "offer.etag",
           [this](const std::string& name) { return GetOffer(name); }, &next));
   LONGTAKE_RETURN_IF_ERROR(
       ValidateOfferFully(next, /*check_film=*/next.film != current.film));
@@ -358,6 +362,7 @@ absl::Status Watchlist::DeleteOffer(const std::string& name,
                                     const WriteOptions& options) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("DeleteOffer", options));
   if (prior) return absl::OkStatus();
+  LONGTAKE_RETURN_IF_ERROR(CheckBytes(etag, "etag", kMaxEtagBytes));
   LONGTAKE_ASSIGN_OR_RETURN(Offer current, GetOffer(name));
   if (!etag.empty() && etag != current.etag) return EtagMismatch(name);
   if (options.validate_only) return absl::OkStatus();

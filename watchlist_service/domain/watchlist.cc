@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/field_limits.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/event_hub.h"
 #include "watchlist_service/domain/watchlist_store.h"
@@ -70,6 +71,7 @@ absl::Status Watchlist::CommitAndPublish(WriteBatch& batch) {
 
 absl::StatusOr<std::optional<RequestRecord>> Watchlist::PriorRequest(
     absl::string_view method, const WriteOptions& options) {
+  LONGTAKE_RETURN_IF_ERROR(CheckRequestId(options.request_id));
   if (options.request_id.empty()) return std::optional<RequestRecord>();
   LONGTAKE_ASSIGN_OR_RETURN(
       std::optional<RequestRecord> prior,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/domain/field_limits.h"
 #include "watchlist_service/domain/enum_names.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 
@@ -110,6 +111,7 @@ absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
 
 absl::StatusOr<std::vector<std::string>> NormaliseRegions(
     const std::vector<std::string>& in) {
+  LONGTAKE_RETURN_IF_ERROR(CheckEntries(in.size(), "regions", kMaxListEntries));
   std::vector<std::string> out;
   for (size_t i = 0; i < in.size(); ++i) {
     LONGTAKE_ASSIGN_OR_RETURN(
@@ -122,6 +124,8 @@ absl::StatusOr<std::vector<std::string>> NormaliseRegions(
 
 absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
     const std::vector<std::string>& subscriptions, absl::string_view field) {
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckEntries(subscriptions.size(), field, kMaxListEntries));
   absl::flat_hash_set<std::string> out;
   for (size_t i = 0; i < subscriptions.size(); ++i) {
     if (!IsProviderName(subscriptions[i])) {
@@ -154,11 +158,15 @@ void ValidateProvider(Provider& p, std::vector<FieldViolation>* v) {
   if (p.display_name.empty()) {
     v->push_back({"provider.display_name", "is required"});
   }
-  for (size_t i = 0; i < p.regions.size(); ++i) {
-    NormaliseRegionInto(p.regions[i], absl::StrCat("provider.regions[", i, "]"),
-                        v);
+  CheckBytes(p.display_name, "provider.display_name", kMaxShortTextBytes, v);
+  if (CheckEntries(p.regions.size(), "provider.regions", kMaxListEntries, v)) {
+    for (size_t i = 0; i < p.regions.size(); ++i) {
+      NormaliseRegionInto(p.regions[i],
+                          absl::StrCat("provider.regions[", i, "]"), v);
+    }
   }
-  if (!p.home_page_uri.empty() && !IsHttpUri(p.home_page_uri)) {
+  if (CheckBytes(p.home_page_uri, "provider.home_page_uri", kMaxUriBytes, v) &&
+      !p.home_page_uri.empty() && !IsHttpUri(p.home_page_uri)) {
     v->push_back({"provider.home_page_uri", "must be an http(s) URI"});
   }
   if (static_cast<int>(p.kind) > 3) {
@@ -197,20 +205,31 @@ void ValidateOffer(Offer& o, std::vector<FieldViolation>* v) {
   } else {
     ValidatePrice(o, v);
   }
-  if (!o.deep_link_uri.empty() && !IsHttpUri(o.deep_link_uri)) {
+  if (CheckBytes(o.deep_link_uri, "offer.deep_link_uri", kMaxUriBytes, v) &&
+      !o.deep_link_uri.empty() && !IsHttpUri(o.deep_link_uri)) {
     v->push_back({"offer.deep_link_uri", "must be an http(s) URI"});
   }
+  CheckBytes(o.edition, "offer.edition", kMaxShortTextBytes, v);
   if (o.available_from != absl::InfinitePast() &&
       o.available_until != absl::InfiniteFuture() &&
       o.available_until <= o.available_from) {
     v->push_back({"offer.available_until", "must be after available_from"});
   }
+  if (!CheckEntries(o.extras.size(), "offer.extras", kMaxListEntries, v)) {
+    return;
+  }
   for (size_t i = 0; i < o.extras.size(); ++i) {
+    std::string field = absl::StrCat("offer.extras[", i, "]");
     if (o.extras[i].empty()) {
-      v->push_back(
-          {absl::StrCat("offer.extras[", i, "]"), "must not be empty"});
+      v->push_back({std::move(field), "must not be empty"});
+    } else {
+      CheckBytes(o.extras[i], field, kMaxShortTextBytes, v);
     }
   }
+}
+
+void ValidateItem(const WatchlistItem& item, std::vector<FieldViolation>* v) {
+  CheckBytes(item.note, "item.note", kMaxNoteBytes, v);
 }
 
 namespace {
@@ -290,6 +309,7 @@ void SortUnique(std::vector<T>& values) {
 }  // namespace
 
 absl::StatusOr<OfferFilter> ParseOfferFilter(absl::string_view filter) {
+  LONGTAKE_RETURN_IF_ERROR(CheckFilter(filter));
   OfferFilter out;
   if (absl::StripAsciiWhitespace(filter).empty()) return out;
   absl::flat_hash_set<absl::string_view> fields;
@@ -331,6 +351,7 @@ absl::StatusOr<OfferFilter> ParseOfferFilter(absl::string_view filter) {
 }
 
 absl::StatusOr<bool> ParseItemFilter(absl::string_view filter) {
+  LONGTAKE_RETURN_IF_ERROR(CheckFilter(filter));
   std::string compact;
   for (char c : filter) {
     if (!absl::ascii_isspace(static_cast<unsigned char>(c))) {

@@ -2,8 +2,9 @@
 
 // Name, value and request checks of the watchlist domain: resource names,
 // regions, money, URIs, filters and page positions, and the validation of
-// providers and offers. Pure functions; errors are INVALID_ARGUMENT naming
-// the field (common/status/errors.h).
+// providers, offers and items, with the size limits of
+// common/domain/field_limits.h. Pure functions; errors are INVALID_ARGUMENT
+// naming the field (common/status/errors.h).
 //
 //   LONGTAKE_ASSIGN_OR_RETURN(std::string user, ParseUserParent(parent));
 //   std::vector<FieldViolation> violations;
@@ -44,10 +45,10 @@ absl::StatusOr<ItemName> ParseItemName(absl::string_view name,
                                        absl::string_view field = "name");
 
 // Each as longtake::NormaliseRegion (common/domain/region_code.h), naming
-// regions[i].
+// regions[i]; more than kMaxListEntries is INVALID_ARGUMENT naming regions.
 absl::StatusOr<std::vector<std::string>> NormaliseRegions(
     const std::vector<std::string>& regions);
-// "providers/{provider}" each, naming `field`[i].
+// "providers/{provider}" each, naming `field`[i]; at most kMaxListEntries.
 absl::StatusOr<absl::flat_hash_set<std::string>> ParseSubscriptions(
     const std::vector<std::string>& subscriptions, absl::string_view field);
 
@@ -64,6 +65,10 @@ void ValidateProvider(Provider& provider,
 // Normalises (drops the price of offers that have none) and appends the
 // offer's violations (fields named offer.*). Does not look the provider up.
 void ValidateOffer(Offer& offer, std::vector<FieldViolation>* violations);
+// Appends the violations of what a client sets on an item (its note), named
+// item.*.
+void ValidateItem(const WatchlistItem& item,
+                  std::vector<FieldViolation>* violations);
 
 // ListOffers filter (AIP-160 subset): `field = "value"` conditions on film
 // ("films/x"), region ("GB"), provider ("providers/x"), monetization ("BUY"

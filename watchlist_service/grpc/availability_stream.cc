@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/call_auth.h"
 #include "common/grpc/server_runner.h"
@@ -67,10 +66,14 @@ void AvailabilityStream::Start(const v1::WatchAvailabilityRequest& request) {
         InvalidArgument("resume_after_event_id",
                         "must be 0 (new events only) or a previous event_id")));
   }
+  // Checked now, not at the first event: a bad region would otherwise only
+  // make every event fail its filter.
+  absl::StatusOr<std::vector<std::string>> regions =
+      NormaliseRegions(std::vector<std::string>(request.regions().begin(),
+                                                request.regions().end()));
+  if (!regions.ok()) return RequestFinish(ToGrpc(regions.status()));
   user_ = request.parent();
-  for (const std::string& region : request.regions()) {
-    regions_.push_back(absl::AsciiStrToUpper(region));
-  }
+  regions_ = *std::move(regions);
   resume_after_ = request.resume_after_event_id();
 
   std::weak_ptr<AvailabilityStream> weak = self_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/domain/field_limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/request_options.h"
@@ -14,6 +15,79 @@
 
 namespace longtake::watchlist {
 namespace {
+
+// The item note of the hostile probe (15 MB, here one byte over), an
+// oversized request_id (even with validate_only), etag, page token, filter
+// and reorder list: each refused naming its field, nothing written.
+TEST_F(WatchlistTest, ItemRequestsOverTheirLimitsNameTheField) {
+  const std::string note(kMaxNoteBytes + 1, 'n');
+  auto noted =
+      watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", note));
+  EXPECT_THAT(noted,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(ViolationFields(noted.status()), ElementsAre("item.note"));
+  WriteOptions long_id;
+  long_id.request_id = std::string(kMaxRequestIdBytes + 1, 'r');
+  for (bool validate_only : {false, true}) {
+    long_id.validate_only = validate_only;
+    EXPECT_THAT(
+        ViolationFields(
+            watchlist_
+                ->CreateItem("users/alice", Item("films/i-am-cuba"), long_id)
+                .status()),
+        ElementsAre("request_id"));
+  }
+  ListItemsQuery list;
+  list.parent = "users/alice";
+  auto empty = watchlist_->ListItems(list);
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->items.empty());
+
+  auto item = watchlist_->CreateItem(
+      "users/alice", Item("films/i-am-cuba", std::string(kMaxNoteBytes, 'n')));
+  ASSERT_OK(item);
+  WatchlistItem change;
+  change.name = item->name;
+  change.note = note;
+  EXPECT_THAT(
+      ViolationFields(watchlist_->UpdateItem(change, {"note"}).status()),
+      ElementsAre("item.note"));
+  change.note = "fine";
+  change.etag = std::string(kMaxEtagBytes + 1, 'e');
+  EXPECT_THAT(
+      ViolationFields(watchlist_->UpdateItem(change, {"note"}).status()),
+      ElementsAre("item.etag"));
+  EXPECT_THAT(
+      ViolationFields(
+          watchlist_->UpdateItem(change, FieldMask(kMaxListEntries + 1, "note"))
+              .status()),
+      ElementsAre("update_mask.paths"));
+
+  list.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
+              ElementsAre("page_token"));
+  list.page_token.clear();
+  list.filter = std::string(kMaxFilterBytes + 1, ' ');
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
+              ElementsAre("filter"));
+  list.filter.clear();
+  list.subscriptions.assign(kMaxListEntries + 1, "providers/mubi");
+  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
+              ElementsAre("subscriptions"));
+  EXPECT_THAT(
+      ViolationFields(
+          watchlist_
+              ->ReorderItems("users/alice", std::vector<std::string>(
+                                                kMaxBatchSize + 1, item->name))
+              .status()),
+      ElementsAre("names"));
+  EXPECT_THAT(ViolationFields(
+                  watchlist_
+                      ->ListHistory("users/alice", 0,
+                                    std::string(kMaxPageTokenBytes + 1, 'p'))
+                      .status()),
+              ElementsAre("page_token"));
+}
 
 TEST_F(WatchlistTest, AddListAndEnrich) {
   auto item =

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/domain/field_limits.h"
 #include "common/domain/region_code.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -166,6 +167,73 @@ TEST_F(WatchlistTest, RegionsAreCheckedAgainstIsoEverywhere) {
       EXPECT_EQ(ErrorFieldViolations(s)[0].description, RegionError(bad));
     }
   }
+}
+
+// The probe's curated offer had 100,000 extras: refused naming the list, as
+// is every other field over its limit, on create and on update.
+TEST_F(WatchlistTest, OfferAndProviderRequestsOverTheirLimitsNameTheField) {
+  Offer crowded = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                            Monetization::kFree, "GB");
+  crowded.extras.assign(100000, "Booklet");
+  crowded.edition = std::string(kMaxShortTextBytes + 1, 'e');
+  auto created = watchlist_->CreateOffer(crowded, "crowded");
+  EXPECT_THAT(created,
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(ViolationFields(created.status()),
+              ElementsAre("offer.edition", "offer.extras"));
+  EXPECT_THAT(watchlist_->GetOffer("offers/crowded"),
+              StatusIs(absl::StatusCode::kNotFound));
+
+  Offer fine = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
+                         Monetization::kFree, "GB");
+  WriteOptions long_id;
+  long_id.request_id = std::string(kMaxRequestIdBytes + 1, 'r');
+  EXPECT_THAT(
+      ViolationFields(watchlist_->CreateOffer(fine, "fine", long_id).status()),
+      ElementsAre("request_id"));
+  auto offer = watchlist_->CreateOffer(fine, "fine");
+  ASSERT_OK(offer);
+  Offer update = *offer;
+  update.extras.assign(kMaxListEntries + 1, "Booklet");
+  EXPECT_THAT(
+      ViolationFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
+      ElementsAre("offer.extras"));
+  update.extras.clear();
+  update.etag = std::string(kMaxEtagBytes + 1, 'e');
+  EXPECT_THAT(
+      ViolationFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
+      ElementsAre("offer.etag"));
+  EXPECT_THAT(
+      ViolationFields(watchlist_->DeleteOffer(offer->name, update.etag)),
+      ElementsAre("etag"));
+
+  Provider wordy;
+  wordy.display_name = std::string(kMaxShortTextBytes + 1, 'd');
+  wordy.home_page_uri = "https://example.com/" + std::string(kMaxUriBytes, 'h');
+  EXPECT_THAT(
+      ViolationFields(watchlist_->CreateProvider(wordy, "wordy").status()),
+      ElementsAre("provider.display_name", "provider.home_page_uri"));
+  EXPECT_THAT(ViolationFields(watchlist_->DeleteProvider(
+                  "providers/mr-bongo", std::string(kMaxEtagBytes + 1, 'e'))),
+              ElementsAre("etag"));
+
+  ListOffersQuery list;
+  list.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
+  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(list).status()),
+              ElementsAre("page_token"));
+  list.page_token.clear();
+  list.filter = std::string(kMaxFilterBytes + 1, ' ');
+  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(list).status()),
+              ElementsAre("filter"));
+  EXPECT_THAT(
+      ViolationFields(
+          watchlist_->ListProviders(0, std::string(kMaxPageTokenBytes + 1, 'p'))
+              .status()),
+      ElementsAre("page_token"));
+  WhereToWatchQuery where{"films/i-am-cuba", "GB", {}};
+  where.subscriptions.assign(kMaxListEntries + 1, "providers/mubi");
+  EXPECT_THAT(ViolationFields(watchlist_->WhereToWatch(where).status()),
+              ElementsAre("subscriptions"));
 }
 
 TEST_F(WatchlistTest, OfferValidationNamesFields) {

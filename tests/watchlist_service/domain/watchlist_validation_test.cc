@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/domain/field_limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -140,6 +141,104 @@ TEST(WatchlistValidationTest, OfferPriceOnlyForRentAndBuy) {
   ValidateOffer(o, &v);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "offer.price");
+}
+
+// ---- Documented limits (common/domain/field_limits.h, API.md "Limits") ----
+
+// The fields of the violations, in order.
+std::vector<std::string> FieldsOf(const std::vector<FieldViolation>& v) {
+  std::vector<std::string> out;
+  for (const FieldViolation& violation : v) out.push_back(violation.field);
+  return out;
+}
+
+std::vector<std::string> FieldsOf(const absl::Status& status) {
+  return FieldsOf(ErrorFieldViolations(status));
+}
+
+// An offer every check accepts.
+Offer GoodOffer() {
+  Offer o;
+  o.film = "films/i-am-cuba";
+  o.provider = "providers/mr-bongo";
+  o.monetization = Monetization::kBuy;
+  o.region = "GB";
+  o.price = Money{"GBP", 12, 990000000};
+  return o;
+}
+
+TEST(WatchlistValidationTest, OfferFieldsAtTheirLimitsPass) {
+  Offer o = GoodOffer();
+  o.deep_link_uri = "https://example.com/" +
+                    std::string(kMaxUriBytes - 20, 'u');  // 20: the prefix
+  o.edition = std::string(kMaxShortTextBytes, 'e');
+  o.extras.assign(kMaxListEntries, std::string(kMaxShortTextBytes, 'x'));
+  std::vector<FieldViolation> v;
+  ValidateOffer(o, &v);
+  EXPECT_THAT(FieldsOf(v), ElementsAre());
+}
+
+// The probe's offer: 100,000 extras. Refused naming the list, without a
+// violation per entry.
+TEST(WatchlistValidationTest, OfferFieldsOverTheirLimitsAreNamed) {
+  Offer o = GoodOffer();
+  o.deep_link_uri = "https://example.com/" + std::string(kMaxUriBytes, 'u');
+  o.edition = std::string(kMaxShortTextBytes + 1, 'e');
+  o.extras.assign(100000, "");
+  std::vector<FieldViolation> v;
+  ValidateOffer(o, &v);
+  EXPECT_THAT(FieldsOf(v), ElementsAre("offer.deep_link_uri", "offer.edition",
+                                       "offer.extras"));
+  EXPECT_EQ(v.back().description,
+            "has too many entries (at most 250; got 100000)");
+
+  o = GoodOffer();
+  o.extras = {"Booklet", std::string(kMaxShortTextBytes + 1, 'x')};
+  v.clear();
+  ValidateOffer(o, &v);
+  EXPECT_THAT(FieldsOf(v), ElementsAre("offer.extras[1]"));
+}
+
+TEST(WatchlistValidationTest, ProviderFieldsOverTheirLimitsAreNamed) {
+  Provider p;
+  p.display_name = std::string(kMaxShortTextBytes + 1, 'd');
+  p.regions.assign(kMaxListEntries + 1, "GB");
+  p.home_page_uri = "https://example.com/" + std::string(kMaxUriBytes, 'h');
+  std::vector<FieldViolation> v;
+  ValidateProvider(p, &v);
+  EXPECT_THAT(FieldsOf(v),
+              ElementsAre("provider.display_name", "provider.regions",
+                          "provider.home_page_uri"));
+}
+
+TEST(WatchlistValidationTest, ItemNoteOverItsLimitIsNamed) {
+  WatchlistItem item;
+  item.note = std::string(kMaxNoteBytes, 'n');
+  std::vector<FieldViolation> v;
+  ValidateItem(item, &v);
+  EXPECT_TRUE(v.empty());
+  item.note.push_back('!');
+  ValidateItem(item, &v);
+  EXPECT_THAT(FieldsOf(v), ElementsAre("item.note"));
+  EXPECT_EQ(v[0].description, "is too long (at most 4096 bytes; got 4097)");
+}
+
+TEST(WatchlistValidationTest, RequestListsAndFiltersOverTheirLimitsAreNamed) {
+  const std::vector<std::string> regions(kMaxListEntries + 1, "GB");
+  EXPECT_THAT(FieldsOf(NormaliseRegions(regions).status()),
+              ElementsAre("regions"));
+  const std::vector<std::string> subscriptions(kMaxListEntries + 1,
+                                               "providers/mubi");
+  EXPECT_THAT(
+      FieldsOf(ParseSubscriptions(subscriptions, "subscriptions").status()),
+      ElementsAre("subscriptions"));
+  const std::string filter(kMaxFilterBytes + 1, ' ');
+  EXPECT_THAT(ParseOfferFilter(filter),
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
+  EXPECT_THAT(FieldsOf(ParseOfferFilter(filter).status()),
+              ElementsAre("filter"));
+  EXPECT_THAT(FieldsOf(ParseItemFilter(filter).status()),
+              ElementsAre("filter"));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth/token.h"
+#include "common/domain/field_limits.h"
 #include "common/grpc/status_adapter.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -72,6 +73,18 @@ std::string Reason(const grpc::Status& status) {
     if (any.UnpackTo(&info)) return info.reason();
   }
   return "";
+}
+
+// The fields the BadRequest detail of `status` names, in order.
+std::vector<std::string> BadRequestFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  google::rpc::Status details = DecodeStatusDetails(status);
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+  }
+  return fields;
 }
 
 // grpc.health.v1.Health/Check without generated stubs: the request is one
@@ -354,6 +367,63 @@ TEST_F(WatchlistIntegrationTest, RequestIdsBelongToTheirCaller) {
   s = AddFilm(alice_, "alice", seed::kCranes, &other, "key-1");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+}
+
+// The hostile probe of #11 through the real server and generated stubs: an
+// oversized note, an offer available until 2^62 s (and from nanos -1), and
+// an oversized request_id are each INVALID_ARGUMENT naming the field, and
+// nothing is stored.
+TEST_F(WatchlistIntegrationTest, OverLimitFieldsAndTimesAreRefusedByName) {
+  StartBoth();
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::CreateWatchlistItemRequest add;
+  add.set_parent("users/alice");
+  add.mutable_item()->set_film(seed::kCuba);
+  add.mutable_item()->set_note(std::string(5000, 'n'));
+  wlv1::WatchlistItem item;
+  grpc::Status s =
+      stub_->CreateWatchlistItem(CallContext(alice_).get(), add, &item);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "INVALID_ARGUMENT");
+  EXPECT_THAT(BadRequestFields(s), ::testing::ElementsAre("item.note"));
+  EXPECT_THAT(s.error_message(), HasSubstr("at most 4096 bytes"));
+
+  add.mutable_item()->set_note("Havana");
+  add.set_request_id(std::string(kMaxRequestIdBytes + 1, 'r'));
+  s = stub_->CreateWatchlistItem(CallContext(alice_).get(), add, &item);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(s), ::testing::ElementsAre("request_id"));
+
+  wlv1::ListWatchlistItemsResponse list;
+  ASSERT_TRUE(List(alice_, "alice", &list).ok());
+  EXPECT_EQ(list.items_size(), 0);
+
+  wlv1::CreateOfferRequest offer;
+  offer.set_offer_id("forever");
+  offer.mutable_offer()->set_film(seed::kCuba);
+  offer.mutable_offer()->set_provider("providers/mr-bongo");
+  offer.mutable_offer()->set_monetization(wlv1::MONETIZATION_FREE);
+  offer.mutable_offer()->set_region("GB");
+  offer.mutable_offer()->mutable_available_until()->set_seconds(int64_t{1}
+                                                                << 62);
+  wlv1::Offer created;
+  s = stub_->CreateOffer(CallContext(curator_).get(), offer, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(s), "INVALID_ARGUMENT");
+  EXPECT_THAT(BadRequestFields(s),
+              ::testing::ElementsAre("offer.available_until"));
+
+  offer.mutable_offer()->clear_available_until();
+  offer.mutable_offer()->mutable_available_from()->set_nanos(-1);
+  s = stub_->CreateOffer(CallContext(curator_).get(), offer, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(s),
+              ::testing::ElementsAre("offer.available_from"));
+
+  wlv1::GetOfferRequest get;
+  get.set_name("offers/forever");
+  s = stub_->GetOffer(CallContext(alice_).get(), get, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(WatchlistIntegrationTest,
