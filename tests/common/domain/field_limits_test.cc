@@ -1,9 +1,15 @@
 #include "common/domain/field_limits.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
@@ -132,6 +138,85 @@ TEST(FieldLimitsTest, DurationRangeAndSignsAreTheProtoOnes) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(CheckDuration(0, kNanosPerSecond, "d"),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// ---- API.md says the same ----
+
+// "315576000000" -> "315,576,000,000".
+std::string WithThousands(int64_t n) {
+  std::string digits = absl::StrCat(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// The rows of API.md's "Limits" table: {field cell, maximum cell}.
+std::vector<std::pair<std::string, std::string>> DocumentedLimits() {
+  std::ifstream in(std::string(LONGTAKE_SOURCE_DIR) + "/API.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<std::pair<std::string, std::string>> rows;
+  bool in_section = false;
+  for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
+    if (absl::StartsWith(line, "## ")) in_section = line == "## Limits";
+    if (!in_section || !absl::ConsumePrefix(&line, "| ")) continue;
+    if (!absl::ConsumeSuffix(&line, " |")) continue;
+    std::vector<std::string> cells = absl::StrSplit(line, " | ");
+    if (cells.size() != 2 || cells[0] == "Field") continue;
+    rows.emplace_back(cells[0], cells[1]);
+  }
+  return rows;
+}
+
+TEST(FieldLimitsTest, ApiMdListsEveryLimitWithTheNumberTheCodeUses) {
+  auto bytes = [](size_t n) { return absl::StrCat(n, " bytes"); };
+  auto entries = [](size_t n) { return absl::StrCat(n, " entries"); };
+  const std::string first = absl::FormatTime(
+      "%E4Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(kMinTimestampSeconds),
+      absl::UTCTimeZone());
+  const std::string last = absl::FormatTime(
+      "%E4Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(kMaxTimestampSeconds),
+      absl::UTCTimeZone());
+  // A word of the row's field cell (found in exactly one row), and what its
+  // maximum cell must say.
+  const std::vector<std::pair<std::string, std::string>> kExpected = {
+      {"`request_id`", bytes(kMaxRequestIdBytes)},
+      {"`page_token`", bytes(kMaxPageTokenBytes)},
+      {"`filter`", bytes(kMaxFilterBytes)},
+      {"`order_by`", bytes(kMaxOrderByBytes)},
+      {"`etag`", bytes(kMaxEtagBytes)},
+      {"ImportFilms `entries`", entries(kMaxBatchSize)},
+      {"`update_mask.paths`", entries(kMaxListEntries)},
+      {"SearchFilms `query`", bytes(kMaxCatalogTextBytes)},
+      {"`synopsis`", bytes(kMaxCatalogLongTextBytes)},
+      {"`ratings[].source`", bytes(kMaxLabelBytes)},
+      {"`known_roles`", entries(kMaxCatalogListEntries)},
+      {"Provider `display_name`", bytes(kMaxShortTextBytes)},
+      {"WatchlistItem `note`", bytes(kMaxNoteBytes)},
+      {"`deep_link_uri`", bytes(kMaxUriBytes)},
+      {"WatchAvailability `regions`", entries(kMaxListEntries)},
+      {"Timestamp:", absl::StrCat(first, " to ", last, ", nanos 0 to ",
+                                  WithThousands(kNanosPerSecond - 1))},
+      {"Duration:",
+       absl::StrCat("±", WithThousands(kMaxDurationSeconds),
+                    " s, nanos within ±", WithThousands(kNanosPerSecond - 1),
+                    " and of the seconds' sign")},
+  };
+  const auto rows = DocumentedLimits();
+  EXPECT_EQ(rows.size(), kExpected.size())
+      << "a row of API.md's Limits table is not checked here, or is missing";
+  for (const auto& [needle, maximum] : kExpected) {
+    int found = 0;
+    for (const auto& [field, documented] : rows) {
+      if (!absl::StrContains(field, needle)) continue;
+      ++found;
+      EXPECT_EQ(documented, maximum) << field;
+    }
+    EXPECT_EQ(found, 1) << needle << " is in " << found << " rows";
+  }
 }
 
 }  // namespace
