@@ -21,6 +21,7 @@
 #include "common/config/server_flags.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
+#include "watchlist_service/domain/guarded_film_directory.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
@@ -66,7 +67,22 @@ int Run(int argc, char** argv) {
       "how often to scan for leaving-soon offers and poll new events");
   const Flag<int64_t> read_threads =
       flags.AddInt("read_threads", "LONGTAKE_READ_THREADS", 4,
-                   "threads serving reads (store and catalogue calls)");
+                   "threads serving reads that never ask the catalogue");
+  const Flag<int64_t> catalog_threads = flags.AddInt(
+      "catalog_threads", "LONGTAKE_CATALOG_THREADS", 4,
+      "threads serving calls that ask the catalogue (watchlist items, offer "
+      "writes), apart from the others");
+  const Flag<int64_t> catalog_queue = flags.AddInt(
+      "catalog_queue", "LONGTAKE_CATALOG_QUEUE", 256,
+      "calls that may wait for a catalogue thread; beyond, UNAVAILABLE");
+  const Flag<int64_t> catalog_breaker_failures = flags.AddInt(
+      "catalog_breaker_failures", "LONGTAKE_CATALOG_BREAKER_FAILURES", 5,
+      "catalogue outages in a row that open the circuit (calls then fail "
+      "fast and lists answer unenriched)");
+  const Flag<absl::Duration> catalog_breaker_cooldown = flags.AddDuration(
+      "catalog_breaker_cooldown", "LONGTAKE_CATALOG_BREAKER_COOLDOWN",
+      absl::Seconds(2),
+      "how long an open circuit refuses catalogue calls before one trial");
 
   if (std::optional<int> exit_code = server.Parse(argc, argv)) {
     return *exit_code;
@@ -92,6 +108,18 @@ int Run(int argc, char** argv) {
   if (*read_threads < 1 || *read_threads > 256) {
     return flags.UsageError("--read-threads: must be between 1 and 256");
   }
+  if (*catalog_threads < 1 || *catalog_threads > 256) {
+    return flags.UsageError("--catalog-threads: must be between 1 and 256");
+  }
+  if (*catalog_queue < 1 || *catalog_queue > 1000000) {
+    return flags.UsageError("--catalog-queue: must be between 1 and 1000000");
+  }
+  if (*catalog_breaker_failures < 1) {
+    return flags.UsageError("--catalog-breaker-failures: must be at least 1");
+  }
+  if (*catalog_breaker_cooldown <= absl::ZeroDuration()) {
+    return flags.UsageError("--catalog-breaker-cooldown: must be positive");
+  }
   if (*catalog_lb_policy != "pick_first" &&
       *catalog_lb_policy != "round_robin") {
     return flags.UsageError(
@@ -103,8 +131,12 @@ int Run(int argc, char** argv) {
   auto store = OpenWatchlistStore(*server.store);
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   // The catalogue may be down now: the channel connects lazily and reconnects.
-  CatalogFilmDirectory directory(*catalog, *catalog_deadline,
+  CatalogFilmDirectory catalogue(*catalog, *catalog_deadline,
                                  *catalog_lb_policy);
+  GuardedFilmDirectory directory(
+      &catalogue,
+      {.failure_threshold = static_cast<int>(*catalog_breaker_failures),
+       .open_for = *catalog_breaker_cooldown});
   WatchlistOptions watchlist_options;
   watchlist_options.leaving_soon_window = *leaving_soon;
   auto watchlist =
@@ -130,6 +162,8 @@ int Run(int argc, char** argv) {
   auth::TokenSigner signer(*server.token_secret);
   WatchlistServiceOptions service_options;
   service_options.read_threads = static_cast<int>(*read_threads);
+  service_options.catalogue_threads = static_cast<int>(*catalog_threads);
+  service_options.catalogue_max_pending = static_cast<size_t>(*catalog_queue);
   WatchlistServiceImpl service(watchlist->get(), &signer, service_options);
 
   ServerRunner runner;

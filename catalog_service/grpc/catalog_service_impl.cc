@@ -90,7 +90,8 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
     absl::MutexLock lock(&mu_);
     --pending_writes_;
   };
-  if (!(queue != nullptr ? queue : writes_)->Submit(std::move(task))) {
+  if ((queue != nullptr ? queue : writes_)->Submit(std::move(task)) !=
+      WorkQueue::Admission::kQueued) {
     {
       absl::MutexLock lock(&mu_);
       --pending_writes_;

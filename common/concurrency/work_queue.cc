@@ -2,7 +2,8 @@
 
 namespace longtake {
 
-WorkQueue::WorkQueue(int threads, std::string name) : name_(std::move(name)) {
+WorkQueue::WorkQueue(int threads, std::string name, size_t max_pending)
+    : name_(std::move(name)), max_pending_(max_pending) {
   if (threads < 1) threads = 1;
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
@@ -10,14 +11,17 @@ WorkQueue::WorkQueue(int threads, std::string name) : name_(std::move(name)) {
 
 WorkQueue::~WorkQueue() { Shutdown(); }
 
-bool WorkQueue::Submit(std::function<void()> task) {
+WorkQueue::Admission WorkQueue::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return false;
+    if (stopping_) return Admission::kStopped;
+    if (max_pending_ > 0 && tasks_.size() >= max_pending_) {
+      return Admission::kFull;
+    }
     tasks_.push_back(std::move(task));
   }
   cv_.notify_one();
-  return true;
+  return Admission::kQueued;
 }
 
 void WorkQueue::Shutdown() {

@@ -9,6 +9,10 @@
 //   writes.Submit([=] { auto s = catalog->CreateFilm(...);
 //   reactor->Finish(...); });
 //
+// A queue may be bounded (`max_pending` tasks waiting, not counting those
+// running), so a slow dependency cannot pile up unbounded work and memory:
+// Submit then answers kFull and the caller fails the call fast.
+//
 // The destructor (or Shutdown) runs what is queued, then joins.
 
 #include <condition_variable>
@@ -23,13 +27,17 @@ namespace longtake {
 
 class WorkQueue {
  public:
-  WorkQueue(int threads, std::string name);
+  enum class Admission { kQueued, kFull, kStopped };
+
+  // `max_pending` 0: unbounded.
+  WorkQueue(int threads, std::string name, size_t max_pending = 0);
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
-  // Returns false after Shutdown (the task is not run).
-  bool Submit(std::function<void()> task);
+  // kQueued, or (the task is not run) kFull when `max_pending` tasks are
+  // already waiting, kStopped after Shutdown.
+  Admission Submit(std::function<void()> task);
   // Stops accepting, runs what is queued, joins. Idempotent.
   void Shutdown();
 
@@ -39,6 +47,7 @@ class WorkQueue {
   void Run();
 
   std::string name_;
+  const size_t max_pending_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;

@@ -97,7 +97,8 @@ void AvailabilityStream::Start(const v1::WatchAvailabilityRequest& request) {
     return RequestFinish(ToGrpc(ShuttingDownError("watchlist")));
   }
   std::shared_ptr<AvailabilityStream> self = self_;
-  if (!deps_.events->Submit([self] { self->Replay(); })) {
+  if (deps_.events->Submit([self] { self->Replay(); }) !=
+      WorkQueue::Admission::kQueued) {
     RequestFinish(ToGrpc(ShuttingDownError("watchlist")));
   }
 }

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/grpc/call_auth.h"
 #include "common/grpc/request_fingerprint.h"
 #include "common/grpc/server_runner.h"
@@ -59,10 +60,13 @@ WatchlistServiceImpl::WatchlistServiceImpl(Watchlist* watchlist,
       signer_(signer),
       reads_(options.read_threads, "watchlist-reads"),
       writes_(options.write_threads, "watchlist-writes"),
-      events_(1, "watchlist-events") {}
+      events_(1, "watchlist-events"),
+      catalogue_calls_(options.catalogue_threads, "watchlist-catalogue-calls",
+                       options.catalogue_max_pending) {}
 
 WatchlistServiceImpl::~WatchlistServiceImpl() {
   CloseStreams();
+  catalogue_calls_.Shutdown();
   events_.Shutdown();
   writes_.Shutdown();
   reads_.Shutdown();
@@ -83,14 +87,27 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
     return reactor;
   }
   // Writes are given the caller (their request records are per caller).
-  if (!queue.Submit([reactor, response, work, who = *who]() mutable {
+  WorkQueue::Admission admission =
+      queue.Submit([reactor, response, work, who = *who]() mutable {
         if constexpr (std::is_invocable_v<Work&, const auth::Principal&>) {
           reactor->Finish(ToGrpc(Respond(work(who), response)));
         } else {
           reactor->Finish(ToGrpc(Respond(work(), response)));
         }
-      })) {
-    reactor->Finish(ToGrpc(ShuttingDownError("watchlist")));
+      });
+  switch (admission) {
+    case WorkQueue::Admission::kQueued:
+      break;
+    case WorkQueue::Admission::kFull:
+      // Only the catalogue-calls queue is bounded.
+      reactor->Finish(ToGrpc(ErrorWithReason(
+          absl::StatusCode::kUnavailable, kCatalogUnavailable,
+          absl::StrCat("too many calls are waiting for the catalogue (",
+                       queue.name(), " is full); try again shortly"))));
+      break;
+    case WorkQueue::Admission::kStopped:
+      reactor->Finish(ToGrpc(ShuttingDownError("watchlist")));
+      break;
   }
   return reactor;
 }
@@ -169,7 +186,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
   return Serve(
-      ctx, writes_, Curator, response,
+      ctx, catalogue_calls_, Curator, response,
       [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
         LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
         return watchlist_->CreateOffer(std::move(offer), request->offer_id(),
@@ -180,7 +197,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
   return Serve(
-      ctx, writes_, Curator, response,
+      ctx, catalogue_calls_, Curator, response,
       [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
         LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
         return watchlist_->UpdateOffer(
@@ -216,8 +233,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
     Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(ctx, writes_, OwnerOf(request->parent(), "parent"), response,
-               [this, request](const auth::Principal& who) {
+  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
+               response, [this, request](const auth::Principal& who) {
                  return watchlist_->CreateItem(request->parent(),
                                                FromProto(request->item()),
                                                Write(who, *request));
@@ -228,15 +245,15 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetWatchlistItem(
     Ctx* ctx, const v1::GetWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
   return Serve(
-      ctx, reads_, OwnerOf(request->name(), "name"), response,
+      ctx, catalogue_calls_, OwnerOf(request->name(), "name"), response,
       [this, request] { return watchlist_->GetItem(request->name()); });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListWatchlistItems(
     Ctx* ctx, const v1::ListWatchlistItemsRequest* request,
     v1::ListWatchlistItemsResponse* response) {
-  return Serve(ctx, reads_, OwnerOf(request->parent(), "parent"), response,
-               [this, request] {
+  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
+               response, [this, request] {
                  ListItemsQuery query;
                  query.parent = request->parent();
                  query.page_size = request->page_size();
@@ -252,13 +269,13 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListWatchlistItems(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
     Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(ctx, writes_, OwnerOf(request->item().name(), "item.name"),
-               response, [this, request](const auth::Principal& who) {
-                 return watchlist_->UpdateItem(
-                     FromProto(request->item()),
-                     FieldMaskFromProto(request->update_mask()),
-                     Write(who, *request));
-               });
+  return Serve(
+      ctx, catalogue_calls_, OwnerOf(request->item().name(), "item.name"),
+      response, [this, request](const auth::Principal& who) {
+        return watchlist_->UpdateItem(
+            FromProto(request->item()),
+            FieldMaskFromProto(request->update_mask()), Write(who, *request));
+      });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
@@ -273,8 +290,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ReorderWatchlistItems(
     Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
     v1::ReorderWatchlistItemsResponse* response) {
-  return Serve(ctx, writes_, OwnerOf(request->parent(), "parent"), response,
-               [this, request] {
+  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
+               response, [this, request] {
                  return watchlist_->ReorderItems(
                      request->parent(),
                      std::vector<std::string>(request->names().begin(),
@@ -285,8 +302,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ReorderWatchlistItems(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
     Ctx* ctx, const v1::MarkWatchedRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
-               [this, request](const auth::Principal& who) {
+  return Serve(ctx, catalogue_calls_, OwnerOf(request->name(), "name"),
+               response, [this, request](const auth::Principal& who) {
                  return watchlist_->MarkWatched(request->name(),
                                                 Write(who, *request));
                });
@@ -295,8 +312,8 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListHistory(
     Ctx* ctx, const v1::ListHistoryRequest* request,
     v1::ListHistoryResponse* response) {
-  return Serve(ctx, reads_, OwnerOf(request->parent(), "parent"), response,
-               [this, request] {
+  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
+               response, [this, request] {
                  return watchlist_->ListHistory(request->parent(),
                                                 request->page_size(),
                                                 request->page_token());

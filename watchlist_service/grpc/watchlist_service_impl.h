@@ -27,6 +27,13 @@ struct WatchlistServiceOptions {
   int read_threads = 4;
   // Writes; the domain and store serialise what needs it.
   int write_threads = 2;
+  // Calls that ask the catalogue (watchlist items, which are enriched with
+  // film titles; offer writes, which check the film) run on a pool of their
+  // own, so a slow or frozen catalogue cannot hold the threads of the calls
+  // that never need it (providers, offers, where-to-watch). Bounded: beyond
+  // `catalogue_max_pending` waiting calls, UNAVAILABLE CATALOG_UNAVAILABLE.
+  int catalogue_threads = 4;
+  size_t catalogue_max_pending = 256;
 };
 
 class WatchlistServiceImpl final
@@ -118,6 +125,7 @@ class WatchlistServiceImpl final
   // Stream replays and live-event filtering, one thread so each stream's
   // events keep their order.
   WorkQueue events_;
+  WorkQueue catalogue_calls_;
 };
 
 }  // namespace longtake::watchlist

@@ -2,6 +2,8 @@
 // it: both binaries run on loopback with temporary stores and a shared token
 // secret; tokens are minted here with TokenSigner.
 
+#include <signal.h>
+
 #include <atomic>
 #include <fstream>
 #include <future>
@@ -146,15 +148,21 @@ class WatchlistIntegrationTest : public ::testing::Test {
     catalog_stub_ = std::move(catalog->stub);
   }
 
-  void StartWatchlist(const std::string& catalog_address = "") {
+  void StartWatchlist(const std::string& catalog_address = "",
+                      const std::vector<std::string>& extra_args = {}) {
+    std::vector<std::string> args = {
+        "--listen=127.0.0.1:0",
+        "--store=" + WatchlistStore(),
+        "--catalog=" +
+            (catalog_address.empty() ? catalog_->address() : catalog_address),
+        "--seed=" + ::longtake::testing::OffersSeedPath(),
+        absl::StrCat("--token-secret=", kSecret),
+        "--catalog-deadline=500ms",
+        "--shutdown-grace=20s",
+        "--log-level=info"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     auto watchlist = ::longtake::testing::StartService<wlv1::WatchlistService>(
-        "longtake-watchlist",
-        {"--listen=127.0.0.1:0", "--store=" + WatchlistStore(),
-         "--catalog=" +
-             (catalog_address.empty() ? catalog_->address() : catalog_address),
-         "--seed=" + ::longtake::testing::OffersSeedPath(),
-         absl::StrCat("--token-secret=", kSecret), "--catalog-deadline=500ms",
-         "--shutdown-grace=20s", "--log-level=info"});
+        "longtake-watchlist", args);
     ASSERT_TRUE(watchlist.ok()) << watchlist.status();
     watchlist_ = std::move(watchlist->process);
     channel_ = std::move(watchlist->channel);
@@ -698,6 +706,129 @@ TEST_F(WatchlistIntegrationTest,
   s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(cuba.film(), seed::kCuba);
+}
+
+// A catalogue that accepts connections but never answers (SIGSTOP) is the
+// worst case: every call to it waits out its deadline.
+class FrozenCatalogue {
+ public:
+  explicit FrozenCatalogue(pid_t pid) : pid_(pid) { kill(pid_, SIGSTOP); }
+  ~FrozenCatalogue() { Thaw(); }
+  void Thaw() {
+    if (frozen_) kill(pid_, SIGCONT);
+    frozen_ = false;
+  }
+
+ private:
+  pid_t pid_;
+  bool frozen_ = true;
+};
+
+TEST_F(WatchlistIntegrationTest,
+       FrozenCatalogueHoldsOnlyTheCallsThatAskItAndTheCircuitOpens) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--catalog-threads=2", "--catalog-breaker-failures=3",
+                      "--catalog-breaker-cooldown=3s"});
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
+
+  FrozenCatalogue frozen(catalog_->pid());
+  // Eight lists that need the catalogue: on two catalogue threads with a
+  // 500 ms catalogue deadline they would hold a shared pool for seconds.
+  std::vector<std::future<grpc::Status>> lists;
+  for (int i = 0; i < 8; ++i) {
+    lists.push_back(std::async(std::launch::async, [&] {
+      wlv1::ListWatchlistItemsRequest request;
+      request.set_parent("users/alice");
+      wlv1::ListWatchlistItemsResponse response;
+      return stub_->ListWatchlistItems(
+          CallContext(alice_, absl::Seconds(10)).get(), request, &response);
+    }));
+  }
+  absl::SleepFor(absl::Milliseconds(100));
+  // Meanwhile the calls that never ask the catalogue keep their latency: a
+  // 300 ms client deadline, shorter than one catalogue deadline.
+  for (int i = 0; i < 5; ++i) {
+    wlv1::ListOffersRequest offers;
+    wlv1::ListOffersResponse offers_response;
+    grpc::Status s =
+        stub_->ListOffers(CallContext(alice_, absl::Milliseconds(300)).get(),
+                          offers, &offers_response);
+    EXPECT_TRUE(s.ok()) << "ListOffers #" << i << ": " << s.error_message();
+    wlv1::WhereToWatchRequest where;
+    where.set_film(seed::kCranes);
+    where.set_region("GB");
+    wlv1::WhereToWatchResponse where_response;
+    s = stub_->WhereToWatch(CallContext(alice_, absl::Milliseconds(300)).get(),
+                            where, &where_response);
+    EXPECT_TRUE(s.ok()) << "WhereToWatch #" << i << ": " << s.error_message();
+  }
+  for (auto& list : lists) {
+    grpc::Status s = list.get();
+    EXPECT_TRUE(s.ok()) << s.error_message();  // unenriched, not failed
+  }
+
+  // Three outages opened the circuit: a list now answers (unenriched) in
+  // less than one catalogue deadline.
+  wlv1::ListWatchlistItemsRequest request;
+  request.set_parent("users/alice");
+  wlv1::ListWatchlistItemsResponse list;
+  grpc::Status s = stub_->ListWatchlistItems(
+      CallContext(alice_, absl::Milliseconds(300)).get(), request, &list);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(list.items_size(), 1);
+  EXPECT_FALSE(list.items(0).enriched());
+  wlv1::WatchlistItem cuba;
+  s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(s.error_message(), HasSubstr("circuit open"));
+
+  // Back: after the cooldown one trial call closes the circuit.
+  frozen.Thaw();
+  bool enriched = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (!enriched && absl::Now() < deadline) {
+    list.Clear();
+    s = List(alice_, "alice", &list);
+    enriched = s.ok() && list.items_size() == 1 && list.items(0).enriched();
+    if (!enriched) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_TRUE(enriched) << "the circuit never closed again";
+}
+
+TEST_F(WatchlistIntegrationTest, CallsBeyondTheCatalogueQueueFailFast) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--catalog-threads=1", "--catalog-queue=1",
+                      "--catalog-breaker-failures=100"});
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchlistItem item;
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
+
+  FrozenCatalogue frozen(catalog_->pid());
+  // One call runs, one waits; the rest are refused at once.
+  std::vector<std::future<grpc::Status>> lists;
+  for (int i = 0; i < 6; ++i) {
+    lists.push_back(std::async(std::launch::async, [&] {
+      wlv1::ListWatchlistItemsRequest request;
+      request.set_parent("users/alice");
+      wlv1::ListWatchlistItemsResponse response;
+      return stub_->ListWatchlistItems(
+          CallContext(alice_, absl::Seconds(10)).get(), request, &response);
+    }));
+  }
+  int refused = 0;
+  for (auto& list : lists) {
+    grpc::Status s = list.get();
+    if (s.ok()) continue;
+    ++refused;
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_THAT(s.error_message(), HasSubstr("too many calls are waiting"));
+  }
+  EXPECT_GE(refused, 1);
+  EXPECT_LT(refused, 6) << "the first call is always admitted";
 }
 
 TEST_F(WatchlistIntegrationTest,
