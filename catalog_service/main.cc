@@ -26,7 +26,9 @@
 #include "common/concurrency/periodic_task.h"
 #include "common/concurrency/work_queue.h"
 #include "common/config/flags.h"
+#include "common/config/limit_flags.h"
 #include "common/config/server_flags.h"
+#include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 
@@ -57,8 +59,13 @@ int Run(int argc, char** argv) {
       "changed); a replica's reads lag the store by at most this plus "
       "one reload. 0 disables (one replica per store)");
 
+  LimitFlags limits(&flags);
+
   if (std::optional<int> exit_code = server.Parse(argc, argv)) {
     return *exit_code;
+  }
+  if (absl::Status s = limits.Check(); !s.ok()) {
+    return flags.UsageError(std::string(s.message()));
   }
   if (*refresh_interval < absl::ZeroDuration()) {
     return flags.UsageError("--refresh-interval: must not be negative");
@@ -99,13 +106,16 @@ int Run(int argc, char** argv) {
 
   WorkQueue writes(1, "catalog-writer");
   WorkQueue imports(1, "catalog-importer");
-  CatalogServiceImpl service(catalog->get(), &writes, &imports, signer.get());
+  CallLimits call_limits(limits.call_rate_limits());
+  CatalogServiceImpl service(catalog->get(), &writes, &imports, signer.get(),
+                             &call_limits);
 
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
   options.services = {&service};
   options.log_calls = *server.log_calls;
+  options.connection_limits = limits.connection_limits();
   options.error_domain = std::string(kCatalogErrorDomain);
   options.server_shutdown_cap = absl::Milliseconds(250);
   if (absl::Status s = runner.Start(options); !s.ok()) {

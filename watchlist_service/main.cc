@@ -18,7 +18,9 @@
 #include "common/auth/token.h"
 #include "common/concurrency/periodic_task.h"
 #include "common/config/flags.h"
+#include "common/config/limit_flags.h"
 #include "common/config/server_flags.h"
+#include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
 #include "watchlist_service/domain/guarded_film_directory.h"
@@ -84,8 +86,27 @@ int Run(int argc, char** argv) {
       absl::Seconds(2),
       "how long an open circuit refuses catalogue calls before one trial");
 
+  const Flag<int64_t> max_streams = flags.AddInt(
+      "max_streams", "LONGTAKE_MAX_STREAMS", 10000,
+      "open WatchAvailability streams the service holds in all; beyond, "
+      "RESOURCE_EXHAUSTED");
+  const Flag<int64_t> max_streams_per_user =
+      flags.AddInt("max_streams_per_user", "LONGTAKE_MAX_STREAMS_PER_USER", 16,
+                   "open WatchAvailability streams one user may hold");
+  LimitFlags limits(&flags);
+
   if (std::optional<int> exit_code = server.Parse(argc, argv)) {
     return *exit_code;
+  }
+  if (absl::Status s = limits.Check(); !s.ok()) {
+    return flags.UsageError(std::string(s.message()));
+  }
+  if (*max_streams < 1 || *max_streams > 1000000) {
+    return flags.UsageError("--max-streams: must be between 1 and 1000000");
+  }
+  if (*max_streams_per_user < 1 || *max_streams_per_user > *max_streams) {
+    return flags.UsageError(
+        "--max-streams-per-user: must be between 1 and --max-streams");
   }
   if (server.token_secret->empty()) {
     return flags.UsageError(
@@ -164,13 +185,19 @@ int Run(int argc, char** argv) {
   service_options.read_threads = static_cast<int>(*read_threads);
   service_options.catalogue_threads = static_cast<int>(*catalog_threads);
   service_options.catalogue_max_pending = static_cast<size_t>(*catalog_queue);
-  WatchlistServiceImpl service(watchlist->get(), &signer, service_options);
+  service_options.stream_limits = {
+      .max_streams = static_cast<int>(*max_streams),
+      .max_streams_per_user = static_cast<int>(*max_streams_per_user)};
+  CallLimits call_limits(limits.call_rate_limits());
+  WatchlistServiceImpl service(watchlist->get(), &signer, &call_limits,
+                               service_options);
 
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
   options.services = {&service};
   options.log_calls = *server.log_calls;
+  options.connection_limits = limits.connection_limits();
   options.error_domain = std::string(kWatchlistErrorDomain);
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));

@@ -46,8 +46,13 @@ absl::Status ConvertCall(const Proto& in, absl::string_view field,
 
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        WorkQueue* imports,
-                                       const auth::TokenSigner* signer)
-    : catalog_(catalog), writes_(writes), imports_(imports), signer_(signer) {}
+                                       const auth::TokenSigner* signer,
+                                       CallLimits* limits)
+    : catalog_(catalog),
+      writes_(writes),
+      imports_(imports),
+      signer_(signer),
+      limits_(limits) {}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
     Context* context, const absl::Status& status) {
@@ -76,6 +81,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
                                                        WorkQueue* queue) {
   absl::StatusOr<auth::Principal> who = AuthorizeWrite(*context);
   if (!who.ok()) return Finish(context, who.status());
+  if (absl::Status s = limits_->AdmitWrite(*context, who->user); !s.ok()) {
+    return Finish(context, s);
+  }
   const absl::Status shutting_down = ShuttingDownError("catalogue");
   {
     absl::MutexLock lock(&mu_);
@@ -184,6 +192,18 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::BatchGetFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
     Context* context, const v1::SearchFilmsRequest* request,
     v1::SearchFilmsResponse* response) {
+  // Search is open to anonymous callers: a valid token puts the caller's own
+  // limit first, any other call counts against its address only.
+  std::string user;
+  if (signer_ != nullptr &&
+      context->client_metadata().count("authorization") > 0) {
+    if (auto who = AuthenticateCall(*context, *signer_); who.ok()) {
+      user = who->user;
+    }
+  }
+  if (absl::Status s = limits_->AdmitSearch(*context, user); !s.ok()) {
+    return Finish(context, s);
+  }
   SearchQuery query;
   query.query = request->query();
   query.page_size = request->page_size();

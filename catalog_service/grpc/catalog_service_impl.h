@@ -27,6 +27,7 @@
 #include "catalog_service/domain/catalog.h"
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
+#include "common/grpc/call_limits.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
@@ -41,10 +42,11 @@ class CatalogServiceImpl final
           WithRawCallbackMethod_GetFilm<
               ::longtake::catalog::v1::CatalogService::CallbackService> {
  public:
-  // `catalog`, `writes` and `imports` must outlive the service. `signer`
-  // may be null (read-only service).
+  // `catalog`, `writes`, `imports` and `limits` must outlive the service.
+  // `signer` may be null (read-only service). Writes and searches are rate
+  // limited by `limits`.
   CatalogServiceImpl(Catalog* catalog, WorkQueue* writes, WorkQueue* imports,
-                     const auth::TokenSigner* signer);
+                     const auth::TokenSigner* signer, CallLimits* limits);
 
   // For shutdown: from now on writes answer UNAVAILABLE (reason
   // SHUTTING_DOWN); waits up to `timeout` for accepted writes to finish their
@@ -125,6 +127,7 @@ class CatalogServiceImpl final
   WorkQueue* writes_;
   WorkQueue* imports_;
   const auth::TokenSigner* signer_;
+  CallLimits* limits_;
 
   // The serialized v1.Film for `film`, from the cache or made and cached.
   grpc::Slice SerializedFilm(const std::shared_ptr<const Film>& film);

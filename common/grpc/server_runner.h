@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/limits/limits.h"
 #include "common/log/logger.h"
 #include "common/status/errors.h"  // ShuttingDownError
 #include "grpcpp/impl/codegen/service_type.h"
@@ -52,7 +53,8 @@ struct ServerRunnerOptions {
   // request that does not parse as the method's message is INVALID_ARGUMENT
   // INVALID_REQUEST (gRPC alone would say UNIMPLEMENTED with no message).
   std::string error_domain;
-  int max_receive_message_bytes = 16 * 1024 * 1024;
+  // Request size, memory quota, connection idle/age and keepalive.
+  ConnectionLimits connection_limits;
   // After the drain hooks, the most gRPC's own Server::Shutdown may wait.
   // In gRPC 1.51 it waits out its whole deadline while any client keeps an
   // idle connection open, so a service whose hooks already drained every

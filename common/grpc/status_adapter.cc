@@ -70,6 +70,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
     resource_info.set_description(message);
     rpc_status.add_details()->PackFrom(resource_info);
   }
+  if (std::optional<absl::Duration> delay = ErrorRetryDelay(status)) {
+    google::rpc::RetryInfo retry;
+    const int64_t ms = absl::ToInt64Milliseconds(*delay);
+    retry.mutable_retry_delay()->set_seconds(ms / 1000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) *
+                                           1000000);
+    rpc_status.add_details()->PackFrom(retry);
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       rpc_status.SerializeAsString());
 }

@@ -1,6 +1,7 @@
 #include "common/status/errors.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -11,6 +12,7 @@ namespace {
 constexpr char kReasonUrl[] = "longtake.dev/reason";
 constexpr char kResourceUrl[] = "longtake.dev/resource";
 constexpr char kViolationsUrl[] = "longtake.dev/field-violations";
+constexpr char kRetryDelayUrl[] = "longtake.dev/retry-delay-ms";
 // Field paths and descriptions never contain these control characters.
 constexpr char kFieldSep = '\x1f';
 constexpr char kRecordSep = '\x1e';
@@ -96,6 +98,35 @@ absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
                              absl::string_view message,
                              absl::string_view resource_name) {
   return WithPayloads(code, message, reason, resource_name);
+}
+
+absl::Status RateLimited(absl::string_view what, absl::Duration retry_after) {
+  return ResourceExhausted(
+      "RATE_LIMITED",
+      absl::StrCat(
+          "rate limit reached for ", what, "; retry after ",
+          absl::FormatDuration(absl::Ceil(retry_after, absl::Milliseconds(1)))),
+      retry_after);
+}
+
+absl::Status ResourceExhausted(absl::string_view reason,
+                               absl::string_view message,
+                               absl::Duration retry_after) {
+  absl::Status status =
+      WithPayloads(absl::StatusCode::kResourceExhausted, message, reason, "");
+  const int64_t ms =
+      absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)));
+  status.SetPayload(kRetryDelayUrl, absl::Cord(absl::StrCat(ms)));
+  return status;
+}
+
+std::optional<absl::Duration> ErrorRetryDelay(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryDelayUrl);
+  int64_t ms = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms)) {
+    return std::nullopt;
+  }
+  return absl::Milliseconds(ms);
 }
 
 std::string ErrorReason(const absl::Status& status) {

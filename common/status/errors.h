@@ -10,12 +10,14 @@
 //
 // Reasons are stable UPPER_SNAKE strings clients may switch on.
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace longtake {
 
@@ -56,10 +58,21 @@ absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
                              absl::string_view message,
                              absl::string_view resource_name = "");
 
+// RESOURCE_EXHAUSTED, reason RATE_LIMITED, with the time after which a
+// retry may succeed (google.rpc.RetryInfo on the wire): "writes by alice:
+// 20 per second, burst 40".
+absl::Status RateLimited(absl::string_view what, absl::Duration retry_after);
+// RESOURCE_EXHAUSTED with a reason and a retry delay, for other limits.
+absl::Status ResourceExhausted(absl::string_view reason,
+                               absl::string_view message,
+                               absl::Duration retry_after);
+
 // Reading the payloads back (used by the gRPC adapter and by tests).
 std::string ErrorReason(const absl::Status& status);  // "" when none
 std::string ErrorResource(const absl::Status& status);
 std::vector<FieldViolation> ErrorFieldViolations(const absl::Status& status);
+// The retry delay, when the error carries one.
+std::optional<absl::Duration> ErrorRetryDelay(const absl::Status& status);
 
 // Early return for absl::Status and absl::StatusOr (Abseil 20220623 has no
 // status macros).

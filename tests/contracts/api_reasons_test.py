@@ -102,6 +102,26 @@ def resume_beyond_newest():
         pass
 
 
+def rate_limited():
+    """Two searches in a row where one a second is allowed."""
+    for _ in range(2):
+        open_catalog.SearchFilms(cat.SearchFilmsRequest(query="cranes"), timeout=DEADLINE)
+
+
+def stream_limit():
+    """A second stream where one per user is allowed (on the orphan)."""
+    bob = auth(env["BOB"])
+    first = orphan.WatchAvailability(wl.WatchAvailabilityRequest(parent="users/bob"),
+                                     metadata=bob, timeout=DEADLINE)
+    first.initial_metadata()
+    try:
+        for _ in orphan.WatchAvailability(wl.WatchAvailabilityRequest(parent="users/bob"),
+                                          metadata=bob, timeout=DEADLINE):
+            pass
+    finally:
+        first.cancel()
+
+
 # (CODE, REASON) -> the call that must produce it. Order matters only for
 # shutting_down, which stops a server, so it comes last.
 cases = {
@@ -156,6 +176,8 @@ cases = {
                                       item=wl_res.WatchlistItem(film="films/i-am-cuba"),
                                       request_id=str(uuid.uuid4())),
         metadata=alice, timeout=DEADLINE),
+    ("RESOURCE_EXHAUSTED", "RATE_LIMITED"): rate_limited,
+    ("RESOURCE_EXHAUSTED", "STREAM_LIMIT"): stream_limit,
     ("UNAVAILABLE", "SHUTTING_DOWN"): shutting_down,
 }
 

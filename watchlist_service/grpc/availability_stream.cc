@@ -23,17 +23,43 @@ grpc::Status ToGrpc(const absl::Status& status) {
 
 }  // namespace
 
-bool AvailabilityStreams::Register(
-    const std::shared_ptr<AvailabilityStream>& stream) {
+absl::Status AvailabilityStreams::Register(
+    const std::shared_ptr<AvailabilityStream>& stream,
+    const std::string& user) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (closing_) return false;
-  streams_.insert(stream.get());
-  return true;
+  if (closing_) return ShuttingDownError("watchlist");
+  int& mine = per_user_[user];
+  if (mine >= limits_.max_streams_per_user) {
+    return ResourceExhausted(
+        "STREAM_LIMIT",
+        absl::StrCat(user, " already has ", mine,
+                     " open WatchAvailability streams, the most allowed "
+                     "(--max-streams-per-user); close one first"),
+        absl::Seconds(1));
+  }
+  if (static_cast<int>(streams_.size()) >= limits_.max_streams) {
+    if (mine == 0) per_user_.erase(user);
+    return ResourceExhausted(
+        "STREAM_LIMIT",
+        absl::StrCat("the service holds ", streams_.size(),
+                     " open WatchAvailability streams, the most allowed "
+                     "(--max-streams); try again shortly"),
+        absl::Seconds(1));
+  }
+  ++mine;
+  streams_.emplace(stream.get(), user);
+  return absl::OkStatus();
 }
 
 void AvailabilityStreams::Unregister(AvailabilityStream* stream) {
   std::lock_guard<std::mutex> lock(mu_);
-  streams_.erase(stream);
+  auto it = streams_.find(stream);
+  if (it == streams_.end()) return;
+  auto count = per_user_.find(it->second);
+  if (count != per_user_.end() && --count->second <= 0) {
+    per_user_.erase(count);
+  }
+  streams_.erase(it);
 }
 
 void AvailabilityStreams::CloseAll(const grpc::Status& status) {
@@ -41,7 +67,7 @@ void AvailabilityStreams::CloseAll(const grpc::Status& status) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     closing_ = true;
-    for (AvailabilityStream* stream : streams_) {
+    for (const auto& [stream, user] : streams_) {
       if (auto shared = stream->weak_from_this().lock()) {
         open.push_back(std::move(shared));
       }
@@ -93,8 +119,8 @@ void AvailabilityStream::Start(const v1::WatchAvailabilityRequest& request) {
   // Before anyone else can finish the stream (Register), and before any
   // write (writes start only after Replay, queued below).
   StartSendInitialMetadata();
-  if (!deps_.streams->Register(self_)) {
-    return RequestFinish(ToGrpc(ShuttingDownError("watchlist")));
+  if (absl::Status s = deps_.streams->Register(self_, user_); !s.ok()) {
+    return RequestFinish(ToGrpc(s));
   }
   std::shared_ptr<AvailabilityStream> self = self_;
   if (deps_.events->Submit([self] { self->Replay(); }) !=

@@ -15,12 +15,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
@@ -30,18 +31,32 @@ namespace longtake::watchlist {
 
 class AvailabilityStream;
 
-// The open streams of one service, so that shutdown can end them.
+// The open streams of one service, so that shutdown can end them, and
+// their caps: each open stream holds a thread's worth of nothing but memory
+// and a subscription, so one user (or all) may only hold so many.
+struct StreamLimits {
+  int max_streams = 10000;
+  int max_streams_per_user = 16;
+};
+
 class AvailabilityStreams {
  public:
-  // False once CloseAll() ran: the stream must end.
-  bool Register(const std::shared_ptr<AvailabilityStream>& stream);
+  explicit AvailabilityStreams(StreamLimits limits) : limits_(limits) {}
+
+  // UNAVAILABLE SHUTTING_DOWN once CloseAll() ran; RESOURCE_EXHAUSTED
+  // STREAM_LIMIT when `user` or the service holds as many streams as allowed.
+  // Either way the stream must end.
+  absl::Status Register(const std::shared_ptr<AvailabilityStream>& stream,
+                        const std::string& user);
   void Unregister(AvailabilityStream* stream);
   // Ends every open stream with `status` and refuses new ones.
   void CloseAll(const grpc::Status& status);
 
  private:
+  const StreamLimits limits_;
   std::mutex mu_;
-  std::set<AvailabilityStream*> streams_;
+  std::map<AvailabilityStream*, std::string> streams_;  // -> user
+  std::map<std::string, int> per_user_;
   bool closing_ = false;
 };
 

@@ -55,9 +55,12 @@ auto OwnerOf(const std::string& resource, absl::string_view field) {
 
 WatchlistServiceImpl::WatchlistServiceImpl(Watchlist* watchlist,
                                            const auth::TokenSigner* signer,
+                                           CallLimits* limits,
                                            WatchlistServiceOptions options)
     : watchlist_(watchlist),
       signer_(signer),
+      limits_(limits),
+      streams_(options.stream_limits),
       reads_(options.read_threads, "watchlist-reads"),
       writes_(options.write_threads, "watchlist-writes"),
       events_(1, "watchlist-events"),
@@ -76,12 +79,13 @@ void WatchlistServiceImpl::CloseStreams() {
   streams_.CloseAll(ToGrpc(ShuttingDownError("watchlist")));
 }
 
-template <typename Check, typename Work, typename Response>
+template <bool kIsWrite, typename Check, typename Work, typename Response>
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
     Ctx* ctx, WorkQueue& queue, Check check, Response* response, Work work) {
   Reactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx, *signer_);
   absl::Status allowed = who.ok() ? check(*who) : who.status();
+  if (kIsWrite && allowed.ok()) allowed = limits_->AdmitWrite(*ctx, who->user);
   if (!allowed.ok()) {
     reactor->Finish(ToGrpc(allowed));
     return reactor;
@@ -133,33 +137,34 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListProviders(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateProvider(
     Ctx* ctx, const v1::CreateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->CreateProvider(
-                     FromProto(request->provider()), request->provider_id(),
-                     Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, writes_, Curator, response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->CreateProvider(
+                             FromProto(request->provider()),
+                             request->provider_id(), Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateProvider(
     Ctx* ctx, const v1::UpdateProviderRequest* request,
     v1::Provider* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->UpdateProvider(
-                     FromProto(request->provider()),
-                     FieldMaskFromProto(request->update_mask()),
-                     Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, writes_, Curator, response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->UpdateProvider(
+                             FromProto(request->provider()),
+                             FieldMaskFromProto(request->update_mask()),
+                             Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteProvider(
     Ctx* ctx, const v1::DeleteProviderRequest* request, Empty* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->DeleteProvider(
-                     request->name(), request->etag(), Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, writes_, Curator, response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->DeleteProvider(
+                             request->name(), request->etag(),
+                             Write(who, *request));
+                       });
 }
 
 // ---- Offers ----
@@ -185,7 +190,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListOffers(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
     Ctx* ctx, const v1::CreateOfferRequest* request, v1::Offer* response) {
-  return Serve(
+  return Serve<kWrite>(
       ctx, catalogue_calls_, Curator, response,
       [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
         LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
@@ -196,7 +201,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateOffer(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
     Ctx* ctx, const v1::UpdateOfferRequest* request, v1::Offer* response) {
-  return Serve(
+  return Serve<kWrite>(
       ctx, catalogue_calls_, Curator, response,
       [this, request](const auth::Principal& who) -> absl::StatusOr<Offer> {
         LONGTAKE_ASSIGN_OR_RETURN(Offer offer, FromProto(request->offer()));
@@ -208,11 +213,12 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateOffer(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteOffer(
     Ctx* ctx, const v1::DeleteOfferRequest* request, Empty* response) {
-  return Serve(ctx, writes_, Curator, response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->DeleteOffer(
-                     request->name(), request->etag(), Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, writes_, Curator, response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->DeleteOffer(request->name(),
+                                                        request->etag(),
+                                                        Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
@@ -233,12 +239,13 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::WhereToWatch(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::CreateWatchlistItem(
     Ctx* ctx, const v1::CreateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
-               response, [this, request](const auth::Principal& who) {
-                 return watchlist_->CreateItem(request->parent(),
-                                               FromProto(request->item()),
-                                               Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, catalogue_calls_,
+                       OwnerOf(request->parent(), "parent"), response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->CreateItem(
+                             request->parent(), FromProto(request->item()),
+                             Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::GetWatchlistItem(
@@ -269,7 +276,7 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListWatchlistItems(
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
     Ctx* ctx, const v1::UpdateWatchlistItemRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(
+  return Serve<kWrite>(
       ctx, catalogue_calls_, OwnerOf(request->item().name(), "item.name"),
       response, [this, request](const auth::Principal& who) {
         return watchlist_->UpdateItem(
@@ -280,33 +287,34 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::UpdateWatchlistItem(
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::DeleteWatchlistItem(
     Ctx* ctx, const v1::DeleteWatchlistItemRequest* request, Empty* response) {
-  return Serve(ctx, writes_, OwnerOf(request->name(), "name"), response,
-               [this, request](const auth::Principal& who) {
-                 return watchlist_->DeleteItem(request->name(),
-                                               Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, writes_, OwnerOf(request->name(), "name"), response,
+                       [this, request](const auth::Principal& who) {
+                         return watchlist_->DeleteItem(request->name(),
+                                                       Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ReorderWatchlistItems(
     Ctx* ctx, const v1::ReorderWatchlistItemsRequest* request,
     v1::ReorderWatchlistItemsResponse* response) {
-  return Serve(ctx, catalogue_calls_, OwnerOf(request->parent(), "parent"),
-               response, [this, request] {
-                 return watchlist_->ReorderItems(
-                     request->parent(),
-                     std::vector<std::string>(request->names().begin(),
-                                              request->names().end()));
-               });
+  return Serve<kWrite>(ctx, catalogue_calls_,
+                       OwnerOf(request->parent(), "parent"), response,
+                       [this, request] {
+                         return watchlist_->ReorderItems(
+                             request->parent(),
+                             std::vector<std::string>(request->names().begin(),
+                                                      request->names().end()));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::MarkWatched(
     Ctx* ctx, const v1::MarkWatchedRequest* request,
     v1::WatchlistItem* response) {
-  return Serve(ctx, catalogue_calls_, OwnerOf(request->name(), "name"),
-               response, [this, request](const auth::Principal& who) {
-                 return watchlist_->MarkWatched(request->name(),
-                                                Write(who, *request));
-               });
+  return Serve<kWrite>(ctx, catalogue_calls_, OwnerOf(request->name(), "name"),
+                       response, [this, request](const auth::Principal& who) {
+                         return watchlist_->MarkWatched(request->name(),
+                                                        Write(who, *request));
+                       });
 }
 
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::ListHistory(

@@ -16,6 +16,7 @@
 
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
+#include "common/grpc/call_limits.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/grpc/availability_stream.h"
@@ -34,13 +35,17 @@ struct WatchlistServiceOptions {
   // `catalogue_max_pending` waiting calls, UNAVAILABLE CATALOG_UNAVAILABLE.
   int catalogue_threads = 4;
   size_t catalogue_max_pending = 256;
+  // Open WatchAvailability streams, in all and per user.
+  StreamLimits stream_limits;
 };
 
 class WatchlistServiceImpl final
     : public ::longtake::watchlist::v1::WatchlistService::CallbackService {
  public:
-  // `watchlist` and `signer` must outlive the service.
+  // `watchlist`, `signer` and `limits` (the write rate limits) must outlive
+  // the service.
   WatchlistServiceImpl(Watchlist* watchlist, const auth::TokenSigner* signer,
+                       CallLimits* limits,
                        WatchlistServiceOptions options = {});
   ~WatchlistServiceImpl() override;
 
@@ -109,12 +114,16 @@ class WatchlistServiceImpl final
   // thread, then `work` on `queue`; finishes the reactor with work's status.
   // `work` returns an absl::Status, or an absl::StatusOr<T> whose value is
   // converted into `response` (ToProto) before the reactor finishes.
-  template <typename Check, typename Work, typename Response>
+  // Serve<kWrite> also applies the write rate limits after authorisation.
+  static constexpr bool kWrite = true;
+  template <bool kIsWrite = false, typename Check, typename Work,
+            typename Response>
   Reactor* Serve(Ctx* ctx, WorkQueue& queue, Check check, Response* response,
                  Work work);
 
   Watchlist* watchlist_;
   const auth::TokenSigner* signer_;
+  CallLimits* limits_;
 
   AvailabilityStreams streams_;
 

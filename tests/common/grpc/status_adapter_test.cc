@@ -35,6 +35,23 @@ TEST(StatusAdapterTest, InvalidArgumentCarriesErrorInfoAndFieldViolations) {
   EXPECT_TRUE(saw_bad_request);
 }
 
+TEST(StatusAdapterTest, ARetryDelayBecomesRetryInfo) {
+  grpc::Status s = ToGrpcStatus(
+      ResourceExhausted("STREAM_LIMIT", "too many", absl::Milliseconds(1500)),
+      "test.longtake.dev");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  google::rpc::Status details = DecodeStatusDetails(s);
+  bool found = false;
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (!any.UnpackTo(&retry)) continue;
+    found = true;
+    EXPECT_EQ(retry.retry_delay().seconds(), 1);
+    EXPECT_EQ(retry.retry_delay().nanos(), 500000000);
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(StatusAdapterTest, NotFoundNamesResource) {
   grpc::Status status = ToGrpcStatus(NotFound("films/nope"), kDomain);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);

@@ -53,6 +53,16 @@ TEST(ErrorsTest, PlainStatusHasNoReason) {
   EXPECT_TRUE(ErrorFieldViolations(absl::OkStatus()).empty());
 }
 
+TEST(ErrorsTest, RateLimitedCarriesItsRetryDelay) {
+  absl::Status s = RateLimited("writes by alice", absl::Microseconds(1200));
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ErrorReason(s), "RATE_LIMITED");
+  EXPECT_EQ(s.message(),
+            "rate limit reached for writes by alice; retry after 2ms");
+  EXPECT_EQ(ErrorRetryDelay(s), absl::Milliseconds(2));  // rounded up
+  EXPECT_EQ(ErrorRetryDelay(absl::InternalError("x")), std::nullopt);
+}
+
 absl::StatusOr<int> Half(int n) {
   if (n % 2 != 0) return InvalidArgument("n", "must be even");
   return n / 2;

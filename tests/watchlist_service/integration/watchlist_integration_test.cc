@@ -831,6 +831,146 @@ TEST_F(WatchlistIntegrationTest, CallsBeyondTheCatalogueQueueFailFast) {
   EXPECT_LT(refused, 6) << "the first call is always admitted";
 }
 
+// The retry delay of a RESOURCE_EXHAUSTED answer (google.rpc.RetryInfo).
+absl::Duration RetryDelayOf(const grpc::Status& status) {
+  google::rpc::Status details = DecodeStatusDetails(status);
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      return absl::Seconds(retry.retry_delay().seconds()) +
+             absl::Nanoseconds(retry.retry_delay().nanos());
+    }
+  }
+  return absl::ZeroDuration();
+}
+
+TEST_F(WatchlistIntegrationTest,
+       ABurstOfWritesFromOneUserIsRateLimitedWhileAnotherUserWrites) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--user-write-rate=2", "--rate-burst=2s"});
+  ASSERT_FALSE(HasFatalFailure());
+  int limited = 0;
+  grpc::Status refusal;
+  for (int i = 0; i < 10; ++i) {
+    wlv1::WatchlistItem item;
+    grpc::Status s = AddFilm(alice_, "alice", seed::kCranes, &item);
+    if (s.ok()) continue;
+    ++limited;
+    refusal = s;
+  }
+  // A bucket of 4 (2 per second for 2 s): the rest of the burst is refused.
+  EXPECT_GE(limited, 5);
+  ASSERT_EQ(refusal.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refusal.error_message();
+  EXPECT_EQ(FromGrpcStatus(refusal).ok(), false);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(refusal)), "RATE_LIMITED");
+  EXPECT_THAT(refusal.error_message(), HasSubstr("alice"));
+  const absl::Duration delay = RetryDelayOf(refusal);
+  EXPECT_GT(delay, absl::ZeroDuration());
+  EXPECT_LE(delay, absl::Milliseconds(500));
+
+  wlv1::WatchlistItem bobs;
+  grpc::Status s = AddFilm(bob_, "bob", seed::kCranes, &bobs);
+  EXPECT_TRUE(s.ok()) << "another user is not limited: " << s.error_message();
+  // Reads are not rate limited.
+  wlv1::ListWatchlistItemsResponse list;
+  s = List(alice_, "alice", &list);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  // After the advised delay, alice may write again.
+  absl::SleepFor(delay + absl::Milliseconds(50));
+  wlv1::WatchlistItem again;
+  s = AddFilm(alice_, "alice", seed::kCranes, &again);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(WatchlistIntegrationTest, APeerLimitCoversEveryUserOnThatAddress) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist(
+      "", {"--user-write-rate=0", "--peer-write-rate=2", "--rate-burst=1s"});
+  ASSERT_FALSE(HasFatalFailure());
+  for (int i = 0; i < 4; ++i) {
+    wlv1::WatchlistItem item;
+    AddFilm(alice_, "alice", seed::kCranes, &item);
+  }
+  wlv1::WatchlistItem bobs;
+  grpc::Status s = AddFilm(bob_, "bob", seed::kCranes, &bobs);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("from 127.0.0.1"));
+}
+
+TEST_F(WatchlistIntegrationTest, StreamsAreCappedPerUserAndInAll) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--max-streams-per-user=2", "--max-streams=3"});
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::WatchAvailabilityRequest alices;
+  alices.set_parent("users/alice");
+  wlv1::WatchAvailabilityRequest bobs;
+  bobs.set_parent("users/bob");
+  Watch a1 = OpenWatch(alice_, alices, absl::Seconds(30));
+  Watch a2 = OpenWatch(alice_, alices, absl::Seconds(30));
+  // A refused stream ends by itself; one that stays open would run into
+  // its 5 s deadline instead.
+  auto end_of = [](Watch& watch) {
+    wlv1::WatchAvailabilityResponse response;
+    while (watch.reader->Read(&response)) {
+    }
+    return watch.reader->Finish();
+  };
+  Watch a3 = OpenWatch(alice_, alices, absl::Seconds(5));
+  grpc::Status third = end_of(a3);
+  EXPECT_EQ(third.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(third.error_message(), HasSubstr("--max-streams-per-user"));
+  Watch b1 = OpenWatch(bob_, bobs, absl::Seconds(30));
+  Watch b2 = OpenWatch(bob_, bobs, absl::Seconds(5));
+  grpc::Status fourth = end_of(b2);
+  EXPECT_EQ(fourth.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(fourth.error_message(), HasSubstr("--max-streams)"));
+  // A closed stream frees its place.
+  CancelWatch(a1);
+  absl::SleepFor(absl::Milliseconds(200));
+  Watch b3 = OpenWatch(bob_, bobs, absl::Seconds(1));
+  grpc::Status fifth = CancelWatch(b3);
+  EXPECT_EQ(fifth.error_code(), grpc::StatusCode::CANCELLED)
+      << fifth.error_message();
+  CancelWatch(a2);
+  CancelWatch(b1);
+}
+
+TEST_F(WatchlistIntegrationTest, OversizedRequestsAndOldConnectionsAreCut) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--max-request-bytes=2048", "--max-connection-age=1s"});
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::CreateWatchlistItemRequest big;
+  big.set_parent("users/alice");
+  big.mutable_item()->set_film(seed::kCranes);
+  big.mutable_item()->set_note(
+      std::string(4000, 'x'));  // under the field limit
+  wlv1::WatchlistItem item;
+  grpc::Status s =
+      stub_->CreateWatchlistItem(CallContext(alice_).get(), big, &item);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << s.error_message();
+
+  // The connection is closed after its maximum age (gRPC 1.51 takes about
+  // 5 s for a 1 s age here: jitter, GOAWAY and its ping), with no call in
+  // flight: the channel leaves READY.
+  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
+  ASSERT_EQ(channel_->GetState(false), GRPC_CHANNEL_READY);
+  const absl::Time deadline = absl::Now() + absl::Seconds(12);
+  while (channel_->GetState(false) == GRPC_CHANNEL_READY &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_NE(channel_->GetState(false), GRPC_CHANNEL_READY)
+      << "the server kept a connection past --max-connection-age";
+  EXPECT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok())
+      << "a new connection serves again";
+}
+
 TEST_F(WatchlistIntegrationTest,
        UnknownFilmsIdempotentAddsAndDurabilityAcrossKill9) {
   StartBoth();

@@ -1,0 +1,47 @@
+#pragma once
+
+// The limit flags both servers share (rates, request size, memory quota,
+// connection lifetime), registered in one place and turned into the plain
+// settings of common/limits/limits.h.
+//
+//   FlagSet flags(...);
+//   ServerFlags server(&flags, {...});
+//   LimitFlags limits(&flags);
+//   if (auto exit = server.Parse(argc, argv)) return *exit;
+//   if (absl::Status s = limits.Check(); !s.ok())
+//     return flags.UsageError(std::string(s.message()));
+//   options.connection_limits = limits.connection_limits();
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/config/flags.h"
+#include "common/limits/limits.h"
+
+namespace longtake {
+
+class LimitFlags {
+ public:
+  // Registers the flags on `flags`, which must outlive this.
+  explicit LimitFlags(FlagSet* flags);
+
+  // INVALID_ARGUMENT naming the flag when a value is out of range.
+  absl::Status Check() const;
+
+  ConnectionLimits connection_limits() const;
+  CallRateLimits call_rate_limits() const;
+
+  Flag<int64_t> user_write_rate;
+  Flag<int64_t> peer_write_rate;
+  Flag<int64_t> user_search_rate;
+  Flag<int64_t> peer_search_rate;
+  Flag<absl::Duration> rate_burst;
+  Flag<int64_t> max_request_bytes;
+  Flag<int64_t> memory_quota_bytes;
+  Flag<absl::Duration> max_connection_idle;
+  Flag<absl::Duration> max_connection_age;
+  Flag<absl::Duration> keepalive_time;
+};
+
+}  // namespace longtake
