@@ -10,6 +10,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tools/cli/command.h"
 #include "tools/cli/import_parser.h"
@@ -28,11 +31,62 @@ struct ImportTally {
   nlohmann::json failures = nlohmann::json::array();
 };
 
+// Films per second since `start`.
+int64_t Rate(size_t done, absl::Time start) {
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return seconds > 0 ? static_cast<int64_t>(done / seconds) : 0;
+}
+
+// On a terminal, one line redrawn in place; otherwise (a log, CI) a plain
+// line every 5 s, so a long import still shows it is alive (a short one
+// prints none).
+class Progress {
+ public:
+  Progress(size_t total, bool terminal, bool quiet)
+      : total_(total), terminal_(terminal), quiet_(quiet) {}
+
+  void Update(size_t done) {
+    if (quiet_) return;
+    const absl::Time now = absl::Now();
+    if (!terminal_ && now - last_line_ < absl::Seconds(5)) return;
+    last_line_ = now;
+    const int64_t rate = Rate(done, start_);
+    std::string eta;
+    if (rate > 0 && done < total_) {
+      eta = absl::StrCat(", ", (total_ - done) / rate + 1, " s left");
+    }
+    if (terminal_) {
+      constexpr int kWidth = 30;
+      int filled =
+          static_cast<int>(kWidth * done / std::max<size_t>(total_, 1));
+      std::cerr << "\r\033[Kimporting [" << std::string(filled, '#')
+                << std::string(kWidth - filled, '.') << "] ";
+    } else {
+      std::cerr << "importing ";
+    }
+    std::cerr << WithThousands(done) << "/" << WithThousands(total_) << " ("
+              << WithThousands(rate) << " films/s" << eta << ")"
+              << (terminal_ ? "" : "\n") << std::flush;
+  }
+  // Clears the in-place line before other output.
+  void Clear() const {
+    if (terminal_ && !quiet_) std::cerr << "\r\033[K";
+  }
+  absl::Time start() const { return start_; }
+
+ private:
+  const size_t total_;
+  const bool terminal_;
+  const bool quiet_;
+  const absl::Time start_ = absl::Now();
+  absl::Time last_line_ = absl::Now();
+};
+
 // Counts one batch's results; prints each failed row as "path:line: ...",
 // with the field violations the message does not already give.
 void TallyResults(const std::string& path, const ParsedImport& parsed,
-                  const cv1::ImportFilmsResponse& response, bool progress,
-                  ImportTally* tally) {
+                  const cv1::ImportFilmsResponse& response,
+                  const Progress& progress, ImportTally* tally) {
   for (const cv1::ImportFilmsResult& r : response.results()) {
     if (r.code() == google::rpc::OK) {
       ++tally->created;
@@ -56,7 +110,7 @@ void TallyResults(const std::string& path, const ParsedImport& parsed,
       violations.push_back(
           {{"field", fv.field()}, {"description", fv.description()}});
     }
-    if (progress) std::cerr << "\r\033[K";
+    progress.Clear();
     std::cerr << line << "\n";
     tally->failures.push_back(
         {{parsed.numbered_by_element ? "element" : "line", r.source_line()},
@@ -66,22 +120,15 @@ void TallyResults(const std::string& path, const ParsedImport& parsed,
   }
 }
 
-void PrintProgress(size_t done, size_t total) {
-  constexpr int kWidth = 30;
-  int filled = static_cast<int>(kWidth * done / std::max<size_t>(total, 1));
-  std::cerr << "\r\033[Kimporting [" << std::string(filled, '#')
-            << std::string(kWidth - filled, '.') << "] " << WithThousands(done)
-            << "/" << WithThousands(total) << std::flush;
-}
-
 void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
-                  bool json, bool dry_run) {
+                  bool json, bool dry_run, absl::Duration took) {
   const int64_t rejected = parsed.rejected_rows + tally.failed;
   if (json) {
     nlohmann::json out;
     out["imported"] = tally.created;
     out["rejected"] = rejected;
     out["duplicates"] = tally.duplicates;
+    out["seconds"] = absl::ToDoubleSeconds(took);
     nlohmann::json client_rejections = nlohmann::json::array();
     const char* place = parsed.numbered_by_element ? "element" : "line";
     for (const ImportRejection& r : parsed.rejected) {
@@ -108,6 +155,13 @@ void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
     std::cout << ")";
   }
   std::cout << "\n";
+  if (took > absl::Seconds(1)) {
+    const double seconds = absl::ToDoubleSeconds(took);
+    std::cout << "took " << absl::StrFormat("%.1f", seconds) << " s ("
+              << WithThousands(static_cast<int64_t>(
+                     (tally.created + tally.failed) / seconds))
+              << " rows/s)\n";
+  }
   if (!parsed.unknown_keys.empty()) {
     std::cout << "ignored unknown keys: " << CountsText(parsed.unknown_keys)
               << "\n";
@@ -154,9 +208,9 @@ Runner BindImport(FlagSet& f) {
     // Big batches take longer than a lookup.
     options.deadline = std::max(options.deadline, absl::Minutes(2));
     client::CatalogClient catalog(options);
-    const bool progress = isatty(STDERR_FILENO) && !ctx.json;
     const size_t total = parsed->entries.size();
     const size_t step = static_cast<size_t>(batch_size);
+    Progress progress(total, isatty(STDERR_FILENO) != 0, /*quiet=*/ctx.json);
     ImportTally tally;
     for (size_t start = 0; start < total; start += step) {
       cv1::ImportFilmsRequest request;
@@ -169,7 +223,7 @@ Runner BindImport(FlagSet& f) {
       absl::StatusOr<cv1::ImportFilmsResponse> response =
           catalog.ImportFilms(request);
       if (!response.ok()) {
-        if (progress) std::cerr << "\n";
+        progress.Clear();
         if (tally.created > 0) {
           std::cerr << "longtake: stopped after importing "
                     << WithThousands(tally.created) << " films\n";
@@ -177,10 +231,11 @@ Runner BindImport(FlagSet& f) {
         return ServerError(ctx, response.status(), Service::kCatalog);
       }
       TallyResults(path, *parsed, *response, progress, &tally);
-      if (progress) PrintProgress(end, total);
+      progress.Update(end);
     }
-    if (progress && total > 0) std::cerr << "\r\033[K";
-    PrintSummary(*parsed, tally, ctx.json, *dry_run);
+    progress.Clear();
+    PrintSummary(*parsed, tally, ctx.json, *dry_run,
+                 absl::Now() - progress.start());
     if (tally.created > 0) return kExitOk;
     // Nothing went in: a failure, the server's when it turned every row
     // down, else the file's (no rows, or none usable), like an unreadable
