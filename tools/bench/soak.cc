@@ -825,8 +825,9 @@ int main(int argc, char** argv) {
   if (short_streams > 0) failures.push_back("streams missed events");
   for (ServerWatch& s : servers) {
     const double growth = s.end_rss - s.warm_rss;
+    const bool measured = s.pid > 0 && s.warm_rss >= 0 && s.end_rss >= 0;
     const bool flat =
-        s.pid <= 0 ||
+        !measured ||
         growth <= std::max(s.warm_rss * *margin_pct_flag / 100.0,
                            static_cast<double>(*margin_mib_flag));
     std::cout << absl::StrFormat(
@@ -839,7 +840,7 @@ int main(int argc, char** argv) {
                                         s.first_not_serving, ")"),
                      s.health_checks, Mib(s.start.rss_mib), Mib(s.warm_rss),
                      Mib(s.max_rss), Mib(s.end_rss),
-                     s.pid <= 0 ? "not measured"
+                     !measured ? "not measured"
                      : flat     ? absl::StrFormat("flat (%+.1f)", growth)
                                 : absl::StrFormat("GREW %+.1f", growth))
               << std::endl;
