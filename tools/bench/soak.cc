@@ -72,10 +72,10 @@ constexpr double kMiB = 1024.0 * 1024.0;
 std::string MintToken(const std::string& secret, const std::string& user,
                       bool curator) {
   longtake::auth::TokenSigner signer(secret);
-  return signer.Mint(user,
-                     curator ? longtake::auth::Role::kCurator
-                             : longtake::auth::Role::kUser,
-                     absl::Hours(24));
+  return signer.Mint(
+      user,
+      curator ? longtake::auth::Role::kCurator : longtake::auth::Role::kUser,
+      absl::Hours(24));
 }
 
 std::string CodeName(grpc::StatusCode code) {
@@ -191,8 +191,8 @@ class CallStats {
     ++window_.errors[status.error_code()];
     if (window_.errors_by_method[method][status.error_code()]++ == 0 &&
         window_.first_error[method].empty()) {
-      window_.first_error[method] = absl::StrCat(
-          CodeName(status.error_code()), " ", status.error_message());
+      window_.first_error[method] = absl::StrCat(CodeName(status.error_code()),
+                                                 " ", status.error_message());
     }
   }
 
@@ -248,8 +248,8 @@ grpc::Status CallRead(Method method, int i, const Clients& clients,
       watchlist::ListWatchlistItemsResponse response;
       grpc::Status s = clients.watchlist->ListWatchlistItems(
           Context(user.token).get(), request, &response);
-      if (s.ok() && (response.items_size() == 0 ||
-                     !response.items(0).enriched())) {
+      if (s.ok() &&
+          (response.items_size() == 0 || !response.items(0).enriched())) {
         return grpc::Status(grpc::StatusCode::INTERNAL,
                             "list empty or not enriched");
       }
@@ -370,8 +370,8 @@ struct StreamCounters {
 class AvailabilityWatcher
     : public grpc::ClientReadReactor<watchlist::WatchAvailabilityResponse> {
  public:
-  AvailabilityWatcher(watchlist::WatchlistService::Stub& stub,
-                      const User& user, StreamCounters& counters)
+  AvailabilityWatcher(watchlist::WatchlistService::Stub& stub, const User& user,
+                      StreamCounters& counters)
       : counters_(counters) {
     ctx_.AddMetadata("authorization", "Bearer " + user.token);
     request_.set_parent("users/" + user.name);
@@ -407,8 +407,8 @@ class AvailabilityWatcher
     ++counters_.done;
     if (!stopping_) {
       if (counters_.ended_unexpectedly++ == 0) {
-        counters_.first_unexpected = absl::StrCat(
-            CodeName(status.error_code()), " ", status.error_message());
+        counters_.first_unexpected = absl::StrCat(CodeName(status.error_code()),
+                                                  " ", status.error_message());
       }
     }
     counters_.changed.notify_all();
@@ -430,6 +430,7 @@ struct BurstResult {
   int connections = 0;
   int connected = 0;
   std::map<grpc::StatusCode, int64_t> codes;
+  std::map<grpc::StatusCode, std::string> first_message;
   double seconds = 0;
   Memory before, right_after, settled;
 };
@@ -446,8 +447,8 @@ BurstResult RunBurst(const std::string& addr, const std::string& secret,
   result.connections = connections;
   watchlist::CreateWatchlistItemRequest big;
   big.mutable_item()->set_film(kFilm);
-  big.mutable_item()->set_note(std::string(static_cast<size_t>(note_bytes),
-                                           'n'));
+  big.mutable_item()->set_note(
+      std::string(static_cast<size_t>(note_bytes), 'n'));
   const grpc::Slice big_part(big.SerializeAsString());
 
   struct Call {
@@ -489,20 +490,21 @@ BurstResult RunBurst(const std::string& addr, const std::string& secret,
   int done = 0;
   auto start = Clock::now();
   for (auto& call : calls) {
-    call->stub->UnaryCall(&call->ctx, kCreateItemMethod, grpc::StubOptions(),
-                          &call->request, &call->response,
-                          [&](grpc::Status status) {
-                            std::lock_guard<std::mutex> lock(mu);
-                            ++result.codes[status.error_code()];
-                            if (++done == connections) all_done.notify_all();
-                          });
+    call->stub->UnaryCall(
+        &call->ctx, kCreateItemMethod, grpc::StubOptions(), &call->request,
+        &call->response, [&](grpc::Status status) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (result.codes[status.error_code()]++ == 0) {
+            result.first_message[status.error_code()] = status.error_message();
+          }
+          if (++done == connections) all_done.notify_all();
+        });
   }
   {
     std::unique_lock<std::mutex> lock(mu);
     all_done.wait(lock, [&] { return done == connections; });
   }
-  result.seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.right_after = ReadMemory(watchlist_pid);
   calls.clear();  // the clients go away: 2,000 connections closed
   absl::SleepFor(settle);
@@ -548,10 +550,10 @@ int main(int argc, char** argv) {
       "bench_soak",
       "Holds WatchAvailability streams open under unary load and reports "
       "health, errors, latency and memory; exits 1 when an invariant fails.");
-  const auto catalog_addr = flags.AddString("catalog_addr", "",
-                                            "127.0.0.1:50051", "catalogue");
-  const auto watchlist_addr = flags.AddString("watchlist_addr", "",
-                                              "127.0.0.1:50052", "watchlist");
+  const auto catalog_addr =
+      flags.AddString("catalog_addr", "", "127.0.0.1:50051", "catalogue");
+  const auto watchlist_addr =
+      flags.AddString("watchlist_addr", "", "127.0.0.1:50052", "watchlist");
   const auto secret_flag =
       flags.AddString("token_secret", "LONGTAKE_TOKEN_SECRET", "",
                       "the servers' token secret (the tool mints its tokens)");
@@ -569,8 +571,8 @@ int main(int argc, char** argv) {
   const auto write_rate_flag =
       flags.AddInt("write_rate", "", 4,
                    "curator offer writes per second (create, then delete)");
-  const auto interval_flag = flags.AddDuration(
-      "interval", "", absl::Seconds(5), "time between report lines");
+  const auto interval_flag = flags.AddDuration("interval", "", absl::Seconds(5),
+                                               "time between report lines");
   const auto warmup_flag =
       flags.AddDuration("warmup", "", absl::Seconds(10),
                         "RSS is compared with the first report after this");
@@ -690,8 +692,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int t = 0; t < *threads_flag; ++t) {
     threads.emplace_back(ReadLoop, t, static_cast<int>(*threads_flag),
-                         std::cref(clients), std::cref(users),
-                         std::cref(stop), std::ref(stats));
+                         std::cref(clients), std::cref(users), std::cref(stop),
+                         std::ref(stats));
   }
   if (*write_rate_flag > 0) {
     threads.emplace_back([&] { writer.Run(stop); });
@@ -751,8 +753,8 @@ int main(int argc, char** argv) {
     return std::count_if(watchers.begin(), watchers.end(),
                          [&](const auto& w) { return w->events() < writes; });
   };
-  for (int i = 0; i < 50 && streams_short() > 0; ++i) absl::SleepFor(
-      absl::Milliseconds(100));
+  for (int i = 0; i < 50 && streams_short() > 0; ++i)
+    absl::SleepFor(absl::Milliseconds(100));
   const int64_t short_streams = streams_short();
 
   std::optional<BurstResult> burst;
@@ -768,15 +770,16 @@ int main(int argc, char** argv) {
                      static_cast<int>(*burst_connections_flag),
                      *burst_note_flag, *burst_settle_flag, servers[1].pid);
     // (Not Observe: the steady phase's RSS figures end before the burst.)
-    for (int i = 0; i < 2; ++i) burst_health[i] = HealthStatus(servers[i].channel);
+    for (int i = 0; i < 2; ++i)
+      burst_health[i] = HealthStatus(servers[i].channel);
     // Reads still answer.
     for (int m = 0; m < kReadMethods; ++m) {
       grpc::Status s = CallRead(static_cast<Method>(m), 0, clients, users);
       if (!s.ok()) {
         ++after_burst_errors[s.error_code()];
-        std::cout << "after the burst, " << kMethodNames[m] << " failed: "
-                  << CodeName(s.error_code()) << " " << s.error_message()
-                  << std::endl;
+        std::cout << "after the burst, " << kMethodNames[m]
+                  << " failed: " << CodeName(s.error_code()) << " "
+                  << s.error_message() << std::endl;
       }
     }
   }
@@ -785,9 +788,8 @@ int main(int argc, char** argv) {
   for (auto& w : watchers) w->Stop();
   {
     std::unique_lock<std::mutex> lock(counters.mu);
-    if (!counters.changed.wait_for(lock, std::chrono::seconds(10), [&] {
-          return counters.done == streams;
-        })) {
+    if (!counters.changed.wait_for(lock, std::chrono::seconds(10),
+                                   [&] { return counters.done == streams; })) {
       std::cout << "warning: " << streams - counters.done
                 << " streams did not finish after cancel" << std::endl;
       for (auto& w : watchers) (void)w.release();  // still referenced by gRPC
@@ -819,17 +821,16 @@ int main(int argc, char** argv) {
                    writes * streams, writes, streams, short_streams)
             << std::endl;
   if (counters.ended_unexpectedly > 0) {
-    failures.push_back(absl::StrCat("streams ended unexpectedly (first: ",
-                                    counters.first_unexpected, ")"));
+    failures.push_back(absl::StrCat(
+        "streams ended unexpectedly (first: ", counters.first_unexpected, ")"));
   }
   if (short_streams > 0) failures.push_back("streams missed events");
   for (ServerWatch& s : servers) {
     const double growth = s.end_rss - s.warm_rss;
     const bool measured = s.pid > 0 && s.warm_rss >= 0 && s.end_rss >= 0;
     const bool flat =
-        !measured ||
-        growth <= std::max(s.warm_rss * *margin_pct_flag / 100.0,
-                           static_cast<double>(*margin_mib_flag));
+        !measured || growth <= std::max(s.warm_rss * *margin_pct_flag / 100.0,
+                                        static_cast<double>(*margin_mib_flag));
     std::cout << absl::StrFormat(
                      "%s: health %s (%d checks), RSS MiB start %s, after "
                      "warm-up %s, max %s, end %s: %s",
@@ -841,8 +842,8 @@ int main(int argc, char** argv) {
                      s.health_checks, Mib(s.start.rss_mib), Mib(s.warm_rss),
                      Mib(s.max_rss), Mib(s.end_rss),
                      !measured ? "not measured"
-                     : flat     ? absl::StrFormat("flat (%+.1f)", growth)
-                                : absl::StrFormat("GREW %+.1f", growth))
+                     : flat    ? absl::StrFormat("flat (%+.1f)", growth)
+                               : absl::StrFormat("GREW %+.1f", growth))
               << std::endl;
     if (s.not_serving > 0) failures.push_back(s.name + " not SERVING");
     if (!flat) failures.push_back(s.name + " memory grew");
@@ -855,12 +856,17 @@ int main(int argc, char** argv) {
                      "%s; health after: catalog %s, watchlist %s",
                      burst->connected, burst->connections, burst->seconds,
                      CodesText(burst->codes), Mib(burst->before.rss_mib),
-                     Mib(burst->before.hwm_mib), Mib(burst->right_after.hwm_mib),
+                     Mib(burst->before.hwm_mib),
+                     Mib(burst->right_after.hwm_mib),
                      Mib(burst->right_after.rss_mib),
                      absl::ToDoubleSeconds(*burst_settle_flag),
                      Mib(burst->settled.rss_mib), burst_health[0],
                      burst_health[1])
               << std::endl;
+    for (const auto& [code, message] : burst->first_message) {
+      std::cout << "  first " << CodeName(code) << ": "
+                << message.substr(0, 200) << std::endl;
+    }
     if (burst->codes.count(grpc::StatusCode::OK) > 0) {
       failures.push_back("the burst's oversized notes were accepted");
     }
