@@ -65,7 +65,6 @@ constexpr char kRegion[] = "GB";
 constexpr char kCreateItemMethod[] =
     "/longtake.watchlist.v1.WatchlistService/CreateWatchlistItem";
 constexpr auto kCallDeadline = std::chrono::seconds(5);
-constexpr double kMiB = 1024.0 * 1024.0;
 
 // The one place that mints bearer tokens: the token format is changing
 // (JWT), and only this function needs to follow it.
