@@ -21,10 +21,12 @@
 #include "common/config/server_flags.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
 #include "watchlist_service/grpc/watchlist_service_impl.h"
+#include "watchlist_service/store/metered_watchlist_store.h"
 #include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
@@ -100,15 +102,17 @@ int Run(int argc, char** argv) {
   }
   const std::string& seed = server.seed_path();
 
+  metrics::Registry metrics;
   auto store = OpenWatchlistStore(*server.store);
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   // The catalogue may be down now: the channel connects lazily and reconnects.
   CatalogFilmDirectory directory(*catalog, *catalog_deadline,
-                                 *catalog_lb_policy);
+                                 *catalog_lb_policy, &metrics);
   WatchlistOptions watchlist_options;
   watchlist_options.leaving_soon_window = *leaving_soon;
-  auto watchlist =
-      Watchlist::Open(*std::move(store), &directory, watchlist_options);
+  auto watchlist = Watchlist::Open(
+      std::make_unique<MeteredWatchlistStore>(*std::move(store), metrics),
+      &directory, watchlist_options);
   if (!watchlist.ok()) {
     return StartupFailed(
         absl::StrCat("opening the watchlist: ", watchlist.status().message()));
@@ -138,6 +142,12 @@ int Run(int argc, char** argv) {
   options.services = {&service};
   options.log_calls = *server.log_calls;
   options.error_domain = std::string(kWatchlistErrorDomain);
+  options.metrics = &metrics;
+  options.metrics_listen = *server.metrics_listen;
+  metrics.AddCallbackGauge(
+      "longtake_watchlist_stream_subscribers",
+      "WatchAvailability streams open now.",
+      [&service] { return static_cast<double>(service.open_streams()); });
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }

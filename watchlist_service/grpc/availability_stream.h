@@ -38,6 +38,8 @@ class AvailabilityStreams {
   void Unregister(AvailabilityStream* stream);
   // Ends every open stream with `status` and refuses new ones.
   void CloseAll(const grpc::Status& status);
+  // How many streams are open now (a metrics gauge reads it).
+  size_t open_count();
 
  private:
   std::mutex mu_;
