@@ -249,10 +249,15 @@ std::string EscapeHelp(absl::string_view help) {
 std::string FormatValue(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  // Plain decimals ("0.0005", "1733285622.5") where they fit, as other
+  // Prometheus clients write bucket bounds; exponents for extreme values.
   char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  if (ec != std::errc()) return "NaN";
-  return std::string(buffer, end);
+  auto fixed = std::to_chars(buffer, buffer + sizeof(buffer), value,
+                             std::chars_format::fixed);
+  if (fixed.ec == std::errc()) return std::string(buffer, fixed.ptr);
+  auto shortest = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  if (shortest.ec != std::errc()) return "NaN";
+  return std::string(buffer, shortest.ptr);
 }
 
 }  // namespace longtake::metrics

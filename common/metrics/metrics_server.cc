@@ -157,6 +157,8 @@ void MetricsServer::Stop() {
   while (write(wake_write_fd_, &byte, 1) < 0 && errno == EINTR) {
   }
   thread_.join();
+  close(listen_fd_);
+  listen_fd_ = -1;
 }
 
 void MetricsServer::Serve() {

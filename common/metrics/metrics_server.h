@@ -47,7 +47,7 @@ class MetricsServer {
   MetricsServer& operator=(const MetricsServer&) = delete;
 
   int port() const { return port_; }
-  // Closes the listening socket and joins the thread (a request in progress
+  // Joins the thread and closes the listening socket (a request in progress
   // is dropped). Idempotent.
   void Stop();
 
