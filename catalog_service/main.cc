@@ -46,17 +46,15 @@ void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
     };
   };
   using Stats = Catalog::ReadModelStats;
-  metrics.AddCallbackGauge(
-      "longtake_catalog_read_model_films", "Films in the in-memory read model.",
-      stat([](const Stats& s) { return s.films; }));
-  metrics.AddCallbackGauge(
-      "longtake_catalog_read_model_people",
-      "People in the in-memory read model.",
-      stat([](const Stats& s) { return s.people; }));
-  metrics.AddCallbackGauge(
-      "longtake_catalog_read_model_sequences",
-      "Sequences in the in-memory read model.",
-      stat([](const Stats& s) { return s.sequences; }));
+  metrics.AddCallbackGauge("longtake_catalog_read_model_films",
+                           "Films in the in-memory read model.",
+                           stat([](const Stats& s) { return s.films; }));
+  metrics.AddCallbackGauge("longtake_catalog_read_model_people",
+                           "People in the in-memory read model.",
+                           stat([](const Stats& s) { return s.people; }));
+  metrics.AddCallbackGauge("longtake_catalog_read_model_sequences",
+                           "Sequences in the in-memory read model.",
+                           stat([](const Stats& s) { return s.sequences; }));
   metrics.AddCallbackGauge(
       "longtake_catalog_read_model_revision",
       "Store revision the read model reflects (-1: unknown until the next "
@@ -66,7 +64,9 @@ void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
       "longtake_catalog_read_model_last_refresh_timestamp_seconds",
       "Unix time the read model was last known to match the store (startup, "
       "or a refresh check).",
-      stat([](const Stats& s) { return absl::ToUnixMicros(s.refreshed) / 1e6; }));
+      stat([](const Stats& s) {
+        return absl::ToUnixMicros(s.refreshed) / 1e6;
+      }));
   metrics.AddCallbackGauge(
       "longtake_catalog_read_model_last_reload_timestamp_seconds",
       "Unix time the read model was last rebuilt from the store (startup, "

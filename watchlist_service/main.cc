@@ -144,10 +144,10 @@ int Run(int argc, char** argv) {
   options.error_domain = std::string(kWatchlistErrorDomain);
   options.metrics = &metrics;
   options.metrics_listen = *server.metrics_listen;
-  metrics.AddCallbackGauge(
-      "longtake_watchlist_stream_subscribers",
-      "WatchAvailability streams open now.",
-      [&service] { return static_cast<double>(service.open_streams()); });
+  metrics.AddCallbackGauge("longtake_watchlist_stream_subscribers",
+                           "WatchAvailability streams open now.", [&service] {
+                             return static_cast<double>(service.open_streams());
+                           });
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }

@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/status_adapter.h"
-#include "common/tracing/trace_context.h"
 #include "common/log/logger.h"
 #include "common/status/errors.h"
+#include "common/tracing/trace_context.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -57,24 +57,23 @@ bool IsProtoMethod(absl::string_view path) {
 }  // namespace
 
 const char* StatusCodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",
-      "CANCELLED",
-      "UNKNOWN",
-      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED",
-      "NOT_FOUND",
-      "ALREADY_EXISTS",
-      "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION",
-      "ABORTED",
-      "OUT_OF_RANGE",
-      "UNIMPLEMENTED",
-      "INTERNAL",
-      "UNAVAILABLE",
-      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   const int index = static_cast<int>(code);
   return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
 }
@@ -158,13 +157,13 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       const LogLevel level = CallLogLevel(status.error_code());
       if (log_calls_ && LogEnabled(level)) {
         Log(level,
-            absl::StrCat("call method=", method_, " code=",
-                         static_cast<int>(status.error_code()), " latency_ms=",
-                         absl::ToDoubleMilliseconds(absl::Now() - start_),
-                         " trace_id=", trace_id_,
-                         status.ok() ? "" : " message=\"",
-                         status.ok() ? "" : status.error_message(),
-                         status.ok() ? "" : "\""));
+            absl::StrCat(
+                "call method=", method_,
+                " code=", static_cast<int>(status.error_code()), " latency_ms=",
+                absl::ToDoubleMilliseconds(absl::Now() - start_),
+                " trace_id=", trace_id_, status.ok() ? "" : " message=\"",
+                status.ok() ? "" : status.error_message(),
+                status.ok() ? "" : "\""));
       }
     }
     methods->Proceed();
@@ -179,8 +178,8 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     if (metadata == nullptr) return;
     if (metadata->count(kTraceparentHeader) == 1) {
       const grpc::string_ref value = metadata->find(kTraceparentHeader)->second;
-      if (std::optional<TraceContext> trace = ParseTraceparent(
-              absl::string_view(value.data(), value.size()))) {
+      if (std::optional<TraceContext> trace =
+              ParseTraceparent(absl::string_view(value.data(), value.size()))) {
         trace_id_ = trace->trace_id;
         return;
       }
@@ -276,8 +275,8 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
     auto metrics_server = metrics::MetricsServer::Start(
         options.metrics_listen, [registry] { return registry->Render(); });
     if (!metrics_server.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("--metrics-listen: ", metrics_server.status().message()));
+      return absl::UnavailableError(absl::StrCat(
+          "--metrics-listen: ", metrics_server.status().message()));
     }
     metrics_server_ = *std::move(metrics_server);
     std::string host =

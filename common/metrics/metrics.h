@@ -10,7 +10,8 @@
 //       {"method", "code"});
 //   calls.WithLabels({"GetFilm", "OK"}).Increment();     // keep the reference
 //   metrics::Histogram& latency = registry.AddHistogram(
-//       "longtake_catalog_call_duration_seconds", "...", metrics::kLatencyBuckets);
+//       "longtake_catalog_call_duration_seconds", "...",
+//       metrics::kLatencyBuckets);
 //   latency.Observe(0.003);
 //   registry.AddCallbackGauge("longtake_catalog_read_model_films", "...",
 //                             [&] { return double(catalog.film_count()); });

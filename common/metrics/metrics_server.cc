@@ -32,10 +32,9 @@ struct Response {
 };
 
 std::string Serialize(const Response& r) {
-  std::string out = absl::StrCat("HTTP/1.1 ", r.code, " ", r.reason,
-                                 "\r\nContent-Type: ", r.content_type,
-                                 "\r\nContent-Length: ", r.body.size(),
-                                 "\r\nConnection: close\r\n");
+  std::string out = absl::StrCat(
+      "HTTP/1.1 ", r.code, " ", r.reason, "\r\nContent-Type: ", r.content_type,
+      "\r\nContent-Length: ", r.body.size(), "\r\nConnection: close\r\n");
   if (r.code == 405) out += "Allow: GET, HEAD\r\n";
   out += "\r\n";
   if (!r.head_only) out += r.body;
@@ -100,14 +99,14 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(),
                            &hints, &found);
       rc != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot resolve \"", address, "\": ", gai_strerror(rc)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot resolve \"", address, "\": ", gai_strerror(rc)));
   }
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   std::string last_error = "no address";
   for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
+    int fd =
+        socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) continue;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -126,10 +125,9 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   sockaddr_storage bound{};
   socklen_t len = sizeof(bound);
   getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
-  server->port_ =
-      ntohs(bound.ss_family == AF_INET6
-                ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  server->port_ = ntohs(bound.ss_family == AF_INET6
+                            ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                            : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return absl::InternalError("cannot create the metrics server's pipe");
@@ -170,8 +168,8 @@ void MetricsServer::Serve() {
       return;
     }
     if (fds[1].revents != 0) return;
-    const int fd = accept4(listen_fd_, nullptr, nullptr,
-                           SOCK_CLOEXEC | SOCK_NONBLOCK);
+    const int fd =
+        accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) continue;  // EAGAIN, a connection reset before accept...
     HandleConnection(fd);
     close(fd);

@@ -63,7 +63,8 @@ std::optional<TraceContext> ParseTraceparent(absl::string_view value) {
   TraceContext trace;
   trace.trace_id = std::string(trace_id);
   trace.parent_id = std::string(parent_id);
-  trace.flags = static_cast<uint8_t>(HexDigit(flags[0]) * 16 + HexDigit(flags[1]));
+  trace.flags =
+      static_cast<uint8_t>(HexDigit(flags[0]) * 16 + HexDigit(flags[1]));
   return trace;
 }
 

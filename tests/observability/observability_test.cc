@@ -16,6 +16,7 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -92,8 +93,9 @@ std::optional<std::string> HttpGet(int port, const std::string& target) {
     close(fd);
     return std::nullopt;
   }
-  const std::string request = absl::StrCat(
-      "GET ", target, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  const std::string request =
+      absl::StrCat("GET ", target,
+                   " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string answer;
   char buffer[4096];
@@ -148,10 +150,10 @@ class Prometheus {
     const std::string config_path = dir + "/prometheus.yml";
     std::ofstream(config_path) << config;
     const std::string listen = absl::StrCat("127.0.0.1:", port_);
-    std::vector<std::string> args = {
-        "prometheus", "--config.file=" + config_path,
-        "--storage.tsdb.path=" + dir + "/tsdb",
-        "--web.listen-address=" + listen};
+    std::vector<std::string> args = {"prometheus",
+                                     "--config.file=" + config_path,
+                                     "--storage.tsdb.path=" + dir + "/tsdb",
+                                     "--web.listen-address=" + listen};
     pid_ = fork();
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -266,8 +268,8 @@ class ObservabilityTest : public ::testing::Test {
     wlv1::ListWatchlistItemsResponse response;
     grpc::Status status =
         watchlist_.stub->ListWatchlistItems(context.get(), request, &response);
-    if (status.ok() && (response.items_size() != 1 ||
-                        !response.items(0).enriched())) {
+    if (status.ok() &&
+        (response.items_size() != 1 || !response.items(0).enriched())) {
       return grpc::Status(grpc::StatusCode::INTERNAL,
                           "the list was not enriched by the catalogue");
     }
@@ -321,9 +323,9 @@ TEST_F(ObservabilityTest, PrometheusScrapesTheCallCountsOfBothServices) {
   catalogv1::GetFilmRequest missing;
   missing.set_name("films/no-such-film");
   catalogv1::Film film;
-  EXPECT_EQ(catalog_.stub->GetFilm(CallContext().get(), missing, &film)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      catalog_.stub->GetFilm(CallContext().get(), missing, &film).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   AddFilmForAlice();
   if (HasFatalFailure()) return;
   constexpr int kLists = 5;
@@ -374,13 +376,42 @@ TEST_F(ObservabilityTest, PrometheusScrapesTheCallCountsOfBothServices) {
   // The read model's gauges.
   EXPECT_EQ(prometheus.Query("longtake_catalog_read_model_films > 0"),
             prometheus.Query("longtake_catalog_read_model_films"));
-  EXPECT_TRUE(
-      prometheus.Query("time() - longtake_catalog_read_model_last_refresh_"
-                       "timestamp_seconds < 60")
-          .has_value());
+  EXPECT_TRUE(prometheus
+                  .Query("time() - longtake_catalog_read_model_last_refresh_"
+                         "timestamp_seconds < 60")
+                  .has_value());
   EXPECT_EQ(prometheus.Query("longtake_watchlist_stream_subscribers"), 0);
   EXPECT_EQ(prometheus.Query("sum(longtake_store_errors_total)"),
             std::nullopt);  // no failures, so no series
+}
+
+// deploy/README.md documents every metric one by one: each metric a server
+// exports has its row in the table, and each row is a metric one exports.
+TEST_F(ObservabilityTest, EveryMetricIsDocumentedInTheDeployReadme) {
+  StartBoth();
+  if (HasFatalFailure()) return;
+  std::set<std::string> exported;
+  for (const testing::ServerProcess* process :
+       {catalog_.process.get(), watchlist_.process.get()}) {
+    std::optional<std::string> text =
+        HttpGet(MetricsPort(*process), "/metrics");
+    ASSERT_TRUE(text.has_value());
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("# TYPE ", 0) == 0) {
+        exported.insert(line.substr(7, line.find(' ', 7) - 7));
+      }
+    }
+  }
+  std::set<std::string> documented;
+  std::istringstream readme(ReadFile(testing::SourcePath("deploy/README.md")));
+  static const std::regex kRow("^\\| `(longtake_[a-z_]+)` \\|");
+  for (std::string line; std::getline(readme, line);) {
+    std::smatch match;
+    if (std::regex_search(line, match, kRow)) documented.insert(match[1]);
+  }
+  EXPECT_GE(exported.size(), 12u);
+  EXPECT_EQ(exported, documented);
 }
 
 TEST_F(ObservabilityTest, ATraceparentFollowsAWatchlistCallIntoTheCatalogue) {

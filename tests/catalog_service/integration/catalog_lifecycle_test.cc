@@ -89,7 +89,8 @@ TEST(CatalogLifecycleTest, HelpListsEveryFlagWithItsVariable) {
        {"--listen", "LONGTAKE_LISTEN", "--store", "LONGTAKE_STORE", "--seed",
         "LONGTAKE_SEED", "--token-secret", "LONGTAKE_TOKEN_SECRET",
         "--log-level", "LONGTAKE_LOG_LEVEL", "--log-calls",
-        "LONGTAKE_LOG_CALLS", "--shutdown-grace", "LONGTAKE_SHUTDOWN_GRACE"}) {
+        "LONGTAKE_LOG_CALLS", "--shutdown-grace", "LONGTAKE_SHUTDOWN_GRACE",
+        "--metrics-listen", "LONGTAKE_METRICS_LISTEN"}) {
     EXPECT_THAT(run->out, HasSubstr(text));
   }
 }
@@ -105,6 +106,7 @@ TEST(CatalogLifecycleTest, BadFlagsExitTwoNamingTheFlag) {
            {{"--log-level=chatty"}, "--log-level"},
            {{"--log-calls=maybe"}, "--log-calls"},
            {{"--store=ftp://x"}, "--store"},
+           {{"--metrics-listen=9464"}, "--metrics-listen"},
        }) {
     auto run = RunToCompletion(BinaryPath("longtake-catalog"), c.args);
     ASSERT_TRUE(run.ok()) << run.status();

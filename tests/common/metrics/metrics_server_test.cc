@@ -95,8 +95,7 @@ TEST_F(MetricsServerTest, ServesMetricsInTheTextFormat) {
   EXPECT_THAT(answer,
               HasSubstr(absl::StrCat("Content-Length: ", body.size(), "\r\n")));
   // A query string is allowed; HEAD has no body.
-  EXPECT_THAT(Exchange(server_->port(),
-                       "GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
+  EXPECT_THAT(Exchange(server_->port(), "GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
               StartsWith("HTTP/1.1 200 OK"));
   const std::string head =
       Exchange(server_->port(), "HEAD /metrics HTTP/1.1\r\n\r\n");
@@ -169,9 +168,9 @@ TEST(MetricsServerStartTest, RejectsBadAddressesAndBusyPorts) {
   EXPECT_FALSE(MetricsServer::Start("127.0.0.1:99999", render).ok());
   auto first = MetricsServer::Start("127.0.0.1:0", render);
   ASSERT_OK(first.status());
-  EXPECT_FALSE(MetricsServer::Start(
-                   absl::StrCat("127.0.0.1:", (*first)->port()), render)
-                   .ok());
+  EXPECT_FALSE(
+      MetricsServer::Start(absl::StrCat("127.0.0.1:", (*first)->port()), render)
+          .ok());
 }
 
 }  // namespace

@@ -87,8 +87,9 @@ TEST(MetricsTest, EscapesLabelValuesAndHelp) {
   EXPECT_EQ(EscapeHelp("line\\one\nline \"two\""),
             "line\\\\one\\nline \"two\"");
   Registry registry;
-  registry.AddCounterFamily("longtake_test_total", "Back\\slash\nnewline.",
-                            {"film"})
+  registry
+      .AddCounterFamily("longtake_test_total", "Back\\slash\nnewline.",
+                        {"film"})
       .WithLabels({"Say \"Cheese\"\\\n"})
       .Increment();
   EXPECT_EQ(registry.Render(),
