@@ -5,6 +5,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/metrics/store_errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -148,6 +151,32 @@ TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
   EXPECT_EQ(total, uint64_t{kThreads * kPerThread});
   EXPECT_EQ(h.Take().count, uint64_t{kThreads * kPerThread});
   EXPECT_EQ(h.Take().cumulative[0], uint64_t{kThreads * kPerThread});
+}
+
+TEST(StoreErrorCounterTest, CountsFailuresNotAnswers) {
+  Registry registry;
+  StoreErrorCounter errors(registry);
+  EXPECT_EQ(errors.Check("Apply", absl::InternalError("disk I/O error")).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_TRUE(errors.Check("Apply", absl::OkStatus()).ok());
+  EXPECT_FALSE(
+      errors.Check("Apply", absl::UnavailableError("connection refused")).ok());
+  EXPECT_FALSE(
+      errors
+          .Check("LoadAll", absl::StatusOr<int>(absl::DataLossError("corrupt")))
+          .ok());
+  // Answers a store gives by design are not failures.
+  EXPECT_FALSE(errors.Check("Apply", absl::AlreadyExistsError("films/x")).ok());
+  EXPECT_FALSE(
+      errors.Check("LoadAll", absl::StatusOr<int>(absl::NotFoundError("none")))
+          .ok());
+  EXPECT_EQ(*errors.Check("LoadAll", absl::StatusOr<int>(3)), 3);
+  const std::string text = registry.Render();
+  EXPECT_THAT(
+      text, HasSubstr("longtake_store_errors_total{operation=\"Apply\"} 2\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("longtake_store_errors_total{operation=\"LoadAll\"} 1\n"));
 }
 
 }  // namespace
