@@ -21,6 +21,7 @@
 #include "catalog_service/domain/catalog.h"
 #include "catalog_service/domain/catalog_errors.h"
 #include "catalog_service/grpc/catalog_service_impl.h"
+#include "catalog_service/store/metered_catalog_store.h"
 #include "catalog_service/store/open_catalog_store.h"
 #include "common/auth/token.h"
 #include "common/concurrency/periodic_task.h"
@@ -31,12 +32,49 @@
 #include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
 
 namespace longtake::catalog {
 namespace {
 
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
+
+// The read model's gauges, read when scraped (documented in deploy/README.md).
+void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
+  auto stat = [catalog](auto field) {
+    return [catalog, field] {
+      return static_cast<double>(field(catalog->read_model_stats()));
+    };
+  };
+  using Stats = Catalog::ReadModelStats;
+  metrics.AddCallbackGauge("longtake_catalog_read_model_films",
+                           "Films in the in-memory read model.",
+                           stat([](const Stats& s) { return s.films; }));
+  metrics.AddCallbackGauge("longtake_catalog_read_model_people",
+                           "People in the in-memory read model.",
+                           stat([](const Stats& s) { return s.people; }));
+  metrics.AddCallbackGauge("longtake_catalog_read_model_sequences",
+                           "Sequences in the in-memory read model.",
+                           stat([](const Stats& s) { return s.sequences; }));
+  metrics.AddCallbackGauge(
+      "longtake_catalog_read_model_revision",
+      "Store revision the read model reflects (-1: unknown until the next "
+      "refresh, after writes by another replica raced with ours).",
+      stat([](const Stats& s) { return s.revision; }));
+  metrics.AddCallbackGauge(
+      "longtake_catalog_read_model_last_refresh_timestamp_seconds",
+      "Unix time the read model was last known to match the store (startup, "
+      "or a refresh check).",
+      stat([](const Stats& s) {
+        return absl::ToUnixMicros(s.refreshed) / 1e6;
+      }));
+  metrics.AddCallbackGauge(
+      "longtake_catalog_read_model_last_reload_timestamp_seconds",
+      "Unix time the read model was last rebuilt from the store (startup, "
+      "or a refresh that found writes by another replica).",
+      stat([](const Stats& s) { return absl::ToUnixMicros(s.loaded) / 1e6; }));
+}
 
 int Run(int argc, char** argv) {
   BlockShutdownSignals();
@@ -72,10 +110,12 @@ int Run(int argc, char** argv) {
   }
   const std::string& seed = server.seed_path();
 
+  metrics::Registry metrics;
   const absl::Time load_start = absl::Now();
   auto store = OpenCatalogStore(*server.store);
   if (!store.ok()) return server.StoreOpenFailed(store.status());
-  auto catalog = Catalog::Open(*std::move(store));
+  auto catalog = Catalog::Open(
+      std::make_unique<MeteredCatalogStore>(*std::move(store), metrics));
   if (!catalog.ok()) {
     return StartupFailed(
         absl::StrCat("loading the catalogue: ", catalog.status().message()));
@@ -118,6 +158,9 @@ int Run(int argc, char** argv) {
   options.connection_limits = limits.connection_limits();
   options.error_domain = std::string(kCatalogErrorDomain);
   options.server_shutdown_cap = absl::Milliseconds(250);
+  options.metrics = &metrics;
+  options.metrics_listen = *server.metrics_listen;
+  RegisterReadModelMetrics(metrics, catalog->get());
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }

@@ -19,6 +19,8 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3
+             # a real Prometheus server scrapes both services' /metrics
+             prometheus
              protoc-gen-go protoc-gen-go-grpc
              # The Go example client, built offline in GOPATH mode. protobuf
              # 1.5 (not 1.3, which golang-google-grpc-dev would pull alone)

@@ -23,11 +23,13 @@
 #include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
 #include "watchlist_service/domain/guarded_film_directory.h"
 #include "watchlist_service/domain/watchlist.h"
 #include "watchlist_service/domain/watchlist_errors.h"
 #include "watchlist_service/grpc/catalog_film_directory.h"
 #include "watchlist_service/grpc/watchlist_service_impl.h"
+#include "watchlist_service/store/metered_watchlist_store.h"
 #include "watchlist_service/store/open_watchlist_store.h"
 
 namespace longtake::watchlist {
@@ -149,19 +151,21 @@ int Run(int argc, char** argv) {
   }
   const std::string& seed = server.seed_path();
 
+  metrics::Registry metrics;
   auto store = OpenWatchlistStore(*server.store);
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   // The catalogue may be down now: the channel connects lazily and reconnects.
   CatalogFilmDirectory catalogue(*catalog, *catalog_deadline,
-                                 *catalog_lb_policy);
+                                 *catalog_lb_policy, &metrics);
   GuardedFilmDirectory directory(
       &catalogue,
       {.failure_threshold = static_cast<int>(*catalog_breaker_failures),
        .open_for = *catalog_breaker_cooldown});
   WatchlistOptions watchlist_options;
   watchlist_options.leaving_soon_window = *leaving_soon;
-  auto watchlist =
-      Watchlist::Open(*std::move(store), &directory, watchlist_options);
+  auto watchlist = Watchlist::Open(
+      std::make_unique<MeteredWatchlistStore>(*std::move(store), metrics),
+      &directory, watchlist_options);
   if (!watchlist.ok()) {
     return StartupFailed(
         absl::StrCat("opening the watchlist: ", watchlist.status().message()));
@@ -199,6 +203,12 @@ int Run(int argc, char** argv) {
   options.log_calls = *server.log_calls;
   options.connection_limits = limits.connection_limits();
   options.error_domain = std::string(kWatchlistErrorDomain);
+  options.metrics = &metrics;
+  options.metrics_listen = *server.metrics_listen;
+  metrics.AddCallbackGauge("longtake_watchlist_stream_subscribers",
+                           "WatchAvailability streams open now.", [&service] {
+                             return static_cast<double>(service.open_streams());
+                           });
   if (absl::Status s = runner.Start(options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }

@@ -133,6 +133,7 @@ absl::Status Catalog::Load() {
           " search_terms=", state->search.VocabularySize()));
   absl::WriterMutexLock lock(&mu_);
   state_ = std::move(state);
+  loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
   return absl::OkStatus();
 }
 
@@ -429,13 +430,31 @@ absl::StatusOr<bool> Catalog::Refresh() {
   LONGTAKE_ASSIGN_OR_RETURN(int64_t revision, store_->Revision());
   {
     absl::ReaderMutexLock lock(&mu_);
-    if (state_->revision == revision) return false;
+    if (state_->revision == revision) {
+      refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
+      return false;
+    }
   }
   LONGTAKE_ASSIGN_OR_RETURN(CatalogSnapshot snap, store_->LoadAll());
   auto state = Build(std::move(snap));
   absl::WriterMutexLock lock(&mu_);
   state_ = std::move(state);
+  loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
   return true;
+}
+
+Catalog::ReadModelStats Catalog::read_model_stats() const {
+  ReadModelStats stats;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    stats.films = state_->films.size();
+    stats.people = state_->people.size();
+    stats.sequences = state_->sequences.size();
+    stats.revision = state_->revision;
+  }
+  stats.loaded = absl::FromUnixNanos(loaded_unix_ns_);
+  stats.refreshed = absl::FromUnixNanos(refreshed_unix_ns_);
+  return stats;
 }
 
 }  // namespace longtake::catalog

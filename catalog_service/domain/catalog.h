@@ -208,6 +208,17 @@ class Catalog {
 
   size_t film_count() const;
 
+  // What the read model holds and how fresh it is (for metrics).
+  struct ReadModelStats {
+    size_t films = 0;
+    size_t people = 0;
+    size_t sequences = 0;
+    int64_t revision = -1;  // the store revision it reflects; -1 unknown
+    absl::Time loaded;      // last built from the store (open or reload)
+    absl::Time refreshed;   // last known to match the store (open, Refresh)
+  };
+  ReadModelStats read_model_stats() const;
+
  private:
   explicit Catalog(std::unique_ptr<CatalogStore> store);
   absl::Status Load();
@@ -238,6 +249,9 @@ class Catalog {
   // between entries, and its request record is written after the last one.
   absl::Mutex import_mu_;
   std::atomic<bool> imports_stopped_{false};
+  // Unix nanoseconds of ReadModelStats::loaded and ::refreshed.
+  std::atomic<int64_t> loaded_unix_ns_{0};
+  std::atomic<int64_t> refreshed_unix_ns_{0};
   // Writers waiting for write_mu_ outside an import. An import takes the
   // lock for its next entry only when this is 0: absl::Mutex lets a thread
   // that just unlocked take the lock again ahead of waiters, so without it a

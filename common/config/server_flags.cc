@@ -34,6 +34,10 @@ ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
   shutdown_grace = flags->AddDuration(
       "shutdown_grace", "LONGTAKE_SHUTDOWN_GRACE", absl::Seconds(5),
       "on SIGTERM, how long in-flight calls may take to finish");
+  metrics_listen = flags->AddString(
+      "metrics_listen", "LONGTAKE_METRICS_LISTEN", "",
+      "HOST:PORT serving Prometheus metrics over HTTP at /metrics (e.g. "
+      "0.0.0.0:9464; port 0 picks a free port); empty: off");
 }
 
 std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
@@ -57,6 +61,12 @@ std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
   SetLogLevel(level);
   if (absl::Status s = CheckHostPort("listen", *listen); !s.ok()) {
     return flags_->UsageError(std::string(s.message()));
+  }
+  if (!metrics_listen->empty()) {
+    if (absl::Status s = CheckHostPort("metrics_listen", *metrics_listen);
+        !s.ok()) {
+      return flags_->UsageError(std::string(s.message()));
+    }
   }
   if (*shutdown_grace < absl::ZeroDuration()) {
     return flags_->UsageError("--shutdown-grace: must not be negative");

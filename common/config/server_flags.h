@@ -1,9 +1,9 @@
 #pragma once
 
 // The flags every longtake server has (listen address, store URL, seed file,
-// token secret, logging, shutdown grace), registered and checked in one
-// place so both services read and report them the same way. A service adds
-// its own flags to the same FlagSet before Parse.
+// token secret, logging, shutdown grace, metrics address), registered and
+// checked in one place so both services read and report them the same way. A
+// service adds its own flags to the same FlagSet before Parse.
 //
 //   FlagSet flags("longtake-catalog", "Serves the film catalogue...");
 //   ServerFlags server(&flags, {.listen = "127.0.0.1:50051",
@@ -40,8 +40,8 @@ class ServerFlags {
 
   // Parses argv (the service's own flags included), prints --help, and
   // checks the shared flags: positional arguments, --log-level (applied),
-  // --listen, --shutdown-grace, --seed. Returns the exit code when the
-  // program must stop now (0 after --help, 2 for a bad flag, 1 for a
+  // --listen, --shutdown-grace, --metrics-listen, --seed. Returns the exit code
+  // when the program must stop now (0 after --help, 2 for a bad flag, 1 for a
   // missing seed file), nullopt to go on.
   std::optional<int> Parse(int argc, const char* const* argv);
 
@@ -59,6 +59,7 @@ class ServerFlags {
   Flag<std::string> log_level;
   Flag<bool> log_calls;
   Flag<absl::Duration> shutdown_grace;
+  Flag<std::string> metrics_listen;
 
  private:
   FlagSet* flags_;

@@ -18,7 +18,15 @@
 //   }
 //
 // Start() prints "listening on HOST:PORT" on stdout (with the real port), the
-// line tests and scripts wait for.
+// line tests and scripts wait for. With `metrics` and `metrics_listen` set it
+// first prints "metrics on HOST:PORT" and serves GET /metrics there (see
+// common/metrics/metrics_server.h) until Shutdown.
+//
+// Every call is counted (longtake_grpc_server_calls_total by service, method
+// and code), timed (longtake_grpc_server_call_duration_seconds) and tracked
+// while open (longtake_grpc_server_in_flight_calls), and carries a W3C
+// traceparent: a valid incoming one is kept, otherwise a new trace starts;
+// its trace id is in the call log line (see common/grpc/trace_metadata.h).
 
 #include <functional>
 #include <memory>
@@ -30,6 +38,8 @@
 #include "absl/time/time.h"
 #include "common/limits/limits.h"
 #include "common/log/logger.h"
+#include "common/metrics/metrics.h"
+#include "common/metrics/metrics_server.h"
 #include "common/status/errors.h"  // ShuttingDownError
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
@@ -43,6 +53,9 @@ namespace longtake {
 // a client cancelling its call or stream included.
 LogLevel CallLogLevel(grpc::StatusCode code);
 
+// "OK", "NOT_FOUND", ...: a status code as metrics label it.
+const char* StatusCodeName(grpc::StatusCode code);
+
 struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";
   std::vector<grpc::Service*> services;
@@ -55,6 +68,11 @@ struct ServerRunnerOptions {
   std::string error_domain;
   // Request size, memory quota, connection idle/age and keepalive.
   ConnectionLimits connection_limits;
+  // Where the call metrics are kept (and what /metrics shows); none when
+  // null. Must outlive the runner.
+  metrics::Registry* metrics = nullptr;
+  // HOST:PORT of the /metrics HTTP endpoint; off when empty.
+  std::string metrics_listen;
   // After the drain hooks, the most gRPC's own Server::Shutdown may wait.
   // In gRPC 1.51 it waits out its whole deadline while any client keeps an
   // idle connection open, so a service whose hooks already drained every
@@ -71,6 +89,10 @@ class ServerRunner {
   absl::Status Start(const ServerRunnerOptions& options);
   // The bound port (the real one when asked for port 0).
   int port() const { return port_; }
+  // The bound /metrics port, 0 when off.
+  int metrics_port() const {
+    return metrics_server_ ? metrics_server_->port() : 0;
+  }
   grpc::Server* server() { return server_.get(); }
 
   // Health status for one fully-qualified service name, e.g.
@@ -92,6 +114,7 @@ class ServerRunner {
 
  private:
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
   std::vector<std::function<void(absl::Time)>> drain_hooks_;
   absl::Duration server_shutdown_cap_ = absl::InfiniteDuration();
   int port_ = 0;

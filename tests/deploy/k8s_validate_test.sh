@@ -66,6 +66,8 @@ mutate missing-pvc overlays/dev/catalog-sqlite-pvc.yaml 's/claimName: catalog-da
 mutate two-volume-sources overlays/dev/watchlist-sqlite-pvc.yaml 's/\s+emptyDir: null//' 'exactly one source'
 mutate yaml-syntax base/config.yaml 's/LONGTAKE_LOG_LEVEL: info/LONGTAKE_LOG_LEVEL: [info/' 'render failed'
 mutate no-resources base/watchlist.yaml 's/limits:\s+cpu: "1"\s+memory: 512Mi\s+//' 'resources.limits.cpu missing'
+mutate no-scrape-annotation base/watchlist.yaml 's/prometheus.io\/scrape: "true"/prometheus.io\/scrape: "false"/' 'prometheus.io/scrape must be "true"'
+mutate scrape-wrong-port base/catalog.yaml 's/prometheus.io\/port: "9464"/prometheus.io\/port: "9090"/' 'prometheus.io/port 9090 is not the container port named metrics'
 
 if ((failures)); then
   echo "$failures mutation check(s) failed" >&2

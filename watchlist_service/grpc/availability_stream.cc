@@ -62,6 +62,11 @@ void AvailabilityStreams::Unregister(AvailabilityStream* stream) {
   streams_.erase(it);
 }
 
+size_t AvailabilityStreams::open_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return streams_.size();
+}
+
 void AvailabilityStreams::CloseAll(const grpc::Status& status) {
   std::vector<std::shared_ptr<AvailabilityStream>> open;
   {

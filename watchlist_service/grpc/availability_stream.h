@@ -51,6 +51,8 @@ class AvailabilityStreams {
   void Unregister(AvailabilityStream* stream);
   // Ends every open stream with `status` and refuses new ones.
   void CloseAll(const grpc::Status& status);
+  // How many streams are open now (a metrics gauge reads it).
+  size_t open_count();
 
  private:
   const StreamLimits limits_;

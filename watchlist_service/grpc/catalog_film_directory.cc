@@ -4,8 +4,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc/server_runner.h"
 #include "common/grpc/service_config.h"
 #include "common/grpc/status_adapter.h"
+#include "common/grpc/trace_metadata.h"
 #include "common/status/errors.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -45,8 +47,16 @@ std::string CatalogFilmDirectory::ServiceConfigJson() {
 
 CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
                                            absl::Duration deadline,
-                                           const std::string& lb_policy)
+                                           const std::string& lb_policy,
+                                           metrics::Registry* metrics)
     : address_(std::move(address)), deadline_(deadline) {
+  if (metrics != nullptr) {
+    latency_ = &metrics->AddHistogramFamily(
+        "longtake_watchlist_catalog_call_duration_seconds",
+        "Time the watchlist waited for a catalogue BatchGetFilms call "
+        "(retries included), by status code.",
+        {"code"}, metrics::kLatencyBuckets);
+  }
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName(lb_policy);
   args.SetServiceConfigJSON(ServiceConfigJson());
@@ -72,7 +82,13 @@ CatalogFilmDirectory::BatchGetFilms(const std::vector<std::string>& names) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   context.set_wait_for_ready(false);
+  ForwardTrace(&context);
+  const absl::Time start = absl::Now();
   grpc::Status status = stub_->BatchGetFilms(&context, request, &response);
+  if (latency_ != nullptr) {
+    latency_->WithLabels({StatusCodeName(status.error_code())})
+        .Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  }
 
   if (!status.ok()) {
     absl::Status error = FromGrpcStatus(status);

@@ -10,7 +10,9 @@
 //
 // Calls block: the domain runs them on a WorkQueue thread, never on a gRPC
 // callback thread. The channel reconnects on its own (short reconnect backoff)
-// when the catalogue comes back.
+// when the catalogue comes back. Each call carries the traceparent of the
+// trace the calling thread works for (common/grpc/trace_metadata.h), so the
+// catalogue's log line shows the same trace id.
 
 #include <memory>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 #include "grpcpp/channel.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "watchlist_service/domain/watchlist.h"
@@ -30,8 +33,11 @@ class CatalogFilmDirectory : public FilmDirectory {
   // calls over every address a headless Service resolves to, with
   // `lb_policy` "round_robin"); `deadline` bounds every call, retries
   // included.
+  // With `metrics`, each call's latency is recorded there
+  // (longtake_watchlist_catalog_call_duration_seconds, by code).
   CatalogFilmDirectory(std::string address, absl::Duration deadline,
-                       const std::string& lb_policy = "pick_first");
+                       const std::string& lb_policy = "pick_first",
+                       metrics::Registry* metrics = nullptr);
 
   // NOT_FOUND naming the missing film; UNAVAILABLE (reason
   // CATALOG_UNAVAILABLE) naming the catalogue's address when it cannot be
@@ -47,6 +53,7 @@ class CatalogFilmDirectory : public FilmDirectory {
   absl::Duration deadline_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<longtake::catalog::v1::CatalogService::Stub> stub_;
+  metrics::Family<metrics::Histogram>* latency_ = nullptr;
 };
 
 }  // namespace longtake::watchlist

@@ -9,6 +9,7 @@
 #include "common/grpc/request_fingerprint.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/status_adapter.h"
+#include "common/grpc/trace_metadata.h"
 #include "common/grpc/well_known_types.h"
 #include "common/status/errors.h"
 #include "watchlist_service/domain/watchlist_errors.h"
@@ -91,8 +92,12 @@ WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
     return reactor;
   }
   // Writes are given the caller (their request records are per caller).
+  // The work runs for the call's trace, so a catalogue call it makes
+  // forwards the traceparent.
   WorkQueue::Admission admission =
-      queue.Submit([reactor, response, work, who = *who]() mutable {
+      queue.Submit([reactor, response, work, who = *who,
+                    trace = IncomingTrace(*ctx)]() mutable {
+        ScopedTrace scope(trace);
         if constexpr (std::is_invocable_v<Work&, const auth::Principal&>) {
           reactor->Finish(ToGrpc(Respond(work(who), response)));
         } else {

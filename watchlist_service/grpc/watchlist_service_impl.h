@@ -53,6 +53,8 @@ class WatchlistServiceImpl final
   // elsewhere with their last event id) and refuses new ones. Meant as a
   // ServerRunner before-drain hook, so shutdown needn't wait out the grace.
   void CloseStreams();
+  // WatchAvailability streams open now.
+  size_t open_streams() { return streams_.open_count(); }
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;

@@ -108,6 +108,22 @@ function ruleErrors(objects) {
     }
   }
 
+  // Prometheus finds the pods by their annotations: scrape "true", a port
+  // that is the container's "metrics" port, and the path /metrics.
+  for (const d of deployments) {
+    const id = `Deployment/${d.metadata.name}`;
+    const a = d.spec?.template?.metadata?.annotations ?? {};
+    if (a["prometheus.io/scrape"] !== "true") {
+      errs.push(`${id}: pod annotation prometheus.io/scrape must be "true"`);
+      continue;
+    }
+    if (a["prometheus.io/path"] !== "/metrics") errs.push(`${id}: pod annotation prometheus.io/path must be /metrics`);
+    const metrics = (d.spec.template.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => p.name === "metrics"));
+    if (metrics.length !== 1 || String(metrics[0].containerPort) !== a["prometheus.io/port"]) {
+      errs.push(`${id}: pod annotation prometheus.io/port ${a["prometheus.io/port"]} is not the container port named metrics`);
+    }
+  }
+
   for (const s of byKind("Service")) {
     const id = `Service/${s.metadata.name}`;
     if (!selects(s.spec?.selector)) {

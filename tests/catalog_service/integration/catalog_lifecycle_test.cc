@@ -1,7 +1,11 @@
 // Process-level behaviour of longtake-catalog: flags, restarts, SIGTERM,
 // crashes.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/catalog_service/integration/catalog_test_support.h"
 
@@ -89,7 +93,8 @@ TEST(CatalogLifecycleTest, HelpListsEveryFlagWithItsVariable) {
        {"--listen", "LONGTAKE_LISTEN", "--store", "LONGTAKE_STORE", "--seed",
         "LONGTAKE_SEED", "--token-secret", "LONGTAKE_TOKEN_SECRET",
         "--log-level", "LONGTAKE_LOG_LEVEL", "--log-calls",
-        "LONGTAKE_LOG_CALLS", "--shutdown-grace", "LONGTAKE_SHUTDOWN_GRACE"}) {
+        "LONGTAKE_LOG_CALLS", "--shutdown-grace", "LONGTAKE_SHUTDOWN_GRACE",
+        "--metrics-listen", "LONGTAKE_METRICS_LISTEN"}) {
     EXPECT_THAT(run->out, HasSubstr(text));
   }
 }
@@ -105,6 +110,7 @@ TEST(CatalogLifecycleTest, BadFlagsExitTwoNamingTheFlag) {
            {{"--log-level=chatty"}, "--log-level"},
            {{"--log-calls=maybe"}, "--log-calls"},
            {{"--store=ftp://x"}, "--store"},
+           {{"--metrics-listen=9464"}, "--metrics-listen"},
        }) {
     auto run = RunToCompletion(BinaryPath("longtake-catalog"), c.args);
     ASSERT_TRUE(run.ok()) << run.status();
@@ -129,6 +135,27 @@ TEST(CatalogLifecycleTest, MissingExplicitSeedIsAStartupError) {
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_code, 1);
   EXPECT_THAT(run->err, HasSubstr(missing));
+}
+
+TEST(CatalogLifecycleTest, BusyMetricsPortIsAStartupError) {
+  ScopedTempDir dir;
+  // Another process holds the port.
+  int holder = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(holder, 1), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len);
+  auto run = RunToCompletion(
+      BinaryPath("longtake-catalog"),
+      {"--listen=127.0.0.1:0", "--store=sqlite:///" + dir.path() + "/c.db",
+       absl::StrCat("--metrics-listen=127.0.0.1:", ntohs(addr.sin_port))});
+  close(holder);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_code, 1) << run->err;
+  EXPECT_THAT(run->err, HasSubstr("--metrics-listen"));
 }
 
 TEST(CatalogLifecycleTest, ConfigurationFromEnvironment) {
