@@ -19,6 +19,8 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3
+             # The fuzz targets (scripts/build_fuzz.sh): clang and libFuzzer.
+             clang-14 libclang-rt-14-dev
              protoc-gen-go protoc-gen-go-grpc
              # The Go example client, built offline in GOPATH mode. protobuf
              # 1.5 (not 1.3, which golang-google-grpc-dev would pull alone)
