@@ -164,8 +164,7 @@ void GetSequence(Catalog& c, const v1::GetSequenceRequest& r) {
 
 void ListSequences(Catalog& c, const v1::ListSequencesRequest& r) {
   ListSequencesQuery q{r.parent(), r.page_size(), r.page_token(), r.filter()};
-  ListTwice(q,
-            [&](const ListSequencesQuery& q) { return c.ListSequences(q); });
+  ListTwice(q, [&](const ListSequencesQuery& q) { return c.ListSequences(q); });
 }
 
 void CreateSequence(Catalog& c, const v1::CreateSequenceRequest& r) {
@@ -262,28 +261,122 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   using longtake::catalog::P;
   longtake::fuzz::WriteSeedsIfAsked({
       {0, P(0), R"pb(name: "films/the-cranes-are-flying")pb"},
-      {1, P(1), R"pb(filter: "year >= 1955 AND (genre = \"war\" OR NOT country = \"SU\")" order_by: "year desc" page_size: 2)pb"},
-      {1, P(1), R"pb(filter: "person = \"people/sergei-urusevsky\" AND technique = \"CAMERA_TECHNIQUE_CRANE_SHOT\"" page_size: 1)pb"},
-      {1, P(1), R"pb(filter: "title : \"cuba\" OR imdb_id = \"tt0050634\"" order_by: "title")pb"},
-      {2, P(2), R"pb(names: "films/i-am-cuba" names: "films/letter-never-sent")pb"},
+      {1, P(1),
+       R"pb(filter: "year >= 1955 AND (genre = \"war\" OR NOT country = \"SU\")"
+            order_by: "year desc"
+            page_size: 2)pb"},
+      {1, P(1),
+       R"pb(filter: "person = \"people/sergei-urusevsky\" AND technique = \"CAMERA_TECHNIQUE_CRANE_SHOT\""
+            page_size: 1)pb"},
+      {1, P(1), R"pb(filter: "title : \"cuba\" OR imdb_id = \"tt0050634\""
+                     order_by: "title")pb"},
+      {2, P(2),
+       R"pb(names: "films/i-am-cuba" names: "films/letter-never-sent")pb"},
       {3, P(3), R"pb(query: "Kalatazov" page_size: 1)pb"},
       {3, P(3), R"pb(query: "летят журавли")pb"},
-      {4, P(4), R"pb(film_id: "new-film" request_id: "r1" film { title: "A New Film" year: 1960 runtime_minutes: 90 countries: "SU" languages: "ru" genres: "drama" credits { person: "people/mikhail-kalatozov" role: CREDIT_ROLE_DIRECTOR } awards { name: "Palme d'Or" event: "Cannes" year: 1958 } ratings { source: "imdb" value: 8.1 votes: 100 } external_ids { imdb_id: "tt0000001" tmdb_id: 5 } create_time { seconds: 1 } })pb"},
-      {5, P(5), R"pb(film { name: "films/i-am-cuba" title: "Soy Cuba" } update_mask { paths: "title" paths: "original_titles" })pb"},
+      {4, P(4), R"pb(film_id: "new-film"
+                     request_id: "r1"
+                     film {
+                       title: "A New Film"
+                       year: 1960
+                       runtime_minutes: 90
+                       countries: "SU"
+                       languages: "ru"
+                       genres: "drama"
+                       credits {
+                         person: "people/mikhail-kalatozov"
+                         role: CREDIT_ROLE_DIRECTOR
+                       }
+                       awards { name: "Palme d'Or" event: "Cannes" year: 1958 }
+                       ratings { source: "imdb" value: 8.1 votes: 100 }
+                       external_ids { imdb_id: "tt0000001" tmdb_id: 5 }
+                       create_time { seconds: 1 }
+                     })pb"},
+      {5, P(5),
+       R"pb(film { name: "films/i-am-cuba" title: "Soy Cuba" }
+            update_mask { paths: "title" paths: "original_titles" })pb"},
       {6, P(6), R"pb(name: "films/i-am-cuba" etag: "W/\"x\"")pb"},
-      {7, P(7), R"pb(entries { film { title: "Imported" year: 1970 credits { display_name: "Someone New" role: CREDIT_ROLE_CAST character: "Hero" } } people { display_name: "Someone New" birth_year: 1930 known_roles: CREDIT_ROLE_CAST } sequences { title: "Opening" start { precision: PRECISION_APPROXIMATE offset { seconds: 1500 } } techniques: CAMERA_TECHNIQUE_LONG_TAKE } source_line: 3 } entries { film { title: "" year: -5 } })pb"},
+      {7, P(7), R"pb(entries {
+                       film {
+                         title: "Imported"
+                         year: 1970
+                         credits {
+                           display_name: "Someone New"
+                           role: CREDIT_ROLE_CAST
+                           character: "Hero"
+                         }
+                       }
+                       people {
+                         display_name: "Someone New"
+                         birth_year: 1930
+                         known_roles: CREDIT_ROLE_CAST
+                       }
+                       sequences {
+                         title: "Opening"
+                         start {
+                           precision: PRECISION_APPROXIMATE
+                           offset { seconds: 1500 }
+                         }
+                         techniques: CAMERA_TECHNIQUE_LONG_TAKE
+                       }
+                       source_line: 3
+                     }
+                     entries { film { title: "" year: -5 } })pb"},
       {8, P(8), R"pb(name: "people/mikhail-kalatozov")pb"},
-      {9, P(9), R"pb(filter: "role = \"CREDIT_ROLE_CINEMATOGRAPHER\"" page_size: 1)pb"},
-      {10, P(10), R"pb(person_id: "new-person" person { display_name: "New Person" aliases: "NP" birth_year: 1900 death_year: 1990 known_roles: CREDIT_ROLE_EDITOR biography: "bio" })pb"},
-      {11, P(11), R"pb(person { name: "people/sergei-urusevsky" biography: "x" } update_mask { paths: "*" })pb"},
+      {9, P(9), R"pb(filter: "role = \"CREDIT_ROLE_CINEMATOGRAPHER\""
+                     page_size: 1)pb"},
+      {10, P(10), R"pb(person_id: "new-person"
+                       person {
+                         display_name: "New Person"
+                         aliases: "NP"
+                         birth_year: 1900
+                         death_year: 1990
+                         known_roles: CREDIT_ROLE_EDITOR
+                         biography: "bio"
+                       })pb"},
+      {11, P(11), R"pb(person { name: "people/sergei-urusevsky" biography: "x" }
+                       update_mask { paths: "*" })pb"},
       {12, P(12), R"pb(name: "people/sergei-urusevsky")pb"},
       {13, P(13), R"pb(person: "people/mikhail-kalatozov" page_size: 1)pb"},
-      {14, P(14), R"pb(name: "films/the-cranes-are-flying/sequences/send-off")pb"},
-      {15, P(15), R"pb(parent: "films/-" filter: "technique = \"CAMERA_TECHNIQUE_HAND_HELD\"" page_size: 1)pb"},
-      {16, P(16), R"pb(parent: "films/the-cranes-are-flying" sequence_id: "new-sequence" sequence { title: "New" description: "d" start { precision: PRECISION_RELATIVE relative_to: "films/the-cranes-are-flying/sequences/send-off" relation: RELATION_AFTER } duration { seconds: 60 } techniques: CAMERA_TECHNIQUE_CRANE_SHOT characters: "Veronika" filming_method: "crane" })pb"},
-      {16, P(16), R"pb(parent: "films/the-cranes-are-flying" sequence_id: "fraction" sequence { title: "Late" start { precision: PRECISION_FRACTION_OF_RUNTIME fraction: 0.75 } })pb"},
-      {17, P(17), R"pb(sequence { name: "films/the-cranes-are-flying/sequences/staircase" title: "Stairs" start { precision: PRECISION_EXACT offset { seconds: 100 nanos: 5 } } } update_mask { paths: "title" paths: "start" })pb"},
-      {18, P(18), R"pb(name: "films/the-cranes-are-flying/sequences/staircase")pb"},
+      {14, P(14),
+       R"pb(name: "films/the-cranes-are-flying/sequences/send-off")pb"},
+      {15, P(15), R"pb(parent: "films/-"
+                       filter: "technique = \"CAMERA_TECHNIQUE_HAND_HELD\""
+                       page_size: 1)pb"},
+      {16, P(16),
+       R"pb(parent: "films/the-cranes-are-flying"
+            sequence_id: "new-sequence"
+            sequence {
+              title: "New"
+              description: "d"
+              start {
+                precision: PRECISION_RELATIVE
+                relative_to: "films/the-cranes-are-flying/sequences/send-off"
+                relation: RELATION_AFTER
+              }
+              duration { seconds: 60 }
+              techniques: CAMERA_TECHNIQUE_CRANE_SHOT
+              characters: "Veronika"
+              filming_method: "crane"
+            })pb"},
+      {16, P(16),
+       R"pb(parent: "films/the-cranes-are-flying"
+            sequence_id: "fraction"
+            sequence {
+              title: "Late"
+              start { precision: PRECISION_FRACTION_OF_RUNTIME fraction: 0.75 }
+            })pb"},
+      {17, P(17), R"pb(sequence {
+                         name: "films/the-cranes-are-flying/sequences/staircase"
+                         title: "Stairs"
+                         start {
+                           precision: PRECISION_EXACT
+                           offset { seconds: 100 nanos: 5 }
+                         }
+                       }
+                       update_mask { paths: "title" paths: "start" })pb"},
+      {18, P(18),
+       R"pb(name: "films/the-cranes-are-flying/sequences/staircase")pb"},
       {19, P(19), R"pb(name: "eras/khrushchev-thaw")pb"},
       {20, P(20), R"pb(page_size: 1)pb"},
   });

@@ -26,14 +26,22 @@ std::string Seed(Parser parser, absl::string_view filter) {
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   longtake::fuzz::WriteRawSeedsIfAsked({
-      Seed(kFilm, R"pb(year >= 1955 AND (genre = "war" OR genre = "drama"))pb"),
-      Seed(kFilm, R"pb(NOT country = "SU" AND title : "cran*" AND rating > 7.5)pb"),
-      Seed(kFilm, R"pb(person = "people/sergei-urusevsky" AND role = "CREDIT_ROLE_CINEMATOGRAPHER" AND era = "eras/khrushchev-thaw")pb"),
-      Seed(kFilm, R"pb(technique = "CAMERA_TECHNIQUE_LONG_TAKE" OR imdb_id = "tt0050634" OR tmdb_id = 12 OR wikidata_id = "Q1")pb"),
-      Seed(kFilm, R"pb(runtime <= 100 AND language != "ru" AND -year < 3)pb"),
-      Seed(kAndOnly, R"pb(role = "CREDIT_ROLE_CAST" AND technique = "CAMERA_TECHNIQUE_CRANE_SHOT")pb"),
-      Seed(kOffer, R"pb(region = "GB" AND (format = "DVD" OR format = "BLU_RAY") AND monetization = "MONETIZATION_BUY")pb"),
-      Seed(kOffer, R"pb(film = "films/i-am-cuba" AND provider = "providers/mr-bongo")pb"),
+      Seed(kFilm, R"pb(year >= 1955 AND(genre = "war" OR genre = "drama"))pb"),
+      Seed(kFilm,
+           R"pb(NOT country = "SU" AND title: "cran*" AND rating > 7.5)pb"),
+      Seed(kFilm, R"pb(person = "people/sergei-urusevsky" AND role =
+                           "CREDIT_ROLE_CINEMATOGRAPHER" AND era =
+                               "eras/khrushchev-thaw")pb"),
+      Seed(kFilm,
+           R"pb(technique = "CAMERA_TECHNIQUE_LONG_TAKE" OR imdb_id =
+                    "tt0050634" OR tmdb_id = 12 OR wikidata_id = "Q1")pb"),
+      Seed(kFilm, R"pb(runtime <= 100 AND language != "ru" AND - year < 3)pb"),
+      Seed(kAndOnly, R"pb(role = "CREDIT_ROLE_CAST" AND technique =
+                              "CAMERA_TECHNIQUE_CRANE_SHOT")pb"),
+      Seed(kOffer, R"pb(region = "GB" AND(format = "DVD" OR format = "BLU_RAY")
+                            AND monetization = "MONETIZATION_BUY")pb"),
+      Seed(kOffer, R"pb(film = "films/i-am-cuba" AND provider =
+                            "providers/mr-bongo")pb"),
       Seed(kItem, "watchable_now = true"),
   });
   return 0;

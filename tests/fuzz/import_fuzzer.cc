@@ -37,9 +37,26 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
       Seed(kJson, SourceFile("data/samples/films-array.json")),
       Seed(kJson, SourceFile("data/samples/tmdb/movies.json")),
       Seed(kCsv, SourceFile("data/samples/films.csv")),
-      Seed(kCsv, "\xEF\xBB\xBFTitle,Premiere,Kamera\r\n\"A \"\"b\"\"\","
-                 "\"June 12, 1998\",X;Y\r\n,12/06/1998,\r\n"),
-      Seed(kJson, R"pb({"results": [{"title": 1941, "release_date": "1998-06-12", "credits": [{"person_name": "A", "role": "director"}, {"role": 5}], "sequences": [{"title": "S", "start": "~25:00", "techniques": ["crane", "nope"]}]}, null, 3]})pb"),
+      Seed(kCsv,
+           "\xEF\xBB\xBFTitle,Premiere,Kamera\r\n\"A \"\"b\"\"\","
+           "\"June 12, 1998\",X;Y\r\n,12/06/1998,\r\n"),
+      Seed(kJson, R"pb({
+                         "results":
+                         [ {
+                           "title": 1941,
+                           "release_date": "1998-06-12",
+                           "credits":
+                           [ { "person_name": "A", "role": "director" }
+                             , { "role": 5 }],
+                           "sequences":
+                           [ {
+                             "title": "S",
+                             "start": "~25:00",
+                             "techniques": [ "crane", "nope" ]
+                           }]
+                         },
+                           null, 3]
+                       })pb"),
   });
   return 0;
 }

@@ -63,8 +63,8 @@ Watchlist* TheWatchlist() {
     auto opened = Watchlist::Open(*std::move(store), &directory, options);
     if (!opened.ok()) std::abort();
     Watchlist* w = opened->release();
-    if (!w->LoadSeedIfEmpty(absl::StrCat(LONGTAKE_SOURCE_DIR,
-                                         "/data/seed/offers.json"))
+    if (!w->LoadSeedIfEmpty(
+              absl::StrCat(LONGTAKE_SOURCE_DIR, "/data/seed/offers.json"))
              .ok()) {
       std::abort();
     }
@@ -179,7 +179,8 @@ void DeleteOffer(Watchlist& w, const v1::DeleteOfferRequest& r) {
 }
 
 void WhereToWatch(Watchlist& w, const v1::WhereToWatchRequest& r) {
-  WhereToWatchQuery q{r.film(), r.region(),
+  WhereToWatchQuery q{r.film(),
+                      r.region(),
                       {r.subscriptions().begin(), r.subscriptions().end()}};
   v1::WhereToWatchResponse out;
   Respond(w.WhereToWatch(q), &out);
@@ -196,12 +197,10 @@ void GetItem(Watchlist& w, const v1::GetWatchlistItemRequest& r) {
 }
 
 void ListItems(Watchlist& w, const v1::ListWatchlistItemsRequest& r) {
-  ListItemsQuery q{r.parent(),
-                   r.page_size(),
-                   r.page_token(),
-                   r.filter(),
-                   r.region(),
-                   {r.subscriptions().begin(), r.subscriptions().end()}};
+  ListItemsQuery q{
+      r.parent(),     r.page_size(),
+      r.page_token(), r.filter(),
+      r.region(),     {r.subscriptions().begin(), r.subscriptions().end()}};
   ListTwice(q, [&](const ListItemsQuery& q) {
     auto page = w.ListItems(q);
     v1::ListWatchlistItemsResponse out;
@@ -251,11 +250,10 @@ void WatchAvailability(Watchlist& w, const v1::WatchAvailabilityRequest& r) {
   if (!ParseUserParent(r.parent()).ok() || r.resume_after_event_id() < 0) {
     return;
   }
-  auto regions =
-      NormaliseRegions({r.regions().begin(), r.regions().end()});
+  auto regions = NormaliseRegions({r.regions().begin(), r.regions().end()});
   if (!regions.ok()) return;
-  auto events = w.EventsAfter(r.parent(), *regions, r.resume_after_event_id(),
-                              100);
+  auto events =
+      w.EventsAfter(r.parent(), *regions, r.resume_after_event_id(), 100);
   if (!events.ok()) return;
   for (const AvailabilityEvent& event : *events) {
     v1::AvailabilityEvent out;
@@ -317,27 +315,88 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   longtake::fuzz::WriteSeedsIfAsked({
       {0, P(0), R"pb(name: "providers/mr-bongo")pb"},
       {1, P(1), R"pb(page_size: 1)pb"},
-      {2, P(2), R"pb(provider_id: "new-shop" request_id: "r1" provider { display_name: "New Shop" kind: KIND_RETAILER regions: "GB" regions: "fr" home_page_uri: "https://shop.example/" })pb"},
-      {3, P(3), R"pb(provider { name: "providers/mr-bongo" display_name: "Bongo" } update_mask { paths: "display_name" paths: "regions" })pb"},
+      {2, P(2), R"pb(provider_id: "new-shop"
+                     request_id: "r1"
+                     provider {
+                       display_name: "New Shop"
+                       kind: KIND_RETAILER
+                       regions: "GB"
+                       regions: "fr"
+                       home_page_uri: "https://shop.example/"
+                     })pb"},
+      {3, P(3),
+       R"pb(provider { name: "providers/mr-bongo" display_name: "Bongo" }
+            update_mask { paths: "display_name" paths: "regions" })pb"},
       {4, P(4), R"pb(name: "providers/mr-bongo" etag: "x")pb"},
       {5, P(5), R"pb(name: "offers/cranes-criterion-us")pb"},
-      {6, P(6), R"pb(filter: "region = \"US\" AND (format = \"DVD\" OR format = \"BLU_RAY\") AND monetization = \"MONETIZATION_BUY\"" page_size: 1)pb"},
-      {6, P(6), R"pb(filter: "film = \"films/i-am-cuba\" AND provider = \"providers/mr-bongo\"")pb"},
-      {7, P(7), R"pb(offer_id: "new-offer" offer { film: "films/i-am-cuba" provider: "providers/mr-bongo" monetization: MONETIZATION_BUY format: FORMAT_BLU_RAY quality: 2 region: "GB" price { currency_code: "GBP" units: 12 nanos: 990000000 } deep_link_uri: "https://shop.example/cuba" edition: "Special" extras: "booklet" available_from { seconds: 1700000000 } available_until { seconds: 1800000000 } })pb"},
-      {7, P(7), R"pb(offer { film: "films/missing-film" provider: "providers/mr-bongo" monetization: MONETIZATION_RENT region: "GB" available_until { seconds: 4611686018427387904 nanos: -1 } })pb"},
-      {8, P(8), R"pb(offer { name: "offers/cranes-criterion-us" edition: "New" price { currency_code: "USD" units: -1 } } update_mask { paths: "edition" paths: "price" })pb"},
+      {6, P(6),
+       R"pb(filter: "region = \"US\" AND (format = \"DVD\" OR format = \"BLU_RAY\") AND monetization = \"MONETIZATION_BUY\""
+            page_size: 1)pb"},
+      {6, P(6),
+       R"pb(filter: "film = \"films/i-am-cuba\" AND provider = \"providers/mr-bongo\"")pb"},
+      {7, P(7), R"pb(offer_id: "new-offer"
+                     offer {
+                       film: "films/i-am-cuba"
+                       provider: "providers/mr-bongo"
+                       monetization: MONETIZATION_BUY
+                       format: FORMAT_BLU_RAY
+                       quality: 2
+                       region: "GB"
+                       price { currency_code: "GBP" units: 12 nanos: 990000000 }
+                       deep_link_uri: "https://shop.example/cuba"
+                       edition: "Special"
+                       extras: "booklet"
+                       available_from { seconds: 1700000000 }
+                       available_until { seconds: 1800000000 }
+                     })pb"},
+      {7, P(7),
+       R"pb(offer {
+              film: "films/missing-film"
+              provider: "providers/mr-bongo"
+              monetization: MONETIZATION_RENT
+              region: "GB"
+              available_until { seconds: 4611686018427387904 nanos: -1 }
+            })pb"},
+      {8, P(8), R"pb(offer {
+                       name: "offers/cranes-criterion-us"
+                       edition: "New"
+                       price { currency_code: "USD" units: -1 }
+                     }
+                     update_mask { paths: "edition" paths: "price" })pb"},
       {9, P(9), R"pb(name: "offers/cranes-criterion-us")pb"},
-      {10, P(10), R"pb(film: "films/the-cranes-are-flying" region: "us" subscriptions: "providers/criterion-channel")pb"},
-      {11, P(11), R"pb(parent: "users/alice" item { film: "films/some-other-film" note: "to see" })pb"},
-      {12, P(12), R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
-      {13, P(13), R"pb(parent: "users/alice" page_size: 1 filter: "watchable_now = true" region: "US" subscriptions: "providers/criterion-channel")pb"},
+      {10, P(10), R"pb(film: "films/the-cranes-are-flying"
+                       region: "us"
+                       subscriptions: "providers/criterion-channel")pb"},
+      {11, P(11),
+       R"pb(parent: "users/alice"
+            item { film: "films/some-other-film" note: "to see" })pb"},
+      {12, P(12),
+       R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
+      {13, P(13), R"pb(parent: "users/alice"
+                       page_size: 1
+                       filter: "watchable_now = true"
+                       region: "US"
+                       subscriptions: "providers/criterion-channel")pb"},
       {13, P(13), R"pb(parent: "users/alice" page_size: 1)pb"},
-      {14, P(14), R"pb(item { name: "users/alice/watchlist/items/letter-never-sent" note: "later" rank: 3 } update_mask { paths: "note" })pb"},
-      {15, P(15), R"pb(name: "users/alice/watchlist/items/letter-never-sent")pb"},
-      {16, P(16), R"pb(parent: "users/alice" names: "users/alice/watchlist/items/letter-never-sent" names: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
-      {17, P(17), R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
+      {14, P(14), R"pb(item {
+                         name: "users/alice/watchlist/items/letter-never-sent"
+                         note: "later"
+                         rank: 3
+                       }
+                       update_mask { paths: "note" })pb"},
+      {15, P(15),
+       R"pb(name: "users/alice/watchlist/items/letter-never-sent")pb"},
+      {16, P(16),
+       R"pb(parent: "users/alice"
+            names: "users/alice/watchlist/items/letter-never-sent"
+            names: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
+      {17, P(17),
+       R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
       {18, P(18), R"pb(parent: "users/alice" page_size: 1)pb"},
-      {19, P(19), R"pb(parent: "users/alice" regions: "GB" regions: "us" resume_after_event_id: 0)pb"},
+      {19, P(19), R"pb(parent: "users/alice"
+                       regions: "GB"
+                       regions: "us"
+                       resume_after_event_id: 0)pb"},
   });
   return 0;
 }
