@@ -65,3 +65,27 @@ function(longtake_test name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES ${_props})
 endfunction()
+
+# A libFuzzer target (tests/fuzz, built only with LONGTAKE_FUZZ in the clang
+# tree): LLVMFuzzerTestOneInput in SRCS, linked with libFuzzer's main, ASan
+# and UBSan; `longtake_fuzzers` builds them all.
+#   longtake_fuzzer(page_token_fuzzer SRCS page_token_fuzzer.cc
+#     DEPS longtake::paging)
+set(LONGTAKE_FUZZ_SANITIZERS -fsanitize=address,undefined
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+    -gline-tables-only)
+function(longtake_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  if(NOT TARGET longtake_fuzzers)
+    add_custom_target(longtake_fuzzers)
+  endif()
+  add_executable(${name} ${ARG_SRCS})
+  target_compile_options(${name} PRIVATE ${LONGTAKE_WARNINGS})
+  target_compile_definitions(${name} PRIVATE
+    LONGTAKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_options(${name} PRIVATE ${LONGTAKE_FUZZ_SANITIZERS}
+                      -fsanitize=fuzzer)
+  add_dependencies(longtake_fuzzers ${name})
+endfunction()

@@ -21,6 +21,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql python3-grpcio python3-protobuf nghttp2-client sqlite3
              # a real Prometheus server scrapes both services' /metrics
              prometheus
+             # The fuzz targets (scripts/build_fuzz.sh): clang and libFuzzer.
+             clang-14 libclang-rt-14-dev
              protoc-gen-go protoc-gen-go-grpc
              # The Go example client, built offline in GOPATH mode. protobuf
              # 1.5 (not 1.3, which golang-google-grpc-dev would pull alone)
