@@ -28,6 +28,7 @@
 #include "common/config/flags.h"
 #include "common/config/server_flags.h"
 #include "common/grpc/server_runner.h"
+#include "common/grpc/tls_credentials.h"
 #include "common/log/logger.h"
 
 namespace longtake::catalog {
@@ -64,6 +65,14 @@ int Run(int argc, char** argv) {
     return flags.UsageError("--refresh-interval: must not be negative");
   }
   const std::string& seed = server.seed_path();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials({.cert_file = *server.tls_cert,
+                             .key_file = *server.tls_key,
+                             .client_ca_file = *server.tls_client_ca,
+                             .refresh_interval = *server.tls_refresh_interval});
+  if (!credentials.ok()) {
+    return flags.UsageError(std::string(credentials.status().message()));
+  }
 
   const absl::Time load_start = absl::Now();
   auto store = OpenCatalogStore(*server.store);
@@ -104,6 +113,7 @@ int Run(int argc, char** argv) {
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
+  options.credentials = *credentials;
   options.services = {&service};
   options.log_calls = *server.log_calls;
   options.error_domain = std::string(kCatalogErrorDomain);

@@ -66,6 +66,12 @@ mutate missing-pvc overlays/dev/catalog-sqlite-pvc.yaml 's/claimName: catalog-da
 mutate two-volume-sources overlays/dev/watchlist-sqlite-pvc.yaml 's/\s+emptyDir: null//' 'exactly one source'
 mutate yaml-syntax base/config.yaml 's/LONGTAKE_LOG_LEVEL: info/LONGTAKE_LOG_LEVEL: [info/' 'render failed'
 mutate no-resources base/watchlist.yaml 's/limits:\s+cpu: "1"\s+memory: 512Mi\s+//' 'resources.limits.cpu missing'
+# TLS (prod): plaintext grpc probes, probes without the client certificate,
+# and TLS files the Secret lacks must be caught.
+mutate tls-grpc-probe overlays/prod/catalog-tls.yaml 's/(readinessProbe:\s+)grpc: null\s+/$1/' 'readinessProbe is a grpc probe, which speaks plaintext'
+mutate tls-probe-no-cert overlays/prod/watchlist-tls.yaml 's/(livenessProbe:.*?)"--cert=[^"]*",\s*/$1/s' 'livenessProbe must pass --cert= and --key='
+mutate tls-secret-key overlays/prod/secret-tls.yaml 's/tls\.key:/key.pem:/' 'Secret longtake-tls has no key tls.key'
+mutate tls-not-secret overlays/prod/catalog-tls.yaml 's/mountPath: \/etc\/longtake\/tls/mountPath: \/etc\/longtake\/certs/' 'LONGTAKE_TLS_CERT /etc/longtake/tls/tls.crt is not in a mounted Secret'
 
 if ((failures)); then
   echo "$failures mutation check(s) failed" >&2

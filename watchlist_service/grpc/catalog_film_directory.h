@@ -6,6 +6,8 @@
 // (wait_for_ready false) so a list still answers, unenriched, in time.
 //
 //   CatalogFilmDirectory directory("127.0.0.1:50051", absl::Milliseconds(500));
+//   // over mTLS: pass MakeChannelCredentials({.enabled = true, ...}) as the
+//   // fourth argument
 //   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
 //
 // Calls block: the domain runs them on a WorkQueue thread, never on a gRPC
@@ -19,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "watchlist_service/domain/watchlist.h"
 
@@ -30,8 +33,12 @@ class CatalogFilmDirectory : public FilmDirectory {
   // calls over every address a headless Service resolves to, with
   // `lb_policy` "round_robin"); `deadline` bounds every call, retries
   // included.
-  CatalogFilmDirectory(std::string address, absl::Duration deadline,
-                       const std::string& lb_policy = "pick_first");
+  // `credentials` are TLS/mTLS ones from MakeChannelCredentials
+  // (common/grpc/tls_credentials.h); null is plaintext.
+  CatalogFilmDirectory(
+      std::string address, absl::Duration deadline,
+      const std::string& lb_policy = "pick_first",
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   // NOT_FOUND naming the missing film; UNAVAILABLE (reason
   // CATALOG_UNAVAILABLE) naming the catalogue's address when it cannot be
