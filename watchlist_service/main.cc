@@ -63,9 +63,9 @@ int Run(int argc, char** argv) {
       "catalog_tls", "LONGTAKE_CATALOG_TLS", false,
       "call the catalogue over TLS (implied by --catalog-ca, --catalog-cert); "
       "the system's roots unless --catalog-ca");
-  const Flag<std::string> catalog_ca = flags.AddString(
-      "catalog_ca", "LONGTAKE_CATALOG_CA", "",
-      "PEM CA bundle to trust for the catalogue's certificate");
+  const Flag<std::string> catalog_ca =
+      flags.AddString("catalog_ca", "LONGTAKE_CATALOG_CA", "",
+                      "PEM CA bundle to trust for the catalogue's certificate");
   const Flag<std::string> catalog_cert = flags.AddString(
       "catalog_cert", "LONGTAKE_CATALOG_CERT", "",
       "PEM client certificate presented to the catalogue (mTLS; with "

@@ -1,9 +1,9 @@
 #pragma once
 
 // The flags every longtake server has (listen address, store URL, seed file,
-// token secret, logging, shutdown grace, TLS certificate files), registered and checked in one
-// place so both services read and report them the same way. A service adds
-// its own flags to the same FlagSet before Parse.
+// token secret, logging, shutdown grace, TLS certificate files), registered and
+// checked in one place so both services read and report them the same way. A
+// service adds its own flags to the same FlagSet before Parse.
 //
 //   FlagSet flags("longtake-catalog", "Serves the film catalogue...");
 //   ServerFlags server(&flags, {.listen = "127.0.0.1:50051",
@@ -42,9 +42,9 @@ class ServerFlags {
   // checks the shared flags: positional arguments, --log-level (applied),
   // --listen, --shutdown-grace, --seed, the pairing of --tls-cert and
   // --tls-key, --tls-refresh-interval. (The TLS files themselves are read
-  // by MakeServerCredentials, common/grpc/tls_credentials.h.) Returns the exit code when the
-  // program must stop now (0 after --help, 2 for a bad flag, 1 for a
-  // missing seed file), nullopt to go on.
+  // by MakeServerCredentials, common/grpc/tls_credentials.h.) Returns the exit
+  // code when the program must stop now (0 after --help, 2 for a bad flag, 1
+  // for a missing seed file), nullopt to go on.
   std::optional<int> Parse(int argc, const char* const* argv);
 
   // The seed file to load into an empty store ("" when there is none).

@@ -41,13 +41,15 @@ namespace longtake {
 // counts whole seconds, at least 1.
 inline constexpr absl::Duration kDefaultTlsRefreshInterval = absl::Minutes(1);
 
+// Every field has a default, so designated initializers may name any subset
+// (-Wmissing-field-initializers stays quiet).
 struct ServerTlsFiles {
   // PEM certificate chain and private key; both or neither (plaintext).
-  std::string cert_file;
-  std::string key_file;
+  std::string cert_file{};
+  std::string key_file{};
   // PEM CA bundle: when set, every client must present a certificate
   // signed by it (mTLS); unset, clients are not asked for one.
-  std::string client_ca_file;
+  std::string client_ca_file{};
   absl::Duration refresh_interval = kDefaultTlsRefreshInterval;
   // Flag names for error messages ("--tls-cert" by default).
   std::string cert_flag = "--tls-cert";
@@ -74,16 +76,16 @@ struct ChannelTls {
   // The client certificate and key for mTLS (both or neither). Files are
   // watched; PEM text (for callers holding it in memory) is not. Give
   // either files or PEM text, not both.
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  std::string ca_pem;
-  std::string cert_pem;
-  std::string key_pem;
+  std::string ca_file{};
+  std::string cert_file{};
+  std::string key_file{};
+  std::string ca_pem{};
+  std::string cert_pem{};
+  std::string key_pem{};
   // The name the server's certificate must carry, when it differs from
   // the host of the target (e.g. probing 127.0.0.1 of a certificate issued
   // for "catalog"). Applied by ApplyChannelTlsArgs.
-  std::string server_name;
+  std::string server_name{};
   absl::Duration refresh_interval = kDefaultTlsRefreshInterval;
   // Flag names for error messages.
   std::string ca_flag = "--ca";

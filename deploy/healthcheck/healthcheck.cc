@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
   }
   if (address.empty()) return Usage();
 
-  tls.enabled = tls.enabled || !tls.ca_file.empty() ||
-                !tls.cert_file.empty() || !tls.key_file.empty();
+  tls.enabled = tls.enabled || !tls.ca_file.empty() || !tls.cert_file.empty() ||
+                !tls.key_file.empty();
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       longtake::MakeChannelCredentials(tls);
   if (!credentials.ok()) {

@@ -12,7 +12,8 @@
 //   StartService<...>("longtake-catalog",
 //       {"--listen=127.0.0.1:0", "--tls-cert=" + dir + "/server.crt",
 //        "--tls-key=" + dir + "/server.key"}, {},
-//       *MakeChannelCredentials({.enabled = true, .ca_file = dir + "/ca.crt"}));
+//       *MakeChannelCredentials({.enabled = true, .ca_file = dir +
+//       "/ca.crt"}));
 
 #include <memory>
 #include <string>
@@ -53,9 +54,9 @@ absl::StatusOr<RunningService<Service>> StartService(
   RunningService<Service> service;
   service.process = *std::move(process);
   service.channel = grpc::CreateChannel(
-      service.process->address(),
-      credentials != nullptr ? std::move(credentials)
-                             : grpc::InsecureChannelCredentials());
+      service.process->address(), credentials != nullptr
+                                      ? std::move(credentials)
+                                      : grpc::InsecureChannelCredentials());
   service.stub = Service::NewStub(service.channel);
   return service;
 }

@@ -49,8 +49,7 @@ GlobalFlags AddGlobalFlags(FlagSet& flags) {
                       "PEM CA bundle to trust for the servers' certificates"),
       flags.AddString("cert", "LONGTAKE_CERT", "",
                       "PEM client certificate for mTLS (with --key)"),
-      flags.AddString("key", "LONGTAKE_KEY", "",
-                      "PEM private key of --cert"),
+      flags.AddString("key", "LONGTAKE_KEY", "", "PEM private key of --cert"),
   };
 }
 
@@ -70,7 +69,8 @@ int ReadTlsFlags(Context& ctx, const GlobalFlags& global) {
         std::tuple{"--key", *global.key, &options.client_key_pem}}) {
     if (path.empty()) continue;
     absl::StatusOr<std::string> text = ReadPemFile(flag, path);
-    if (!text.ok()) return UsageError(ctx, std::string(text.status().message()));
+    if (!text.ok())
+      return UsageError(ctx, std::string(text.status().message()));
     *pem = *std::move(text);
   }
   return kExitOk;
@@ -296,6 +296,15 @@ int ServerError(const Context& ctx, const absl::Status& status,
       std::cerr << "hint: is " << binary << " running at " << addr
                 << "? start it with `" << binary << " --listen=" << addr
                 << "`, or point " << flag << " at it\n";
+      if (ctx.catalog.use_tls) {
+        std::cerr << "hint: over TLS, also check that --ca trusts the "
+                     "server's certificate, that it names the host of "
+                  << flag
+                  << ", and whether the server requires a client "
+                     "certificate (--cert, --key)\n";
+      } else {
+        std::cerr << "hint: if the server serves TLS, pass --tls (or --ca)\n";
+      }
       break;
     case absl::StatusCode::kDeadlineExceeded:
       std::cerr << "hint: no answer from " << binary << " at " << addr
