@@ -31,6 +31,7 @@
 #include "common/config/server_flags.h"
 #include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
+#include "common/grpc/tls_credentials.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 
@@ -109,6 +110,14 @@ int Run(int argc, char** argv) {
     return flags.UsageError("--refresh-interval: must not be negative");
   }
   const std::string& seed = server.seed_path();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials({.cert_file = *server.tls_cert,
+                             .key_file = *server.tls_key,
+                             .client_ca_file = *server.tls_client_ca,
+                             .refresh_interval = *server.tls_refresh_interval});
+  if (!credentials.ok()) {
+    return flags.UsageError(std::string(credentials.status().message()));
+  }
 
   metrics::Registry metrics;
   const absl::Time load_start = absl::Now();
@@ -153,6 +162,7 @@ int Run(int argc, char** argv) {
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
+  options.credentials = *credentials;
   options.services = {&service};
   options.log_calls = *server.log_calls;
   options.connection_limits = limits.connection_limits();

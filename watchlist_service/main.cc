@@ -22,6 +22,7 @@
 #include "common/config/server_flags.h"
 #include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
+#include "common/grpc/tls_credentials.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "watchlist_service/domain/guarded_film_directory.h"
@@ -63,6 +64,20 @@ int Run(int argc, char** argv) {
       "catalog_lb_policy", "LONGTAKE_CATALOG_LB_POLICY", "pick_first",
       "gRPC load-balancing policy for the catalogue channel: pick_first, "
       "or round_robin with --catalog=dns:///HEADLESS-SERVICE:PORT");
+  const Flag<bool> catalog_tls_flag = flags.AddBool(
+      "catalog_tls", "LONGTAKE_CATALOG_TLS", false,
+      "call the catalogue over TLS (implied by --catalog-ca, --catalog-cert); "
+      "the system's roots unless --catalog-ca");
+  const Flag<std::string> catalog_ca =
+      flags.AddString("catalog_ca", "LONGTAKE_CATALOG_CA", "",
+                      "PEM CA bundle to trust for the catalogue's certificate");
+  const Flag<std::string> catalog_cert = flags.AddString(
+      "catalog_cert", "LONGTAKE_CATALOG_CERT", "",
+      "PEM client certificate presented to the catalogue (mTLS; with "
+      "--catalog-key); reloaded like --tls-cert");
+  const Flag<std::string> catalog_key =
+      flags.AddString("catalog_key", "LONGTAKE_CATALOG_KEY", "",
+                      "PEM private key of --catalog-cert");
   const Flag<absl::Duration> leaving_soon = flags.AddDuration(
       "leaving_soon", "LONGTAKE_LEAVING_SOON", absl::Hours(168),
       "LEAVING_SOON is sent when an offer ends within this window");
@@ -150,13 +165,38 @@ int Run(int argc, char** argv) {
                      "\" is not pick_first or round_robin"));
   }
   const std::string& seed = server.seed_path();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials({.cert_file = *server.tls_cert,
+                             .key_file = *server.tls_key,
+                             .client_ca_file = *server.tls_client_ca,
+                             .refresh_interval = *server.tls_refresh_interval});
+  if (!credentials.ok()) {
+    return flags.UsageError(std::string(credentials.status().message()));
+  }
+  ChannelTls catalog_tls;
+  catalog_tls.enabled = *catalog_tls_flag || !catalog_ca->empty() ||
+                        !catalog_cert->empty() || !catalog_key->empty();
+  catalog_tls.ca_file = *catalog_ca;
+  catalog_tls.cert_file = *catalog_cert;
+  catalog_tls.key_file = *catalog_key;
+  catalog_tls.refresh_interval = *server.tls_refresh_interval;
+  catalog_tls.ca_flag = "--catalog-ca";
+  catalog_tls.cert_flag = "--catalog-cert";
+  catalog_tls.key_flag = "--catalog-key";
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+      catalog_credentials = MakeChannelCredentials(catalog_tls);
+  if (!catalog_credentials.ok()) {
+    return flags.UsageError(
+        std::string(catalog_credentials.status().message()));
+  }
 
   metrics::Registry metrics;
   auto store = OpenWatchlistStore(*server.store);
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   // The catalogue may be down now: the channel connects lazily and reconnects.
   CatalogFilmDirectory catalogue(*catalog, *catalog_deadline,
-                                 *catalog_lb_policy, &metrics);
+                                 *catalog_lb_policy, *catalog_credentials,
+                                 &metrics);
   GuardedFilmDirectory directory(
       &catalogue,
       {.failure_threshold = static_cast<int>(*catalog_breaker_failures),
@@ -199,6 +239,7 @@ int Run(int argc, char** argv) {
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
+  options.credentials = *credentials;
   options.services = {&service};
   options.log_calls = *server.log_calls;
   options.connection_limits = limits.connection_limits();

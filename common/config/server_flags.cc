@@ -38,6 +38,20 @@ ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
       "metrics_listen", "LONGTAKE_METRICS_LISTEN", "",
       "HOST:PORT serving Prometheus metrics over HTTP at /metrics (e.g. "
       "0.0.0.0:9464; port 0 picks a free port); empty: off");
+  tls_cert = flags->AddString(
+      "tls_cert", "LONGTAKE_TLS_CERT", "",
+      "PEM certificate chain to serve TLS with (with --tls-key); empty "
+      "serves plaintext");
+  tls_key = flags->AddString("tls_key", "LONGTAKE_TLS_KEY", "",
+                             "PEM private key of --tls-cert");
+  tls_client_ca = flags->AddString(
+      "tls_client_ca", "LONGTAKE_TLS_CLIENT_CA", "",
+      "PEM CA bundle: when set, clients must present a certificate it "
+      "signed (mTLS)");
+  tls_refresh_interval = flags->AddDuration(
+      "tls_refresh_interval", "LONGTAKE_TLS_REFRESH_INTERVAL", absl::Minutes(1),
+      "how often the TLS files are read again; renewed certificates apply "
+      "to new connections without a restart (whole seconds, at least 1s)");
 }
 
 std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
@@ -70,6 +84,18 @@ std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
   }
   if (*shutdown_grace < absl::ZeroDuration()) {
     return flags_->UsageError("--shutdown-grace: must not be negative");
+  }
+  if (tls_cert->empty() != tls_key->empty()) {
+    return flags_->UsageError(tls_cert->empty()
+                                  ? "--tls-key: needs --tls-cert"
+                                  : "--tls-cert: needs --tls-key");
+  }
+  if (!tls_client_ca->empty() && tls_cert->empty()) {
+    return flags_->UsageError(
+        "--tls-client-ca: needs --tls-cert and --tls-key (mTLS is TLS first)");
+  }
+  if (*tls_refresh_interval < absl::Seconds(1)) {
+    return flags_->UsageError("--tls-refresh-interval: must be at least 1s");
   }
   absl::StatusOr<std::string> resolved = ResolveSeedPath(*seed, seed_file_);
   if (!resolved.ok()) return StartupFailed(resolved.status().message());

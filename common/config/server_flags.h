@@ -1,7 +1,8 @@
 #pragma once
 
 // The flags every longtake server has (listen address, store URL, seed file,
-// token secret, logging, shutdown grace, metrics address), registered and
+// token secret, logging, shutdown grace, metrics address, TLS certificate
+// files), registered and
 // checked in one place so both services read and report them the same way. A
 // service adds its own flags to the same FlagSet before Parse.
 //
@@ -40,9 +41,12 @@ class ServerFlags {
 
   // Parses argv (the service's own flags included), prints --help, and
   // checks the shared flags: positional arguments, --log-level (applied),
-  // --listen, --shutdown-grace, --metrics-listen, --seed. Returns the exit code
-  // when the program must stop now (0 after --help, 2 for a bad flag, 1 for a
-  // missing seed file), nullopt to go on.
+  // --listen, --shutdown-grace, --metrics-listen, --seed, the pairing of
+  // --tls-cert and --tls-key, --tls-refresh-interval. (The TLS files
+  // themselves are read by MakeServerCredentials,
+  // common/grpc/tls_credentials.h.) Returns the exit code when the program
+  // must stop now (0 after --help, 2 for a bad flag, 1 for a missing seed
+  // file), nullopt to go on.
   std::optional<int> Parse(int argc, const char* const* argv);
 
   // The seed file to load into an empty store ("" when there is none).
@@ -60,6 +64,13 @@ class ServerFlags {
   Flag<bool> log_calls;
   Flag<absl::Duration> shutdown_grace;
   Flag<std::string> metrics_listen;
+  // TLS: certificate chain and key (both or neither; neither is plaintext),
+  // the CA of client certificates (mTLS), and how often the files are read
+  // again (renewed certificates apply to new connections without a restart).
+  Flag<std::string> tls_cert;
+  Flag<std::string> tls_key;
+  Flag<std::string> tls_client_ca;
+  Flag<absl::Duration> tls_refresh_interval;
 
  private:
   FlagSet* flags_;

@@ -259,7 +259,10 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &port_);
+                           options.credentials != nullptr
+                               ? options.credentials
+                               : grpc::InsecureServerCredentials(),
+                           &port_);
   const ConnectionLimits& limits = options.connection_limits;
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits.max_request_bytes));
   grpc::ResourceQuota quota("longtake-server");

@@ -42,6 +42,7 @@
 #include "common/metrics/metrics_server.h"
 #include "common/status/errors.h"  // ShuttingDownError
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/status.h"
 
@@ -58,6 +59,9 @@ const char* StatusCodeName(grpc::StatusCode code);
 
 struct ServerRunnerOptions {
   std::string listen_address = "127.0.0.1:0";
+  // TLS or mTLS (MakeServerCredentials in common/grpc/tls_credentials.h);
+  // null serves plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
   std::vector<grpc::Service*> services;
   // Log one line per call (method, status, latency) at info level. Off for
   // benchmarks: it costs a little.

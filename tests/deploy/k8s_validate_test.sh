@@ -68,6 +68,12 @@ mutate yaml-syntax base/config.yaml 's/LONGTAKE_LOG_LEVEL: info/LONGTAKE_LOG_LEV
 mutate no-resources base/watchlist.yaml 's/limits:\s+cpu: "1"\s+memory: 512Mi\s+//' 'resources.limits.cpu missing'
 mutate no-scrape-annotation base/watchlist.yaml 's/prometheus.io\/scrape: "true"/prometheus.io\/scrape: "false"/' 'prometheus.io/scrape must be "true"'
 mutate scrape-wrong-port base/catalog.yaml 's/prometheus.io\/port: "9464"/prometheus.io\/port: "9090"/' 'prometheus.io/port 9090 is not the container port named metrics'
+# TLS (prod): plaintext grpc probes, probes without the client certificate,
+# and TLS files the Secret lacks must be caught.
+mutate tls-grpc-probe overlays/prod/catalog-tls.yaml 's/(readinessProbe:\s+)grpc: null\s+/$1/' 'readinessProbe is a grpc probe, which speaks plaintext'
+mutate tls-probe-no-cert overlays/prod/watchlist-tls.yaml 's/(livenessProbe:.*?)"--cert=[^"]*",\s*/$1/s' 'livenessProbe must pass --cert= and --key='
+mutate tls-secret-key overlays/prod/secret-tls.yaml 's/tls\.key:/key.pem:/' 'Secret longtake-tls has no key tls.key'
+mutate tls-not-secret overlays/prod/catalog-tls.yaml 's/mountPath: \/etc\/longtake\/tls/mountPath: \/etc\/longtake\/certs/' 'LONGTAKE_TLS_CERT /etc/longtake/tls/tls.crt is not in a mounted Secret'
 
 if ((failures)); then
   echo "$failures mutation check(s) failed" >&2

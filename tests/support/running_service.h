@@ -7,6 +7,13 @@
 //                        StartService<catalog::v1::CatalogService>(
 //                            "longtake-catalog", {"--listen=127.0.0.1:0"}));
 //   catalog.stub->GetFilm(CallContext().get(), request, &film);
+//
+// Over TLS: pass the server its files and the channel its credentials,
+//   StartService<...>("longtake-catalog",
+//       {"--listen=127.0.0.1:0", "--tls-cert=" + dir + "/server.crt",
+//        "--tls-key=" + dir + "/server.key"}, {},
+//       *MakeChannelCredentials({.enabled = true, .ca_file = dir +
+//       "/ca.crt"}));
 
 #include <memory>
 #include <string>
@@ -33,16 +40,23 @@ using RunningWatchlist =
     RunningService<::longtake::watchlist::v1::WatchlistService>;
 
 // Starts the binary `name` from the build's bin/ (BinaryPath) with `args`.
+// The channel is plaintext unless `credentials` are given (for a server
+// started with --tls-cert: MakeChannelCredentials from
+// common/grpc/tls_credentials.h, trusting the test's CA; the server's
+// certificate must name 127.0.0.1, as scripts/make_dev_certs.sh's does).
 template <typename Service>
 absl::StatusOr<RunningService<Service>> StartService(
     const std::string& name, const std::vector<std::string>& args,
-    const ServerProcess::Env& env = {}) {
+    const ServerProcess::Env& env = {},
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr) {
   auto process = ServerProcess::Start(BinaryPath(name), args, env);
   if (!process.ok()) return process.status();
   RunningService<Service> service;
   service.process = *std::move(process);
-  service.channel = grpc::CreateChannel(service.process->address(),
-                                        grpc::InsecureChannelCredentials());
+  service.channel = grpc::CreateChannel(
+      service.process->address(), credentials != nullptr
+                                      ? std::move(credentials)
+                                      : grpc::InsecureChannelCredentials());
   service.stub = Service::NewStub(service.channel);
   return service;
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc/tls_credentials.h"
 #include "common/status/errors.h"
 #include "common/text/slug.h"
 
@@ -23,6 +25,10 @@ struct GlobalFlags {
   Flag<std::string> token;
   Flag<bool> json;
   Flag<absl::Duration> timeout;
+  Flag<bool> tls;
+  Flag<std::string> ca;
+  Flag<std::string> cert;
+  Flag<std::string> key;
 };
 
 GlobalFlags AddGlobalFlags(FlagSet& flags) {
@@ -36,7 +42,38 @@ GlobalFlags AddGlobalFlags(FlagSet& flags) {
       flags.AddBool("json", "", false, "print proto JSON instead of tables"),
       flags.AddDuration("timeout", "LONGTAKE_TIMEOUT", absl::Seconds(5),
                         "deadline per call"),
+      flags.AddBool("tls", "LONGTAKE_TLS", false,
+                    "call both services over TLS (implied by --ca and "
+                    "--cert); the system's roots unless --ca"),
+      flags.AddString("ca", "LONGTAKE_CA", "",
+                      "PEM CA bundle to trust for the servers' certificates"),
+      flags.AddString("cert", "LONGTAKE_CERT", "",
+                      "PEM client certificate for mTLS (with --key)"),
+      flags.AddString("key", "LONGTAKE_KEY", "", "PEM private key of --cert"),
   };
+}
+
+// Fills ctx.catalog's TLS options from --tls, --ca, --cert and --key (the
+// files read now, so a wrong path is a usage error naming the flag).
+int ReadTlsFlags(Context& ctx, const GlobalFlags& global) {
+  client::ClientOptions& options = ctx.catalog;
+  options.use_tls = *global.tls || !global.ca->empty() ||
+                    !global.cert->empty() || !global.key->empty();
+  if (global.cert->empty() != global.key->empty()) {
+    return UsageError(ctx, global.cert->empty() ? "--key needs --cert"
+                                                : "--cert needs --key");
+  }
+  for (auto [flag, path, pem] :
+       {std::tuple{"--ca", *global.ca, &options.root_certs_pem},
+        std::tuple{"--cert", *global.cert, &options.client_cert_pem},
+        std::tuple{"--key", *global.key, &options.client_key_pem}}) {
+    if (path.empty()) continue;
+    absl::StatusOr<std::string> text = ReadPemFile(flag, path);
+    if (!text.ok())
+      return UsageError(ctx, std::string(text.status().message()));
+    *pem = *std::move(text);
+  }
+  return kExitOk;
 }
 
 std::string CommandLine(const Command& c) {
@@ -235,6 +272,7 @@ int RunCli(int argc, const char* const* argv) {
   ctx.catalog.address = *global.addr;
   ctx.catalog.token = *global.token;
   ctx.catalog.deadline = timeout;
+  if (int rc = ReadTlsFlags(ctx, global); rc != kExitOk) return rc;
   ctx.watchlist = ctx.catalog;
   ctx.watchlist.address = *global.watchlist_addr;
   return run(ctx);
@@ -258,6 +296,15 @@ int ServerError(const Context& ctx, const absl::Status& status,
       std::cerr << "hint: is " << binary << " running at " << addr
                 << "? start it with `" << binary << " --listen=" << addr
                 << "`, or point " << flag << " at it\n";
+      if (ctx.catalog.use_tls) {
+        std::cerr << "hint: over TLS, also check that --ca trusts the "
+                     "server's certificate, that it names the host of "
+                  << flag
+                  << ", and whether the server requires a client "
+                     "certificate (--cert, --key)\n";
+      } else {
+        std::cerr << "hint: if the server serves TLS, pass --tls (or --ca)\n";
+      }
       break;
     case absl::StatusCode::kDeadlineExceeded:
       std::cerr << "hint: no answer from " << binary << " at " << addr

@@ -45,10 +45,10 @@ std::string CatalogFilmDirectory::ServiceConfigJson() {
                   {"longtake.catalog.v1.CatalogService"}});
 }
 
-CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
-                                           absl::Duration deadline,
-                                           const std::string& lb_policy,
-                                           metrics::Registry* metrics)
+CatalogFilmDirectory::CatalogFilmDirectory(
+    std::string address, absl::Duration deadline, const std::string& lb_policy,
+    std::shared_ptr<grpc::ChannelCredentials> credentials,
+    metrics::Registry* metrics)
     : address_(std::move(address)), deadline_(deadline) {
   if (metrics != nullptr) {
     latency_ = &metrics->AddHistogramFamily(
@@ -66,8 +66,11 @@ CatalogFilmDirectory::CatalogFilmDirectory(std::string address,
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(
-      address_, grpc::InsecureChannelCredentials(), args);
+  channel_ = grpc::CreateCustomChannel(address_,
+                                       credentials != nullptr
+                                           ? std::move(credentials)
+                                           : grpc::InsecureChannelCredentials(),
+                                       args);
   stub_ = catalogv1::CatalogService::NewStub(channel_);
 }
 

@@ -6,6 +6,8 @@
 // (wait_for_ready false) so a list still answers, unenriched, in time.
 //
 //   CatalogFilmDirectory directory("127.0.0.1:50051", absl::Milliseconds(500));
+//   // over mTLS: pass MakeChannelCredentials({.enabled = true, ...}) as the
+//   // fourth argument
 //   auto films = directory.BatchGetFilms({"films/i-am-cuba"});
 //
 // Calls block: the domain runs them on a WorkQueue thread, never on a gRPC
@@ -22,6 +24,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "watchlist_service/domain/watchlist.h"
 
@@ -33,11 +36,15 @@ class CatalogFilmDirectory : public FilmDirectory {
   // calls over every address a headless Service resolves to, with
   // `lb_policy` "round_robin"); `deadline` bounds every call, retries
   // included.
-  // With `metrics`, each call's latency is recorded there
+  // `credentials` are TLS/mTLS ones from MakeChannelCredentials
+  // (common/grpc/tls_credentials.h); null is plaintext. With `metrics`, each
+  // call's latency is recorded there
   // (longtake_watchlist_catalog_call_duration_seconds, by code).
-  CatalogFilmDirectory(std::string address, absl::Duration deadline,
-                       const std::string& lb_policy = "pick_first",
-                       metrics::Registry* metrics = nullptr);
+  CatalogFilmDirectory(
+      std::string address, absl::Duration deadline,
+      const std::string& lb_policy = "pick_first",
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr,
+      metrics::Registry* metrics = nullptr);
 
   // NOT_FOUND naming the missing film; UNAVAILABLE (reason
   // CATALOG_UNAVAILABLE) naming the catalogue's address when it cannot be

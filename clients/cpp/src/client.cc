@@ -11,6 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/grpc/service_config.h"
 #include "common/grpc/status_adapter.h"
+#include "common/grpc/tls_credentials.h"
 #include "common/status/errors.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -27,18 +28,34 @@ std::string RetryServiceConfigJson(int max_attempts) {
       RetryPolicy{max_attempts, absl::Milliseconds(100), absl::Seconds(1), {}});
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> TryMakeChannel(
+    const ClientOptions& options) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(RetryServiceConfigJson(options.max_attempts));
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (options.use_tls) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options.root_certs_pem;
-    credentials = grpc::SslCredentials(ssl);
-  } else {
-    credentials = grpc::InsecureChannelCredentials();
-  }
-  return grpc::CreateCustomChannel(options.address, credentials, args);
+  ChannelTls tls;
+  tls.enabled = options.use_tls;
+  tls.ca_pem = options.root_certs_pem;
+  tls.cert_pem = options.client_cert_pem;
+  tls.key_pem = options.client_key_pem;
+  tls.server_name = options.tls_server_name;
+  tls.ca_flag = "root_certs_pem";
+  tls.cert_flag = "client_cert_pem";
+  tls.key_flag = "client_key_pem";
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(tls);
+  if (!credentials.ok()) return credentials.status();
+  ApplyChannelTlsArgs(tls, &args);
+  return grpc::CreateCustomChannel(options.address, *credentials, args);
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      TryMakeChannel(options);
+  if (channel.ok()) return *std::move(channel);
+  // gRPC answers every call of a channel without credentials with
+  // INVALID_ARGUMENT: never plaintext when TLS was asked for.
+  return grpc::CreateCustomChannel(options.address, nullptr,
+                                   grpc::ChannelArguments());
 }
 
 void PrepareContext(const ClientOptions& options, grpc::ClientContext* context,

@@ -61,6 +61,8 @@ export function strategicMerge(base, patch, field = "") {
     const key = kMergeKeys[field];
     if (!key || !Array.isArray(base)) return structuredClone(patch.filter((i) => !(isMap(i) && i.$patch)));
     const out = structuredClone(base);
+    // Items the base lacks go first, in patch order, as kustomize puts them.
+    const added = [];
     for (const item of patch) {
       const i = out.findIndex((b) => isMap(b) && isMap(item) && b[key] === item[key]);
       if (isMap(item) && item.$patch === "delete") {
@@ -68,10 +70,10 @@ export function strategicMerge(base, patch, field = "") {
       } else if (i >= 0) {
         out[i] = strategicMerge(out[i], item, "");
       } else {
-        out.push(structuredClone(item));
+        added.push(structuredClone(item));
       }
     }
-    return out;
+    return [...added, ...out];
   }
   return structuredClone(patch);
 }

@@ -83,14 +83,46 @@ function ruleErrors(objects) {
         }
       }
       const ports = c.ports ?? [];
-      for (const probe of ["readinessProbe", "livenessProbe"]) {
-        const g = c[probe]?.grpc;
-        if (!g) {
-          errs.push(`${cid}: ${probe} must be a grpc probe`);
+      const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+      const tls = env.has("LONGTAKE_TLS_CERT");
+      const mtls = env.has("LONGTAKE_TLS_CLIENT_CA");
+      const kServiceName = /^longtake\.[a-z]+\.v\d+\.[A-Za-z]+Service$/;
+      for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+        const p = c[probe];
+        if (!p && probe === "startupProbe") continue;
+        const g = p?.grpc;
+        const cmd = p?.exec?.command;
+        if (g) {
+          // The kubelet's grpc probe speaks plaintext only.
+          if (tls) errs.push(`${cid}: ${probe} is a grpc probe, which speaks plaintext, but the container serves TLS (LONGTAKE_TLS_CERT): exec longtake-healthcheck instead`);
+          if (!ports.some((p) => p.containerPort === g.port)) errs.push(`${cid}: ${probe}.grpc.port ${g.port} is not a container port`);
+          if (!kServiceName.test(g.service ?? "")) errs.push(`${cid}: ${probe}.grpc.service '${g.service}' is not a longtake service name`);
+        } else if (cmd?.[0] === "/usr/local/bin/longtake-healthcheck") {
+          const m = /^127\.0\.0\.1:(\d+)$/.exec(cmd[1] ?? "");
+          if (!m || !ports.some((p) => p.containerPort === Number(m[1]))) errs.push(`${cid}: ${probe} address '${cmd[1]}' is not 127.0.0.1:<container port>`);
+          if (!kServiceName.test(cmd[2] ?? "")) errs.push(`${cid}: ${probe} service '${cmd[2]}' is not a longtake service name`);
+          const has = (flag) => cmd.some((a) => a.startsWith(`${flag}=`));
+          if (tls && !has("--ca")) errs.push(`${cid}: ${probe} must pass --ca= to longtake-healthcheck (the container serves TLS)`);
+          if (mtls && !(has("--cert") && has("--key"))) errs.push(`${cid}: ${probe} must pass --cert= and --key= to longtake-healthcheck (the container requires client certificates)`);
+        } else {
+          errs.push(`${cid}: ${probe} must be a grpc probe (or, with TLS, exec /usr/local/bin/longtake-healthcheck)`);
+        }
+      }
+      // TLS files must come from a mounted Secret that has them.
+      for (const name of ["LONGTAKE_TLS_CERT", "LONGTAKE_TLS_KEY", "LONGTAKE_TLS_CLIENT_CA", "LONGTAKE_CATALOG_CA", "LONGTAKE_CATALOG_CERT", "LONGTAKE_CATALOG_KEY"]) {
+        const file = env.get(name)?.value;
+        if (file === undefined) continue;
+        const m = (c.volumeMounts ?? []).find((vm) => file.startsWith(`${vm.mountPath.replace(/\/$/, "")}/`));
+        const secretName = m && volumes.get(m.name)?.secret?.secretName;
+        if (!secretName) {
+          errs.push(`${cid}: env ${name} ${file} is not in a mounted Secret volume`);
           continue;
         }
-        if (!ports.some((p) => p.containerPort === g.port)) errs.push(`${cid}: ${probe}.grpc.port ${g.port} is not a container port`);
-        if (!/^longtake\.[a-z]+\.v\d+\.[A-Za-z]+Service$/.test(g.service ?? "")) errs.push(`${cid}: ${probe}.grpc.service '${g.service}' is not a longtake service name`);
+        const secret = find("Secret", secretName);
+        const keys = { ...(secret?.data ?? {}), ...(secret?.stringData ?? {}) };
+        const key = file.slice(m.mountPath.replace(/\/$/, "").length + 1);
+        if (!secret) errs.push(`${cid}: env ${name}: Secret ${secretName} not defined`);
+        else if (!(key in keys)) errs.push(`${cid}: env ${name}: Secret ${secretName} has no key ${key}`);
       }
       const mounts = c.volumeMounts ?? [];
       for (const m of mounts) if (!volumes.has(m.name)) errs.push(`${cid}: volumeMount ${m.name} has no volume`);

@@ -44,6 +44,13 @@ struct ClientOptions {
   bool use_tls = false;
   // PEM roots for TLS; empty means the system's roots.
   std::string root_certs_pem;
+  // PEM client certificate chain and private key for mTLS (both or
+  // neither; only with use_tls).
+  std::string client_cert_pem;
+  std::string client_key_pem;
+  // The name the server's certificate must carry when it is not the host
+  // of `address` (e.g. "catalog" when calling 127.0.0.1 through a tunnel).
+  std::string tls_server_name;
   // Bearer token sent with every call; empty sends none.
   std::string token;
   // Per-call deadline for unary calls.
@@ -55,7 +62,13 @@ struct ClientOptions {
 };
 
 // A channel to `options.address` with TLS as asked and the retry policy in
-// its service config.
+// its service config. INVALID_ARGUMENT when the TLS options do not go
+// together (a certificate without its key, or the reverse).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> TryMakeChannel(
+    const ClientOptions& options);
+// The same, for options known to be right; with bad TLS options every call
+// on the channel fails with INVALID_ARGUMENT (it never falls back to
+// plaintext).
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
 
 // The retry service config MakeChannel installs (exposed for tests and for
