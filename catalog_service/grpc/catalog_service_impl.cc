@@ -46,8 +46,11 @@ absl::Status ConvertCall(const Proto& in, absl::string_view field,
 
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        WorkQueue* imports,
-                                       const auth::TokenSigner* signer)
-    : catalog_(catalog), writes_(writes), imports_(imports), signer_(signer) {}
+                                       const auth::TokenVerifier* verifier)
+    : catalog_(catalog),
+      writes_(writes),
+      imports_(imports),
+      verifier_(verifier) {}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
     Context* context, const absl::Status& status) {
@@ -59,13 +62,13 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
 
 absl::StatusOr<auth::Principal> CatalogServiceImpl::AuthorizeWrite(
     const Context& context) const {
-  if (signer_ == nullptr) {
+  if (verifier_ == nullptr) {
     return ErrorWithReason(
         absl::StatusCode::kUnauthenticated, kCuratorWritesDisabled,
-        "curator writes are disabled: no token secret configured");
+        "curator writes are disabled: no token secret or JWKS configured");
   }
   absl::StatusOr<auth::Principal> principal =
-      AuthenticateCall(context, *signer_);
+      AuthenticateCall(context, *verifier_);
   if (!principal.ok()) return principal.status();
   LONGTAKE_RETURN_IF_ERROR(RequireCurator(*principal));
   return principal;

@@ -5,7 +5,7 @@
 // writes), converts proto <-> domain and runs the domain on work queues so
 // gRPC callback threads never wait for the store or the catalogue.
 //
-//   WatchlistServiceImpl service(watchlist.get(), &signer);
+//   WatchlistServiceImpl service(watchlist.get(), &verifier);
 //   options.services = {&service};
 //   runner.AddBeforeDrainHook([&] { service.CloseStreams(); });
 //
@@ -32,8 +32,9 @@ struct WatchlistServiceOptions {
 class WatchlistServiceImpl final
     : public ::longtake::watchlist::v1::WatchlistService::CallbackService {
  public:
-  // `watchlist` and `signer` must outlive the service.
-  WatchlistServiceImpl(Watchlist* watchlist, const auth::TokenSigner* signer,
+  // `watchlist` and `verifier` must outlive the service.
+  WatchlistServiceImpl(Watchlist* watchlist,
+                       const auth::TokenVerifier* verifier,
                        WatchlistServiceOptions options = {});
   ~WatchlistServiceImpl() override;
 
@@ -107,7 +108,7 @@ class WatchlistServiceImpl final
                  Work work);
 
   Watchlist* watchlist_;
-  const auth::TokenSigner* signer_;
+  const auth::TokenVerifier* verifier_;
 
   AvailabilityStreams streams_;
 
