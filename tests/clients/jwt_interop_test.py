@@ -7,11 +7,12 @@ secret, and ES256 with the `openssl` command and a key whose public half the
 servers read from --jwks-file. Accepted: a watchlist call as the user and a
 curator-only catalogue write with the "roles": ["curator"] claim. Refused
 with UNAUTHENTICATED: a wrong signature, alg none, expired, wrong audience,
-wrong issuer, and an unknown key id.
+wrong issuer, and an unknown key id. Tokens of `longtake token` too.
 
     jwt_interop_test.py jwks EC_KEY_PEM            prints the JWKS of the key
     jwt_interop_test.py run STUBS_DIR              the calls (env: CATALOG,
-        WATCHLIST, SECRET, ISSUER, AUDIENCE, EC_KEY; see jwt_interop_test.sh)
+        WATCHLIST, SECRET, ISSUER, AUDIENCE, EC_KEY, CLI_CURATOR,
+        CLI_OTHER_AUDIENCE; see jwt_interop_test.sh)
 """
 import base64
 import hashlib
@@ -135,6 +136,12 @@ def run(stubs: str) -> int:
     es_curator = es256(env["EC_KEY"], claims("cora", roles=["curator"]), "auth-2026")
     expect("ES256 user token (JWKS), watchlist", list_alice, es_alice, "OK")
     expect("ES256 curator token (JWKS), catalogue write", create_film, es_curator, "OK")
+
+    # `longtake token` with the issuer and audience from the environment, as
+    # the servers have them, and with another audience.
+    expect("longtake token (curator), catalogue write", create_film, env["CLI_CURATOR"], "OK")
+    expect("longtake token --token-audience other, watchlist", list_alice,
+           env["CLI_OTHER_AUDIENCE"], "UNAUTHENTICATED", "TOKEN_INVALID")
 
     now = int(time.time())
     refused = {

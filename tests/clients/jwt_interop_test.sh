@@ -26,6 +26,9 @@ start_server "$tmp/watchlist" "$bin/longtake-watchlist" --listen=127.0.0.1:0 \
   --store="sqlite://$tmp/watchlist.db" --seed="$src/data/seed/offers.json" \
   --catalog="$CATALOG"
 export WATCHLIST=$addr
+CLI_CURATOR=$("$bin/longtake" token --user cora --curator)
+CLI_OTHER_AUDIENCE=$("$bin/longtake" token --user alice --token-audience other)
+export CLI_CURATOR CLI_OTHER_AUDIENCE
 
 /usr/bin/python3 "$src/tests/clients/jwt_interop_test.py" run "$tmp/gen/python" ||
   fail "jwt_interop_test.py"
