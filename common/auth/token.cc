@@ -2,7 +2,6 @@
 
 #include <jwt.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
@@ -11,7 +10,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status/errors.h"
 #include "nlohmann/json.hpp"
