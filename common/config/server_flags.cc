@@ -41,8 +41,7 @@ ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
                        "the \"aud\" bearer tokens must carry (or include)");
   token_clock_skew = flags->AddDuration(
       "token_clock_skew", "LONGTAKE_TOKEN_CLOCK_SKEW", auth::kDefaultClockSkew,
-      absl::StrCat("leeway for a token's exp and nbf against this clock (at "
-                   "most ",
+      absl::StrCat("leeway for a token's exp and nbf (at most ",
                    absl::FormatDuration(auth::kMaxClockSkew), ")"));
   log_level = flags->AddString("log_level", "LONGTAKE_LOG_LEVEL", "info",
                                "debug, info, warning or error");
