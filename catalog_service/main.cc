@@ -90,7 +90,8 @@ int Run(int argc, char** argv) {
                .store_what = "catalogue",
                .seed_file = "catalog.json",
                .seed_help = "seed file loaded when the store has no films",
-               .secret_help = "empty disables curator writes"});
+               .secret_help = "with no --jwks-file either, curator writes are "
+                              "disabled"});
   const Flag<absl::Duration> refresh_interval = flags.AddDuration(
       "refresh_interval", "LONGTAKE_REFRESH_INTERVAL", absl::Seconds(1),
       "how often to check the store for writes by other replicas and "
@@ -145,18 +146,19 @@ int Run(int argc, char** argv) {
           " load_ms=", absl::ToInt64Milliseconds(absl::Now() - load_start),
           " store=", *server.store, seed.empty() ? "" : " seed=", seed));
 
-  std::unique_ptr<auth::TokenSigner> signer;
-  if (const std::string& secret = *server.token_secret; !secret.empty()) {
-    signer = std::make_unique<auth::TokenSigner>(secret);
-  } else {
+  absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
+      server.MakeTokenVerifier();
+  if (!verifier.ok()) return StartupFailed(verifier.status().message());
+  if (*verifier == nullptr) {
     Log(LogLevel::kWarning,
-        "no token secret configured: curator writes are disabled (reads only)");
+        "no token secret or JWKS configured: curator writes are disabled "
+        "(reads only)");
   }
 
   WorkQueue writes(1, "catalog-writer");
   WorkQueue imports(1, "catalog-importer");
   CallLimits call_limits(limits.call_rate_limits());
-  CatalogServiceImpl service(catalog->get(), &writes, &imports, signer.get(),
+  CatalogServiceImpl service(catalog->get(), &writes, &imports, verifier->get(),
                              &call_limits);
 
   ServerRunner runner;

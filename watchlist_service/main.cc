@@ -3,10 +3,11 @@
 //
 //   longtake-watchlist --listen=127.0.0.1:50052 --catalog=127.0.0.1:50051
 //       --store=sqlite:///var/lib/longtake/w.db --token-secret="$SECRET"
+//   (or --jwks-file=/etc/longtake/jwks.json for RS256/ES256 tokens)
 //
 // Only wiring lives here: flags, store, domain, catalogue client, adapter,
 // server. Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when
-// startup fails, 2 for bad flags (including a missing token secret).
+// startup fails, 2 for bad flags (including no token secret and no JWKS).
 
 #include <memory>
 #include <optional>
@@ -53,7 +54,7 @@ int Run(int argc, char** argv) {
        .store_what = "watchlist",
        .seed_file = "offers.json",
        .seed_help = "offers seed loaded when the store has no providers",
-       .secret_help = "required"});
+       .secret_help = "this or --jwks-file is required"});
   const Flag<std::string> catalog = flags.AddString(
       "catalog", "LONGTAKE_CATALOG", "127.0.0.1:50051",
       "HOST:PORT of the catalogue service (film titles, existence checks)");
@@ -125,12 +126,16 @@ int Run(int argc, char** argv) {
     return flags.UsageError(
         "--max-streams-per-user: must be between 1 and --max-streams");
   }
-  if (server.token_secret->empty()) {
+  if (server.token_secret->empty() && server.jwks_file->empty()) {
     return flags.UsageError(
-        "no token secret: set --token-secret or LONGTAKE_TOKEN_SECRET (the "
-        "same secret the token issuer uses); the watchlist never runs "
-        "unauthenticated");
+        "no token secret and no JWKS: set --token-secret or "
+        "LONGTAKE_TOKEN_SECRET (the same secret the token issuer uses), or "
+        "--jwks-file / LONGTAKE_JWKS_FILE (its public keys); the watchlist "
+        "never runs unauthenticated");
   }
+  absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
+      server.MakeTokenVerifier();
+  if (!verifier.ok()) return StartupFailed(verifier.status().message());
   if (absl::Status s = CheckHostPort("catalog", *catalog); !s.ok()) {
     return flags.UsageError(std::string(s.message()));
   }
@@ -224,7 +229,6 @@ int Run(int argc, char** argv) {
       absl::StrCat("watchlist ready store=", *server.store,
                    " catalog=", *catalog, seed.empty() ? "" : " seed=", seed));
 
-  auth::TokenSigner signer(*server.token_secret);
   WatchlistServiceOptions service_options;
   service_options.read_threads = static_cast<int>(*read_threads);
   service_options.catalogue_threads = static_cast<int>(*catalog_threads);
@@ -233,7 +237,7 @@ int Run(int argc, char** argv) {
       .max_streams = static_cast<int>(*max_streams),
       .max_streams_per_user = static_cast<int>(*max_streams_per_user)};
   CallLimits call_limits(limits.call_rate_limits());
-  WatchlistServiceImpl service(watchlist->get(), &signer, &call_limits,
+  WatchlistServiceImpl service(watchlist->get(), verifier->get(), &call_limits,
                                service_options);
 
   ServerRunner runner;

@@ -46,12 +46,12 @@ absl::Status ConvertCall(const Proto& in, absl::string_view field,
 
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        WorkQueue* imports,
-                                       const auth::TokenSigner* signer,
+                                       const auth::TokenVerifier* verifier,
                                        CallLimits* limits)
     : catalog_(catalog),
       writes_(writes),
       imports_(imports),
-      signer_(signer),
+      verifier_(verifier),
       limits_(limits) {}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
@@ -64,13 +64,13 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
 
 absl::StatusOr<auth::Principal> CatalogServiceImpl::AuthorizeWrite(
     const Context& context) const {
-  if (signer_ == nullptr) {
+  if (verifier_ == nullptr) {
     return ErrorWithReason(
         absl::StatusCode::kUnauthenticated, kCuratorWritesDisabled,
-        "curator writes are disabled: no token secret configured");
+        "curator writes are disabled: no token secret or JWKS configured");
   }
   absl::StatusOr<auth::Principal> principal =
-      AuthenticateCall(context, *signer_);
+      AuthenticateCall(context, *verifier_);
   if (!principal.ok()) return principal.status();
   LONGTAKE_RETURN_IF_ERROR(RequireCurator(*principal));
   return principal;
@@ -195,9 +195,9 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
   // Search is open to anonymous callers: a valid token puts the caller's own
   // limit first, any other call counts against its address only.
   std::string user;
-  if (signer_ != nullptr &&
+  if (verifier_ != nullptr &&
       context->client_metadata().count("authorization") > 0) {
-    if (auto who = AuthenticateCall(*context, *signer_); who.ok()) {
+    if (auto who = AuthenticateCall(*context, *verifier_); who.ok()) {
       user = who->user;
     }
   }

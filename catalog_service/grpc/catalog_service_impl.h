@@ -4,7 +4,7 @@
 // API): converts requests to domain calls and results back, nothing more.
 //
 //   WorkQueue writes(1, "catalog-writer"), imports(1, "catalog-importer");
-//   CatalogServiceImpl service(catalog.get(), &writes, &imports, signer);
+//   CatalogServiceImpl service(catalog.get(), &writes, &imports, verifier);
 //   options.services = {&service};
 //
 // Reads are served inline on the gRPC callback thread: they only touch the
@@ -12,7 +12,7 @@
 // go to `writes` (they block on the store) and finish the call from there;
 // ImportFilms goes to `imports`, so a long import never sits in front of
 // other writes (it takes the domain's writer lock one entry at a time).
-// With no TokenSigner every write answers UNAUTHENTICATED (reason
+// With no TokenVerifier every write answers UNAUTHENTICATED (reason
 // CURATOR_WRITES_DISABLED). Every error leaves through ToGrpcStatus with the
 // catalogue's error domain.
 
@@ -43,10 +43,10 @@ class CatalogServiceImpl final
               ::longtake::catalog::v1::CatalogService::CallbackService> {
  public:
   // `catalog`, `writes`, `imports` and `limits` must outlive the service.
-  // `signer` may be null (read-only service). Writes and searches are rate
+  // `verifier` may be null (read-only service). Writes and searches are rate
   // limited by `limits`.
   CatalogServiceImpl(Catalog* catalog, WorkQueue* writes, WorkQueue* imports,
-                     const auth::TokenSigner* signer, CallLimits* limits);
+                     const auth::TokenVerifier* verifier, CallLimits* limits);
 
   // For shutdown: from now on writes answer UNAVAILABLE (reason
   // SHUTTING_DOWN); waits up to `timeout` for accepted writes to finish their
@@ -126,7 +126,7 @@ class CatalogServiceImpl final
   Catalog* catalog_;
   WorkQueue* writes_;
   WorkQueue* imports_;
-  const auth::TokenSigner* signer_;
+  const auth::TokenVerifier* verifier_;
   CallLimits* limits_;
 
   // The serialized v1.Film for `film`, from the cache or made and cached.

@@ -26,7 +26,23 @@ ServerFlags::ServerFlags(FlagSet* flags, const ServerFlagDefaults& defaults)
                    defaults.seed_file, ")"));
   token_secret = flags->AddString(
       "token_secret", "LONGTAKE_TOKEN_SECRET", "",
-      absl::StrCat("HMAC secret for bearer tokens; ", defaults.secret_help));
+      absl::StrCat("HMAC secret of HS256 bearer tokens (JWT); ",
+                   defaults.secret_help));
+  jwks_file = flags->AddString(
+      "jwks_file", "LONGTAKE_JWKS_FILE", "",
+      "JSON Web Key Set file with the public keys of RS256/ES256 bearer "
+      "tokens (production); read at startup");
+  token_issuer = flags->AddString("token_issuer", "LONGTAKE_TOKEN_ISSUER",
+                                  std::string(auth::kDefaultIssuer),
+                                  "the \"iss\" bearer tokens must carry");
+  token_audience =
+      flags->AddString("token_audience", "LONGTAKE_TOKEN_AUDIENCE",
+                       std::string(auth::kDefaultAudience),
+                       "the \"aud\" bearer tokens must carry (or include)");
+  token_clock_skew = flags->AddDuration(
+      "token_clock_skew", "LONGTAKE_TOKEN_CLOCK_SKEW", auth::kDefaultClockSkew,
+      absl::StrCat("leeway for a token's exp and nbf (at most ",
+                   absl::FormatDuration(auth::kMaxClockSkew), ")"));
   log_level = flags->AddString("log_level", "LONGTAKE_LOG_LEVEL", "info",
                                "debug, info, warning or error");
   log_calls = flags->AddBool("log_calls", "LONGTAKE_LOG_CALLS", true,
@@ -97,6 +113,16 @@ std::optional<int> ServerFlags::Parse(int argc, const char* const* argv) {
   if (*tls_refresh_interval < absl::Seconds(1)) {
     return flags_->UsageError("--tls-refresh-interval: must be at least 1s");
   }
+  if (*token_clock_skew < absl::ZeroDuration() ||
+      *token_clock_skew > auth::kMaxClockSkew) {
+    return flags_->UsageError(
+        absl::StrCat("--token-clock-skew: must be between 0s and ",
+                     absl::FormatDuration(auth::kMaxClockSkew)));
+  }
+  if (token_issuer->empty() || token_audience->empty()) {
+    return flags_->UsageError(
+        "--token-issuer and --token-audience must not be empty");
+  }
   absl::StatusOr<std::string> resolved = ResolveSeedPath(*seed, seed_file_);
   if (!resolved.ok()) return StartupFailed(resolved.status().message());
   seed_path_ = *resolved;
@@ -109,6 +135,23 @@ int ServerFlags::StoreOpenFailed(const absl::Status& status) const {
   }
   return StartupFailed(
       absl::StrCat("opening store ", *store, ": ", status.message()));
+}
+
+absl::StatusOr<std::unique_ptr<auth::TokenVerifier>>
+ServerFlags::MakeTokenVerifier() const {
+  if (token_secret->empty() && jwks_file->empty()) return nullptr;
+  auth::TokenVerifierOptions options;
+  options.secret = *token_secret;
+  if (!jwks_file->empty()) {
+    absl::StatusOr<std::vector<auth::PublicKey>> keys =
+        auth::ReadJwksFile(*jwks_file);
+    if (!keys.ok()) return keys.status();
+    options.public_keys = *std::move(keys);
+  }
+  options.issuer = *token_issuer;
+  options.audience = *token_audience;
+  options.clock_skew = *token_clock_skew;
+  return std::make_unique<auth::TokenVerifier>(std::move(options));
 }
 
 absl::Status CheckHostPort(absl::string_view flag, absl::string_view value) {

@@ -1,8 +1,8 @@
 #pragma once
 
 // The flags every longtake server has (listen address, store URL, seed file,
-// token secret, logging, shutdown grace, metrics address, TLS certificate
-// files), registered and
+// bearer-token keys and claims, logging, shutdown grace, metrics address,
+// TLS certificate files), registered and
 // checked in one place so both services read and report them the same way. A
 // service adds its own flags to the same FlagSet before Parse.
 //
@@ -15,12 +15,14 @@
 //   if (std::optional<int> exit = server.Parse(argc, argv)) return *exit;
 //   ... *server.listen, *server.store, server.seed_path() ...
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/auth/token.h"
 #include "common/config/flags.h"
 
 namespace longtake {
@@ -31,7 +33,7 @@ struct ServerFlagDefaults {
   std::string store_what;   // "catalogue": the help says "catalogue store URL"
   std::string seed_file;    // "catalog.json": see common/config/seed_path.h
   std::string seed_help;    // "seed file loaded when the store has no films"
-  std::string secret_help;  // what an empty --token-secret means
+  std::string secret_help;  // what no --token-secret and no --jwks-file mean
 };
 
 class ServerFlags {
@@ -41,9 +43,9 @@ class ServerFlags {
 
   // Parses argv (the service's own flags included), prints --help, and
   // checks the shared flags: positional arguments, --log-level (applied),
-  // --listen, --shutdown-grace, --metrics-listen, --seed, the pairing of
-  // --tls-cert and --tls-key, --tls-refresh-interval. (The TLS files
-  // themselves are read by MakeServerCredentials,
+  // --listen, --shutdown-grace, --metrics-listen, --token-clock-skew, --seed,
+  // the pairing of --tls-cert and --tls-key, --tls-refresh-interval. (The
+  // TLS files themselves are read by MakeServerCredentials,
   // common/grpc/tls_credentials.h.) Returns the exit code when the program
   // must stop now (0 after --help, 2 for a bad flag, 1 for a missing seed
   // file), nullopt to go on.
@@ -56,10 +58,21 @@ class ServerFlags {
   // naming --store, anything else a startup failure (1).
   int StoreOpenFailed(const absl::Status& status) const;
 
+  // The bearer-token verifier of --token-secret (HS256), --jwks-file
+  // (RS256/ES256), --token-issuer, --token-audience and --token-clock-skew;
+  // null when neither a secret nor a JWKS file is given. Fails when the
+  // JWKS file cannot be read or holds no usable key.
+  absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> MakeTokenVerifier()
+      const;
+
   Flag<std::string> listen;
   Flag<std::string> store;
   Flag<std::string> seed;
   Flag<std::string> token_secret;
+  Flag<std::string> jwks_file;
+  Flag<std::string> token_issuer;
+  Flag<std::string> token_audience;
+  Flag<absl::Duration> token_clock_skew;
   Flag<std::string> log_level;
   Flag<bool> log_calls;
   Flag<absl::Duration> shutdown_grace;

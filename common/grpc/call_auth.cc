@@ -9,7 +9,7 @@ namespace longtake {
 
 absl::StatusOr<auth::Principal> AuthenticateCall(
     const grpc::CallbackServerContext& context,
-    const auth::TokenSigner& signer) {
+    const auth::TokenVerifier& verifier) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -24,7 +24,7 @@ absl::StatusOr<auth::Principal> AuthenticateCall(
     return ErrorWithReason(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
                            "authorization header is not \"Bearer <token>\"");
   }
-  return signer.Verify(
+  return verifier.Verify(
       absl::StripAsciiWhitespace(value.substr(kBearer.size())));
 }
 

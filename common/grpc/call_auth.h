@@ -4,7 +4,7 @@
 // metadata and checks roles. Errors are absl::Status with ErrorInfo reasons;
 // convert them with ToGrpcStatus like any other error.
 //
-//   auto who = AuthenticateCall(*context, signer);
+//   auto who = AuthenticateCall(*context, verifier);
 //   if (!who.ok()) return Finish(who.status());
 //   if (auto s = RequireCurator(*who); !s.ok()) return Finish(s);
 
@@ -19,7 +19,7 @@ namespace longtake {
 // TOKEN_MISSING) when absent; TOKEN_INVALID / TOKEN_EXPIRED from Verify.
 absl::StatusOr<auth::Principal> AuthenticateCall(
     const grpc::CallbackServerContext& context,
-    const auth::TokenSigner& signer);
+    const auth::TokenVerifier& verifier);
 
 // PERMISSION_DENIED, reason CURATOR_ROLE_REQUIRED, unless a curator.
 absl::Status RequireCurator(const auth::Principal& principal);

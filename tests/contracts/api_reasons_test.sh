@@ -35,5 +35,5 @@ export ALICE BOB CURATOR EXPIRED
 ALICE=$("$bin/longtake" token --user alice --token-secret $secret)
 BOB=$("$bin/longtake" token --user bob --token-secret $secret)
 CURATOR=$("$bin/longtake" token --user curator --curator --token-secret $secret)
-EXPIRED=$(LONGTAKE_TOKEN_SECRET=$secret /usr/bin/python3 "$src/clients/python/mint_token.py" alice --ttl -60)
+EXPIRED=$(LONGTAKE_TOKEN_SECRET=$secret /usr/bin/python3 "$src/clients/python/mint_token.py" alice --ttl -3600)
 /usr/bin/python3 "$src/tests/contracts/api_reasons_test.py" "$src/API.md" "$tmp/gen/python"

@@ -122,7 +122,7 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
       catalog_store_ = "sqlite:///" + catalog_file_;
       watchlist_store_ = "sqlite:///" + watchlist_file_;
     }
-    auth::TokenSigner signer(kSecret);
+    auth::TokenMinter signer(kSecret);
     curator_ = signer.Mint("cora", auth::Role::kCurator, absl::Hours(1));
   }
 

@@ -15,9 +15,18 @@ namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
-const longtake::auth::TokenSigner& Signer() {
-  static const auto* signer = new longtake::auth::TokenSigner("fuzz-secret");
-  return *signer;
+const longtake::auth::TokenMinter& Minter() {
+  static const auto* minter = new longtake::auth::TokenMinter("fuzz-secret");
+  return *minter;
+}
+
+const longtake::auth::TokenVerifier& Verifier() {
+  static const auto* verifier = [] {
+    longtake::auth::TokenVerifierOptions options;
+    options.secret = "fuzz-secret";
+    return new longtake::auth::TokenVerifier(options);
+  }();
+  return *verifier;
 }
 
 }  // namespace
@@ -25,17 +34,17 @@ const longtake::auth::TokenSigner& Signer() {
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   using longtake::auth::Role;
   longtake::fuzz::WriteRawSeedsIfAsked({
-      Signer().Mint("alice", Role::kUser, absl::Hours(1), kNow),
-      Signer().Mint("curator-1", Role::kCurator, absl::Hours(24), kNow),
-      Signer().Mint("bob", Role::kUser, absl::Hours(1), kNow - absl::Hours(2)),
-      longtake::auth::TokenSigner("other").Mint("eve", Role::kCurator,
+      Minter().Mint("alice", Role::kUser, absl::Hours(1), kNow),
+      Minter().Mint("curator-1", Role::kCurator, absl::Hours(24), kNow),
+      Minter().Mint("bob", Role::kUser, absl::Hours(1), kNow - absl::Hours(2)),
+      longtake::auth::TokenMinter("other").Mint("eve", Role::kCurator,
                                                 absl::Hours(1), kNow),
   });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  (void)Signer().Verify(
+  (void)Verifier().Verify(
       absl::string_view(reinterpret_cast<const char*>(data), size), kNow);
   return 0;
 }

@@ -298,7 +298,7 @@ class ObservabilityTest : public ::testing::Test {
   }
 
   ScopedTempDir dir_;
-  auth::TokenSigner signer_;
+  auth::TokenMinter signer_;
   std::string alice_;
   RunningCatalog catalog_;
   RunningWatchlist watchlist_;

@@ -95,9 +95,9 @@ std::set<std::string> FilmNames(catalogv1::CatalogService::Stub& stub) {
 
 class ReplicasTest : public ::testing::Test {
  protected:
-  ReplicasTest() : signer_(kSecret) {
-    alice_ = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1));
-    curator_ = signer_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
+  ReplicasTest() : minter_(kSecret) {
+    alice_ = minter_.Mint("alice", auth::Role::kUser, absl::Hours(1));
+    curator_ = minter_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
   }
 
   void SetUp() override {
@@ -141,7 +141,7 @@ class ReplicasTest : public ::testing::Test {
                                              &item);
   }
 
-  auth::TokenSigner signer_;
+  auth::TokenMinter minter_;
   std::string alice_, curator_;
   std::string catalog_db_, watchlist_db_;
   std::vector<CatalogReplica> catalogs_;

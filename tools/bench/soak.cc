@@ -70,7 +70,7 @@ constexpr auto kCallDeadline = std::chrono::seconds(5);
 // (JWT), and only this function needs to follow it.
 std::string MintToken(const std::string& secret, const std::string& user,
                       bool curator) {
-  longtake::auth::TokenSigner signer(secret);
+  longtake::auth::TokenMinter signer(secret);
   return signer.Mint(
       user,
       curator ? longtake::auth::Role::kCurator : longtake::auth::Role::kUser,

@@ -177,7 +177,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> tools = {
       {{"token"},
        "--user NAME [--curator] [--ttl 24h]",
-       "Mint a bearer token with the servers' secret.",
+       "Mint a bearer token (an HS256 JWT) with the servers' secret.",
        0,
        0,
        BindToken},

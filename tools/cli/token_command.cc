@@ -1,6 +1,6 @@
-// `longtake token`: mints a bearer token with the servers' signing secret
-// (for development and operators; users get theirs from whoever runs the
-// servers).
+// `longtake token`: mints an HS256 JWT bearer token with the servers'
+// signing secret, issuer and audience (for development and operators; users
+// get theirs from whoever runs the servers).
 
 #include <iostream>
 
@@ -23,6 +23,14 @@ Runner BindToken(FlagSet& f) {
   const Flag<std::string> secret_flag =
       f.AddString("token-secret", "LONGTAKE_TOKEN_SECRET", "",
                   "the servers' signing secret");
+  const Flag<std::string> issuer_flag =
+      f.AddString("token-issuer", "LONGTAKE_TOKEN_ISSUER",
+                  std::string(auth::kDefaultIssuer),
+                  "the token's \"iss\" (the servers' --token-issuer)");
+  const Flag<std::string> audience_flag =
+      f.AddString("token-audience", "LONGTAKE_TOKEN_AUDIENCE",
+                  std::string(auth::kDefaultAudience),
+                  "the token's \"aud\" (the servers' --token-audience)");
   return [=](Context& ctx) {
     const std::string& user = *user_flag;
     if (user.empty()) return UsageError(ctx, "--user is required");
@@ -42,15 +50,23 @@ Runner BindToken(FlagSet& f) {
     if (ttl <= absl::ZeroDuration()) {
       return UsageError(ctx, "--ttl must be positive");
     }
-    auth::TokenSigner signer(secret);
+    if (issuer_flag->empty() || audience_flag->empty()) {
+      return UsageError(ctx,
+                        "--token-issuer and --token-audience must not be "
+                        "empty");
+    }
+    const auth::TokenMinter minter(secret, *issuer_flag, *audience_flag);
     const auth::Role role = *curator ? auth::Role::kCurator : auth::Role::kUser;
-    std::string token = signer.Mint(user, role, ttl);
+    const absl::Time now = absl::Now();
+    std::string token = minter.Mint(user, role, ttl, now);
     if (ctx.json) {
       nlohmann::json out = {
           {"token", token},
           {"user", user},
           {"role", std::string(auth::RoleName(role))},
-          {"expires", absl::FormatTime(absl::RFC3339_sec, absl::Now() + ttl,
+          {"issuer", *issuer_flag},
+          {"audience", *audience_flag},
+          {"expires", absl::FormatTime(absl::RFC3339_sec, now + ttl,
                                        absl::UTCTimeZone())}};
       std::cout << out.dump(2) << "\n";
     } else {

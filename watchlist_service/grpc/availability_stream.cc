@@ -83,7 +83,8 @@ void AvailabilityStreams::CloseAll(const grpc::Status& status) {
 
 void AvailabilityStream::Start(const v1::WatchAvailabilityRequest& request) {
   self_ = shared_from_this();
-  absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx_, *deps_.signer);
+  absl::StatusOr<auth::Principal> who =
+      AuthenticateCall(*ctx_, *deps_.verifier);
   if (!who.ok()) return RequestFinish(ToGrpc(who.status()));
   if (absl::Status s = RequireOwner(*who, request.parent(), "parent");
       !s.ok()) {

@@ -69,7 +69,7 @@ class AvailabilityStream
   // What a stream uses; all must outlive it.
   struct Deps {
     Watchlist* watchlist;
-    const auth::TokenSigner* signer;
+    const auth::TokenVerifier* verifier;
     // Replays and live-event filtering, on one thread so each stream's
     // events keep their order.
     WorkQueue* events;

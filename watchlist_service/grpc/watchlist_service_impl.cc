@@ -55,11 +55,11 @@ auto OwnerOf(const std::string& resource, absl::string_view field) {
 }  // namespace
 
 WatchlistServiceImpl::WatchlistServiceImpl(Watchlist* watchlist,
-                                           const auth::TokenSigner* signer,
+                                           const auth::TokenVerifier* verifier,
                                            CallLimits* limits,
                                            WatchlistServiceOptions options)
     : watchlist_(watchlist),
-      signer_(signer),
+      verifier_(verifier),
       limits_(limits),
       streams_(options.stream_limits),
       reads_(options.read_threads, "watchlist-reads"),
@@ -84,7 +84,7 @@ template <bool kIsWrite, typename Check, typename Work, typename Response>
 WatchlistServiceImpl::Reactor* WatchlistServiceImpl::Serve(
     Ctx* ctx, WorkQueue& queue, Check check, Response* response, Work work) {
   Reactor* reactor = ctx->DefaultReactor();
-  absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx, *signer_);
+  absl::StatusOr<auth::Principal> who = AuthenticateCall(*ctx, *verifier_);
   absl::Status allowed = who.ok() ? check(*who) : who.status();
   if (kIsWrite && allowed.ok()) allowed = limits_->AdmitWrite(*ctx, who->user);
   if (!allowed.ok()) {
@@ -337,7 +337,8 @@ grpc::ServerWriteReactor<v1::WatchAvailabilityResponse>*
 WatchlistServiceImpl::WatchAvailability(
     Ctx* ctx, const v1::WatchAvailabilityRequest* request) {
   auto stream = std::make_shared<AvailabilityStream>(
-      AvailabilityStream::Deps{watchlist_, signer_, &events_, &streams_}, ctx);
+      AvailabilityStream::Deps{watchlist_, verifier_, &events_, &streams_},
+      ctx);
   stream->Start(*request);
   return stream.get();
 }

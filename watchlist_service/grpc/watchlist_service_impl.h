@@ -5,7 +5,7 @@
 // writes), converts proto <-> domain and runs the domain on work queues so
 // gRPC callback threads never wait for the store or the catalogue.
 //
-//   WatchlistServiceImpl service(watchlist.get(), &signer);
+//   WatchlistServiceImpl service(watchlist.get(), &verifier);
 //   options.services = {&service};
 //   runner.AddBeforeDrainHook([&] { service.CloseStreams(); });
 //
@@ -42,10 +42,10 @@ struct WatchlistServiceOptions {
 class WatchlistServiceImpl final
     : public ::longtake::watchlist::v1::WatchlistService::CallbackService {
  public:
-  // `watchlist`, `signer` and `limits` (the write rate limits) must outlive
-  // the service.
-  WatchlistServiceImpl(Watchlist* watchlist, const auth::TokenSigner* signer,
-                       CallLimits* limits,
+  // `watchlist`, `verifier` and `limits` (the write rate limits) must
+  // outlive the service.
+  WatchlistServiceImpl(Watchlist* watchlist,
+                       const auth::TokenVerifier* verifier, CallLimits* limits,
                        WatchlistServiceOptions options = {});
   ~WatchlistServiceImpl() override;
 
@@ -124,7 +124,7 @@ class WatchlistServiceImpl final
                  Work work);
 
   Watchlist* watchlist_;
-  const auth::TokenSigner* signer_;
+  const auth::TokenVerifier* verifier_;
   CallLimits* limits_;
 
   AvailabilityStreams streams_;

@@ -13,6 +13,8 @@
 #include "common/grpc/status_adapter.h"
 #include "common/grpc/tls_credentials.h"
 #include "common/status/errors.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -82,20 +84,36 @@ std::string DescribeError(const absl::Status& status) {
 }
 
 absl::StatusOr<TokenClaims> PeekToken(absl::string_view token) {
+  // A JWT: base64url(header).base64url(claims).base64url(signature). Only
+  // the claims are read (with protobuf's JSON parser, which this library
+  // links anyway); the signature is the server's business.
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   std::string payload;
-  if (parts.size() != 3 || parts[0] != "lt1" ||
-      !absl::WebSafeBase64Unescape(parts[1], &payload)) {
+  google::protobuf::Struct claims;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload) ||
+      !google::protobuf::util::JsonStringToMessage(payload, &claims).ok()) {
     return absl::InvalidArgumentError(
-        "not a longtake token (lt1.<payload>.<signature>)");
+        "not a JWT (header.claims.signature, base64url JSON claims)");
   }
-  std::vector<std::string> fields = absl::StrSplit(payload, '|');
-  int64_t expiry = 0;
-  if (fields.size() != 3 || fields[0].empty() ||
-      !absl::SimpleAtoi(fields[2], &expiry)) {
-    return absl::InvalidArgumentError("token payload is not user|role|expiry");
+  const auto& fields = claims.fields();
+  auto sub = fields.find("sub");
+  auto exp = fields.find("exp");
+  if (sub == fields.end() || !sub->second.has_string_value() ||
+      sub->second.string_value().empty() || exp == fields.end() ||
+      !exp->second.has_number_value()) {
+    return absl::InvalidArgumentError(
+        "the token's claims have no \"sub\" (user) or \"exp\"");
   }
-  return TokenClaims{fields[0], fields[1], absl::FromUnixSeconds(expiry)};
+  TokenClaims out{
+      sub->second.string_value(), "user",
+      absl::FromUnixSeconds(static_cast<int64_t>(exp->second.number_value()))};
+  if (auto roles = fields.find("roles");
+      roles != fields.end() && roles->second.has_list_value()) {
+    for (const auto& role : roles->second.list_value().values()) {
+      if (role.string_value() == "curator") out.role = "curator";
+    }
+  }
+  return out;
 }
 
 namespace {

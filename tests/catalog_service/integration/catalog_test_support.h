@@ -66,7 +66,7 @@ inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
 inline std::string MintToken(auth::Role role,
                              const std::string& user = "tester",
                              const std::string& secret = kSecret) {
-  return auth::TokenSigner(secret).Mint(user, role, absl::Hours(1));
+  return auth::TokenMinter(secret).Mint(user, role, absl::Hours(1));
 }
 inline std::string CuratorToken() {
   return MintToken(auth::Role::kCurator, "curator");

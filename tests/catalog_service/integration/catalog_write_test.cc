@@ -74,7 +74,7 @@ TEST_F(CatalogWriteTest, WritesNeedACuratorToken) {
       Create(NewFilm("Anon", 1960), "anon", &out, "", false,
              MintToken(auth::Role::kCurator, "mallory", "another-secret")),
       {grpc::StatusCode::UNAUTHENTICATED, "TOKEN_INVALID", "", ""});
-  std::string expired = auth::TokenSigner(kSecret).Mint(
+  std::string expired = auth::TokenMinter(kSecret).Mint(
       "curator", auth::Role::kCurator, absl::Minutes(1),
       absl::Now() - absl::Hours(1));
   ExpectError(Create(NewFilm("Anon", 1960), "anon", &out, "", false, expired),

@@ -219,7 +219,7 @@ TEST_F(TlsIntegrationTest, MtlsRefusesClientsWithoutACertificateFromTheCa) {
 TEST_F(TlsIntegrationTest, WatchlistReachesTheCatalogueOverMtls) {
   auto catalog = StartCatalog(ServerTlsArgs("a", true), Trusting("a", true));
   ASSERT_TRUE(catalog.ok()) << catalog.status();
-  auth::TokenSigner signer(kSecret);
+  auth::TokenMinter signer(kSecret);
   const std::string alice =
       signer.Mint("alice", auth::Role::kUser, absl::Hours(1));
 

@@ -1,6 +1,6 @@
 // End-to-end tests of longtake-watchlist with a real longtake-catalog behind
 // it: both binaries run on loopback with temporary stores and a shared token
-// secret; tokens are minted here with TokenSigner.
+// secret; tokens are minted here with TokenMinter.
 
 #include <signal.h>
 
@@ -121,10 +121,10 @@ int HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
 
 class WatchlistIntegrationTest : public ::testing::Test {
  protected:
-  WatchlistIntegrationTest() : signer_(kSecret) {
-    alice_ = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1));
-    bob_ = signer_.Mint("bob", auth::Role::kUser, absl::Hours(1));
-    curator_ = signer_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
+  WatchlistIntegrationTest() : minter_(kSecret) {
+    alice_ = minter_.Mint("alice", auth::Role::kUser, absl::Hours(1));
+    bob_ = minter_.Mint("bob", auth::Role::kUser, absl::Hours(1));
+    curator_ = minter_.Mint("cora", auth::Role::kCurator, absl::Hours(1));
   }
 
   std::string CatalogStore() const {
@@ -267,7 +267,7 @@ class WatchlistIntegrationTest : public ::testing::Test {
     return stub_->CreateOffer(CallContext(curator_).get(), request, out);
   }
 
-  auth::TokenSigner signer_;
+  auth::TokenMinter minter_;
   std::string alice_, bob_, curator_;
   ::longtake::testing::ScopedTempDir dir_;
   std::unique_ptr<::longtake::testing::ServerProcess> catalog_;
@@ -471,12 +471,12 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_TRUE(s.ok()) << s.error_message();
 
   // Forged (other secret), expired, missing.
-  auth::TokenSigner forger("not-the-secret");
+  auth::TokenMinter forger("not-the-secret");
   s = List(forger.Mint("alice", auth::Role::kUser, absl::Hours(1)), "alice",
            &list);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Reason(s), "TOKEN_INVALID");
-  std::string expired = signer_.Mint("alice", auth::Role::kUser, absl::Hours(1),
+  std::string expired = minter_.Mint("alice", auth::Role::kUser, absl::Hours(1),
                                      absl::Now() - absl::Hours(3));
   s = List(expired, "alice", &list);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -1034,7 +1034,7 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
       << (imported.results_size() > 0 ? imported.results(0).message() : "");
 
   const std::string carol =
-      signer_.Mint("carol", auth::Role::kUser, absl::Hours(1));
+      minter_.Mint("carol", auth::Role::kUser, absl::Hours(1));
   for (int i = 0; i < kFilms; ++i) {
     wlv1::WatchlistItem item;
     s = AddFilm(carol, "carol", absl::StrFormat("films/page-test-film-%03d", i),

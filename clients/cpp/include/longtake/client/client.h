@@ -85,8 +85,9 @@ void PrepareContext(const ClientOptions& options, grpc::ClientContext* context,
 // on one line: code, message, reason and every field violation.
 std::string DescribeError(const absl::Status& status);
 
-// The claims of a bearer token read WITHOUT checking its signature: only the
-// server can verify a token; a client uses this to learn whose it is.
+// The claims of a bearer token (a JWT: "sub", "roles", "exp") read WITHOUT
+// checking its signature: only the server can verify a token; a client uses
+// this to learn whose it is.
 struct TokenClaims {
   std::string user;
   std::string role;  // "user" or "curator"
