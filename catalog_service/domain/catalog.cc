@@ -43,8 +43,12 @@ std::unique_ptr<CatalogState> Build(CatalogSnapshot snap,
                                     BuildTimings* timings = nullptr) {
   absl::Time t0 = absl::Now();
   auto state = std::make_unique<CatalogState>();
-  for (Era& e : snap.eras)
-    state->eras[e.name] = std::make_shared<Era>(std::move(e));
+  for (Era& e : snap.eras) {
+    // Not eras[e.name] = make_shared(std::move(e)): the right side is
+    // evaluated first, and the key would be the moved-from name.
+    std::string name = e.name;
+    state->eras[name] = std::make_shared<Era>(std::move(e));
+  }
   for (Person& p : snap.people)
     state->PutPerson(std::make_shared<Person>(std::move(p)));
   state->films.reserve(snap.films.size());
