@@ -121,6 +121,17 @@ int Run(int argc, char** argv) {
   CatalogServiceImpl service(catalog->get(), &writes, &imports, signer.get(),
                              &call_limits);
 
+  Catalog* model = catalog->get();
+  if (*refresh_interval > absl::ZeroDuration() &&
+      model->store_notifies_commits()) {
+    // LISTEN before serving, so that every commit from here on wakes this
+    // replica; the ones made since the load are applied now.
+    (void)model->WaitForStoreCommit(absl::ZeroDuration());
+    if (absl::Status s = model->Refresh().status(); !s.ok()) {
+      Log(LogLevel::kWarning, absl::StrCat("catching up: ", s.message()));
+    }
+  }
+
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
@@ -135,7 +146,6 @@ int Run(int argc, char** argv) {
   runner.SetServing(kServiceName, true);
   // Several replicas may share one PostgreSQL store: pick up their writes
   // from the change log (the catalogue logs what it applied).
-  Catalog* model = catalog->get();
   std::unique_ptr<PeriodicTask> refresher;
   std::unique_ptr<PeriodicTask> waker;
   if (*refresh_interval > absl::ZeroDuration()) {
