@@ -435,10 +435,10 @@ namespace {
 constexpr int kChangeLogPage = 500;
 
 size_t ChangeCount(const WriteBatch& b) {
-  return b.upsert_eras.size() + b.upsert_people.size() +
-         b.upsert_films.size() + b.upsert_sequences.size() +
-         b.delete_eras.size() + b.delete_people.size() +
-         b.delete_films.size() + b.delete_sequences.size();
+  return b.upsert_eras.size() + b.upsert_people.size() + b.upsert_films.size() +
+         b.upsert_sequences.size() + b.delete_eras.size() +
+         b.delete_people.size() + b.delete_films.size() +
+         b.delete_sequences.size();
 }
 
 }  // namespace
@@ -469,9 +469,9 @@ absl::StatusOr<bool> Catalog::CatchUpLocked() {
           absl::StrCat("change log trimmed past ", have, ": full reload"));
       LONGTAKE_RETURN_IF_ERROR(ReloadLocked());
       Log(LogLevel::kInfo,
-          absl::StrCat("read model reloaded from the store films=",
-                       film_count(), " reload_ms=",
-                       absl::ToInt64Milliseconds(absl::Now() - start)));
+          absl::StrCat(
+              "read model reloaded from the store films=", film_count(),
+              " reload_ms=", absl::ToInt64Milliseconds(absl::Now() - start)));
       return true;
     }
     if (page.through <= have) break;
@@ -491,9 +491,9 @@ absl::StatusOr<bool> Catalog::CatchUpLocked() {
   applied_changes_ += changes;
   if (changed) {
     Log(LogLevel::kInfo,
-        absl::StrCat("applied ", changes, " changes up to revision ", have,
-                     " apply_ms=",
-                     absl::ToInt64Milliseconds(absl::Now() - start)));
+        absl::StrCat(
+            "applied ", changes, " changes up to revision ", have,
+            " apply_ms=", absl::ToInt64Milliseconds(absl::Now() - start)));
   }
   return changed;
 }

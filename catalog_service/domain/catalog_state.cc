@@ -369,9 +369,9 @@ void CatalogState::ApplyBatch(const WriteBatch& batch) {
   for (const Era& e : batch.upsert_eras) PutEra(std::make_shared<Era>(e));
   for (const Person& p : batch.upsert_people) {
     const Person* old = FindPerson(p.name);
-    const bool texts_changed = old != nullptr &&
-                               (old->display_name != p.display_name ||
-                                old->aliases != p.aliases);
+    const bool texts_changed =
+        old != nullptr &&
+        (old->display_name != p.display_name || old->aliases != p.aliases);
     PutPerson(std::make_shared<Person>(p));
     // Search finds films by their people's names and aliases.
     auto pf = person_films.find(p.name);

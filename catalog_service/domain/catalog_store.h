@@ -87,7 +87,8 @@ struct LoggedBatch {
   WriteBatch changes;
 };
 
-// A bounded run of the change log after a position (CatalogStore::ChangesAfter).
+// A bounded run of the change log after a position
+// (CatalogStore::ChangesAfter).
 struct ChangePage {
   // In revision order. A batch that changed no resource (a request record
   // only) has no entry, but is covered by `through`.

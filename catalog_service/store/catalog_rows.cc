@@ -26,8 +26,8 @@ absl::Status AddDecoded(const Table& table, const std::string& op,
     return absl::OkStatus();
   }
   if (op != "upsert") {
-    return absl::DataLossError(absl::StrCat(
-        "store: change_log row of ", name, " has an unknown op \"", op, "\""));
+    return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
+                                            " has an unknown op \"", op, "\""));
   }
   T value;
   LONGTAKE_RETURN_IF_ERROR(FromRow(table, name, doc, &value));
@@ -71,8 +71,8 @@ const Table& RequestsTable() {
 }
 
 const Table& ChangeLogTable() {
-  static const auto* t = new Table{
-      "change_log", {"revision", "seq", "kind", "op", "name", "doc"}};
+  static const auto* t =
+      new Table{"change_log", {"revision", "seq", "kind", "op", "name", "doc"}};
   return *t;
 }
 
@@ -99,8 +99,8 @@ std::vector<Row> ChangeRows(const WriteBatch& batch, int64_t revision) {
   const std::string rev = absl::StrCat(revision);
   auto add = [&](const char* kind, const char* op, const std::string& name,
                  std::string doc) {
-    out.push_back({rev, absl::StrCat(out.size()), kind, op, name,
-                   std::move(doc)});
+    out.push_back(
+        {rev, absl::StrCat(out.size()), kind, op, name, std::move(doc)});
   };
   // The order Apply writes them: upserts, then deletes.
   for (const Era& e : batch.upsert_eras)
@@ -139,8 +139,9 @@ absl::Status AddChange(const std::string& kind, const std::string& op,
     return AddDecoded(SequencesTable(), op, name, doc, &out->upsert_sequences,
                       &out->delete_sequences);
   }
-  return absl::DataLossError(absl::StrCat(
-      "store: change_log row of ", name, " has an unknown kind \"", kind, "\""));
+  return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
+                                          " has an unknown kind \"", kind,
+                                          "\""));
 }
 
 std::string FilmOfSequence(absl::string_view sequence_name) {

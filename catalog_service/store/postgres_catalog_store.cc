@@ -101,17 +101,17 @@ absl::Status ReadChanges(pqxx::transaction_base& tx, int64_t position,
   }
   page->through =
       std::min(page->revision, position + std::max(max_revisions, 1));
-  pqxx::result r = tx.exec_params(rows::SelectChangesSql(kDollar), position,
-                                  page->through);
+  pqxx::result r =
+      tx.exec_params(rows::SelectChangesSql(kDollar), position, page->through);
   for (const pqxx::row& row : r) {
     int64_t revision = row[0].as<int64_t>();
     if (page->batches.empty() || page->batches.back().revision != revision) {
       page->batches.push_back({revision, {}});
     }
-    LONGTAKE_RETURN_IF_ERROR(rows::AddChange(
-        row[1].as<std::string>(), row[2].as<std::string>(),
-        row[3].as<std::string>(), row[4].as<std::string>(),
-        &page->batches.back().changes));
+    LONGTAKE_RETURN_IF_ERROR(
+        rows::AddChange(row[1].as<std::string>(), row[2].as<std::string>(),
+                        row[3].as<std::string>(), row[4].as<std::string>(),
+                        &page->batches.back().changes));
   }
   return absl::OkStatus();
 }
@@ -273,15 +273,15 @@ class PostgresCatalogStore : public CatalogStore {
     int64_t trimmed = 0;
     LONGTAKE_RETURN_IF_ERROR(db_->InTransaction([&](pqxx::work& tx) {
       // Locks the mark, so replicas trimming together do it once.
-      trimmed = tx.exec(absl::StrCat(rows::SelectMetaSql(
-                                         rows::kLogTrimmedThroughKey),
-                                     " FOR UPDATE"))[0][0]
-                    .as<int64_t>();
+      trimmed =
+          tx.exec(absl::StrCat(rows::SelectMetaSql(rows::kLogTrimmedThroughKey),
+                               " FOR UPDATE"))[0][0]
+              .as<int64_t>();
       const int64_t cut = ReadRevision(tx) - keep;
       if (cut <= trimmed) return absl::OkStatus();
       tx.exec_params(rows::TrimChangesSql(kDollar), cut);
-      tx.exec_params(
-          rows::UpdateMetaSql(rows::kLogTrimmedThroughKey, kDollar), cut);
+      tx.exec_params(rows::UpdateMetaSql(rows::kLogTrimmedThroughKey, kDollar),
+                     cut);
       trimmed = cut;
       return absl::OkStatus();
     }));
@@ -374,7 +374,8 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(
     const std::string& url) {
   LONGTAKE_ASSIGN_OR_RETURN(
       auto db, OpenMigrated<postgres::Database>(url, Migrations()));
-  return std::unique_ptr<CatalogStore>(new PostgresCatalogStore(std::move(db), url));
+  return std::unique_ptr<CatalogStore>(
+      new PostgresCatalogStore(std::move(db), url));
 }
 
 }  // namespace longtake::catalog

@@ -198,9 +198,9 @@ class SqliteCatalogStore : public CatalogStore {
       if (page->batches.empty() || page->batches.back().revision != revision) {
         page->batches.push_back({revision, {}});
       }
-      LONGTAKE_RETURN_IF_ERROR(rows::AddChange(
-          st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
-          st.ColumnText(4), &page->batches.back().changes));
+      LONGTAKE_RETURN_IF_ERROR(
+          rows::AddChange(st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
+                          st.ColumnText(4), &page->batches.back().changes));
     }
     return absl::OkStatus();
   }

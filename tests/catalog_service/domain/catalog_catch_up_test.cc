@@ -35,10 +35,10 @@ std::unique_ptr<Catalog> OpenOn(const std::string& url) {
 
 // Every page of a list, one entry per item, in order: what a client sees.
 template <typename Query, typename Page, typename Item, typename Show>
-std::vector<std::string> AllPages(const Catalog& c, Query query,
-                                  absl::StatusOr<Page> (Catalog::*list)(
-                                      const Query&) const,
-                                  std::vector<Item> Page::*items, Show show) {
+std::vector<std::string> AllPages(
+    const Catalog& c, Query query,
+    absl::StatusOr<Page> (Catalog::*list)(const Query&) const,
+    std::vector<Item> Page::*items, Show show) {
   std::vector<std::string> out;
   while (true) {
     absl::StatusOr<Page> page = (c.*list)(query);
@@ -76,9 +76,9 @@ std::vector<std::string> Served(const Catalog& c) {
           AllPages(c, q, &Catalog::ListFilms, &FilmPage::films, ShowFilm));
     }
   }
-  std::vector<std::string> people = AllPages(
-      c, ListPeopleQuery{}, &Catalog::ListPeople, &PersonPage::people,
-      [](const std::shared_ptr<const Person>& p) { return p->name; });
+  std::vector<std::string> people =
+      AllPages(c, ListPeopleQuery{}, &Catalog::ListPeople, &PersonPage::people,
+               [](const std::shared_ptr<const Person>& p) { return p->name; });
   add("people", people);
   for (const std::string& name : people) {
     auto p = c.GetPerson(name);
@@ -96,10 +96,9 @@ std::vector<std::string> Served(const Catalog& c) {
   }
   ListPeopleQuery cast;
   cast.filter = "role = \"CREDIT_ROLE_CAST\"";
-  add("cast", AllPages(c, cast, &Catalog::ListPeople, &PersonPage::people,
-                       [](const std::shared_ptr<const Person>& p) {
-                         return p->name;
-                       }));
+  add("cast",
+      AllPages(c, cast, &Catalog::ListPeople, &PersonPage::people,
+               [](const std::shared_ptr<const Person>& p) { return p->name; }));
   ListSequencesQuery all;
   all.parent = "films/-";
   add("sequences",
@@ -146,8 +145,8 @@ void ExpectSame(const std::vector<std::string>& got,
     if (want[i].rfind("== ", 0) == 0) section = want[i];
     if (got[i] != want[i]) {
       ADD_FAILURE() << "first difference in [" << section << "] at line " << i
-                    << "\n  caught up: " << got[i] << "\n  fresh:     "
-                    << want[i];
+                    << "\n  caught up: " << got[i]
+                    << "\n  fresh:     " << want[i];
       return;
     }
   }
@@ -190,16 +189,19 @@ class RandomWriter {
     return std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
   }
   std::string Word() {
-    static const char* kWords[] = {"cranes", "winter", "river", "letter",
-                                   "soldier", "night", "train", "cuba",
-                                   "red", "tent", "mountain", "ivan"};
+    static const char* kWords[] = {"cranes",  "winter", "river",    "letter",
+                                   "soldier", "night",  "train",    "cuba",
+                                   "red",     "tent",   "mountain", "ivan"};
     return kWords[Pick(std::size(kWords))];
   }
-  std::string Title() { return absl::StrCat(Word(), " ", Word(), " ", Pick(50)); }
+  std::string Title() {
+    return absl::StrCat(Word(), " ", Word(), " ", Pick(50));
+  }
 
   std::vector<std::string> Films(const Catalog& c) {
-    return AllPages(c, ListFilmsQuery{}, &Catalog::ListFilms, &FilmPage::films,
-                    [](const std::shared_ptr<const Film>& f) { return f->name; });
+    return AllPages(
+        c, ListFilmsQuery{}, &Catalog::ListFilms, &FilmPage::films,
+        [](const std::shared_ptr<const Film>& f) { return f->name; });
   }
   std::vector<std::string> People(const Catalog& c) {
     return AllPages(
@@ -298,10 +300,11 @@ class RandomWriter {
     if (!siblings.empty() && Pick(3) == 0) {
       s.start = catalog::testing::After(Any(siblings));
     } else if (Pick(2) == 0) {
-      s.start = catalog::testing::FractionOfRuntime(static_cast<double>(Pick(100)) /
-                                           100.0);
+      s.start = catalog::testing::FractionOfRuntime(
+          static_cast<double>(Pick(100)) / 100.0);
     } else {
-      s.start = catalog::testing::Exact(absl::Seconds(static_cast<int64_t>(Pick(5000))));
+      s.start = catalog::testing::Exact(
+          absl::Seconds(static_cast<int64_t>(Pick(5000))));
     }
     s.techniques = {static_cast<CameraTechnique>(1 + Pick(7))};
     return c.CreateSequence(film, s, absl::StrCat("seq-", next_++), {}).ok();
@@ -311,7 +314,8 @@ class RandomWriter {
     if (seqs.empty()) return false;
     Sequence s;
     s.name = Any(seqs);
-    s.start = catalog::testing::Exact(absl::Seconds(static_cast<int64_t>(Pick(5000))));
+    s.start = catalog::testing::Exact(
+        absl::Seconds(static_cast<int64_t>(Pick(5000))));
     s.techniques = {static_cast<CameraTechnique>(1 + Pick(7))};
     return c.UpdateSequence(s, {"start", "techniques"}, {}).ok();
   }
@@ -327,7 +331,8 @@ class RandomWriter {
 class CatalogCatchUpTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    ASSERT_OK_AND_ASSIGN(scratch_, longtake::testing::ScratchStore::Make(GetParam()));
+    ASSERT_OK_AND_ASSIGN(scratch_,
+                         longtake::testing::ScratchStore::Make(GetParam()));
     writer_ = OpenSeeded(scratch_.url());
     replica_ = OpenOn(scratch_.url());
     ASSERT_NE(replica_, nullptr);
@@ -340,7 +345,8 @@ class CatalogCatchUpTest : public ::testing::TestWithParam<std::string> {
     return fresh == nullptr ? std::vector<std::string>{} : Served(*fresh);
   }
 
-  longtake::testing::ScratchStore scratch_;  // declared first: outlives the catalogues
+  longtake::testing::ScratchStore
+      scratch_;  // declared first: outlives the catalogues
   std::unique_ptr<Catalog> writer_;
   std::unique_ptr<Catalog> replica_;
 };

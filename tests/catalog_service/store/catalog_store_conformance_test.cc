@@ -302,7 +302,8 @@ TEST_P(CatalogStoreConformanceTest, CommitsWakeWaitersWhereSupported) {
   }
   ASSERT_OK_AND_ASSIGN(auto writer, OpenCatalogStore(scratch_.url()));
   // The first wait starts listening; nothing was committed yet.
-  ASSERT_OK_AND_ASSIGN(bool woken, store_->WaitForCommit(absl::Milliseconds(50)));
+  ASSERT_OK_AND_ASSIGN(bool woken,
+                       store_->WaitForCommit(absl::Milliseconds(50)));
   EXPECT_FALSE(woken);
   WriteBatch b;
   b.upsert_people.push_back(SamplePerson());
