@@ -40,6 +40,8 @@ namespace {
 
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
+// The longest one wait for a commit notification lasts.
+constexpr absl::Duration kCommitWait = absl::Milliseconds(500);
 
 // The read model's gauges, read when scraped (documented in deploy/README.md).
 void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
@@ -95,9 +97,15 @@ int Run(int argc, char** argv) {
   const Flag<absl::Duration> refresh_interval = flags.AddDuration(
       "refresh_interval", "LONGTAKE_REFRESH_INTERVAL", absl::Seconds(1),
       "how often to check the store for writes by other replicas and "
-      "reload the in-memory catalogue (one revision query when nothing "
-      "changed); a replica's reads lag the store by at most this plus "
-      "one reload. 0 disables (one replica per store)");
+      "apply them from the store's change log (one revision query when "
+      "nothing changed); on PostgreSQL replicas are also woken on each "
+      "commit, and this is the fallback. 0 disables (one replica per store)");
+  const Flag<int64_t> change_log_retention = flags.AddInt(
+      "change_log_retention", "LONGTAKE_CHANGE_LOG_RETENTION", 10000,
+      "how many of the latest write batches (revisions) the store's change "
+      "log keeps for replicas to catch up from; a replica further behind "
+      "reloads the whole catalogue. Trimmed every minute by each replica. "
+      "0 keeps the whole log");
 
   LimitFlags limits(&flags);
 
@@ -109,6 +117,9 @@ int Run(int argc, char** argv) {
   }
   if (*refresh_interval < absl::ZeroDuration()) {
     return flags.UsageError("--refresh-interval: must not be negative");
+  }
+  if (*change_log_retention < 0) {
+    return flags.UsageError("--change-log-retention: must not be negative");
   }
   const std::string& seed = server.seed_path();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -161,6 +172,17 @@ int Run(int argc, char** argv) {
   CatalogServiceImpl service(catalog->get(), &writes, &imports, verifier->get(),
                              &call_limits);
 
+  Catalog* model = catalog->get();
+  if (*refresh_interval > absl::ZeroDuration() &&
+      model->store_notifies_commits()) {
+    // LISTEN before serving, so that every commit from here on wakes this
+    // replica; the ones made since the load are applied now.
+    (void)model->WaitForStoreCommit(absl::ZeroDuration());
+    if (absl::Status s = model->Refresh().status(); !s.ok()) {
+      Log(LogLevel::kWarning, absl::StrCat("catching up: ", s.message()));
+    }
+  }
+
   ServerRunner runner;
   ServerRunnerOptions options;
   options.listen_address = *server.listen;
@@ -177,28 +199,43 @@ int Run(int argc, char** argv) {
     return StartupFailed(std::string(s.message()));
   }
   runner.SetServing(kServiceName, true);
-  // Several replicas may share one PostgreSQL store: pick up their writes.
+  // Several replicas may share one PostgreSQL store: pick up their writes
+  // from the change log (the catalogue logs what it applied).
   std::unique_ptr<PeriodicTask> refresher;
+  std::unique_ptr<PeriodicTask> waker;
   if (*refresh_interval > absl::ZeroDuration()) {
-    Catalog* model = catalog->get();
     refresher = std::make_unique<PeriodicTask>(
-        "read model refresh", *refresh_interval, [model]() -> absl::Status {
-          const absl::Time start = absl::Now();
-          absl::StatusOr<bool> reloaded = model->Refresh();
-          if (reloaded.ok() && *reloaded) {
-            Log(LogLevel::kInfo,
-                absl::StrCat("read model reloaded from the store films=",
-                             model->film_count(), " reload_ms=",
-                             absl::ToInt64Milliseconds(absl::Now() - start)));
-          }
-          return reloaded.status();
+        "read model refresh", *refresh_interval,
+        [model]() -> absl::Status { return model->Refresh().status(); });
+    if (model->store_notifies_commits()) {
+      // Woken by each commit (LISTEN/NOTIFY); a wait ends at least every
+      // kCommitWait so that shutdown is prompt. While notifications are
+      // down (the store logs it), each wait takes kCommitWait and the
+      // refresher polls.
+      waker = std::make_unique<PeriodicTask>(
+          "catch-up on commit", absl::Milliseconds(1),
+          [model]() -> absl::Status {
+            absl::StatusOr<bool> woken = model->WaitForStoreCommit(kCommitWait);
+            if (!woken.ok() || !*woken) return absl::OkStatus();
+            return model->Refresh().status();
+          });
+    }
+  }
+  std::unique_ptr<PeriodicTask> trimmer;
+  if (*change_log_retention > 0) {
+    const int64_t keep = *change_log_retention;
+    trimmer = std::make_unique<PeriodicTask>(
+        "change log trim", absl::Minutes(1), [model, keep]() -> absl::Status {
+          return model->TrimChangeLog(keep).status();
         });
   }
 
   // Drain order: stop catching up with other replicas, then let queued
   // writes finish; reads finish inside their callback.
   runner.AddDrainHook([&](absl::Time) {
+    if (waker != nullptr) waker->Stop();
     if (refresher != nullptr) refresher->Stop();
+    if (trimmer != nullptr) trimmer->Stop();
   });
   runner.AddDrainHook([&](absl::Time deadline) {
     // An import may hold the importer for seconds: stop it between entries

@@ -43,8 +43,12 @@ std::unique_ptr<CatalogState> Build(CatalogSnapshot snap,
                                     BuildTimings* timings = nullptr) {
   absl::Time t0 = absl::Now();
   auto state = std::make_unique<CatalogState>();
-  for (Era& e : snap.eras)
-    state->eras[e.name] = std::make_shared<Era>(std::move(e));
+  for (Era& e : snap.eras) {
+    // Not eras[e.name] = make_shared(std::move(e)): the right side is
+    // evaluated first, and the key would be the moved-from name.
+    std::string name = e.name;
+    state->eras[name] = std::make_shared<Era>(std::move(e));
+  }
   for (Person& p : snap.people)
     state->PutPerson(std::make_shared<Person>(std::move(p)));
   state->films.reserve(snap.films.size());
@@ -425,22 +429,112 @@ size_t Catalog::film_count() const {
   return state_->films.size();
 }
 
+namespace {
+
+// Revisions read from the change log per page: bounds the memory and the
+// time readers wait for one page to be applied.
+constexpr int kChangeLogPage = 500;
+
+size_t ChangeCount(const WriteBatch& b) {
+  return b.upsert_eras.size() + b.upsert_people.size() + b.upsert_films.size() +
+         b.upsert_sequences.size() + b.delete_eras.size() +
+         b.delete_people.size() + b.delete_films.size() +
+         b.delete_sequences.size();
+}
+
+}  // namespace
+
 absl::StatusOr<bool> Catalog::Refresh() {
   WriterLock w(this);
+  return CatchUpLocked();
+}
+
+absl::StatusOr<bool> Catalog::CatchUpLocked() {
+  const absl::Time start = absl::Now();
   LONGTAKE_ASSIGN_OR_RETURN(int64_t revision, store_->Revision());
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    if (state_->revision == revision) {
-      refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
-      return false;
-    }
+  int64_t have = this->revision();
+  if (have == revision) {
+    refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
+    return false;
   }
+  if (have < 0) {
+    Log(LogLevel::kInfo,
+        "read model revision unknown: full reload from the store");
+    LONGTAKE_RETURN_IF_ERROR(ReloadLocked());
+    return true;
+  }
+  int64_t changes = 0;
+  bool changed = false;
+  while (true) {
+    LONGTAKE_ASSIGN_OR_RETURN(ChangePage page,
+                              store_->ChangesAfter(have, kChangeLogPage));
+    if (page.trimmed) {
+      Log(LogLevel::kInfo,
+          absl::StrCat("change log trimmed past ", have, ": full reload"));
+      LONGTAKE_RETURN_IF_ERROR(ReloadLocked());
+      Log(LogLevel::kInfo,
+          absl::StrCat(
+              "read model reloaded from the store films=", film_count(),
+              " reload_ms=", absl::ToInt64Milliseconds(absl::Now() - start)));
+      return true;
+    }
+    if (page.through <= have) break;
+    {
+      absl::WriterMutexLock lock(&mu_);
+      for (const LoggedBatch& b : page.batches) {
+        state_->ApplyBatch(b.changes);
+        changes += static_cast<int64_t>(ChangeCount(b.changes));
+      }
+      state_->revision = page.through;
+    }
+    applied_batches_ += static_cast<int64_t>(page.batches.size());
+    have = page.through;
+    changed = true;
+    if (have >= page.revision) break;
+  }
+  applied_changes_ += changes;
+  refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
+  if (changed) {
+    Log(LogLevel::kInfo,
+        absl::StrCat(
+            "applied ", changes, " changes up to revision ", have,
+            " apply_ms=", absl::ToInt64Milliseconds(absl::Now() - start)));
+  }
+  return changed;
+}
+
+absl::Status Catalog::ReloadLocked() {
   LONGTAKE_ASSIGN_OR_RETURN(CatalogSnapshot snap, store_->LoadAll());
   auto state = Build(std::move(snap));
-  absl::WriterMutexLock lock(&mu_);
-  state_ = std::move(state);
+  {
+    absl::WriterMutexLock lock(&mu_);
+    state_ = std::move(state);
+  }
   loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
-  return true;
+  ++full_reloads_;
+  return absl::OkStatus();
+}
+
+Catalog::RefreshStats Catalog::refresh_stats() const {
+  return {full_reloads_.load(), applied_batches_.load(),
+          applied_changes_.load()};
+}
+
+int64_t Catalog::revision() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return state_->revision;
+}
+
+absl::StatusOr<int64_t> Catalog::TrimChangeLog(int64_t keep) {
+  return store_->TrimChangeLog(keep);
+}
+
+bool Catalog::store_notifies_commits() const {
+  return store_->NotifiesCommits();
+}
+
+absl::StatusOr<bool> Catalog::WaitForStoreCommit(absl::Duration timeout) {
+  return store_->WaitForCommit(timeout);
 }
 
 Catalog::ReadModelStats Catalog::read_model_stats() const {

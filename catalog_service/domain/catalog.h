@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "catalog_service/domain/model.h"
 #include "common/domain/field_mask.h"
 #include "common/domain/request_record.h"
@@ -202,9 +203,32 @@ class Catalog {
   // imports them (the ones written answer ALREADY_EXISTS).
   void StopImports() { imports_stopped_ = true; }
 
-  // Re-reads the store into the read model (used by replicas to catch up
-  // with writes made elsewhere). Returns whether anything changed.
+  // Catches up with writes other replicas made to the shared store: applies
+  // the store's change log after the model's revision (logged at info as
+  // "applied N changes up to revision R"), or reloads everything when the
+  // log was trimmed past it ("change log trimmed past R: full reload").
+  // Returns whether anything changed.
   absl::StatusOr<bool> Refresh();
+
+  // How the model has caught up since Open (for tests and the log).
+  struct RefreshStats {
+    int64_t full_reloads = 0;     // whole read model rebuilt from LoadAll
+    int64_t applied_batches = 0;  // logged batches applied as deltas
+    int64_t applied_changes = 0;  // resource changes in those batches
+  };
+  RefreshStats refresh_stats() const;
+  // The store revision the read model reflects (-1 when unknown).
+  int64_t revision() const;
+
+  // Drops the store's change log but for the last `keep` revisions (see
+  // CatalogStore::TrimChangeLog); replicas further behind reload.
+  absl::StatusOr<int64_t> TrimChangeLog(int64_t keep);
+  // Whether WaitForStoreCommit is told of commits (PostgreSQL); otherwise
+  // replicas only poll with Refresh.
+  bool store_notifies_commits() const;
+  // Blocks until the store may have committed a batch or `timeout` passes
+  // (CatalogStore::WaitForCommit); true when woken. Then call Refresh.
+  absl::StatusOr<bool> WaitForStoreCommit(absl::Duration timeout);
 
   size_t film_count() const;
 
@@ -229,11 +253,14 @@ class Catalog {
   // INVALID_ARGUMENT naming request_id when it was used for another method.
   absl::StatusOr<std::optional<RequestRecord>> Recorded(
       const WriteOptions& options, absl::string_view method);
-  // Writes `batch` to the store, then runs `apply` on the read model under
-  // the writer lock, so the change becomes visible at once.
-  absl::Status Commit(
-      const WriteBatch& batch,
-      const std::function<void(internal::CatalogState&)>& apply);
+  // Writes `batch` to the store, then applies it to the read model
+  // (CatalogState::ApplyBatch) under the writer lock, so the change becomes
+  // visible at once.
+  absl::Status Commit(const WriteBatch& batch);
+  // Refresh's work; callers hold write_mu_.
+  absl::StatusOr<bool> CatchUpLocked();
+  // Rebuilds the whole read model from the store; callers hold write_mu_.
+  absl::Status ReloadLocked();
   // What a replayed request answers: the resource as it is now.
   absl::StatusOr<std::shared_ptr<const Film>> CurrentFilm(
       const std::string& name) const;
@@ -259,6 +286,9 @@ class Catalog {
   std::atomic<int> writers_waiting_{0};
   class WriterLock;
   std::unique_ptr<internal::CatalogState> state_;
+  std::atomic<int64_t> full_reloads_{0};
+  std::atomic<int64_t> applied_batches_{0};
+  std::atomic<int64_t> applied_changes_{0};
 };
 
 // Holds write_mu_ for an ordinary write (announced in writers_waiting_ while

@@ -363,6 +363,34 @@ void CatalogState::PutEra(std::shared_ptr<const Era> era) {
   RebuildEras({name});
 }
 
+void CatalogState::RemoveEra(const std::string& name) { eras.erase(name); }
+
+void CatalogState::ApplyBatch(const WriteBatch& batch) {
+  for (const Era& e : batch.upsert_eras) PutEra(std::make_shared<Era>(e));
+  for (const Person& p : batch.upsert_people) {
+    const Person* old = FindPerson(p.name);
+    const bool texts_changed =
+        old != nullptr &&
+        (old->display_name != p.display_name || old->aliases != p.aliases);
+    PutPerson(std::make_shared<Person>(p));
+    // Search finds films by their people's names and aliases.
+    auto pf = person_films.find(p.name);
+    if (texts_changed && pf != person_films.end()) {
+      for (const FilmRec* rec : pf->second) Reindex(*rec);
+    }
+  }
+  for (const Film& f : batch.upsert_films) PutFilm(std::make_shared<Film>(f));
+  for (const Sequence& s : batch.upsert_sequences) {
+    if (FindFilm(s.name.substr(0, s.name.find("/sequences/"))) == nullptr)
+      continue;
+    PutSequence(std::make_shared<Sequence>(s));
+  }
+  for (const std::string& name : batch.delete_sequences) RemoveSequence(name);
+  for (const std::string& name : batch.delete_films) RemoveFilm(name);
+  for (const std::string& name : batch.delete_people) RemovePerson(name);
+  for (const std::string& name : batch.delete_eras) RemoveEra(name);
+}
+
 void CatalogState::FinishBulk() {
   bulk_person_keys_.reset();
   for (auto& [person, set] : person_films) set.Sort();

@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/domain/model.h"
 #include "catalog_service/domain/search_index.h"
 
@@ -99,6 +100,16 @@ struct FilmKey {
 
 class CatalogState {
  public:
+  // Applies one committed write batch (catalog_store.h), in the store's
+  // order: upserts of eras, people, films, sequences, then deletes of
+  // sequences, films, people, eras. The one way every change reaches the
+  // model after start: local writes, and replicas catching up through the
+  // store's change log. Idempotent, so a batch replayed on a model that has
+  // it leaves the model as it was. A person whose display name or aliases
+  // change has their films re-indexed for search; a sequence whose film is
+  // missing is skipped (a later delete in the log removed both).
+  void ApplyBatch(const WriteBatch& batch);
+
   // Inserts or replaces (by name) and maintains every index. `bulk` skips
   // sorted insertion; call FinishBulk() after the last one.
   void PutFilm(std::shared_ptr<const Film> film, bool bulk = false);
@@ -110,6 +121,7 @@ class CatalogState {
   void PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk = false);
   void RemoveSequence(const std::string& name);
   void PutEra(std::shared_ptr<const Era> era);
+  void RemoveEra(const std::string& name);
   void FinishBulk();
 
   // Re-adds the film's texts (title, people's names) to the search index.

@@ -10,6 +10,16 @@
 //   batch.request = RequestRecord{"req-1", "CreateFilm", film.name, ""};
 //   LONGTAKE_RETURN_IF_ERROR(store->Apply(batch));
 //
+// Replicas sharing a store catch up through the change log: every Apply
+// appends its changes under the revision it produced, in the same
+// transaction, and ChangesAfter returns them, so a replica applies only what
+// it has not seen (or learns that the log was trimmed past it and reloads).
+//
+//   LONGTAKE_ASSIGN_OR_RETURN(ChangePage page, store->ChangesAfter(rev, 100));
+//   if (page.trimmed) { /* LoadAll */ }
+//   for (const LoggedBatch& b : page.batches) { /* apply b.changes */ }
+//   rev = page.through;  // more to read while rev < page.revision
+//
 // Implementations live in catalog_service/store/ (SQLite, PostgreSQL; opened
 // by URL with OpenCatalogStore in store/open_catalog_store.h). Every
 // implementation must pass the store conformance suite,
@@ -24,6 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "catalog_service/domain/model.h"
 #include "common/domain/request_record.h"
 
@@ -69,6 +80,29 @@ struct WriteBatch {
   }
 };
 
+// One committed batch as the change log keeps it: its resource changes
+// (never its request record) and the revision it produced, its position.
+struct LoggedBatch {
+  int64_t revision = 0;
+  WriteBatch changes;
+};
+
+// A bounded run of the change log after a position
+// (CatalogStore::ChangesAfter).
+struct ChangePage {
+  // In revision order. A batch that changed no resource (a request record
+  // only) has no entry, but is covered by `through`.
+  std::vector<LoggedBatch> batches;
+  // Every change up to this revision is in `batches`: the next position.
+  int64_t through = 0;
+  // The store's revision when the page was read: more pages follow while
+  // `through` is below it.
+  int64_t revision = 0;
+  // The log no longer holds every change after the position asked for (it
+  // was trimmed, or the store predates the log): reload with LoadAll.
+  bool trimmed = false;
+};
+
 class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
@@ -80,6 +114,28 @@ class CatalogStore {
       const std::string& request_id) = 0;
   // The current revision (see CatalogSnapshot::revision), cheap to ask.
   virtual absl::StatusOr<int64_t> Revision() = 0;
+
+  // The changes of the revisions after `position`, at most `max_revisions`
+  // of them, read from one consistent snapshot.
+  virtual absl::StatusOr<ChangePage> ChangesAfter(int64_t position,
+                                                  int max_revisions) = 0;
+  // Drops the change log's entries of all but the last `keep` revisions
+  // (keep > 0); a reader behind them then gets ChangePage::trimmed. Returns
+  // the revision the log is now trimmed through (it holds every later one).
+  virtual absl::StatusOr<int64_t> TrimChangeLog(int64_t keep) = 0;
+
+  // Whether WaitForCommit is told of commits (PostgreSQL's LISTEN/NOTIFY);
+  // without it, replicas only poll Revision.
+  virtual bool NotifiesCommits() const { return false; }
+  // Blocks until a batch may have been committed by anyone, or `timeout`
+  // passes: true when woken (also after the notification connection was
+  // re-established, since commits may have been missed meanwhile). An error
+  // when notifications are down, after waiting `timeout`, so callers can
+  // loop on it and poll meanwhile. One caller at a time.
+  virtual absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) {
+    (void)timeout;
+    return absl::UnimplementedError("this store does not notify commits");
+  }
 };
 
 }  // namespace longtake::catalog

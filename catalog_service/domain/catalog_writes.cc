@@ -136,23 +136,23 @@ absl::StatusOr<std::optional<RequestRecord>> Catalog::Recorded(
 }
 
 // Writes the batch, then makes the change visible at once.
-absl::Status Catalog::Commit(const WriteBatch& batch,
-                             const std::function<void(CatalogState&)>& apply) {
-  int64_t before;
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    before = state_->revision;
-  }
+absl::Status Catalog::Commit(const WriteBatch& batch) {
+  const int64_t before = revision();
   LONGTAKE_RETURN_IF_ERROR(store_->Apply(batch));
   // Every batch moves the store's revision by one. If it moved by exactly
-  // one, this write was the only change since the read model was in step,
-  // so Refresh need not reload everything; otherwise another replica wrote
-  // too, and -1 makes the next Refresh catch up.
+  // one, this write was the only change since the read model was in step.
+  // Otherwise another replica wrote too: catch up through the change log,
+  // which holds this batch in its place.
   absl::StatusOr<int64_t> after = store_->Revision();
-  absl::WriterMutexLock lock(&mu_);
-  apply(*state_);
   const bool only_ours = before >= 0 && after.ok() && *after == before + 1;
-  state_->revision = only_ours ? *after : -1;
+  if (!only_ours && before >= 0 && after.ok() && CatchUpLocked().ok()) {
+    return absl::OkStatus();
+  }
+  absl::WriterMutexLock lock(&mu_);
+  state_->ApplyBatch(batch);
+  // When not only ours, the revision stays behind: the next Refresh replays
+  // the log from there, this batch included (applying it again is harmless).
+  if (only_ours) state_->revision = *after;
   return absl::OkStatus();
 }
 
@@ -202,8 +202,8 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::CreateFilm(
   WriteBatch b;
   b.upsert_films.push_back(*ptr);
   b.request = Record(o, "CreateFilm", ptr->name);
-  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) { s.PutFilm(ptr); }));
-  return ptr;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  return CurrentFilm(ptr->name);
 }
 
 absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
@@ -230,8 +230,8 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
   WriteBatch b;
   b.upsert_films.push_back(*ptr);
   b.request = Record(o, "UpdateFilm", ptr->name);
-  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) { s.PutFilm(ptr); }));
-  return ptr;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  return CurrentFilm(ptr->name);
 }
 
 absl::Status Catalog::DeleteFilm(const std::string& name,
@@ -251,7 +251,7 @@ absl::Status Catalog::DeleteFilm(const std::string& name,
   auto fs = state_->film_sequences.find(name);
   if (fs != state_->film_sequences.end()) b.delete_sequences = fs->second;
   b.request = Record(o, "DeleteFilm", name);
-  return Commit(b, [&](CatalogState& s) { s.RemoveFilm(name); });
+  return Commit(b);
 }
 
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::CreatePerson(
@@ -280,9 +280,8 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::CreatePerson(
   WriteBatch b;
   b.upsert_people.push_back(*ptr);
   b.request = Record(o, "CreatePerson", ptr->name);
-  LONGTAKE_RETURN_IF_ERROR(
-      Commit(b, [&](CatalogState& s) { s.PutPerson(ptr); }));
-  return ptr;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  return CurrentPerson(ptr->name);
 }
 
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
@@ -310,32 +309,23 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   if (o.validate_only) return ptr;
   WriteBatch b;
   b.upsert_people.push_back(*ptr);
-  // Credits carry the person's display name: refresh the films crediting them.
-  std::vector<std::shared_ptr<const Film>> films;
-  std::vector<const FilmRec*> reindex;
+  // Credits carry the person's display name: refresh the films crediting
+  // them (ApplyBatch re-indexes them for search, whichever text changed).
   auto pf = state_->person_films.find(ptr->name);
-  if (pf != state_->person_films.end()) {
+  if (pf != state_->person_films.end() &&
+      cur->display_name != ptr->display_name) {
     for (const FilmRec* r : pf->second) {
-      if (cur->display_name != ptr->display_name) {
-        Film f = *r->film;
-        for (Credit& c : f.credits) {
-          if (c.person == ptr->name) c.display_name = ptr->display_name;
-        }
-        f.etag = ComputeEtag(f);
-        b.upsert_films.push_back(f);
-        films.push_back(std::make_shared<const Film>(std::move(f)));
-      } else if (cur->aliases != ptr->aliases) {
-        reindex.push_back(r);
+      Film f = *r->film;
+      for (Credit& c : f.credits) {
+        if (c.person == ptr->name) c.display_name = ptr->display_name;
       }
+      f.etag = ComputeEtag(f);
+      b.upsert_films.push_back(std::move(f));
     }
   }
   b.request = Record(o, "UpdatePerson", ptr->name);
-  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
-    s.PutPerson(ptr);
-    for (auto& f : films) s.PutFilm(f);
-    for (const FilmRec* r : reindex) s.Reindex(*r);
-  }));
-  return ptr;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  return CurrentPerson(ptr->name);
 }
 
 absl::Status Catalog::DeletePerson(const std::string& name,
@@ -366,7 +356,7 @@ absl::Status Catalog::DeletePerson(const std::string& name,
   WriteBatch b;
   b.delete_people.push_back(name);
   b.request = Record(o, "DeletePerson", name);
-  return Commit(b, [&](CatalogState& s) { s.RemovePerson(name); });
+  return Commit(b);
 }
 
 absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CreateSequence(
@@ -399,12 +389,9 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CreateSequence(
   WriteBatch b;
   b.upsert_sequences.push_back(*ptr);
   b.request = Record(o, "CreateSequence", ptr->name);
-  std::shared_ptr<const Sequence> stored;
-  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
-    s.PutSequence(ptr);
-    stored = s.sequences.at(ptr->name);
-  }));
-  return stored;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  // As stored, with its place in the film's order.
+  return CurrentSequence(ptr->name);
 }
 
 absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
@@ -434,12 +421,9 @@ absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::UpdateSequence(
   WriteBatch b;
   b.upsert_sequences.push_back(*ptr);
   b.request = Record(o, "UpdateSequence", ptr->name);
-  std::shared_ptr<const Sequence> stored;
-  LONGTAKE_RETURN_IF_ERROR(Commit(b, [&](CatalogState& s) {
-    s.PutSequence(ptr);
-    stored = s.sequences.at(ptr->name);
-  }));
-  return stored;
+  LONGTAKE_RETURN_IF_ERROR(Commit(b));
+  // As stored, with its place in the film's order.
+  return CurrentSequence(ptr->name);
 }
 
 absl::Status Catalog::DeleteSequence(const std::string& name,
@@ -473,7 +457,7 @@ absl::Status Catalog::DeleteSequence(const std::string& name,
   WriteBatch b;
   b.delete_sequences.push_back(name);
   b.request = Record(o, "DeleteSequence", name);
-  return Commit(b, [&](CatalogState& s) { s.RemoveSequence(name); });
+  return Commit(b);
 }
 
 }  // namespace longtake::catalog

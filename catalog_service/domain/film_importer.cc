@@ -228,20 +228,7 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
     internal::ImportPlan plan =
         internal::PlanImport(*state_, std::move(e), absl::Now());
     if (plan.result.status.ok() && !o.validate_only) {
-      std::vector<std::shared_ptr<const Person>> people;
-      for (const Person& p : plan.batch.upsert_people) {
-        people.push_back(std::make_shared<const Person>(p));
-      }
-      auto film = std::make_shared<const Film>(plan.batch.upsert_films[0]);
-      std::vector<std::shared_ptr<const Sequence>> sequences;
-      for (const Sequence& s : plan.batch.upsert_sequences) {
-        sequences.push_back(std::make_shared<const Sequence>(s));
-      }
-      plan.result.status = Commit(plan.batch, [&](internal::CatalogState& s) {
-        for (auto& p : people) s.PutPerson(p);
-        s.PutFilm(film);
-        for (auto& q : sequences) s.PutSequence(q);
-      });
+      plan.result.status = Commit(plan.batch);
       if (plan.result.status.ok()) plan.result.film = plan.film;
     }
     results.push_back(std::move(plan.result));
@@ -253,7 +240,7 @@ absl::StatusOr<std::vector<ImportEntryResult>> Catalog::ImportFilms(
     b.request = RequestRecord{
         ScopedRequestId(o.caller, o.request_id), "ImportFilms", "",
         internal::ImportResultsToJson(results), o.request_hash};
-    LONGTAKE_RETURN_IF_ERROR(Commit(b, [](internal::CatalogState&) {}));
+    LONGTAKE_RETURN_IF_ERROR(Commit(b));
   }
   return results;
 }

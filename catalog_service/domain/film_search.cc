@@ -128,7 +128,11 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
                      if (x.exact_title != y.exact_title)
                        return x.exact_title > y.exact_title;
                      if (x.score != y.score) return x.score > y.score;
-                     return x.votes > y.votes;
+                     if (x.votes != y.votes) return x.votes > y.votes;
+                     // Not the index's order of equals (its document ids
+                     // follow load and write order): replicas that loaded
+                     // or caught up differently rank alike.
+                     return a.second.rec->film->name < b.second.rec->film->name;
                    });
   std::vector<RankedFilm> out;
   out.reserve(keyed.size());

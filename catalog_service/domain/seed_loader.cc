@@ -156,23 +156,7 @@ absl::Status Catalog::LoadSeedIfEmpty(const std::string& seed_path) {
   if (!state_->films.empty()) return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(
       WriteBatch b, internal::ReadSeed(seed_path, *state_, absl::Now()));
-  return Commit(b, [&](internal::CatalogState& s) {
-    for (const Era& e : b.upsert_eras) {
-      s.eras[e.name] = std::make_shared<const Era>(e);
-    }
-    for (const Person& p : b.upsert_people) {
-      s.PutPerson(std::make_shared<const Person>(p));
-    }
-    for (const Film& f : b.upsert_films) {
-      s.PutFilm(std::make_shared<const Film>(f));
-    }
-    for (const Sequence& q : b.upsert_sequences) {
-      s.PutSequence(std::make_shared<const Sequence>(q));
-    }
-    absl::flat_hash_set<std::string> all;
-    for (const auto& [n, e] : s.eras) all.insert(n);
-    s.RebuildEras(all);
-  });
+  return Commit(b);
 }
 
 }  // namespace longtake::catalog

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "catalog_service/domain/json_codec.h"
+#include "common/status/errors.h"
 #include "nlohmann/json.hpp"
 
 namespace longtake::catalog::rows {
@@ -13,6 +14,25 @@ namespace {
 std::string Placeholder(Placeholders p, size_t index) {
   return p == Placeholders::kQuestionMark ? std::string("?")
                                           : absl::StrCat("$", index + 1);
+}
+
+template <typename T>
+absl::Status AddDecoded(const Table& table, const std::string& op,
+                        const std::string& name, const std::string& doc,
+                        std::vector<T>* upserts,
+                        std::vector<std::string>* deletes) {
+  if (op == "delete") {
+    deletes->push_back(name);
+    return absl::OkStatus();
+  }
+  if (op != "upsert") {
+    return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
+                                            " has an unknown op \"", op, "\""));
+  }
+  T value;
+  LONGTAKE_RETURN_IF_ERROR(FromRow(table, name, doc, &value));
+  upserts->push_back(std::move(value));
+  return absl::OkStatus();
 }
 
 std::string InsertSql(const Table& table, Placeholders p) {
@@ -50,6 +70,12 @@ const Table& RequestsTable() {
   return *t;
 }
 
+const Table& ChangeLogTable() {
+  static const auto* t =
+      new Table{"change_log", {"revision", "seq", "kind", "op", "name", "doc"}};
+  return *t;
+}
+
 Row ToRow(const Era& era) { return {era.name, ToJson(era).dump()}; }
 Row ToRow(const Person& person) { return {person.name, ToJson(person).dump()}; }
 Row ToRow(const Film& film) { return {film.name, ToJson(film).dump()}; }
@@ -66,6 +92,56 @@ RequestRecord RequestFromRow(const Row& row) {
   RequestRecord r;
   if (row.size() == 5) r = {row[0], row[1], row[2], row[3], row[4]};
   return r;
+}
+
+std::vector<Row> ChangeRows(const WriteBatch& batch, int64_t revision) {
+  std::vector<Row> out;
+  const std::string rev = absl::StrCat(revision);
+  auto add = [&](const char* kind, const char* op, const std::string& name,
+                 std::string doc) {
+    out.push_back(
+        {rev, absl::StrCat(out.size()), kind, op, name, std::move(doc)});
+  };
+  // The order Apply writes them: upserts, then deletes.
+  for (const Era& e : batch.upsert_eras)
+    add("era", "upsert", e.name, ToRow(e).back());
+  for (const Person& p : batch.upsert_people)
+    add("person", "upsert", p.name, ToRow(p).back());
+  for (const Film& f : batch.upsert_films)
+    add("film", "upsert", f.name, ToRow(f).back());
+  for (const Sequence& s : batch.upsert_sequences)
+    add("sequence", "upsert", s.name, ToRow(s).back());
+  for (const std::string& n : batch.delete_sequences)
+    add("sequence", "delete", n, "");
+  for (const std::string& n : batch.delete_films) add("film", "delete", n, "");
+  for (const std::string& n : batch.delete_people)
+    add("person", "delete", n, "");
+  for (const std::string& n : batch.delete_eras) add("era", "delete", n, "");
+  return out;
+}
+
+absl::Status AddChange(const std::string& kind, const std::string& op,
+                       const std::string& name, const std::string& doc,
+                       WriteBatch* out) {
+  if (kind == "era") {
+    return AddDecoded(ErasTable(), op, name, doc, &out->upsert_eras,
+                      &out->delete_eras);
+  }
+  if (kind == "person") {
+    return AddDecoded(PeopleTable(), op, name, doc, &out->upsert_people,
+                      &out->delete_people);
+  }
+  if (kind == "film") {
+    return AddDecoded(FilmsTable(), op, name, doc, &out->upsert_films,
+                      &out->delete_films);
+  }
+  if (kind == "sequence") {
+    return AddDecoded(SequencesTable(), op, name, doc, &out->upsert_sequences,
+                      &out->delete_sequences);
+  }
+  return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
+                                          " has an unknown kind \"", kind,
+                                          "\""));
 }
 
 std::string FilmOfSequence(absl::string_view sequence_name) {
@@ -104,6 +180,31 @@ std::string SelectDocsSql(const Table& table) {
 std::string SelectByKeySql(const Table& table, Placeholders p) {
   return absl::StrCat("SELECT ", absl::StrJoin(table.columns, ", "), " FROM ",
                       table.name, " WHERE ", table.columns[0], " = ",
+                      Placeholder(p, 0));
+}
+
+std::string AppendSql(const Table& table, Placeholders p) {
+  return InsertSql(table, p);
+}
+
+std::string SelectChangesSql(Placeholders p) {
+  return absl::StrCat(
+      "SELECT revision, kind, op, name, doc FROM change_log WHERE revision > ",
+      Placeholder(p, 0), " AND revision <= ", Placeholder(p, 1),
+      " ORDER BY revision, seq");
+}
+
+std::string SelectMetaSql(absl::string_view key) {
+  return absl::StrCat("SELECT value FROM store_meta WHERE key = '", key, "'");
+}
+
+std::string UpdateMetaSql(absl::string_view key, Placeholders p) {
+  return absl::StrCat("UPDATE store_meta SET value = ", Placeholder(p, 0),
+                      " WHERE key = '", key, "'");
+}
+
+std::string TrimChangesSql(Placeholders p) {
+  return absl::StrCat("DELETE FROM change_log WHERE revision <= ",
                       Placeholder(p, 0));
 }
 

@@ -38,6 +38,31 @@ const Table& FilmsTable();      // name, doc
 const Table& SequencesTable();  // name, film, doc
 // request_id, method, resource, response, request_hash
 const Table& RequestsTable();
+// revision, seq, kind, op, name, doc: one row per resource a batch changed,
+// in the batch's order (seq); kind is "era", "person", "film" or
+// "sequence", op "upsert" (doc is the resource's doc) or "delete" (doc "").
+const Table& ChangeLogTable();
+
+// The store_meta keys: the store's revision, and the revision up to which
+// the change log was trimmed (it holds every change after it).
+inline constexpr char kRevisionKey[] = "revision";
+inline constexpr char kLogTrimmedThroughKey[] = "change_log_trimmed_through";
+// The migration (the same in both dialects) that adds the change log. The
+// log of an existing store starts at its current revision: replicas behind
+// it reload.
+inline constexpr char kAddChangeLogMigration[] = R"sql(
+  CREATE TABLE change_log (
+    revision BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    op TEXT NOT NULL,
+    name TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (revision, seq));
+  INSERT INTO store_meta(key, value)
+    SELECT 'change_log_trimmed_through', value FROM store_meta
+    WHERE key = 'revision';
+)sql";
 
 // A row: one text value per column of its table, in column order.
 using Row = std::vector<std::string>;
@@ -68,6 +93,15 @@ absl::Status FromRow(const Table& table, const std::string& name,
 // `row` holds RequestsTable()'s columns (SelectRequestSql).
 RequestRecord RequestFromRow(const Row& row);
 
+// The change log rows of `batch` committed as `revision`
+// (ChangeLogTable()'s columns), in the order Apply writes them.
+std::vector<Row> ChangeRows(const WriteBatch& batch, int64_t revision);
+// Adds one change log row (its kind, op, name and doc columns) to `out`;
+// DATA_LOSS when the row does not decode.
+absl::Status AddChange(const std::string& kind, const std::string& op,
+                       const std::string& name, const std::string& doc,
+                       WriteBatch* out);
+
 // "films/x/sequences/y" -> "films/x" (the sequences.film column).
 std::string FilmOfSequence(absl::string_view sequence_name);
 
@@ -87,5 +121,15 @@ std::string DeleteSql(const Table& table, Placeholders p);
 std::string SelectDocsSql(const Table& table);
 // SELECT every column of the row with the given key.
 std::string SelectByKeySql(const Table& table, Placeholders p);
+// INSERT every column (no conflict expected).
+std::string AppendSql(const Table& table, Placeholders p);
+// SELECT revision, kind, op, name, doc of the change log rows with
+// first < revision <= second placeholder, in log order.
+std::string SelectChangesSql(Placeholders p);
+// SELECT / UPDATE (to the first placeholder) a store_meta value by key.
+std::string SelectMetaSql(absl::string_view key);
+std::string UpdateMetaSql(absl::string_view key, Placeholders p);
+// DELETE the change log rows with revision <= the placeholder.
+std::string TrimChangesSql(Placeholders p);
 
 }  // namespace longtake::catalog::rows

@@ -34,6 +34,20 @@ class MeteredCatalogStore : public CatalogStore {
   absl::StatusOr<int64_t> Revision() override {
     return errors_.Check("Revision", inner_->Revision());
   }
+  absl::StatusOr<ChangePage> ChangesAfter(int64_t position,
+                                          int max_revisions) override {
+    return errors_.Check("ChangesAfter",
+                         inner_->ChangesAfter(position, max_revisions));
+  }
+  absl::StatusOr<int64_t> TrimChangeLog(int64_t keep) override {
+    return errors_.Check("TrimChangeLog", inner_->TrimChangeLog(keep));
+  }
+  bool NotifiesCommits() const override { return inner_->NotifiesCommits(); }
+  // Not counted: an error here means notifications are down for a while,
+  // which the domain logs and covers by polling.
+  absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
+    return inner_->WaitForCommit(timeout);
+  }
 
  private:
   std::unique_ptr<CatalogStore> inner_;

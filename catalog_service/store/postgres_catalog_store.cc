@@ -1,15 +1,20 @@
 // PostgreSQL implementation of CatalogStore, the twin of
 // sqlite_catalog_store.cc: one JSON document per resource plus key columns,
 // with the same tables and columns (store/catalog_rows.h).
+// Every commit also NOTIFYs kChannel, so replicas waiting in WaitForCommit
+// (a LISTEN on a connection of their own) catch up at once.
 // Names use the "C" collation so LoadAll's order matches SQLite's byte order
 // whatever the database's locale.
 
 #include "catalog_service/store/postgres_catalog_store.h"
 
+#include <algorithm>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "catalog_service/store/catalog_rows.h"
+#include "common/log/logger.h"
 #include "common/postgres/database.h"
 #include "common/status/errors.h"
 
@@ -37,6 +42,7 @@ const std::vector<postgres::Migration>& Migrations() {
         INSERT INTO store_meta(key, value) VALUES ('revision', 0);
       )sql"},
       {2, kAddRequestHashColumn},
+      {3, rows::kAddChangeLogMigration},
   };
   return *migrations;
 }
@@ -71,16 +77,103 @@ absl::Status LoadTable(pqxx::transaction_base& tx, const rows::Table& table,
   return absl::OkStatus();
 }
 
-int64_t ReadRevision(pqxx::transaction_base& tx) {
-  pqxx::result r =
-      tx.exec("SELECT value FROM store_meta WHERE key = 'revision'");
+// The notification channel of catalogue commits; the payload is the
+// revision committed.
+constexpr char kChannel[] = "longtake_catalog_commits";
+
+int64_t ReadMeta(pqxx::transaction_base& tx, absl::string_view key) {
+  pqxx::result r = tx.exec(rows::SelectMetaSql(key));
   return r.empty() ? 0 : r[0][0].as<int64_t>();
 }
 
+int64_t ReadRevision(pqxx::transaction_base& tx) {
+  return ReadMeta(tx, rows::kRevisionKey);
+}
+
+absl::Status ReadChanges(pqxx::transaction_base& tx, int64_t position,
+                         int max_revisions, ChangePage* page) {
+  page->revision = ReadRevision(tx);
+  page->through = position;
+  if (position < ReadMeta(tx, rows::kLogTrimmedThroughKey) ||
+      position > page->revision) {
+    page->trimmed = true;
+    return absl::OkStatus();
+  }
+  page->through =
+      std::min(page->revision, position + std::max(max_revisions, 1));
+  pqxx::result r =
+      tx.exec_params(rows::SelectChangesSql(kDollar), position, page->through);
+  for (const pqxx::row& row : r) {
+    int64_t revision = row[0].as<int64_t>();
+    if (page->batches.empty() || page->batches.back().revision != revision) {
+      page->batches.push_back({revision, {}});
+    }
+    LONGTAKE_RETURN_IF_ERROR(
+        rows::AddChange(row[1].as<std::string>(), row[2].as<std::string>(),
+                        row[3].as<std::string>(), row[4].as<std::string>(),
+                        &page->batches.back().changes));
+  }
+  return absl::OkStatus();
+}
+
+// A connection that LISTENs on kChannel; `woken` is set by each
+// notification it receives.
+class Listener {
+ public:
+  static absl::StatusOr<std::unique_ptr<Listener>> Open(
+      const std::string& url) {
+    try {
+      auto conn = std::make_unique<pqxx::connection>(url);
+      return std::unique_ptr<Listener>(new Listener(std::move(conn)));
+    } catch (const std::exception& e) {
+      return postgres::StatusFromException(e, "listen for commits");
+    }
+  }
+
+  // True when a notification arrived within `timeout`.
+  absl::StatusOr<bool> Wait(absl::Duration timeout) {
+    try {
+      woken_ = false;
+      conn_->get_notifs();
+      if (!woken_) {
+        int64_t us = std::max<int64_t>(absl::ToInt64Microseconds(timeout), 0);
+        conn_->await_notification(us / 1000000, us % 1000000);
+      }
+      if (!conn_->is_open()) {
+        return absl::UnavailableError("postgres: notification connection lost");
+      }
+      return woken_;
+    } catch (const std::exception& e) {
+      return postgres::StatusFromException(e, "wait for commits");
+    }
+  }
+
+ private:
+  class Receiver : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection_base& c, bool* woken)
+        : pqxx::notification_receiver(c, kChannel), woken_(woken) {}
+    void operator()(const std::string&, int) override { *woken_ = true; }
+
+   private:
+    bool* woken_;
+  };
+
+  explicit Listener(std::unique_ptr<pqxx::connection> conn)
+      : conn_(std::move(conn)),
+        receiver_(std::make_unique<Receiver>(*conn_, &woken_)) {
+    // The receiver's constructor runs LISTEN.
+  }
+
+  bool woken_ = false;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Receiver> receiver_;
+};
+
 class PostgresCatalogStore : public CatalogStore {
  public:
-  explicit PostgresCatalogStore(std::unique_ptr<postgres::Database> db)
-      : db_(std::move(db)) {}
+  PostgresCatalogStore(std::unique_ptr<postgres::Database> db, std::string url)
+      : db_(std::move(db)), url_(std::move(url)) {}
 
   absl::StatusOr<CatalogSnapshot> LoadAll() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -143,10 +236,94 @@ class PostgresCatalogStore : public CatalogStore {
       for (const std::string& name : batch.delete_eras) {
         Delete(tx, rows::ErasTable(), name);
       }
-      // The row lock also orders concurrent batches from several replicas.
-      tx.exec("UPDATE store_meta SET value = value + 1 WHERE key = 'revision'");
+      // The row lock also orders concurrent batches from several replicas,
+      // so revisions commit in order and a snapshot that sees a revision
+      // sees the log entries of every revision up to it.
+      int64_t revision =
+          tx.exec(
+                "UPDATE store_meta SET value = value + 1 WHERE key = "
+                "'revision' RETURNING value")[0][0]
+              .as<int64_t>();
+      const std::string append =
+          rows::AppendSql(rows::ChangeLogTable(), kDollar);
+      for (const rows::Row& row : rows::ChangeRows(batch, revision)) {
+        Run(tx, append, row);
+      }
+      // Delivered on commit, and only then.
+      tx.exec_params("SELECT pg_notify($1, $2)", kChannel,
+                     absl::StrCat(revision));
       return absl::OkStatus();
     });
+  }
+
+  absl::StatusOr<ChangePage> ChangesAfter(int64_t position,
+                                          int max_revisions) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ChangePage page;
+    LONGTAKE_RETURN_IF_ERROR(
+        db_->InReadTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+          return ReadChanges(tx, position, max_revisions, &page);
+        }));
+    return page;
+  }
+
+  absl::StatusOr<int64_t> TrimChangeLog(int64_t keep) override {
+    if (keep <= 0) return absl::InvalidArgumentError("keep must be positive");
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t trimmed = 0;
+    LONGTAKE_RETURN_IF_ERROR(db_->InTransaction([&](pqxx::work& tx) {
+      // Locks the mark, so replicas trimming together do it once.
+      trimmed =
+          tx.exec(absl::StrCat(rows::SelectMetaSql(rows::kLogTrimmedThroughKey),
+                               " FOR UPDATE"))[0][0]
+              .as<int64_t>();
+      const int64_t cut = ReadRevision(tx) - keep;
+      if (cut <= trimmed) return absl::OkStatus();
+      tx.exec_params(rows::TrimChangesSql(kDollar), cut);
+      tx.exec_params(rows::UpdateMetaSql(rows::kLogTrimmedThroughKey, kDollar),
+                     cut);
+      trimmed = cut;
+      return absl::OkStatus();
+    }));
+    return trimmed;
+  }
+
+  bool NotifiesCommits() const override { return true; }
+
+  absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
+    std::lock_guard<std::mutex> lock(listen_mu_);
+    if (listener_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<Listener>> opened = Listener::Open(url_);
+      if (!opened.ok()) {
+        if (!listen_failing_) {
+          Log(LogLevel::kWarning,
+              absl::StrCat("commit notifications unavailable (polling "
+                           "meanwhile): ",
+                           opened.status().message()));
+        }
+        listen_failing_ = true;
+        std::this_thread::sleep_for(absl::ToChronoNanoseconds(timeout));
+        return opened.status();
+      }
+      listener_ = *std::move(opened);
+      Log(LogLevel::kInfo, listened_before_
+                               ? "commit notifications re-established"
+                               : "listening for commit notifications");
+      listen_failing_ = false;
+      // Commits made while nobody listened went unnoticed.
+      if (listened_before_) return true;
+      listened_before_ = true;
+    }
+    absl::StatusOr<bool> woken = listener_->Wait(timeout);
+    if (!woken.ok()) {
+      Log(LogLevel::kWarning,
+          absl::StrCat("commit notifications lost (polling until they are "
+                       "back): ",
+                       woken.status().message()));
+      listener_.reset();
+      listen_failing_ = true;
+    }
+    return woken;
   }
 
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
@@ -182,6 +359,13 @@ class PostgresCatalogStore : public CatalogStore {
  private:
   std::mutex mu_;
   std::unique_ptr<postgres::Database> db_;
+  const std::string url_;
+  // WaitForCommit's own connection, apart from db_ so waiting blocks no
+  // query.
+  std::mutex listen_mu_;
+  std::unique_ptr<Listener> listener_;
+  bool listened_before_ = false;
+  bool listen_failing_ = false;
 };
 
 }  // namespace
@@ -190,7 +374,8 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenPostgresCatalogStore(
     const std::string& url) {
   LONGTAKE_ASSIGN_OR_RETURN(
       auto db, OpenMigrated<postgres::Database>(url, Migrations()));
-  return std::unique_ptr<CatalogStore>(new PostgresCatalogStore(std::move(db)));
+  return std::unique_ptr<CatalogStore>(
+      new PostgresCatalogStore(std::move(db), url));
 }
 
 }  // namespace longtake::catalog

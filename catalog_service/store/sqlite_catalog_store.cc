@@ -4,6 +4,7 @@
 
 #include "catalog_service/store/sqlite_catalog_store.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -39,6 +40,7 @@ const std::vector<sqlite::Migration>& Migrations() {
         INSERT INTO store_meta(key, value) VALUES ('revision', 0);
       )sql"},
       {2, kAddRequestHashColumn},
+      {3, rows::kAddChangeLogMigration},
   };
   return *migrations;
 }
@@ -110,7 +112,44 @@ class SqliteCatalogStore : public CatalogStore {
     }
     LONGTAKE_RETURN_IF_ERROR(db_->Exec(
         "UPDATE store_meta SET value = value + 1 WHERE key = 'revision'"));
+    // The change log entry commits with the batch, under its revision.
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t revision, RevisionLocked());
+    const std::string append = rows::AppendSql(rows::ChangeLogTable(), kQ);
+    for (const rows::Row& row : rows::ChangeRows(batch, revision)) {
+      LONGTAKE_RETURN_IF_ERROR(Run(append, row));
+    }
     return tx.Commit();
+  }
+
+  absl::StatusOr<ChangePage> ChangesAfter(int64_t position,
+                                          int max_revisions) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ChangePage page;
+    // One read transaction: the revision, the trim mark and the rows agree.
+    LONGTAKE_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+    absl::Status status = ChangesLocked(position, max_revisions, &page);
+    (void)db_->Exec("COMMIT");
+    if (!status.ok()) return status;
+    return page;
+  }
+
+  absl::StatusOr<int64_t> TrimChangeLog(int64_t keep) override {
+    if (keep <= 0) return absl::InvalidArgumentError("keep must be positive");
+    std::lock_guard<std::mutex> lock(mu_);
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Transaction tx,
+                              sqlite::Transaction::Begin(*db_));
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t revision, RevisionLocked());
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t trimmed,
+                              MetaLocked(rows::kLogTrimmedThroughKey));
+    const int64_t cut = revision - keep;
+    if (cut <= trimmed) return trimmed;
+    LONGTAKE_RETURN_IF_ERROR(
+        Run(rows::TrimChangesSql(kQ), {absl::StrCat(cut)}));
+    LONGTAKE_RETURN_IF_ERROR(
+        Run(rows::UpdateMetaSql(rows::kLogTrimmedThroughKey, kQ),
+            {absl::StrCat(cut)}));
+    LONGTAKE_RETURN_IF_ERROR(tx.Commit());
+    return cut;
   }
 
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
@@ -126,11 +165,44 @@ class SqliteCatalogStore : public CatalogStore {
 
  private:
   absl::StatusOr<int64_t> RevisionLocked() {
-    LONGTAKE_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db_->Prepare("SELECT value FROM store_meta WHERE key = 'revision'"));
+    return MetaLocked(rows::kRevisionKey);
+  }
+
+  absl::StatusOr<int64_t> MetaLocked(absl::string_view key) {
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st,
+                              db_->Prepare(rows::SelectMetaSql(key)));
     LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.ColumnInt(0) : 0;
+  }
+
+  absl::Status ChangesLocked(int64_t position, int max_revisions,
+                             ChangePage* page) {
+    LONGTAKE_ASSIGN_OR_RETURN(page->revision, RevisionLocked());
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t trimmed,
+                              MetaLocked(rows::kLogTrimmedThroughKey));
+    page->through = position;
+    if (position < trimmed || position > page->revision) {
+      page->trimmed = true;
+      return absl::OkStatus();
+    }
+    page->through =
+        std::min(page->revision, position + std::max(max_revisions, 1));
+    LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st,
+                              db_->Prepare(rows::SelectChangesSql(kQ)));
+    LONGTAKE_RETURN_IF_ERROR(st.Bind(1, position));
+    LONGTAKE_RETURN_IF_ERROR(st.Bind(2, page->through));
+    while (true) {
+      LONGTAKE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      int64_t revision = st.ColumnInt(0);
+      if (page->batches.empty() || page->batches.back().revision != revision) {
+        page->batches.push_back({revision, {}});
+      }
+      LONGTAKE_RETURN_IF_ERROR(
+          rows::AddChange(st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
+                          st.ColumnText(4), &page->batches.back().changes));
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<RequestRecord>> LookupLocked(

@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/store/open_catalog_store.h"
+#include "common/postgres/database.h"
 #include "gtest/gtest.h"
 #include "tests/catalog_service/sample_catalog.h"
 #include "tests/support/scratch_store.h"
@@ -197,6 +199,139 @@ TEST_P(CatalogStoreConformanceTest, ReopenKeepsData) {
   ASSERT_OK(rec);
   ASSERT_TRUE(rec->has_value());
   EXPECT_EQ((*rec)->resource, "films/x");
+}
+
+TEST_P(CatalogStoreConformanceTest, ChangeLogHoldsEachBatchUnderItsRevision) {
+  WriteAll();  // revision 1
+  Film updated = SampleFilm();
+  updated.title = "Letyat zhuravli";
+  WriteBatch update;
+  update.upsert_films.push_back(updated);
+  ASSERT_OK(store_->Apply(update));  // 2
+  WriteBatch request_only;
+  request_only.request = RequestRecord{"r-1", "ImportFilms", "", "[]", ""};
+  ASSERT_OK(store_->Apply(request_only));  // 3: no resource changed
+  WriteBatch remove;
+  remove.delete_sequences.push_back(kStaircase);
+  remove.delete_people.push_back(SamplePerson().name);
+  ASSERT_OK(store_->Apply(remove));  // 4
+
+  ASSERT_OK_AND_ASSIGN(ChangePage page, store_->ChangesAfter(0, 100));
+  EXPECT_FALSE(page.trimmed);
+  EXPECT_EQ(page.through, 4);
+  EXPECT_EQ(page.revision, 4);
+  ASSERT_EQ(page.batches.size(), 3u);
+  EXPECT_EQ(page.batches[0].revision, 1);
+  const WriteBatch& all = page.batches[0].changes;
+  ASSERT_EQ(all.upsert_films.size(), 1u);
+  EXPECT_EQ(all.upsert_films[0], SampleFilm());
+  ASSERT_EQ(all.upsert_people.size(), 1u);
+  EXPECT_EQ(all.upsert_people[0], SamplePerson());
+  ASSERT_EQ(all.upsert_eras.size(), 1u);
+  EXPECT_EQ(all.upsert_eras[0], SampleEra());
+  ASSERT_EQ(all.upsert_sequences.size(), 2u);
+  EXPECT_EQ(all.upsert_sequences[1], SampleSequence());
+  EXPECT_FALSE(all.request.has_value());
+  EXPECT_EQ(page.batches[1].revision, 2);
+  ASSERT_EQ(page.batches[1].changes.upsert_films.size(), 1u);
+  EXPECT_EQ(page.batches[1].changes.upsert_films[0].title, "Letyat zhuravli");
+  EXPECT_EQ(page.batches[2].revision, 4);
+  EXPECT_EQ(page.batches[2].changes.delete_sequences,
+            std::vector<std::string>{kStaircase});
+  EXPECT_EQ(page.batches[2].changes.delete_people,
+            std::vector<std::string>{SamplePerson().name});
+
+  // Bounded: one revision per page, resumed from `through`.
+  ASSERT_OK_AND_ASSIGN(ChangePage second, store_->ChangesAfter(1, 1));
+  EXPECT_EQ(second.through, 2);
+  ASSERT_EQ(second.batches.size(), 1u);
+  EXPECT_EQ(second.batches[0].revision, 2);
+  ASSERT_OK_AND_ASSIGN(ChangePage empty, store_->ChangesAfter(2, 1));
+  EXPECT_EQ(empty.through, 3);
+  EXPECT_TRUE(empty.batches.empty());
+  ASSERT_OK_AND_ASSIGN(ChangePage none, store_->ChangesAfter(4, 10));
+  EXPECT_EQ(none.through, 4);
+  EXPECT_TRUE(none.batches.empty());
+  EXPECT_FALSE(none.trimmed);
+}
+
+TEST_P(CatalogStoreConformanceTest, FailedBatchLeavesNoChangeLogEntry) {
+  WriteAll();
+  WriteBatch orphan;
+  Sequence seq = SampleSequence();
+  seq.name = "films/nope/sequences/x";
+  orphan.upsert_sequences.push_back(seq);
+  EXPECT_FALSE(store_->Apply(orphan).ok());
+  ASSERT_OK_AND_ASSIGN(ChangePage page, store_->ChangesAfter(0, 100));
+  EXPECT_EQ(page.through, 1);
+  EXPECT_EQ(page.batches.size(), 1u);
+}
+
+TEST_P(CatalogStoreConformanceTest, TrimmedLogSaysSoToReadersBehindIt) {
+  for (int i = 0; i < 5; ++i) {
+    Person p = SamplePerson();
+    p.biography = absl::StrCat("take ", i);
+    WriteBatch b;
+    b.upsert_people.push_back(p);
+    ASSERT_OK(store_->Apply(b));
+  }
+  ASSERT_OK_AND_ASSIGN(int64_t through, store_->TrimChangeLog(2));
+  EXPECT_EQ(through, 3);
+  // Trimming again to a longer retention keeps what is gone gone.
+  ASSERT_OK_AND_ASSIGN(through, store_->TrimChangeLog(4));
+  EXPECT_EQ(through, 3);
+  EXPECT_FALSE(store_->TrimChangeLog(0).ok());
+
+  ASSERT_OK_AND_ASSIGN(ChangePage behind, store_->ChangesAfter(2, 100));
+  EXPECT_TRUE(behind.trimmed);
+  EXPECT_TRUE(behind.batches.empty());
+  ASSERT_OK_AND_ASSIGN(ChangePage kept, store_->ChangesAfter(3, 100));
+  EXPECT_FALSE(kept.trimmed);
+  ASSERT_EQ(kept.batches.size(), 2u);
+  EXPECT_EQ(kept.batches[0].revision, 4);
+  EXPECT_EQ(kept.batches[1].changes.upsert_people[0].biography, "take 4");
+  // A position ahead of the store belongs to another history.
+  ASSERT_OK_AND_ASSIGN(ChangePage ahead, store_->ChangesAfter(9, 100));
+  EXPECT_TRUE(ahead.trimmed);
+}
+
+TEST_P(CatalogStoreConformanceTest, CommitsWakeWaitersWhereSupported) {
+  if (!store_->NotifiesCommits()) {
+    EXPECT_FALSE(store_->WaitForCommit(absl::Milliseconds(1)).ok());
+    GTEST_SKIP() << "this store does not notify commits";
+  }
+  ASSERT_OK_AND_ASSIGN(auto writer, OpenCatalogStore(scratch_.url()));
+  // The first wait starts listening; nothing was committed yet.
+  ASSERT_OK_AND_ASSIGN(bool woken,
+                       store_->WaitForCommit(absl::Milliseconds(50)));
+  EXPECT_FALSE(woken);
+  WriteBatch b;
+  b.upsert_people.push_back(SamplePerson());
+  ASSERT_OK(writer->Apply(b));
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Seconds(5)));
+  EXPECT_TRUE(woken);
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Milliseconds(50)));
+  EXPECT_FALSE(woken);
+
+  // The listening connection dies: the next wait says so, a later one
+  // re-establishes it (and reports a possible missed commit), and commits
+  // wake it again.
+  ASSERT_OK_AND_ASSIGN(auto admin, postgres::Database::Open(scratch_.url()));
+  ASSERT_OK(admin->Query([](pqxx::transaction_base& tx) {
+    pqxx::result r = tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+        "datname = current_database() AND pid <> pg_backend_pid() AND "
+        "query LIKE 'LISTEN%'");
+    EXPECT_EQ(r.size(), 1u);
+    return absl::OkStatus();
+  }));
+  absl::StatusOr<bool> lost = store_->WaitForCommit(absl::Seconds(2));
+  EXPECT_FALSE(lost.ok());
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Seconds(1)));
+  EXPECT_TRUE(woken);
+  ASSERT_OK(writer->Apply(b));
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Seconds(5)));
+  EXPECT_TRUE(woken);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CatalogStoreConformanceTest,
