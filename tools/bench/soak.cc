@@ -49,307 +49,39 @@
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "tools/bench/bench_flags.h"
+#include "tools/bench/soak_burst.h"
+#include "tools/bench/soak_clients.h"
+#include "tools/bench/soak_load.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using longtake::bench::CallStats;
+using longtake::bench::Clients;
+using longtake::bench::Clock;
+using longtake::bench::kMethodCount;
+using longtake::bench::kMethodNames;
+using longtake::bench::kReadMethods;
+using longtake::bench::Method;
+using longtake::bench::OfferWriter;
+using longtake::bench::ReadLoop;
+using longtake::bench::User;
 namespace catalog = longtake::catalog::v1;
 namespace watchlist = longtake::watchlist::v1;
-namespace health = grpc::health::v1;
-
-// Every soak user watches this film; the curator's offers are for it, so
-// each offer write is an event for every stream.
-constexpr char kFilm[] = "films/i-am-cuba";
-constexpr char kProvider[] = "providers/mr-bongo";
-constexpr char kRegion[] = "GB";
-constexpr char kCreateItemMethod[] =
-    "/longtake.watchlist.v1.WatchlistService/CreateWatchlistItem";
-constexpr auto kCallDeadline = std::chrono::seconds(5);
-
-// The one place that mints bearer tokens: the token format is changing
-// (JWT), and only this function needs to follow it.
-std::string MintToken(const std::string& secret, const std::string& user,
-                      bool curator) {
-  longtake::auth::TokenMinter signer(secret);
-  return signer.Mint(
-      user,
-      curator ? longtake::auth::Role::kCurator : longtake::auth::Role::kUser,
-      absl::Hours(24));
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-std::string CodesText(const std::map<grpc::StatusCode, int64_t>& codes) {
-  if (codes.empty()) return "0";
-  std::vector<std::string> parts;
-  for (const auto& [code, n] : codes) {
-    parts.push_back(absl::StrCat(CodeName(code), ":", n));
-  }
-  return absl::StrJoin(parts, ",");
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * v.size()));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  return ctx;
-}
-
-// A channel with a connection of its own (not shared with other channels to
-// the same address), as a separate client would have.
-std::shared_ptr<grpc::Channel> OwnConnection(const std::string& addr) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(),
-                                   args);
-}
-
-// ---- memory and health ----
-
-struct Memory {
-  double rss_mib = -1;  // VmRSS; -1 when unknown (no pid, process gone)
-  double hwm_mib = -1;  // VmHWM: the RSS high-water since the process began
-};
-
-Memory ReadMemory(int64_t pid) {
-  Memory m;
-  if (pid <= 0) return m;
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string key;
-    double kb = 0;
-    fields >> key >> kb;
-    if (key == "VmRSS:") m.rss_mib = kb / 1024;
-    if (key == "VmHWM:") m.hwm_mib = kb / 1024;
-  }
-  return m;
-}
-
-// "SERVING", another ServingStatus name, or the failed call's code.
-std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = health::Health::NewStub(channel);
-  health::HealthCheckRequest request;
-  health::HealthCheckResponse response;
-  grpc::Status s = stub->Check(Context("").get(), request, &response);
-  if (!s.ok()) return CodeName(s.error_code());
-  return health::HealthCheckResponse::ServingStatus_Name(response.status());
-}
-
-// ---- unary calls ----
-
-enum Method {
-  kGetFilm,
-  kSearchFilms,
-  kListWatchlistItems,
-  kWhereToWatch,
-  kCreateOffer,
-  kDeleteOffer,
-  kMethodCount,
-};
-constexpr std::array<const char*, kMethodCount> kMethodNames = {
-    "GetFilm",      "SearchFilms", "ListWatchlistItems",
-    "WhereToWatch", "CreateOffer", "DeleteOffer"};
-// The read methods the unary threads cycle through.
-constexpr int kReadMethods = 4;
-
-// Calls of one reporting window: latencies of successful calls per method
-// and failed calls by code. Recorded by the load threads, taken (and reset)
-// by the reporter.
-class CallStats {
- public:
-  struct Window {
-    std::array<std::vector<double>, kMethodCount> latencies_ms;
-    std::map<grpc::StatusCode, int64_t> errors;
-    std::array<std::map<grpc::StatusCode, int64_t>, kMethodCount>
-        errors_by_method;
-    std::array<std::string, kMethodCount> first_error;
-    int64_t calls = 0;
-  };
-
-  void Record(Method method, const grpc::Status& status,
-              Clock::time_point start) {
-    double ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::lock_guard<std::mutex> lock(mu_);
-    ++window_.calls;
-    if (status.ok()) {
-      window_.latencies_ms[method].push_back(ms);
-      return;
-    }
-    ++window_.errors[status.error_code()];
-    if (window_.errors_by_method[method][status.error_code()]++ == 0 &&
-        window_.first_error[method].empty()) {
-      window_.first_error[method] = absl::StrCat(CodeName(status.error_code()),
-                                                 " ", status.error_message());
-    }
-  }
-
-  Window Take() {
-    std::lock_guard<std::mutex> lock(mu_);
-    Window taken = std::move(window_);
-    window_ = Window();
-    return taken;
-  }
-
- private:
-  std::mutex mu_;
-  Window window_;
-};
-
-struct User {
-  std::string name;   // "soak-3"
-  std::string token;  // a user token for `name`
-};
-
-// The stubs the load threads share (stubs and channels are thread-safe).
-struct Clients {
-  std::unique_ptr<catalog::CatalogService::Stub> catalog;
-  std::unique_ptr<watchlist::WatchlistService::Stub> watchlist;
-};
-
-grpc::Status CallRead(Method method, int i, const Clients& clients,
-                      const std::vector<User>& users) {
-  static const std::array<const char*, 3> kNames = {
-      "films/the-cranes-are-flying", "films/i-am-cuba",
-      "films/letter-never-sent"};
-  static const std::array<const char*, 5> kQueries = {
-      "kalatozov", "cranes", "soy cuba", "letter never", "urusevsky"};
-  const User& user = users[i % users.size()];
-  switch (method) {
-    case kGetFilm: {
-      catalog::GetFilmRequest request;
-      request.set_name(kNames[i % kNames.size()]);
-      catalog::Film response;
-      return clients.catalog->GetFilm(Context("").get(), request, &response);
-    }
-    case kSearchFilms: {
-      catalog::SearchFilmsRequest request;
-      request.set_query(kQueries[i % kQueries.size()]);
-      request.set_page_size(10);
-      catalog::SearchFilmsResponse response;
-      return clients.catalog->SearchFilms(Context("").get(), request,
-                                          &response);
-    }
-    case kListWatchlistItems: {
-      watchlist::ListWatchlistItemsRequest request;
-      request.set_parent("users/" + user.name);
-      watchlist::ListWatchlistItemsResponse response;
-      grpc::Status s = clients.watchlist->ListWatchlistItems(
-          Context(user.token).get(), request, &response);
-      if (s.ok() &&
-          (response.items_size() == 0 || !response.items(0).enriched())) {
-        return grpc::Status(grpc::StatusCode::INTERNAL,
-                            "list empty or not enriched");
-      }
-      return s;
-    }
-    default: {
-      watchlist::WhereToWatchRequest request;
-      request.set_film(kFilm);
-      request.set_region(kRegion);
-      watchlist::WhereToWatchResponse response;
-      return clients.watchlist->WhereToWatch(Context(user.token).get(), request,
-                                             &response);
-    }
-  }
-}
-
-// Calls the read methods in turn until `stop` (thread `t` of `threads`:
-// the threads start at different methods and users).
-void ReadLoop(int t, int threads, const Clients& clients,
-              const std::vector<User>& users, const std::atomic<bool>& stop,
-              CallStats& stats) {
-  for (int n = 0; !stop; ++n) {
-    auto method = static_cast<Method>((n + t) % kReadMethods);
-    auto start = Clock::now();
-    stats.Record(method, CallRead(method, n * threads + t, clients, users),
-                 start);
-  }
-}
-
-// The curator: `rate` writes a second, alternately creating an offer for
-// kFilm and deleting it; each acknowledged write is one event per stream.
-class OfferWriter {
- public:
-  OfferWriter(const Clients& clients, std::string token, double rate,
-              CallStats& stats)
-      : clients_(clients),
-        token_(std::move(token)),
-        period_(std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(1.0 / std::max(rate, 0.01)))),
-        stats_(stats),
-        id_prefix_(absl::StrCat("soak-", absl::ToUnixSeconds(absl::Now()))) {}
-
-  void Run(const std::atomic<bool>& stop) {
-    auto next = Clock::now();
-    while (!stop) {
-      std::this_thread::sleep_until(next);
-      next += period_;
-      WriteOnce();
-    }
-    // Leave no soak offer behind.
-    if (!live_offer_.empty()) WriteOnce();
-  }
-
-  int64_t acknowledged() const { return acknowledged_; }
-
- private:
-  void WriteOnce() {
-    auto start = Clock::now();
-    if (live_offer_.empty()) {
-      watchlist::CreateOfferRequest request;
-      request.set_offer_id(absl::StrCat(id_prefix_, "-", next_id_++));
-      watchlist::Offer* offer = request.mutable_offer();
-      offer->set_film(kFilm);
-      offer->set_provider(kProvider);
-      offer->set_monetization(watchlist::MONETIZATION_BUY);
-      offer->set_format(watchlist::FORMAT_BLU_RAY);
-      offer->set_region(kRegion);
-      offer->mutable_price()->set_currency_code("GBP");
-      offer->mutable_price()->set_units(20);
-      offer->set_deep_link_uri("https://mrbongo.com/products/soak");
-      watchlist::Offer created;
-      grpc::Status s = clients_.watchlist->CreateOffer(Context(token_).get(),
-                                                       request, &created);
-      stats_.Record(kCreateOffer, s, start);
-      if (s.ok()) {
-        live_offer_ = created.name();
-        ++acknowledged_;
-      }
-      return;
-    }
-    watchlist::DeleteOfferRequest request;
-    request.set_name(live_offer_);
-    google::protobuf::Empty empty;
-    grpc::Status s =
-        clients_.watchlist->DeleteOffer(Context(token_).get(), request, &empty);
-    stats_.Record(kDeleteOffer, s, start);
-    if (s.ok()) ++acknowledged_;
-    if (s.ok() || s.error_code() == grpc::StatusCode::NOT_FOUND) {
-      live_offer_.clear();
-    }
-  }
-
-  const Clients& clients_;
-  const std::string token_;
-  const Clock::duration period_;
-  CallStats& stats_;
-  const std::string id_prefix_;
-  int next_id_ = 0;
-  std::string live_offer_;
-  std::atomic<int64_t> acknowledged_{0};
-};
+using longtake::bench::BurstResult;
+using longtake::bench::CodeName;
+using longtake::bench::CodesText;
+using longtake::bench::Context;
+using longtake::bench::HealthStatus;
+using longtake::bench::kFilm;
+using longtake::bench::kProvider;
+using longtake::bench::kRegion;
+using longtake::bench::Memory;
+using longtake::bench::Mib;
+using longtake::bench::MintToken;
+using longtake::bench::OwnConnection;
+using longtake::bench::Percentile;
+using longtake::bench::ReadMemory;
+using longtake::bench::RunBurst;
 
 // ---- streams ----
 
@@ -423,94 +155,6 @@ class AvailabilityWatcher
   std::atomic<int64_t> events_{0};
 };
 
-// ---- burst ----
-
-struct BurstResult {
-  int connections = 0;
-  int connected = 0;
-  std::map<grpc::StatusCode, int64_t> codes;
-  std::map<grpc::StatusCode, std::string> first_message;
-  double seconds = 0;
-  Memory before, right_after, settled;
-};
-
-// `connections` channels of their own, each sending one CreateWatchlistItem
-// with a `note_bytes` note (for users soak-burst-N, so per-user limits do not
-// hide the body from validation) at the same moment. The big part of the
-// request is serialised once and shared by every call's buffer, so the
-// client does not hold `connections` copies.
-BurstResult RunBurst(const std::string& addr, const std::string& secret,
-                     int connections, int64_t note_bytes, absl::Duration settle,
-                     int64_t watchlist_pid) {
-  BurstResult result;
-  result.connections = connections;
-  watchlist::CreateWatchlistItemRequest big;
-  big.mutable_item()->set_film(kFilm);
-  big.mutable_item()->set_note(
-      std::string(static_cast<size_t>(note_bytes), 'n'));
-  const grpc::Slice big_part(big.SerializeAsString());
-
-  struct Call {
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<grpc::GenericStub> stub;
-    grpc::ClientContext ctx;
-    grpc::ByteBuffer request, response;
-  };
-  std::vector<std::unique_ptr<Call>> calls;
-  for (int i = 0; i < connections; ++i) {
-    auto call = std::make_unique<Call>();
-    call->channel = OwnConnection(addr);
-    call->channel->GetState(/*try_to_connect=*/true);
-    calls.push_back(std::move(call));
-  }
-  const auto connect_by =
-      std::chrono::system_clock::now() + std::chrono::seconds(30);
-  for (auto& call : calls) {
-    if (call->channel->WaitForConnected(connect_by)) ++result.connected;
-  }
-  for (int i = 0; i < connections; ++i) {
-    Call& call = *calls[i];
-    std::string user = absl::StrCat("soak-burst-", i);
-    watchlist::CreateWatchlistItemRequest small;
-    small.set_parent("users/" + user);
-    std::array<grpc::Slice, 2> parts = {grpc::Slice(small.SerializeAsString()),
-                                        big_part};
-    call.request = grpc::ByteBuffer(parts.data(), parts.size());
-    call.stub = std::make_unique<grpc::GenericStub>(call.channel);
-    call.ctx.AddMetadata("authorization",
-                         "Bearer " + MintToken(secret, user, false));
-    call.ctx.set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(120));
-  }
-  result.before = ReadMemory(watchlist_pid);
-
-  std::mutex mu;
-  std::condition_variable all_done;
-  int done = 0;
-  auto start = Clock::now();
-  for (auto& call : calls) {
-    call->stub->UnaryCall(
-        &call->ctx, kCreateItemMethod, grpc::StubOptions(), &call->request,
-        &call->response, [&](grpc::Status status) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (result.codes[status.error_code()]++ == 0) {
-            result.first_message[status.error_code()] = status.error_message();
-          }
-          if (++done == connections) all_done.notify_all();
-        });
-  }
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    all_done.wait(lock, [&] { return done == connections; });
-  }
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.right_after = ReadMemory(watchlist_pid);
-  calls.clear();  // the clients go away: 2,000 connections closed
-  absl::SleepFor(settle);
-  result.settled = ReadMemory(watchlist_pid);
-  return result;
-}
-
 // ---- the report ----
 
 struct ServerWatch {
@@ -537,10 +181,6 @@ struct ServerWatch {
     return status;
   }
 };
-
-std::string Mib(double mib) {
-  return mib < 0 ? "?" : absl::StrFormat("%.1f", mib);
-}
 
 }  // namespace
 
