@@ -708,6 +708,22 @@ TEST_F(WatchlistIntegrationTest,
   EXPECT_EQ(cuba.film(), seed::kCuba);
 }
 
+// `n` ListWatchlistItems calls for alice, all sent at once (10 s deadline).
+std::vector<std::future<grpc::Status>> ListAtOnce(
+    wlv1::WatchlistService::Stub* stub, const std::string& token, int n) {
+  std::vector<std::future<grpc::Status>> lists;
+  for (int i = 0; i < n; ++i) {
+    lists.push_back(std::async(std::launch::async, [stub, token] {
+      wlv1::ListWatchlistItemsRequest request;
+      request.set_parent("users/alice");
+      wlv1::ListWatchlistItemsResponse response;
+      return stub->ListWatchlistItems(
+          CallContext(token, absl::Seconds(10)).get(), request, &response);
+    }));
+  }
+  return lists;
+}
+
 // A catalogue that accepts connections but never answers (SIGSTOP) is the
 // worst case: every call to it waits out its deadline.
 class FrozenCatalogue {
@@ -741,16 +757,8 @@ TEST_F(WatchlistIntegrationTest,
   FrozenCatalogue frozen(catalog_->pid());
   // Eight lists that need the catalogue: on two catalogue threads with a
   // 2 s catalogue deadline they would hold a shared pool for seconds.
-  std::vector<std::future<grpc::Status>> lists;
-  for (int i = 0; i < 8; ++i) {
-    lists.push_back(std::async(std::launch::async, [&] {
-      wlv1::ListWatchlistItemsRequest request;
-      request.set_parent("users/alice");
-      wlv1::ListWatchlistItemsResponse response;
-      return stub_->ListWatchlistItems(
-          CallContext(alice_, absl::Seconds(10)).get(), request, &response);
-    }));
-  }
+  std::vector<std::future<grpc::Status>> lists =
+      ListAtOnce(stub_.get(), alice_, 8);
   absl::SleepFor(absl::Milliseconds(100));
   // Meanwhile the calls that never ask the catalogue keep their latency: a
   // 1 s client deadline, half of one catalogue deadline.
@@ -812,16 +820,8 @@ TEST_F(WatchlistIntegrationTest, CallsBeyondTheCatalogueQueueFailFast) {
 
   FrozenCatalogue frozen(catalog_->pid());
   // One call runs, one waits; the rest are refused at once.
-  std::vector<std::future<grpc::Status>> lists;
-  for (int i = 0; i < 6; ++i) {
-    lists.push_back(std::async(std::launch::async, [&] {
-      wlv1::ListWatchlistItemsRequest request;
-      request.set_parent("users/alice");
-      wlv1::ListWatchlistItemsResponse response;
-      return stub_->ListWatchlistItems(
-          CallContext(alice_, absl::Seconds(10)).get(), request, &response);
-    }));
-  }
+  std::vector<std::future<grpc::Status>> lists =
+      ListAtOnce(stub_.get(), alice_, 6);
   int refused = 0;
   for (auto& list : lists) {
     grpc::Status s = list.get();
