@@ -21,6 +21,7 @@
 #include "common/config/flags.h"
 #include "common/config/limit_flags.h"
 #include "common/config/server_flags.h"
+#include "common/domain/field_limits.h"
 #include "common/grpc/call_limits.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/tls_credentials.h"
@@ -111,7 +112,7 @@ int Run(int argc, char** argv) {
   const Flag<int64_t> max_streams_per_user =
       flags.AddInt("max_streams_per_user", "LONGTAKE_MAX_STREAMS_PER_USER", 16,
                    "open WatchAvailability streams one user may hold");
-  LimitFlags limits(&flags);
+  LimitFlags limits(&flags, {.max_request_bytes = kMaxWatchlistRequestBytes});
 
   if (std::optional<int> exit_code = server.Parse(argc, argv)) {
     return *exit_code;

@@ -18,7 +18,7 @@ RateLimiter::Options Rate(int64_t per_second, absl::Duration burst) {
 
 }  // namespace
 
-LimitFlags::LimitFlags(FlagSet* flags) {
+LimitFlags::LimitFlags(FlagSet* flags, const ConnectionLimits& defaults) {
   user_write_rate = flags->AddInt(
       "user_write_rate", "LONGTAKE_USER_WRITE_RATE", 50,
       "writes per second one user (token subject) may make; 0: no limit");
@@ -37,8 +37,14 @@ LimitFlags::LimitFlags(FlagSet* flags) {
       "how many seconds' worth of calls a caller may make at once before "
       "the rates apply");
   max_request_bytes = flags->AddInt(
-      "max_request_bytes", "LONGTAKE_MAX_REQUEST_BYTES", 16 * 1024 * 1024,
+      "max_request_bytes", "LONGTAKE_MAX_REQUEST_BYTES",
+      defaults.max_request_bytes,
       "largest request message accepted (RESOURCE_EXHAUSTED beyond)");
+  stream_window_bytes = flags->AddInt(
+      "stream_window_bytes", "LONGTAKE_STREAM_WINDOW_BYTES",
+      defaults.stream_window_bytes,
+      "receive window of each stream: about what a connection can make the "
+      "server buffer beyond the messages it has accepted");
   memory_quota_bytes = flags->AddInt(
       "memory_quota_bytes", "LONGTAKE_MEMORY_QUOTA_BYTES", 512 * 1024 * 1024,
       "memory gRPC may hold for all calls' buffers at once (resource quota)");
@@ -73,6 +79,10 @@ absl::Status LimitFlags::Check() const {
     return absl::InvalidArgumentError(
         "--max-request-bytes: must be between 1024 and 1073741824");
   }
+  if (*stream_window_bytes < 1024 || *stream_window_bytes > (1 << 24)) {
+    return absl::InvalidArgumentError(
+        "--stream-window-bytes: must be between 1024 and 16777216");
+  }
   if (*memory_quota_bytes < (1 << 20)) {
     return absl::InvalidArgumentError(
         "--memory-quota-bytes: must be at least 1048576");
@@ -92,6 +102,7 @@ absl::Status LimitFlags::Check() const {
 ConnectionLimits LimitFlags::connection_limits() const {
   ConnectionLimits limits;
   limits.max_request_bytes = *max_request_bytes;
+  limits.stream_window_bytes = *stream_window_bytes;
   limits.memory_quota_bytes = *memory_quota_bytes;
   limits.max_connection_idle = *max_connection_idle;
   limits.max_connection_age = *max_connection_age;

@@ -23,8 +23,9 @@ namespace longtake {
 
 class LimitFlags {
  public:
-  // Registers the flags on `flags`, which must outlive this.
-  explicit LimitFlags(FlagSet* flags);
+  // Registers the flags on `flags`, which must outlive this; `defaults`
+  // gives the service's own defaults of the connection limits.
+  explicit LimitFlags(FlagSet* flags, const ConnectionLimits& defaults = {});
 
   // INVALID_ARGUMENT naming the flag when a value is out of range.
   absl::Status Check() const;
@@ -38,6 +39,7 @@ class LimitFlags {
   Flag<int64_t> peer_search_rate;
   Flag<absl::Duration> rate_burst;
   Flag<int64_t> max_request_bytes;
+  Flag<int64_t> stream_window_bytes;
   Flag<int64_t> memory_quota_bytes;
   Flag<absl::Duration> max_connection_idle;
   Flag<absl::Duration> max_connection_age;

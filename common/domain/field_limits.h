@@ -63,6 +63,10 @@ inline constexpr size_t kMaxUriBytes = 2048;
 // Provider regions, offer extras, subscriptions, WatchAvailability regions,
 // update_mask paths. (There are 249 ISO 3166-1 regions.)
 inline constexpr size_t kMaxListEntries = 250;
+// The watchlist's default --max-request-bytes: its largest valid request (a
+// ReorderWatchlistItems of kMaxBatchSize names, about 170 KiB) fits, and a
+// burst of oversized ones is refused by gRPC before their bodies are read.
+inline constexpr int64_t kMaxWatchlistRequestBytes = 256 * 1024;
 
 // ---- google.protobuf.Timestamp and Duration (their documented range) ----
 

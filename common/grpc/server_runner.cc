@@ -265,6 +265,12 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
                            &port_);
   const ConnectionLimits& limits = options.connection_limits;
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits.max_request_bytes));
+  // A fixed receive window per stream: with the bandwidth probe on, gRPC
+  // grows windows to megabytes, and 2,000 connections each sending a large
+  // message made the server buffer gigabytes before any size check.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                             static_cast<int>(limits.stream_window_bytes));
   grpc::ResourceQuota quota("longtake-server");
   quota.Resize(static_cast<size_t>(limits.memory_quota_bytes));
   builder.SetResourceQuota(quota);
@@ -312,6 +318,10 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
     std::fflush(stdout);
     Log(LogLevel::kInfo, absl::StrCat("serving /metrics on ", host, ":",
                                       metrics_server_->port()));
+  }
+  if (options.memory_trim_interval > absl::ZeroDuration()) {
+    memory_trimmer_ = std::make_unique<MemoryTrimmer>(
+        MemoryTrimmer::Options{.interval = options.memory_trim_interval});
   }
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

@@ -37,6 +37,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/limits/limits.h"
+#include "common/limits/memory_trimmer.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 #include "common/metrics/metrics_server.h"
@@ -83,6 +84,9 @@ struct ServerRunnerOptions {
   // call (the catalogue: reads finish inside their callback, writes drain in
   // a hook) caps it.
   absl::Duration server_shutdown_cap = absl::InfiniteDuration();
+  // How often freed heap memory is checked for and given back to the system
+  // (common/limits/memory_trimmer.h); ZeroDuration: never.
+  absl::Duration memory_trim_interval = absl::Seconds(5);
 };
 
 class ServerRunner {
@@ -119,6 +123,7 @@ class ServerRunner {
  private:
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsServer> metrics_server_;
+  std::unique_ptr<MemoryTrimmer> memory_trimmer_;
   std::vector<std::function<void(absl::Time)>> drain_hooks_;
   absl::Duration server_shutdown_cap_ = absl::InfiniteDuration();
   int port_ = 0;

@@ -13,8 +13,15 @@ namespace longtake {
 
 // Per connection and per process, enforced by gRPC itself.
 struct ConnectionLimits {
-  // Largest request message accepted (RESOURCE_EXHAUSTED beyond).
+  // Largest request message accepted (RESOURCE_EXHAUSTED beyond). gRPC
+  // refuses a larger one from its length prefix, before its body is read.
+  // The catalogue's: an ImportFilms call carries up to 1000 films.
   int64_t max_request_bytes = 16 * 1024 * 1024;
+  // Receive window of each stream. The window is fixed (gRPC's bandwidth
+  // probe, which grows windows to megabytes, is off), so a burst of
+  // connections can make the server buffer about this much per connection
+  // beyond the messages it has accepted.
+  int64_t stream_window_bytes = 64 * 1024;
   // gRPC resource quota: memory all calls' buffers may hold at once; a burst
   // beyond it is refused instead of growing the process.
   int64_t memory_quota_bytes = 512 * 1024 * 1024;

@@ -231,6 +231,10 @@ int main(int argc, char** argv) {
   const auto burst_note_flag = flags.AddInt(
       "burst_note_bytes", "", 1 << 20,
       "note size of each burst CreateWatchlistItem (validation allows 4096)");
+  const auto burst_growth_flag = flags.AddInt(
+      "burst_max_growth_mib", "", 256,
+      "fail when the burst raises the watchlist's high-water (VmHWM) more "
+      "than this above its RSS before the burst");
   const auto burst_settle_flag = flags.AddDuration(
       "burst_settle", "", absl::Seconds(10),
       "wait after the burst before reading the watchlist's RSS again");
@@ -508,6 +512,20 @@ int main(int argc, char** argv) {
     }
     if (burst->codes.count(grpc::StatusCode::OK) > 0) {
       failures.push_back("the burst's oversized notes were accepted");
+    }
+    const double growth = burst->right_after.hwm_mib - burst->before.rss_mib;
+    if (burst->before.rss_mib < 0 || burst->right_after.hwm_mib < 0) {
+      failures.push_back("the watchlist's memory was not measured");
+    } else if (growth > static_cast<double>(*burst_growth_flag)) {
+      failures.push_back(absl::StrFormat(
+          "the burst raised the watchlist's high-water by %.0f MiB (at most "
+          "%d)",
+          growth, *burst_growth_flag));
+    }
+    // Given back: as for the steady phase, within 10% or 8 MiB.
+    if (burst->settled.rss_mib >
+        burst->before.rss_mib + std::max(8.0, 0.1 * burst->before.rss_mib)) {
+      failures.push_back("the burst's memory was not given back");
     }
     if (burst_health[0] != "SERVING" || burst_health[1] != "SERVING") {
       failures.push_back("not SERVING after the burst");

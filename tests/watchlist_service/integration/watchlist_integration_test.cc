@@ -975,6 +975,31 @@ TEST_F(WatchlistIntegrationTest, OversizedRequestsAndOldConnectionsAreCut) {
       << "a new connection serves again";
 }
 
+// The watchlist's default request cap (256 KiB, above its largest valid
+// request) refuses a bigger message from its length prefix; a receive window
+// far smaller than a message bounds buffering, not what a call may send.
+TEST_F(WatchlistIntegrationTest, DefaultRequestCapAndASmallStreamWindow) {
+  StartCatalog();
+  ASSERT_FALSE(HasFatalFailure());
+  StartWatchlist("", {"--stream-window-bytes=1024"});
+  ASSERT_FALSE(HasFatalFailure());
+  wlv1::CreateWatchlistItemRequest request;
+  request.set_parent("users/alice");
+  request.mutable_item()->set_film(seed::kCranes);
+  request.mutable_item()->set_note(std::string(300 * 1024, 'x'));
+  wlv1::WatchlistItem item;
+  grpc::Status s =
+      stub_->CreateWatchlistItem(CallContext(alice_).get(), request, &item);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("vs. 262144"));
+
+  request.mutable_item()->set_note(std::string(4000, 'x'));  // > the window
+  s = stub_->CreateWatchlistItem(CallContext(alice_).get(), request, &item);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(item.note().size(), 4000u);
+}
+
 TEST_F(WatchlistIntegrationTest,
        UnknownFilmsIdempotentAddsAndDurabilityAcrossKill9) {
   StartBoth();
