@@ -26,7 +26,8 @@ TEST(LimitFlagsTest, AServiceGivesItsOwnDefaults) {
   ASSERT_OK(limits.Check());
   const ConnectionLimits connection = limits.connection_limits();
   EXPECT_EQ(connection.max_request_bytes, 256 * 1024);
-  EXPECT_EQ(connection.stream_window_bytes, ConnectionLimits{}.stream_window_bytes);
+  EXPECT_EQ(connection.stream_window_bytes,
+            ConnectionLimits{}.stream_window_bytes);
 }
 
 TEST(LimitFlagsTest, TheStreamWindowIsSetAndRangeChecked) {
