@@ -7,7 +7,8 @@
 //   --queries=kalatozov,cranes bench_latency --addr=127.0.0.1:50051 --rpc=list
 //   --filters='year >= 1950 AND year <= 1960' bench_latency
 //   --addr=127.0.0.1:50052 --rpc=watchlist --parent=users/bench --token=...
-//   bench_latency --rpc=search --while_pid=4242   # for as long as pid 4242 runs
+//   bench_latency --rpc=search --while_pid=4242   # for as long as pid 4242
+//   runs
 
 #include <signal.h>
 

@@ -59,8 +59,8 @@ class JsonlWriter {
   explicit JsonlWriter(const std::string& path) : out_(path) {}
   bool ok() const { return out_.good(); }
 
-  void Write(const Film& f, const absl::flat_hash_map<std::string,
-                                                      std::string>& people) {
+  void Write(const Film& f,
+             const absl::flat_hash_map<std::string, std::string>& people) {
     std::string title = f.title;
     int& seen = titles_[absl::StrCat(title, "|", f.year)];
     if (++seen > 1) absl::StrAppend(&title, " (", seen, ")");

@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     grpc::Status s = writer->CreateFilm(&ctx, create, &created);
     const Clock::time_point acknowledged = Clock::now();
     if (!s.ok()) {
-      std::cerr << "CreateFilm on " << *writer_flag << ": "
-                << s.error_message() << "\n";
+      std::cerr << "CreateFilm on " << *writer_flag << ": " << s.error_message()
+                << "\n";
       return 1;
     }
     create_ms.push_back(Millis(acknowledged - sent));

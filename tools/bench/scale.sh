@@ -97,7 +97,7 @@ start_postgres() {
   for _ in 1 2 3; do
     port=$((20000 + RANDOM % 30000))
     if as_postgres "$pg_bin/pg_ctl" -w -t 60 -D "$pg_dir/data" -l "$pg_dir/server.log" \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $pg_dir -c max_wal_size=4GB" \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $pg_dir -c max_wal_size=4GB -c synchronous_commit=off" \
       start >"$pg_dir/pg_ctl.log" 2>&1; then
       pg_url_base=postgresql://postgres@127.0.0.1:$port
       return 0
