@@ -65,6 +65,10 @@ on_exit() {
       echo "--- last lines of $f:" >&2
       tail -n 20 "$f" >&2
     done
+    if ((${#labels[@]})); then
+      echo "--- the figures measured before the failure:" >&2
+      print_table >&2
+    fi
   fi
   stop_postgres
   stop_servers_and_clean
@@ -75,6 +79,9 @@ trap on_exit EXIT
 labels=()
 declare -A figure
 record() { labels+=("$1"); figure[$1]=$2; }
+print_table() {
+  for label in "${labels[@]}"; do printf '%-64s %s\n' "$label" "${figure[$label]}"; done
+}
 # kv LINE KEY: the value of KEY=value in LINE.
 kv() { grep -oE "(^| )$2=[^ ]+" <<<"$1" | head -1 | cut -d= -f2; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
@@ -296,7 +303,7 @@ for label in "${labels[@]}"; do
 done
 echo
 echo "== scale benchmark: $films films, $kind =="
-for label in "${labels[@]}"; do printf '%-64s %s\n' "$label" "${figure[$label]}"; done
+print_table
 if [[ -n $markdown ]]; then
   {
     echo "| $films films, $kind | figure |"
