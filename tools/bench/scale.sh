@@ -264,11 +264,12 @@ pids+=("$import_pid")
   --warmup=100 >"$work/during.out" 2>&1 &
 during_pid=$!
 pids+=("$during_pid")
-import_start=$SECONDS
+import_start=$SECONDS next_report=$((SECONDS + 60))
 while kill -0 "$import_pid" 2>/dev/null; do
   sleep 1
-  (((SECONDS - import_start) % 60 != 0)) ||
-    echo "  importing for $((SECONDS - import_start)) s: $(tail -n 1 "$work/import.err")"
+  ((SECONDS >= next_report)) || continue
+  next_report=$((next_report + 60))
+  echo "  importing for $((SECONDS - import_start)) s: $(tail -n 1 "$work/import.err")"
 done
 wait "$import_pid"
 import_wall_s=$(awk -v ns="$(($(date +%s%N) - import_t0))" 'BEGIN{printf "%.1f", ns/1e9}')
