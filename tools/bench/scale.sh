@@ -29,12 +29,16 @@
 # Needs a build (scripts/build.sh), h2load and buf (scripts/setup.sh --test).
 # LONGTAKE_BIN_DIR picks the binaries (default build/bin). Below 100,000 films
 # the request counts are cut so that a run takes seconds.
+# LONGTAKE_SCALE_IMPORT_FILMS=N imports only the first N films of the file
+# (the import commits film by film: on a slow disk or a busy machine a
+# million takes hours).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 films=${1:-1000000}
 kind=${2:-sqlite}
 markdown=${3:-}
 bin=${LONGTAKE_BIN_DIR:-build/bin}
+import_films=${LONGTAKE_SCALE_IMPORT_FILMS:-$films}
 source tools/bench/lib.sh
 export LONGTAKE_TOKEN_SECRET=scale-secret-$RANDOM$RANDOM
 
@@ -255,8 +259,13 @@ import_store=$(new_store scale_import)
 start_catalog importer "$import_store"
 importer=$addr importer_pid=$pid
 step_logs=("$work/import.err" "$work/during.out" "$work/importer.err")
+import_file=$work/films.jsonl
+if ((import_films < films)); then
+  import_file=$work/import.jsonl
+  head -n "$import_films" "$work/films.jsonl" >"$import_file"
+fi
 import_t0=$(date +%s%N)
-"$bin/longtake" import "$work/films.jsonl" --addr="$importer" --token="$token" \
+"$bin/longtake" import "$import_file" --addr="$importer" --token="$token" \
   >"$work/import.out" 2>"$work/import.err" &
 import_pid=$!
 pids+=("$import_pid")
@@ -281,7 +290,8 @@ imported=$(sed -n 's/^imported \([0-9]*\) films*.*/\1/p' <<<"$summary")
 rejected=$(grep -o '[0-9]* rejected' <<<"$summary" | cut -d' ' -f1 || true)
 seconds=$(sed -n 's/^took \([0-9.]*\) s.*/\1/p' "$work/import.out")
 seconds=${seconds:-$import_wall_s}
-[[ $imported == "$films" ]] || echo "  warning: imported $imported of $films films (${rejected:-0} rejected)" >&2
+[[ $imported == "$import_films" ]] ||
+  echo "  warning: imported $imported of $import_films films (${rejected:-0} rejected)" >&2
 record "import: films imported (rejected)" "$imported (${rejected:-0})"
 record "import: films/s (sending, after parsing the file)" \
   "$(awk -v n="$imported" -v s="$seconds" 'BEGIN{printf "%.0f", n/s}')"
