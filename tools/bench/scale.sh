@@ -43,7 +43,7 @@ source tools/bench/lib.sh
 export LONGTAKE_TOKEN_SECRET=scale-secret-$RANDOM$RANDOM
 
 if ((films < 100000)); then
-  search_requests=1000 list_requests=600 getfilm_requests=5000 writes=5
+  search_requests=500 list_requests=300 getfilm_requests=2000 writes=3
   start_timeout=60
 else
   search_requests=5000 list_requests=3000 getfilm_requests=150000 writes=20
@@ -55,6 +55,9 @@ filters='year >= 1950 AND year <= 1960|year = 1957|person = "people/p17"|role = 
 step=setup
 step_logs=()
 pg_dir=
+as_postgres() {
+  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+}
 stop_postgres() {
   [[ -n $pg_dir ]] || return 0
   as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -78,6 +81,15 @@ on_exit() {
   stop_servers_and_clean
 }
 trap on_exit EXIT
+# A script killed outright (ctest's timeout) runs no trap, and pg_ctl's
+# server is not its child: a watchdog in its own session then stops the
+# server and removes the scratch folders.
+setsid bash -c "while kill -0 $$ 2>/dev/null; do sleep 1; done
+  [[ -f '$work/postgres' ]] || { rm -rf '$work'; exit 0; }
+  read -r pg_bin pg_dir <'$work/postgres'
+  $(declare -f as_postgres)
+  as_postgres \$pg_bin/pg_ctl -D \$pg_dir/data -m immediate -w stop
+  rm -rf \$pg_dir '$work'" >/dev/null 2>&1 </dev/null &
 
 # Figures, in the order they are recorded.
 labels=()
@@ -91,9 +103,6 @@ kv() { grep -oE "(^| )$2=[^ ]+" <<<"$1" | head -1 | cut -d= -f2; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
-as_postgres() {
-  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
-}
 # start_postgres: a throwaway server in /tmp on a free loopback port; sets
 # pg_url_base (postgresql://postgres@127.0.0.1:PORT).
 start_postgres() {
@@ -101,6 +110,7 @@ start_postgres() {
   [[ -x $pg_bin/initdb ]] || { echo "no PostgreSQL under /usr/lib/postgresql (scripts/setup.sh --test)" >&2; return 1; }
   pg_dir=$(mktemp -d /tmp/longtake-scale-pg-XXXXXX)
   ((EUID != 0)) || chown postgres "$pg_dir"
+  echo "$pg_bin $pg_dir" >"$work/postgres"  # for the watchdog
   step_logs=("$pg_dir/initdb.log" "$pg_dir/server.log")
   as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 \
     --locale=C --no-sync >"$pg_dir/initdb.log" 2>&1
