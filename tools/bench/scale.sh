@@ -83,13 +83,14 @@ on_exit() {
 trap on_exit EXIT
 # A script killed outright (ctest's timeout) runs no trap, and pg_ctl's
 # server is not its child: a watchdog in its own session then stops the
-# server and removes the scratch folders.
-setsid bash -c "while kill -0 $$ 2>/dev/null; do sleep 1; done
+# server and removes the scratch folders. (Started from a subshell, so that
+# it is not a child the exit's `wait` would wait for.)
+(setsid bash -c "while kill -0 $$ 2>/dev/null; do sleep 1; done
   [[ -f '$work/postgres' ]] || { rm -rf '$work'; exit 0; }
   read -r pg_bin pg_dir <'$work/postgres'
   $(declare -f as_postgres)
   as_postgres \$pg_bin/pg_ctl -D \$pg_dir/data -m immediate -w stop
-  rm -rf \$pg_dir '$work'" >/dev/null 2>&1 </dev/null &
+  rm -rf \$pg_dir '$work'" >/dev/null 2>&1 </dev/null &)
 
 # Figures, in the order they are recorded.
 labels=()
