@@ -7,12 +7,17 @@
 //   --queries=kalatozov,cranes bench_latency --addr=127.0.0.1:50051 --rpc=list
 //   --filters='year >= 1950 AND year <= 1960' bench_latency
 //   --addr=127.0.0.1:50052 --rpc=watchlist --parent=users/bench --token=...
+//   bench_latency --rpc=search --while_pid=4242   # for as long as pid 4242
+//   runs
+
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -49,17 +54,20 @@ struct Stats {
   std::string first_error;
 };
 
-// Runs `total` calls with `concurrency` outstanding at once, each call a
-// blocking stub call on its own thread (simple, and the client side is not
-// what is measured: the server's p99 dominates).
+// Runs `total` calls (or until `stop` turns true) with `concurrency`
+// outstanding at once, each call a blocking stub call on its own thread
+// (simple, and the client side is not what is measured: the server's p99
+// dominates).
 template <typename CallFn>
-void RunLoad(int total, int concurrency, CallFn call, Stats* stats) {
+void RunLoad(int total, int concurrency, CallFn call, Stats* stats,
+             const std::atomic<bool>* stop = nullptr) {
   std::atomic<int> next{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
     threads.emplace_back([&] {
       std::vector<double> local;
-      for (int i = next++; i < total; i = next++) {
+      for (int i = next++; i < total && !(stop != nullptr && *stop);
+           i = next++) {
         auto start = Clock::now();
         grpc::Status status = call(i);
         double ms =
@@ -117,6 +125,10 @@ int main(int argc, char** argv) {
       flags.AddInt("concurrency", "", 4, "calls in flight");
   const longtake::Flag<int64_t> warmup_flag =
       flags.AddInt("warmup", "", 500, "calls before measuring");
+  const longtake::Flag<int64_t> while_pid_flag = flags.AddInt(
+      "while_pid", "", 0,
+      "instead of --requests calls, call until this process has exited "
+      "(reads while an import runs)");
   if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
     return *exit_code;
   }
@@ -173,8 +185,20 @@ int main(int argc, char** argv) {
   RunLoad(static_cast<int>(*warmup_flag), 1, call, &warm);
   Stats stats;
   auto start = Clock::now();
-  RunLoad(static_cast<int>(*requests_flag), static_cast<int>(*concurrency_flag),
-          call, &stats);
+  std::atomic<bool> stop{false};
+  std::thread watcher;
+  int total = static_cast<int>(*requests_flag);
+  if (const pid_t pid = static_cast<pid_t>(*while_pid_flag); pid > 0) {
+    total = std::numeric_limits<int>::max();
+    watcher = std::thread([pid, &stop] {
+      while (kill(pid, 0) == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      stop = true;
+    });
+  }
+  RunLoad(total, static_cast<int>(*concurrency_flag), call, &stats, &stop);
+  if (watcher.joinable()) watcher.join();
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   auto& v = stats.latencies_ms;
   size_t ok = v.size();

@@ -1,18 +1,26 @@
 // Writes a synthetic catalogue of N films (plus the people they credit) into a
 // store, for the 1,000,000-film benchmarks (docs/benchmarks.md). Deterministic:
-// the same --films and --seed give the same catalogue.
+// the same --films and --seed give the same catalogue. With --jsonl it writes
+// the same films as `longtake import` JSON lines instead (credits by person
+// name), for the import benchmark (tools/bench/scale.sh).
 //
 //   bench_make_catalog --films=1000000 --store=sqlite:///tmp/big.db
+//   bench_make_catalog --films=1000000 --jsonl=/tmp/films.jsonl
 
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "catalog_service/domain/json_codec.h"
 #include "catalog_service/store/open_catalog_store.h"
 #include "common/config/flags.h"
+#include "nlohmann/json.hpp"
 #include "tools/bench/bench_flags.h"
 
 namespace {
@@ -42,6 +50,43 @@ std::string Capitalised(std::string w) {
   return w;
 }
 
+// Writes films as `longtake import` JSON lines: the film id the store path
+// would give (`films/f7` -> "f7"), credits by person display name. The
+// importer rejects a second row with the same title and year in one file, so
+// a repeat gets " (2)", " (3)"... appended.
+class JsonlWriter {
+ public:
+  explicit JsonlWriter(const std::string& path) : out_(path) {}
+  bool ok() const { return out_.good(); }
+
+  void Write(const Film& f,
+             const absl::flat_hash_map<std::string, std::string>& people) {
+    std::string title = f.title;
+    int& seen = titles_[absl::StrCat(title, "|", f.year)];
+    if (++seen > 1) absl::StrAppend(&title, " (", seen, ")");
+    nlohmann::json credits = nlohmann::json::array();
+    for (const Credit& c : f.credits) {
+      credits.push_back({{"person_name", people.at(c.person)},
+                         {"role", longtake::catalog::CreditRoleName(c.role)}});
+    }
+    nlohmann::json line = {{"film_id", f.name.substr(f.name.find('/') + 1)},
+                           {"title", title},
+                           {"year", f.year},
+                           {"runtime_minutes", f.runtime_minutes},
+                           {"countries", f.countries},
+                           {"languages", f.languages},
+                           {"credits", credits}};
+    if (!f.original_titles.empty()) {
+      line["original_titles"] = f.original_titles;
+    }
+    out_ << line.dump() << "\n";
+  }
+
+ private:
+  std::ofstream out_;
+  absl::flat_hash_map<std::string, int> titles_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,13 +100,28 @@ int main(int argc, char** argv) {
       flags.AddInt("seed", "", 42, "random seed");
   const longtake::Flag<std::string> store_url =
       flags.AddString("store", "", "sqlite:///tmp/longtake-1m.db", "store URL");
+  const longtake::Flag<std::string> jsonl_path = flags.AddString(
+      "jsonl", "", "",
+      "write the films to this file as `longtake import` JSON lines "
+      "instead of into --store");
   if (auto exit_code = longtake::bench::ParseFlagsOrUsage(flags, argc, argv)) {
     return *exit_code;
   }
-  auto store = longtake::catalog::OpenCatalogStore(*store_url);
-  if (!store.ok()) {
-    std::cerr << store.status() << "\n";
-    return 1;
+  std::unique_ptr<longtake::catalog::CatalogStore> store;
+  std::unique_ptr<JsonlWriter> jsonl;
+  if (jsonl_path->empty()) {
+    auto opened = longtake::catalog::OpenCatalogStore(*store_url);
+    if (!opened.ok()) {
+      std::cerr << opened.status() << "\n";
+      return 1;
+    }
+    store = *std::move(opened);
+  } else {
+    jsonl = std::make_unique<JsonlWriter>(*jsonl_path);
+    if (!jsonl->ok()) {
+      std::cerr << "cannot write " << *jsonl_path << "\n";
+      return 1;
+    }
   }
   std::mt19937 rng(static_cast<uint32_t>(*seed));
   const int64_t film_count = *films;
@@ -78,6 +138,7 @@ int main(int argc, char** argv) {
   };
 
   std::vector<std::string> person_names;
+  absl::flat_hash_map<std::string, std::string> display_names;
   longtake::catalog::WriteBatch batch;
   for (int64_t i = 0; i < people_count; ++i) {
     Person p;
@@ -88,11 +149,14 @@ int main(int argc, char** argv) {
     p.etag = absl::StrCat("e", i);
     p.create_time = p.update_time = now;
     person_names.push_back(p.name);
+    if (jsonl != nullptr) display_names[p.name] = p.display_name;
     batch.upsert_people.push_back(std::move(p));
   }
-  if (auto s = (*store)->Apply(batch); !s.ok()) {
-    std::cerr << s << "\n";
-    return 1;
+  if (store != nullptr) {
+    if (auto s = store->Apply(batch); !s.ok()) {
+      std::cerr << s << "\n";
+      return 1;
+    }
   }
 
   const int64_t kBatch = 20000;
@@ -125,13 +189,19 @@ int main(int argc, char** argv) {
       f.create_time = f.update_time = now;
       films.upsert_films.push_back(std::move(f));
     }
-    if (auto s = (*store)->Apply(films); !s.ok()) {
+    if (jsonl != nullptr) {
+      for (const Film& f : films.upsert_films) jsonl->Write(f, display_names);
+      if (!jsonl->ok()) {
+        std::cerr << "writing " << *jsonl_path << " failed\n";
+        return 1;
+      }
+    } else if (auto s = store->Apply(films); !s.ok()) {
       std::cerr << s << "\n";
       return 1;
     }
   }
   std::cout << "wrote " << film_count << " films and " << people_count
-            << " people to " << *store_url << " in "
+            << " people to " << (jsonl ? *jsonl_path : *store_url) << " in "
             << absl::FormatDuration(absl::Now() - start) << "\n";
   return 0;
 }
