@@ -30,8 +30,8 @@
 #include "common/config/limit_flags.h"
 #include "common/config/server_flags.h"
 #include "common/grpc/call_limits.h"
+#include "common/grpc/server_flag_options.h"
 #include "common/grpc/server_runner.h"
-#include "common/grpc/tls_credentials.h"
 #include "common/log/logger.h"
 #include "common/metrics/metrics.h"
 
@@ -109,11 +109,8 @@ int Run(int argc, char** argv) {
 
   LimitFlags limits(&flags);
 
-  if (std::optional<int> exit_code = server.Parse(argc, argv)) {
+  if (std::optional<int> exit_code = server.Parse(argc, argv, limits)) {
     return *exit_code;
-  }
-  if (absl::Status s = limits.Check(); !s.ok()) {
-    return flags.UsageError(std::string(s.message()));
   }
   if (*refresh_interval < absl::ZeroDuration()) {
     return flags.UsageError("--refresh-interval: must not be negative");
@@ -122,13 +119,10 @@ int Run(int argc, char** argv) {
     return flags.UsageError("--change-log-retention: must not be negative");
   }
   const std::string& seed = server.seed_path();
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeServerCredentials({.cert_file = *server.tls_cert,
-                             .key_file = *server.tls_key,
-                             .client_ca_file = *server.tls_client_ca,
-                             .refresh_interval = *server.tls_refresh_interval});
-  if (!credentials.ok()) {
-    return flags.UsageError(std::string(credentials.status().message()));
+  absl::StatusOr<ServerRunnerOptions> options =
+      ServerRunnerOptionsFromFlags(server, limits);
+  if (!options.ok()) {
+    return flags.UsageError(std::string(options.status().message()));
   }
 
   metrics::Registry metrics;
@@ -141,12 +135,10 @@ int Run(int argc, char** argv) {
     return StartupFailed(
         absl::StrCat("loading the catalogue: ", catalog.status().message()));
   }
-  if (!seed.empty()) {
-    if (absl::Status s = (*catalog)->LoadSeedIfEmpty(seed); !s.ok()) {
-      return StartupFailed(
-          absl::StrCat("loading seed ", seed, ": ", s.message()));
-    }
-  } else if ((*catalog)->film_count() == 0) {
+  if (std::optional<int> exit_code = server.LoadSeedIfEmpty(**catalog)) {
+    return *exit_code;
+  }
+  if (seed.empty() && (*catalog)->film_count() == 0) {
     Log(LogLevel::kWarning,
         "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is "
         "empty");
@@ -184,18 +176,12 @@ int Run(int argc, char** argv) {
   }
 
   ServerRunner runner;
-  ServerRunnerOptions options;
-  options.listen_address = *server.listen;
-  options.credentials = *credentials;
-  options.services = {&service};
-  options.log_calls = *server.log_calls;
-  options.connection_limits = limits.connection_limits();
-  options.error_domain = std::string(kCatalogErrorDomain);
-  options.server_shutdown_cap = absl::Milliseconds(250);
-  options.metrics = &metrics;
-  options.metrics_listen = *server.metrics_listen;
+  options->services = {&service};
+  options->error_domain = std::string(kCatalogErrorDomain);
+  options->server_shutdown_cap = absl::Milliseconds(250);
+  options->metrics = &metrics;
   RegisterReadModelMetrics(metrics, catalog->get());
-  if (absl::Status s = runner.Start(options); !s.ok()) {
+  if (absl::Status s = runner.Start(*options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }
   runner.SetServing(kServiceName, true);

@@ -20,9 +20,18 @@ if(LONGTAKE_WERROR)
 endif()
 
 # A static library; `name` is also reachable as longtake::<ALIAS> when ALIAS
-# is given. DEPS are PUBLIC (headers of this library include theirs).
+# is given. DEPS are PUBLIC (headers of this library include theirs). With
+# no SRCS it is a named set of DEPS (an INTERFACE library).
 function(longtake_library name)
   cmake_parse_arguments(ARG "" "ALIAS" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  if(NOT ARG_SRCS)
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
+    if(ARG_ALIAS)
+      add_library(longtake::${ARG_ALIAS} ALIAS ${name})
+    endif()
+    return()
+  endif()
   add_library(${name} STATIC ${ARG_SRCS})
   target_compile_options(${name} PRIVATE ${LONGTAKE_WARNINGS})
   target_include_directories(${name} PUBLIC

@@ -18,11 +18,13 @@
 #include "absl/time/clock.h"
 #include "common/auth/token.h"
 #include "common/concurrency/periodic_task.h"
+#include "common/config/channel_tls_flags.h"
 #include "common/config/flags.h"
 #include "common/config/limit_flags.h"
 #include "common/config/server_flags.h"
 #include "common/domain/field_limits.h"
 #include "common/grpc/call_limits.h"
+#include "common/grpc/server_flag_options.h"
 #include "common/grpc/server_runner.h"
 #include "common/grpc/tls_credentials.h"
 #include "common/log/logger.h"
@@ -40,6 +42,42 @@ namespace {
 
 constexpr char kProgram[] = "longtake-watchlist";
 constexpr char kServiceName[] = "longtake.watchlist.v1.WatchlistService";
+
+// The TLS flags of the channel to the catalogue (the server's own are in
+// ServerFlags).
+ChannelTlsFlags AddCatalogTlsFlags(FlagSet& flags) {
+  return {
+      .tls = flags.AddBool(
+          "catalog_tls", "LONGTAKE_CATALOG_TLS", false,
+          "call the catalogue over TLS (implied by --catalog-ca, "
+          "--catalog-cert); the system's roots unless --catalog-ca"),
+      .ca = flags.AddString(
+          "catalog_ca", "LONGTAKE_CATALOG_CA", "",
+          "PEM CA bundle to trust for the catalogue's certificate"),
+      .cert = flags.AddString(
+          "catalog_cert", "LONGTAKE_CATALOG_CERT", "",
+          "PEM client certificate presented to the catalogue (mTLS; with "
+          "--catalog-key); reloaded like --tls-cert"),
+      .key = flags.AddString("catalog_key", "LONGTAKE_CATALOG_KEY", "",
+                             "PEM private key of --catalog-cert"),
+  };
+}
+
+// TLS is on when asked for or implied by a file; the files are reloaded
+// every `refresh_interval`, like the server's.
+ChannelTls CatalogChannelTls(const ChannelTlsFlags& flags,
+                             absl::Duration refresh_interval) {
+  ChannelTls tls;
+  tls.enabled = flags.enabled();
+  tls.ca_file = *flags.ca;
+  tls.cert_file = *flags.cert;
+  tls.key_file = *flags.key;
+  tls.refresh_interval = refresh_interval;
+  tls.ca_flag = "--catalog-ca";
+  tls.cert_flag = "--catalog-cert";
+  tls.key_flag = "--catalog-key";
+  return tls;
+}
 
 int Run(int argc, char** argv) {
   BlockShutdownSignals();
@@ -66,20 +104,7 @@ int Run(int argc, char** argv) {
       "catalog_lb_policy", "LONGTAKE_CATALOG_LB_POLICY", "pick_first",
       "gRPC load-balancing policy for the catalogue channel: pick_first, "
       "or round_robin with --catalog=dns:///HEADLESS-SERVICE:PORT");
-  const Flag<bool> catalog_tls_flag = flags.AddBool(
-      "catalog_tls", "LONGTAKE_CATALOG_TLS", false,
-      "call the catalogue over TLS (implied by --catalog-ca, --catalog-cert); "
-      "the system's roots unless --catalog-ca");
-  const Flag<std::string> catalog_ca =
-      flags.AddString("catalog_ca", "LONGTAKE_CATALOG_CA", "",
-                      "PEM CA bundle to trust for the catalogue's certificate");
-  const Flag<std::string> catalog_cert = flags.AddString(
-      "catalog_cert", "LONGTAKE_CATALOG_CERT", "",
-      "PEM client certificate presented to the catalogue (mTLS; with "
-      "--catalog-key); reloaded like --tls-cert");
-  const Flag<std::string> catalog_key =
-      flags.AddString("catalog_key", "LONGTAKE_CATALOG_KEY", "",
-                      "PEM private key of --catalog-cert");
+  const ChannelTlsFlags catalog_tls = AddCatalogTlsFlags(flags);
   const Flag<absl::Duration> leaving_soon = flags.AddDuration(
       "leaving_soon", "LONGTAKE_LEAVING_SOON", absl::Hours(168),
       "LEAVING_SOON is sent when an offer ends within this window");
@@ -114,11 +139,8 @@ int Run(int argc, char** argv) {
                    "open WatchAvailability streams one user may hold");
   LimitFlags limits(&flags, {.max_request_bytes = kMaxWatchlistRequestBytes});
 
-  if (std::optional<int> exit_code = server.Parse(argc, argv)) {
+  if (std::optional<int> exit_code = server.Parse(argc, argv, limits)) {
     return *exit_code;
-  }
-  if (absl::Status s = limits.Check(); !s.ok()) {
-    return flags.UsageError(std::string(s.message()));
   }
   if (*max_streams < 1 || *max_streams > 1000000) {
     return flags.UsageError("--max-streams: must be between 1 and 1000000");
@@ -127,7 +149,7 @@ int Run(int argc, char** argv) {
     return flags.UsageError(
         "--max-streams-per-user: must be between 1 and --max-streams");
   }
-  if (server.token_secret->empty() && server.jwks_file->empty()) {
+  if (server.token.secret->empty() && server.token.jwks_file->empty()) {
     return flags.UsageError(
         "no token secret and no JWKS: set --token-secret or "
         "LONGTAKE_TOKEN_SECRET (the same secret the token issuer uses), or "
@@ -171,26 +193,14 @@ int Run(int argc, char** argv) {
                      "\" is not pick_first or round_robin"));
   }
   const std::string& seed = server.seed_path();
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeServerCredentials({.cert_file = *server.tls_cert,
-                             .key_file = *server.tls_key,
-                             .client_ca_file = *server.tls_client_ca,
-                             .refresh_interval = *server.tls_refresh_interval});
-  if (!credentials.ok()) {
-    return flags.UsageError(std::string(credentials.status().message()));
+  absl::StatusOr<ServerRunnerOptions> options =
+      ServerRunnerOptionsFromFlags(server, limits);
+  if (!options.ok()) {
+    return flags.UsageError(std::string(options.status().message()));
   }
-  ChannelTls catalog_tls;
-  catalog_tls.enabled = *catalog_tls_flag || !catalog_ca->empty() ||
-                        !catalog_cert->empty() || !catalog_key->empty();
-  catalog_tls.ca_file = *catalog_ca;
-  catalog_tls.cert_file = *catalog_cert;
-  catalog_tls.key_file = *catalog_key;
-  catalog_tls.refresh_interval = *server.tls_refresh_interval;
-  catalog_tls.ca_flag = "--catalog-ca";
-  catalog_tls.cert_flag = "--catalog-cert";
-  catalog_tls.key_flag = "--catalog-key";
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
-      catalog_credentials = MakeChannelCredentials(catalog_tls);
+      catalog_credentials = MakeChannelCredentials(
+          CatalogChannelTls(catalog_tls, *server.tls.refresh_interval));
   if (!catalog_credentials.ok()) {
     return flags.UsageError(
         std::string(catalog_credentials.status().message()));
@@ -216,12 +226,10 @@ int Run(int argc, char** argv) {
     return StartupFailed(
         absl::StrCat("opening the watchlist: ", watchlist.status().message()));
   }
-  if (!seed.empty()) {
-    if (absl::Status s = (*watchlist)->LoadSeedIfEmpty(seed); !s.ok()) {
-      return StartupFailed(
-          absl::StrCat("loading seed ", seed, ": ", s.message()));
-    }
-  } else {
+  if (std::optional<int> exit_code = server.LoadSeedIfEmpty(**watchlist)) {
+    return *exit_code;
+  }
+  if (seed.empty()) {
     Log(LogLevel::kWarning,
         "no offers seed file found (set --seed or LONGTAKE_SEED); starting "
         "without seed offers");
@@ -242,20 +250,14 @@ int Run(int argc, char** argv) {
                                service_options);
 
   ServerRunner runner;
-  ServerRunnerOptions options;
-  options.listen_address = *server.listen;
-  options.credentials = *credentials;
-  options.services = {&service};
-  options.log_calls = *server.log_calls;
-  options.connection_limits = limits.connection_limits();
-  options.error_domain = std::string(kWatchlistErrorDomain);
-  options.metrics = &metrics;
-  options.metrics_listen = *server.metrics_listen;
+  options->services = {&service};
+  options->error_domain = std::string(kWatchlistErrorDomain);
+  options->metrics = &metrics;
   metrics.AddCallbackGauge("longtake_watchlist_stream_subscribers",
                            "WatchAvailability streams open now.", [&service] {
                              return static_cast<double>(service.open_streams());
                            });
-  if (absl::Status s = runner.Start(options); !s.ok()) {
+  if (absl::Status s = runner.Start(*options); !s.ok()) {
     return StartupFailed(std::string(s.message()));
   }
   // SERVING even while the catalogue is down: lists still answer (unenriched).

@@ -33,22 +33,6 @@ absl::StatusOr<CreditRole> RoleFromProto(int value, absl::string_view path,
   return static_cast<CreditRole>(value);
 }
 
-// create_time and update_time: output only, but checked like any time read
-// from a request.
-template <typename Proto, typename Resource>
-absl::Status StampsFromProto(const Proto& in, absl::string_view path,
-                             Resource* out) {
-  LONGTAKE_ASSIGN_OR_RETURN(
-      out->create_time,
-      TimeFromProto(in.create_time(), absl::StrCat(path, ".create_time"),
-                    in.has_create_time()));
-  LONGTAKE_ASSIGN_OR_RETURN(
-      out->update_time,
-      TimeFromProto(in.update_time(), absl::StrCat(path, ".update_time"),
-                    in.has_update_time()));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 void ToProto(const Credit& credit, pb::Credit* out) {
@@ -96,12 +80,7 @@ void ToProto(const Film& film, pb::Film* out) {
     r->set_votes(rating.votes);
   }
   out->set_etag(film.etag);
-  if (film.create_time != absl::InfinitePast()) {
-    TimeToProto(film.create_time, out->mutable_create_time());
-  }
-  if (film.update_time != absl::InfinitePast()) {
-    TimeToProto(film.update_time, out->mutable_update_time());
-  }
+  StampsToProto(film, out);
 }
 
 void ToProto(const Person& person, pb::Person* out) {
@@ -115,12 +94,7 @@ void ToProto(const Person& person, pb::Person* out) {
   }
   out->set_biography(person.biography);
   out->set_etag(person.etag);
-  if (person.create_time != absl::InfinitePast()) {
-    TimeToProto(person.create_time, out->mutable_create_time());
-  }
-  if (person.update_time != absl::InfinitePast()) {
-    TimeToProto(person.update_time, out->mutable_update_time());
-  }
+  StampsToProto(person, out);
 }
 
 void ToProto(const Timecode& timecode, pb::Timecode* out) {
@@ -151,12 +125,7 @@ void ToProto(const Sequence& sequence, pb::Sequence* out) {
   out->set_filming_method(sequence.filming_method);
   out->set_film_order(sequence.film_order);
   out->set_etag(sequence.etag);
-  if (sequence.create_time != absl::InfinitePast()) {
-    TimeToProto(sequence.create_time, out->mutable_create_time());
-  }
-  if (sequence.update_time != absl::InfinitePast()) {
-    TimeToProto(sequence.update_time, out->mutable_update_time());
-  }
+  StampsToProto(sequence, out);
 }
 
 void ToProto(const Era& era, pb::Era* out) {

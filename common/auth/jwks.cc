@@ -21,27 +21,21 @@ namespace {
 constexpr int kMinRsaBits = 2048;
 constexpr size_t kP256CoordinateBytes = 32;
 
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
+// An OpenSSL object owned by a unique_ptr that frees it with `Free`:
+// OpenSslPtr<EVP_PKEY, EVP_PKEY_free> pkey(raw);
+template <auto Free>
+struct OpenSslFree {
+  template <typename T>
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree>;
-using ParamPtr = std::unique_ptr<OSSL_PARAM, ParamFree>;
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+template <typename T, auto Free>
+using OpenSslPtr = std::unique_ptr<T, OpenSslFree<Free>>;
+
+using ParamBldPtr = OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using ParamPtr = OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free>;
+using BnPtr = OpenSslPtr<BIGNUM, BN_free>;
 
 absl::Status BadKey(size_t index, absl::string_view why) {
   return absl::InvalidArgumentError(
@@ -67,7 +61,7 @@ BnPtr ToBignum(const std::string& bytes) {
 // Builds the public key of `type` ("RSA" or "EC") from `params` and writes
 // it as PEM; "" on failure (OpenSSL refuses a point off the curve, ...).
 std::string ToPem(const char* type, const OSSL_PARAM* params) {
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
+  OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* raw = nullptr;
   if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
@@ -75,8 +69,8 @@ std::string ToPem(const char* type, const OSSL_PARAM* params) {
                         const_cast<OSSL_PARAM*>(params)) <= 0) {
     return "";
   }
-  std::unique_ptr<EVP_PKEY, PkeyFree> pkey(raw);
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  OpenSslPtr<EVP_PKEY, EVP_PKEY_free> pkey(raw);
+  OpenSslPtr<BIO, BIO_free> bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) {
     return "";
   }

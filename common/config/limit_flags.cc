@@ -36,6 +36,7 @@ LimitFlags::LimitFlags(FlagSet* flags, const ConnectionLimits& defaults) {
       "rate_burst", "LONGTAKE_RATE_BURST", absl::Seconds(2),
       "how many seconds' worth of calls a caller may make at once before "
       "the rates apply");
+  // The connection flags' defaults: ConnectionLimits' own, or the service's.
   max_request_bytes = flags->AddInt(
       "max_request_bytes", "LONGTAKE_MAX_REQUEST_BYTES",
       defaults.max_request_bytes,
@@ -46,17 +47,20 @@ LimitFlags::LimitFlags(FlagSet* flags, const ConnectionLimits& defaults) {
       "receive window of each stream: about what a connection can make the "
       "server buffer beyond the messages it has accepted");
   memory_quota_bytes = flags->AddInt(
-      "memory_quota_bytes", "LONGTAKE_MEMORY_QUOTA_BYTES", 512 * 1024 * 1024,
+      "memory_quota_bytes", "LONGTAKE_MEMORY_QUOTA_BYTES",
+      defaults.memory_quota_bytes,
       "memory gRPC may hold for all calls' buffers at once (resource quota)");
-  max_connection_idle = flags->AddDuration(
-      "max_connection_idle", "LONGTAKE_MAX_CONNECTION_IDLE", absl::Minutes(5),
-      "a connection with no call for this long is closed");
+  max_connection_idle =
+      flags->AddDuration("max_connection_idle", "LONGTAKE_MAX_CONNECTION_IDLE",
+                         defaults.max_connection_idle,
+                         "a connection with no call for this long is closed");
   max_connection_age = flags->AddDuration(
-      "max_connection_age", "LONGTAKE_MAX_CONNECTION_AGE", absl::Minutes(30),
+      "max_connection_age", "LONGTAKE_MAX_CONNECTION_AGE",
+      defaults.max_connection_age,
       "connections are closed gracefully after this long, so clients "
       "rebalance across replicas");
   keepalive_time = flags->AddDuration(
-      "keepalive_time", "LONGTAKE_KEEPALIVE_TIME", absl::Minutes(1),
+      "keepalive_time", "LONGTAKE_KEEPALIVE_TIME", defaults.keepalive_time,
       "ping a quiet connection this often; drop it when the ping is not "
       "answered within 20 s");
 }

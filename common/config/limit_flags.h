@@ -7,10 +7,11 @@
 //   FlagSet flags(...);
 //   ServerFlags server(&flags, {...});
 //   LimitFlags limits(&flags);
-//   if (auto exit = server.Parse(argc, argv)) return *exit;
-//   if (absl::Status s = limits.Check(); !s.ok())
-//     return flags.UsageError(std::string(s.message()));
-//   options.connection_limits = limits.connection_limits();
+//   if (auto exit = server.Parse(argc, argv, limits)) return *exit;
+//   CallLimits call_limits(limits.call_rate_limits());
+//
+// ServerFlags::Parse runs Check; ServerRunnerOptionsFromFlags
+// (common/grpc/server_flag_options.h) applies connection_limits().
 
 #include <cstdint>
 

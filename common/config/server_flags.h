@@ -12,7 +12,10 @@
 //                               .store_what = "catalogue",
 //                               .seed_file = "catalog.json", ...});
 //   Flag<absl::Duration> refresh = flags.AddDuration("refresh_interval", ...);
-//   if (std::optional<int> exit = server.Parse(argc, argv)) return *exit;
+//   LimitFlags limits(&flags);  // last, so --help lists them last
+//   if (std::optional<int> exit = server.Parse(argc, argv, limits)) {
+//     return *exit;
+//   }
 //   ... *server.listen, *server.store, server.seed_path() ...
 
 #include <memory>
@@ -20,12 +23,36 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/token.h"
 #include "common/config/flags.h"
+#include "common/config/limit_flags.h"
 
 namespace longtake {
+
+// Logs "startup failed: <message>" and returns exit code 1.
+int StartupFailed(absl::string_view message);
+
+// The bearer-token flags, read by ServerFlags::MakeTokenVerifier.
+struct TokenFlags {
+  Flag<std::string> secret;     // --token-secret: HS256
+  Flag<std::string> jwks_file;  // --jwks-file: RS256/ES256 public keys
+  Flag<std::string> issuer;     // --token-issuer
+  Flag<std::string> audience;   // --token-audience
+  Flag<absl::Duration> clock_skew;
+};
+
+// TLS: certificate chain and key (both or neither; neither is plaintext),
+// the CA of client certificates (mTLS), and how often the files are read
+// again (renewed certificates apply to new connections without a restart).
+struct ServerTlsFlags {
+  Flag<std::string> cert;  // --tls-cert
+  Flag<std::string> key;
+  Flag<std::string> client_ca;
+  Flag<absl::Duration> refresh_interval;
+};
 
 struct ServerFlagDefaults {
   std::string listen;       // "127.0.0.1:50051"
@@ -44,15 +71,30 @@ class ServerFlags {
   // Parses argv (the service's own flags included), prints --help, and
   // checks the shared flags: positional arguments, --log-level (applied),
   // --listen, --shutdown-grace, --metrics-listen, --token-clock-skew, --seed,
-  // the pairing of --tls-cert and --tls-key, --tls-refresh-interval. (The
-  // TLS files themselves are read by MakeServerCredentials,
-  // common/grpc/tls_credentials.h.) Returns the exit code when the program
-  // must stop now (0 after --help, 2 for a bad flag, 1 for a missing seed
-  // file), nullopt to go on.
-  std::optional<int> Parse(int argc, const char* const* argv);
+  // the pairing of --tls-cert and --tls-key, --tls-refresh-interval, then
+  // the limit flags (LimitFlags::Check). (The TLS files themselves are read
+  // by MakeServerCredentials, common/grpc/tls_credentials.h.) Returns the
+  // exit code when the program must stop now (0 after --help, 2 for a bad
+  // flag, 1 for a missing seed file), nullopt to go on.
+  std::optional<int> Parse(int argc, const char* const* argv,
+                           const LimitFlags& limits);
 
   // The seed file to load into an empty store ("" when there is none).
   const std::string& seed_path() const { return seed_path_; }
+
+  // Loads seed_path(), when there is one, into `model` through its
+  // LoadSeedIfEmpty(path) (the catalogue's and the watchlist's). Returns
+  // the exit code (1, logged, naming the file) when that fails, nullopt to
+  // go on.
+  template <typename Model>
+  std::optional<int> LoadSeedIfEmpty(Model& model) const {
+    if (seed_path_.empty()) return std::nullopt;
+    if (absl::Status s = model.LoadSeedIfEmpty(seed_path_); !s.ok()) {
+      return StartupFailed(
+          absl::StrCat("loading seed ", seed_path_, ": ", s.message()));
+    }
+    return std::nullopt;
+  }
 
   // For a store URL that failed to open: a bad URL is a usage error (2)
   // naming --store, anything else a startup failure (1).
@@ -68,22 +110,12 @@ class ServerFlags {
   Flag<std::string> listen;
   Flag<std::string> store;
   Flag<std::string> seed;
-  Flag<std::string> token_secret;
-  Flag<std::string> jwks_file;
-  Flag<std::string> token_issuer;
-  Flag<std::string> token_audience;
-  Flag<absl::Duration> token_clock_skew;
+  TokenFlags token;
   Flag<std::string> log_level;
   Flag<bool> log_calls;
   Flag<absl::Duration> shutdown_grace;
   Flag<std::string> metrics_listen;
-  // TLS: certificate chain and key (both or neither; neither is plaintext),
-  // the CA of client certificates (mTLS), and how often the files are read
-  // again (renewed certificates apply to new connections without a restart).
-  Flag<std::string> tls_cert;
-  Flag<std::string> tls_key;
-  Flag<std::string> tls_client_ca;
-  Flag<absl::Duration> tls_refresh_interval;
+  ServerTlsFlags tls;
 
  private:
   FlagSet* flags_;
@@ -94,8 +126,5 @@ class ServerFlags {
 // "HOST:PORT" (or a gRPC target such as dns:///name:port): INVALID_ARGUMENT
 // saying which flag is wrong otherwise.
 absl::Status CheckHostPort(absl::string_view flag, absl::string_view value);
-
-// Logs "startup failed: <message>" and returns exit code 1.
-int StartupFailed(absl::string_view message);
 
 }  // namespace longtake

@@ -21,6 +21,12 @@ using grpc::experimental::FileWatcherCertificateProvider;
 using grpc::experimental::IdentityKeyCertPair;
 using grpc::experimental::StaticDataCertificateProvider;
 
+// The servers' TLS flags (common/config/server_flags.h), named by the errors
+// of MakeServerCredentials.
+constexpr absl::string_view kCertFlag = "--tls-cert";
+constexpr absl::string_view kKeyFlag = "--tls-key";
+constexpr absl::string_view kClientCaFlag = "--tls-client-ca";
+
 // gRPC's provider counts whole seconds and refreshes at most once a second.
 unsigned int RefreshSeconds(absl::Duration interval) {
   return static_cast<unsigned int>(
@@ -61,20 +67,16 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerTlsFiles& files) {
   if (!TlsEnabled(files)) return grpc::InsecureServerCredentials();
   if (files.cert_file.empty() && files.key_file.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(files.client_ca_flag, " needs ", files.cert_flag, " and ",
-                     files.key_flag, " (mTLS is TLS first)"));
+    return absl::InvalidArgumentError(absl::StrCat(kClientCaFlag, " needs ",
+                                                   kCertFlag, " and ", kKeyFlag,
+                                                   " (mTLS is TLS first)"));
   }
-  if (files.key_file.empty()) {
-    return PairError(files.cert_flag, files.key_flag);
-  }
-  if (files.cert_file.empty()) {
-    return PairError(files.key_flag, files.cert_flag);
-  }
+  if (files.key_file.empty()) return PairError(kCertFlag, kKeyFlag);
+  if (files.cert_file.empty()) return PairError(kKeyFlag, kCertFlag);
   for (const auto& [flag, path] :
-       {std::pair{files.cert_flag, files.cert_file},
-        std::pair{files.key_flag, files.key_file},
-        std::pair{files.client_ca_flag, files.client_ca_file}}) {
+       {std::pair{kCertFlag, files.cert_file},
+        std::pair{kKeyFlag, files.key_file},
+        std::pair{kClientCaFlag, files.client_ca_file}}) {
     if (path.empty()) continue;
     if (absl::Status s = CheckPemFile(flag, path); !s.ok()) return s;
   }

@@ -51,10 +51,6 @@ struct ServerTlsFiles {
   // signed by it (mTLS); unset, clients are not asked for one.
   std::string client_ca_file{};
   absl::Duration refresh_interval = kDefaultTlsRefreshInterval;
-  // Flag names for error messages ("--tls-cert" by default).
-  std::string cert_flag = "--tls-cert";
-  std::string key_flag = "--tls-key";
-  std::string client_ca_flag = "--tls-client-ca";
 };
 
 // Whether `files` asks for TLS at all.
@@ -63,9 +59,10 @@ inline bool TlsEnabled(const ServerTlsFiles& files) {
          !files.client_ca_file.empty();
 }
 
-// INVALID_ARGUMENT naming the flag when a file is missing, unreadable or not
-// PEM, when only one of cert and key is given, or when a client CA is given
-// without a certificate; otherwise the credentials (insecure for none).
+// INVALID_ARGUMENT naming the servers' flag (--tls-cert, --tls-key,
+// --tls-client-ca) when a file is missing, unreadable or not PEM, when only
+// one of cert and key is given, or when a client CA is given without a
+// certificate; otherwise the credentials (insecure for none).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerTlsFiles& files);
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/config/channel_tls_flags.h"
 #include "common/grpc/tls_credentials.h"
 #include "common/status/errors.h"
 #include "common/text/slug.h"
@@ -25,10 +26,7 @@ struct GlobalFlags {
   Flag<std::string> token;
   Flag<bool> json;
   Flag<absl::Duration> timeout;
-  Flag<bool> tls;
-  Flag<std::string> ca;
-  Flag<std::string> cert;
-  Flag<std::string> key;
+  ChannelTlsFlags tls;  // --tls, --ca, --cert, --key
 };
 
 GlobalFlags AddGlobalFlags(FlagSet& flags) {
@@ -42,14 +40,19 @@ GlobalFlags AddGlobalFlags(FlagSet& flags) {
       flags.AddBool("json", "", false, "print proto JSON instead of tables"),
       flags.AddDuration("timeout", "LONGTAKE_TIMEOUT", absl::Seconds(5),
                         "deadline per call"),
-      flags.AddBool("tls", "LONGTAKE_TLS", false,
-                    "call both services over TLS (implied by --ca and "
-                    "--cert); the system's roots unless --ca"),
-      flags.AddString("ca", "LONGTAKE_CA", "",
-                      "PEM CA bundle to trust for the servers' certificates"),
-      flags.AddString("cert", "LONGTAKE_CERT", "",
-                      "PEM client certificate for mTLS (with --key)"),
-      flags.AddString("key", "LONGTAKE_KEY", "", "PEM private key of --cert"),
+      {
+          .tls = flags.AddBool("tls", "LONGTAKE_TLS", false,
+                               "call both services over TLS (implied by --ca "
+                               "and --cert); the system's roots unless --ca"),
+          .ca = flags.AddString(
+              "ca", "LONGTAKE_CA", "",
+              "PEM CA bundle to trust for the servers' certificates"),
+          .cert =
+              flags.AddString("cert", "LONGTAKE_CERT", "",
+                              "PEM client certificate for mTLS (with --key)"),
+          .key = flags.AddString("key", "LONGTAKE_KEY", "",
+                                 "PEM private key of --cert"),
+      },
   };
 }
 
@@ -57,16 +60,16 @@ GlobalFlags AddGlobalFlags(FlagSet& flags) {
 // files read now, so a wrong path is a usage error naming the flag).
 int ReadTlsFlags(Context& ctx, const GlobalFlags& global) {
   client::ClientOptions& options = ctx.catalog;
-  options.use_tls = *global.tls || !global.ca->empty() ||
-                    !global.cert->empty() || !global.key->empty();
-  if (global.cert->empty() != global.key->empty()) {
-    return UsageError(ctx, global.cert->empty() ? "--key needs --cert"
-                                                : "--cert needs --key");
+  const ChannelTlsFlags& tls = global.tls;
+  options.use_tls = tls.enabled();
+  if (tls.cert->empty() != tls.key->empty()) {
+    return UsageError(
+        ctx, tls.cert->empty() ? "--key needs --cert" : "--cert needs --key");
   }
   for (auto [flag, path, pem] :
-       {std::tuple{"--ca", *global.ca, &options.root_certs_pem},
-        std::tuple{"--cert", *global.cert, &options.client_cert_pem},
-        std::tuple{"--key", *global.key, &options.client_key_pem}}) {
+       {std::tuple{"--ca", *tls.ca, &options.root_certs_pem},
+        std::tuple{"--cert", *tls.cert, &options.client_cert_pem},
+        std::tuple{"--key", *tls.key, &options.client_key_pem}}) {
     if (path.empty()) continue;
     absl::StatusOr<std::string> text = ReadPemFile(flag, path);
     if (!text.ok())

@@ -178,10 +178,14 @@ void RatingFromJson(const ImportJson& r, const std::string& field,
 }
 
 // A whole number from a JSON number or from text `from_text` reads (else
-// the problem: the text, then `unreadable`), handed to `use` with the key.
-template <typename FromText, typename Use>
-void WholeNumberOf(const RowValue& v, RowProblems* p, FromText from_text,
-                   const char* unreadable, Use use) {
+// the problem: the text, then `unreadable`), range-checked by `check`
+// (CheckYear, CheckRuntime: 0 when out of range) and handed to `set`.
+template <typename FromText, typename Set>
+void SetCheckedNumber(const RowValue& v, RowProblems* p, FromText from_text,
+                      const char* unreadable,
+                      void (*check)(int64_t, const std::string&, RowProblems*,
+                                    int32_t*),
+                      Set set) {
   const std::string field(v.key);
   int64_t n = 0;
   if (v.value->is_string()) {
@@ -193,26 +197,21 @@ void WholeNumberOf(const RowValue& v, RowProblems* p, FromText from_text,
   } else if (!WholeNumber(*v.value, field, p, &n)) {
     return;
   }
-  use(field, n);
+  int32_t checked = 0;
+  check(n, field, p, &checked);
+  set(checked);
 }
 
 // The year from a number (1998) or a date in text ("June 12, 1998").
 void SetYear(const RowValue& v, RowProblems* p, v1::Film* film) {
-  WholeNumberOf(v, p, YearFromDate, "has no 4-digit year",
-                [&](const std::string& field, int64_t year) {
-                  int32_t checked = 0;
-                  CheckYear(year, field, p, &checked);
-                  film->set_year(checked);
-                });
+  SetCheckedNumber(v, p, YearFromDate, "has no 4-digit year", CheckYear,
+                   [film](int32_t year) { film->set_year(year); });
 }
 
 void SetRuntime(const RowValue& v, RowProblems* p, v1::Film* film) {
-  WholeNumberOf(v, p, MinutesFromText, "is not a whole number",
-                [&](const std::string& field, int64_t minutes) {
-                  int32_t checked = 0;
-                  CheckRuntime(minutes, field, p, &checked);
-                  film->set_runtime_minutes(checked);
-                });
+  SetCheckedNumber(
+      v, p, MinutesFromText, "is not a whole number", CheckRuntime,
+      [film](int32_t minutes) { film->set_runtime_minutes(minutes); });
 }
 
 // "Tatiana Samoilova (Veronika)" -> name and character.

@@ -116,10 +116,7 @@ std::string OfferListArgs(const OfferFilter& f) {
 // ---- Providers ----
 
 absl::StatusOr<Provider> Watchlist::GetProvider(const std::string& name) {
-  if (!IsProviderName(name)) {
-    return InvalidArgument(
-        "name", absl::StrCat("\"", name, "\" must be providers/{provider}"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(CheckProviderName(name));
   LONGTAKE_ASSIGN_OR_RETURN(std::optional<Provider> p,
                             store_->GetProvider(name));
   if (!p) return NotFound(name);
@@ -147,11 +144,7 @@ absl::StatusOr<Provider> Watchlist::CreateProvider(
   LONGTAKE_ASSIGN_OR_RETURN(auto prior,
                             PriorRequest("CreateProvider", options));
   if (prior) return GetProvider(prior->resource);
-  if (!IsValidId(id)) {
-    return InvalidArgument(
-        "provider_id",
-        absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(CheckNewId(id, "provider_id"));
   p.name = absl::StrCat("providers/", id);
   std::vector<FieldViolation> v;
   ValidateProvider(p, &v);
@@ -180,13 +173,7 @@ absl::StatusOr<Provider> Watchlist::UpdateProvider(
       Provider current,
       MaskedUpdate(
           mask, ProviderSetters(), p,
-          IsProviderName(p.name)
-              ? absl::OkStatus()
-              : InvalidArgument(
-                    "provider.name",
-                    absl::StrCat("\"", p.name,
-                                 "\" must be providers/{provider}")),
-          "provider.etag",
+          CheckProviderName(p.name, "provider.name"), "provider.etag",
           [this](const std::string& name) { return GetProvider(name); },
           &next));
   std::vector<FieldViolation> v;
@@ -233,10 +220,7 @@ absl::Status Watchlist::DeleteProvider(const std::string& name,
 // ---- Offers ----
 
 absl::StatusOr<Offer> Watchlist::GetOffer(const std::string& name) {
-  if (!IsOfferName(name)) {
-    return InvalidArgument(
-        "name", absl::StrCat("\"", name, "\" must be offers/{offer}"));
-  }
+  LONGTAKE_RETURN_IF_ERROR(CheckOfferName(name));
   LONGTAKE_ASSIGN_OR_RETURN(std::optional<Offer> o, store_->GetOffer(name));
   if (!o) return NotFound(name);
   return *std::move(o);
@@ -298,14 +282,8 @@ absl::StatusOr<Offer> Watchlist::AddOffer(Offer offer,
                                           bool check_film) {
   LONGTAKE_ASSIGN_OR_RETURN(auto prior, PriorRequest("CreateOffer", options));
   if (prior) return GetOffer(prior->resource);
-  std::string id = offer_id;
-  if (id.empty()) {
-    id = RandomHex(12);
-  } else if (!IsValidId(id)) {
-    return InvalidArgument(
-        "offer_id",
-        absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
-  }
+  const std::string id = offer_id.empty() ? RandomHex(12) : offer_id;
+  LONGTAKE_RETURN_IF_ERROR(CheckNewId(id, "offer_id"));
   offer.name = absl::StrCat("offers/", id);
   LONGTAKE_RETURN_IF_ERROR(ValidateOfferFully(offer, check_film));
   absl::Time now = Now();
@@ -333,12 +311,7 @@ absl::StatusOr<Offer> Watchlist::UpdateOffer(Offer offer, const FieldMask& mask,
   LONGTAKE_ASSIGN_OR_RETURN(
       Offer current,
       MaskedUpdate(
-          mask, OfferSetters(), offer,
-          IsOfferName(offer.name)
-              ? absl::OkStatus()
-              : InvalidArgument("offer.name",
-                                absl::StrCat("\"", offer.name,
-                                             "\" must be offers/{offer}")),
+          mask, OfferSetters(), offer, CheckOfferName(offer.name, "offer.name"),
           "offer.etag",
           [this](const std::string& name) { return GetOffer(name); }, &next));
   LONGTAKE_RETURN_IF_ERROR(

@@ -83,6 +83,25 @@ bool IsOfferName(absl::string_view name) {
   return HasIdPrefix(name, "offers/");
 }
 
+absl::Status CheckProviderName(absl::string_view name,
+                               absl::string_view field) {
+  if (IsProviderName(name)) return absl::OkStatus();
+  return InvalidArgument(
+      field, absl::StrCat("\"", name, "\" must be providers/{provider}"));
+}
+
+absl::Status CheckOfferName(absl::string_view name, absl::string_view field) {
+  if (IsOfferName(name)) return absl::OkStatus();
+  return InvalidArgument(field,
+                         absl::StrCat("\"", name, "\" must be offers/{offer}"));
+}
+
+absl::Status CheckNewId(absl::string_view id, absl::string_view field) {
+  if (IsValidId(id)) return absl::OkStatus();
+  return InvalidArgument(
+      field, absl::StrCat("\"", id, "\" must match [a-z0-9][a-z0-9-]{0,62}"));
+}
+
 absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,
                                             absl::string_view field) {
   absl::string_view user = parent;

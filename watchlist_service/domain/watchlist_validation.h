@@ -31,6 +31,16 @@ bool IsFilmName(absl::string_view name);      // films/{film}
 bool IsProviderName(absl::string_view name);  // providers/{provider}
 bool IsOfferName(absl::string_view name);     // offers/{offer}
 
+// OK when `name` is providers/{provider} (offers/{offer}), else
+// INVALID_ARGUMENT naming `field`: "\"x\" must be providers/{provider}".
+absl::Status CheckProviderName(absl::string_view name,
+                               absl::string_view field = "name");
+absl::Status CheckOfferName(absl::string_view name,
+                            absl::string_view field = "name");
+// The id a client chose for a new resource (provider_id, offer_id): OK when
+// IsValidId, else INVALID_ARGUMENT naming `field`.
+absl::Status CheckNewId(absl::string_view id, absl::string_view field);
+
 // "users/{user}" with user [a-z0-9][a-z0-9_-]{0,62}; returns "{user}".
 // INVALID_ARGUMENT naming `field`. Shared with the adapter.
 absl::StatusOr<std::string> ParseUserParent(absl::string_view parent,

@@ -9,21 +9,6 @@ namespace longtake::watchlist {
 
 namespace {
 
-// Unset times stay absent (TimeToProto leaves the field alone, but
-// mutable_*() would already create it).
-bool HasTime(absl::Time time) {
-  return time != absl::InfinitePast() && time != absl::InfiniteFuture();
-}
-
-// create_time and update_time of a stored resource (Provider, Offer).
-template <typename Resource, typename Proto>
-void StampsToProto(const Resource& resource, Proto* out) {
-  if (HasTime(resource.create_time))
-    TimeToProto(resource.create_time, out->mutable_create_time());
-  if (HasTime(resource.update_time))
-    TimeToProto(resource.update_time, out->mutable_update_time());
-}
-
 // Each value converted into a repeated message field.
 template <typename T, typename Repeated>
 void AddAll(const std::vector<T>& values, Repeated* out) {
