@@ -41,7 +41,6 @@ namespace wlv1 = ::longtake::watchlist::v1;
 namespace catalogv1 = ::longtake::catalog::v1;
 namespace seed = ::longtake::testing::seed;
 using ::longtake::testing::CallContext;
-using ::longtake::testing::ReadFile;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
@@ -1024,7 +1023,8 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
     ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
   }
 
-  const std::string before = ReadFile(catalog_->stderr_path());
+  const std::string before =
+      ::longtake::testing::ReadFile(catalog_->stderr_path());
   const int batch_before = CountOccurrences(before, kBatchGetLine);
   const int get_before = CountOccurrences(before, kGetFilmLine);
   ASSERT_GT(batch_before, 0) << "the catalogue does not log calls; stderr:\n"
@@ -1043,7 +1043,8 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
   // The call line is written before the answer leaves the catalogue; wait a
   // little anyway so a stray extra call would show.
   absl::SleepFor(absl::Milliseconds(300));
-  const std::string after = ReadFile(catalog_->stderr_path());
+  const std::string after =
+      ::longtake::testing::ReadFile(catalog_->stderr_path());
   EXPECT_EQ(CountOccurrences(after, kBatchGetLine) - batch_before, 1);
   EXPECT_EQ(CountOccurrences(after, kGetFilmLine) - get_before, 0);
 }
