@@ -5,6 +5,7 @@
 // place. They belong together: the sequence is the film's, the person is
 // credited, the era names the film. gtest prints them as their stored JSON.
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -42,6 +43,17 @@ inline Sequence SequenceAt(std::string name, Timecode start) {
   return s;
 }
 
+// `resource` with the metadata the store sets: etag and the create and
+// update times (seconds since the epoch).
+template <typename Resource>
+Resource Stored(Resource resource, std::string etag, int64_t create_seconds,
+                int64_t update_seconds) {
+  resource.etag = std::move(etag);
+  resource.create_time = absl::FromUnixSeconds(create_seconds);
+  resource.update_time = absl::FromUnixSeconds(update_seconds);
+  return resource;
+}
+
 inline Film SampleFilm() {
   Film film;
   film.name = "films/the-cranes-are-flying";
@@ -64,10 +76,7 @@ inline Film SampleFilm() {
   film.external_ids = {"tt9000002", 9000002, "Q9000002"};  // made up
   film.genres = {"drama", "war"};
   film.ratings = {{"imdb", 8.3, 30000}, {"tmdb", 7.9, 250}};
-  film.etag = "e1";
-  film.create_time = absl::FromUnixSeconds(1000);
-  film.update_time = absl::FromUnixSeconds(2000);
-  return film;
+  return Stored(std::move(film), "e1", 1000, 2000);
 }
 
 inline Person SamplePerson() {
@@ -79,10 +88,7 @@ inline Person SamplePerson() {
   p.death_year = 1973;
   p.known_roles = {CreditRole::kDirector, CreditRole::kWriter};
   p.biography = "Georgian-born director.";
-  p.etag = "p1";
-  p.create_time = absl::FromUnixSeconds(1);
-  p.update_time = absl::FromUnixSeconds(2);
-  return p;
+  return Stored(std::move(p), "p1", 1, 2);
 }
 
 // Every Timecode field set, though a real one uses only its precision's.
@@ -103,10 +109,7 @@ inline Sequence SampleSequence() {
   s.characters = {"Veronika"};
   s.filming_method = "a crane over the crowd";
   s.film_order = 2;
-  s.etag = "s1";
-  s.create_time = absl::FromUnixSeconds(3);
-  s.update_time = absl::FromUnixSeconds(4);
-  return s;
+  return Stored(std::move(s), "s1", 3, 4);
 }
 
 inline Era SampleEra() {

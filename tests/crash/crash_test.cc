@@ -38,6 +38,7 @@
 #include "tests/support/postgres_server.h"
 #include "tests/support/running_service.h"
 #include "tests/support/server_process.h"
+#include "tests/support/watchlist_requests.h"
 
 namespace longtake {
 namespace {
@@ -219,6 +220,79 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
         ledger.retried_after_failure);
   }
 
+  // Sends `request` with `request_id` through the stub's Create method as a
+  // curator, waiting for the server through a restart (3 s at most); the
+  // created resource's name in `*name`.
+  template <typename Stub, typename Request, typename Resource>
+  grpc::Status CreateThroughRestart(
+      Stub* stub,
+      grpc::Status (Stub::*create)(grpc::ClientContext*, const Request&,
+                                   Resource*),
+      Request request, const std::string& request_id, std::string* name) {
+    request.set_request_id(request_id);
+    Resource created;
+    auto context = CallContext(curator_, absl::Seconds(3));
+    context->set_wait_for_ready(true);  // through the restart
+    grpc::Status s = (stub->*create)(context.get(), request, &created);
+    *name = created.name();
+    return s;
+  }
+
+  // KillUnderLoad, then checks that enough writes were acknowledged
+  // (recorded as `what`) and restarts `server` on its port for reading them
+  // back through a fresh process on the same store.
+  template <typename Write, typename Restart>
+  void KillUnderLoadThenRestart(std::unique_ptr<ServerProcess>& server,
+                                Write write, Restart restart,
+                                const std::string& file,
+                                const std::string& what, Ledger* ledger) {
+    KillUnderLoad(server, write, restart, file, ledger);
+    ASSERT_NE(server, nullptr);
+    ASSERT_FALSE(HasFailure());
+    Record(what, *ledger);
+    EXPECT_GT(ledger->acked.size(), 100u);
+    const int port = server->port();
+    server->Kill();
+    server = restart(port);
+    ASSERT_NE(server, nullptr);
+  }
+
+  // Reads every page of `list` through the stub's List method (each read
+  // as ReadAfterRestart), handing each page to `each`.
+  template <typename Stub, typename Request, typename Response, typename Each>
+  void ReadEveryPage(Stub* stub,
+                     grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                  const Request&, Response*),
+                     Request list, Each each) {
+    for (;;) {
+      Response page;
+      grpc::Status s =
+          ReadAfterRestart(curator_, [&](grpc::ClientContext* context) {
+            page.Clear();
+            return (stub->*method)(context, list, &page);
+          });
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      each(page);
+      if (HasFatalFailure() || page.next_page_token().empty()) return;
+      list.set_page_token(page.next_page_token());
+    }
+  }
+
+  // `seen` (marker -> resources read back that carry it) holds each write
+  // the ledger acknowledged exactly once, and nothing else.
+  static void ExpectEachAcknowledgedOnce(const Ledger& ledger,
+                                         const std::map<std::string, int>& seen,
+                                         const std::string& what) {
+    for (const auto& [marker, name] : ledger.acked) {
+      auto it = seen.find(marker);
+      ASSERT_NE(it, seen.end()) << "acknowledged " << what << " lost: " << name;
+      EXPECT_EQ(it->second, 1)
+          << marker << " was written " << it->second << " times";
+    }
+    EXPECT_EQ(seen.size(), ledger.acked.size())
+        << what << "s no acknowledged write accounts for";
+  }
+
   testing::ScopedTempDir dir_;
   std::string catalog_store_, watchlist_store_;
   std::string catalog_file_, watchlist_file_;
@@ -240,57 +314,31 @@ TEST_P(CrashTest, CatalogueKeepsEveryAcknowledgedFilmExactlyOnce) {
     request.mutable_film()->set_title(absl::StrCat("Crash ", marker));
     request.mutable_film()->set_year(1960);
     request.mutable_film()->set_synopsis(absl::StrCat("synopsis of ", marker));
-    request.set_request_id(request_id);
-    catalogv1::Film film;
-    auto context = CallContext(curator_, absl::Seconds(3));
-    context->set_wait_for_ready(true);  // through the restart
-    grpc::Status s = stub->CreateFilm(context.get(), request, &film);
-    *name = film.name();
-    return s;
+    return CreateThroughRestart(stub.get(),
+                                &catalogv1::CatalogService::Stub::CreateFilm,
+                                std::move(request), request_id, name);
   };
-  KillUnderLoad(
+  KillUnderLoadThenRestart(
       catalog, write, [&](int port) { return StartCatalog(port); },
-      catalog_file_, &ledger);
-  ASSERT_NE(catalog, nullptr);
-  ASSERT_FALSE(HasFailure());
-  Record("catalogue", ledger);
-  EXPECT_GT(ledger.acked.size(), 100u);
-
-  // Read back through a fresh process on the same store.
-  const int port = catalog->port();
-  catalog->Kill();
-  catalog = StartCatalog(port);
-  ASSERT_NE(catalog, nullptr);
+      catalog_file_, "catalogue", &ledger);
+  ASSERT_FALSE(HasFatalFailure());
   std::map<std::string, int> seen;  // marker -> films with it
   catalogv1::ListFilmsRequest list;
   list.set_page_size(1000);
-  for (;;) {
-    catalogv1::ListFilmsResponse page;
-    grpc::Status s =
-        ReadAfterRestart(curator_, [&](grpc::ClientContext* context) {
-          page.Clear();
-          return stub->ListFilms(context, list, &page);
-        });
-    ASSERT_TRUE(s.ok()) << s.error_message();
-    for (const catalogv1::Film& film : page.films()) {
-      absl::string_view title = film.title();
-      if (!absl::ConsumePrefix(&title, "Crash ")) continue;
-      const std::string marker(title);
-      ++seen[marker];
-      EXPECT_EQ(film.year(), 1960) << film.name();
-      EXPECT_EQ(film.synopsis(), "synopsis of " + marker) << film.name();
-    }
-    if (page.next_page_token().empty()) break;
-    list.set_page_token(page.next_page_token());
-  }
-  for (const auto& [marker, name] : ledger.acked) {
-    auto it = seen.find(marker);
-    ASSERT_NE(it, seen.end()) << "acknowledged film lost: " << name;
-    EXPECT_EQ(it->second, 1)
-        << marker << " was written " << it->second << " times";
-  }
-  EXPECT_EQ(seen.size(), ledger.acked.size())
-      << "films no acknowledged write accounts for";
+  ReadEveryPage(stub.get(), &catalogv1::CatalogService::Stub::ListFilms, list,
+                [&](const catalogv1::ListFilmsResponse& page) {
+                  for (const catalogv1::Film& film : page.films()) {
+                    absl::string_view title = film.title();
+                    if (!absl::ConsumePrefix(&title, "Crash ")) continue;
+                    const std::string marker(title);
+                    ++seen[marker];
+                    EXPECT_EQ(film.year(), 1960) << film.name();
+                    EXPECT_EQ(film.synopsis(), "synopsis of " + marker)
+                        << film.name();
+                  }
+                });
+  ASSERT_FALSE(HasFatalFailure());
+  ExpectEachAcknowledgedOnce(ledger, seen, "film");
 }
 
 TEST_P(CrashTest, WatchlistKeepsEveryAcknowledgedOfferExactlyOnce) {
@@ -302,87 +350,51 @@ TEST_P(CrashTest, WatchlistKeepsEveryAcknowledgedOfferExactlyOnce) {
   auto channel = FastReconnectChannel(watchlist->address());
   auto stub = wlv1::WatchlistService::NewStub(channel);
   {
-    wlv1::CreateProviderRequest provider;
-    provider.set_provider_id("crash-test");
-    provider.mutable_provider()->set_display_name("Crash Test");
-    provider.mutable_provider()->set_kind(
-        wlv1::Provider::KIND_STREAMING_SERVICE);
-    provider.mutable_provider()->add_regions("GB");
-    provider.mutable_provider()->set_home_page_uri("https://crash.example");
     wlv1::Provider created;
-    grpc::Status s =
-        stub->CreateProvider(CallContext(curator_).get(), provider, &created);
+    grpc::Status s = stub->CreateProvider(
+        CallContext(curator_).get(),
+        testing::StreamingProviderRequest("crash-test", "Crash Test", {"GB"},
+                                          "https://crash.example"),
+        &created);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 
   Ledger ledger;
   auto write = [&](const std::string& marker, const std::string& request_id,
                    std::string* name) {
-    wlv1::CreateOfferRequest request;  // no offer_id: generated
-    wlv1::Offer* offer = request.mutable_offer();
-    offer->set_film("films/i-am-cuba");
-    offer->set_provider(kProvider);
-    offer->set_monetization(wlv1::MONETIZATION_RENT);
-    offer->set_format(wlv1::FORMAT_STREAMING);
-    offer->set_quality(wlv1::QUALITY_HD);
-    offer->set_region("GB");
-    offer->mutable_price()->set_currency_code("GBP");
-    offer->mutable_price()->set_units(3);
-    offer->set_deep_link_uri(absl::StrCat("https://crash.example/", marker));
-    request.set_request_id(request_id);
-    wlv1::Offer created;
-    auto context = CallContext(curator_, absl::Seconds(3));
-    context->set_wait_for_ready(true);  // through the restart
-    grpc::Status s = stub->CreateOffer(context.get(), request, &created);
-    *name = created.name();
-    return s;
+    // No offer_id: generated.
+    wlv1::CreateOfferRequest request = testing::StreamingRentalRequest(
+        "films/i-am-cuba", kProvider, "GB", {"GBP", 3},
+        absl::StrCat("https://crash.example/", marker));
+    return CreateThroughRestart(stub.get(),
+                                &wlv1::WatchlistService::Stub::CreateOffer,
+                                std::move(request), request_id, name);
   };
   const std::string catalog_address = catalog->address();
-  KillUnderLoad(
+  KillUnderLoadThenRestart(
       watchlist, write,
       [&](int port) { return StartWatchlist(port, catalog_address); },
-      watchlist_file_, &ledger);
-  ASSERT_NE(watchlist, nullptr);
-  ASSERT_FALSE(HasFailure());
-  Record("watchlist", ledger);
-  EXPECT_GT(ledger.acked.size(), 100u);
-
-  const int port = watchlist->port();
-  watchlist->Kill();
-  watchlist = StartWatchlist(port, catalog_address);
-  ASSERT_NE(watchlist, nullptr);
+      watchlist_file_, "watchlist", &ledger);
+  ASSERT_FALSE(HasFatalFailure());
   std::map<std::string, int> seen;
   wlv1::ListOffersRequest list;
   list.set_page_size(1000);
   list.set_filter(absl::StrCat("provider = \"", kProvider, "\""));
-  for (;;) {
-    wlv1::ListOffersResponse page;
-    grpc::Status s =
-        ReadAfterRestart(curator_, [&](grpc::ClientContext* context) {
-          page.Clear();
-          return stub->ListOffers(context, list, &page);
-        });
-    ASSERT_TRUE(s.ok()) << s.error_message();
-    for (const wlv1::Offer& offer : page.offers()) {
-      absl::string_view link = offer.deep_link_uri();
-      ASSERT_TRUE(absl::ConsumePrefix(&link, "https://crash.example/"))
-          << offer.name();
-      ++seen[std::string(link)];
-      EXPECT_EQ(offer.film(), "films/i-am-cuba") << offer.name();
-      EXPECT_EQ(offer.price().units(), 3) << offer.name();
-      EXPECT_EQ(offer.region(), "GB") << offer.name();
-    }
-    if (page.next_page_token().empty()) break;
-    list.set_page_token(page.next_page_token());
-  }
-  for (const auto& [marker, name] : ledger.acked) {
-    auto it = seen.find(marker);
-    ASSERT_NE(it, seen.end()) << "acknowledged offer lost: " << name;
-    EXPECT_EQ(it->second, 1)
-        << marker << " was written " << it->second << " times";
-  }
-  EXPECT_EQ(seen.size(), ledger.acked.size())
-      << "offers no acknowledged write accounts for";
+  ReadEveryPage(
+      stub.get(), &wlv1::WatchlistService::Stub::ListOffers, list,
+      [&](const wlv1::ListOffersResponse& page) {
+        for (const wlv1::Offer& offer : page.offers()) {
+          absl::string_view link = offer.deep_link_uri();
+          ASSERT_TRUE(absl::ConsumePrefix(&link, "https://crash.example/"))
+              << offer.name();
+          ++seen[std::string(link)];
+          EXPECT_EQ(offer.film(), "films/i-am-cuba") << offer.name();
+          EXPECT_EQ(offer.price().units(), 3) << offer.name();
+          EXPECT_EQ(offer.region(), "GB") << offer.name();
+        }
+      });
+  ASSERT_FALSE(HasFatalFailure());
+  ExpectEachAcknowledgedOnce(ledger, seen, "offer");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CrashTest,

@@ -8,10 +8,15 @@
 // text-format requests when LONGTAKE_FUZZ_WRITE_SEEDS names a folder
 // (tools/fuzz/make_seeds.sh), so the seeds stay readable in the source:
 //
-//   extern "C" int LLVMFuzzerInitialize(int*, char***) {
-//     fuzz::WriteSeedsIfAsked({{0, "name: \"films/i-am-cuba\"", kGetFilm}});
-//     ...
+//   void GetFilm(Catalog& c, const v1::GetFilmRequest& r) { ... }
+//   const std::vector<fuzz::RequestMethod<Catalog>>& Methods() {
+//     static const std::vector<fuzz::RequestMethod<Catalog>> methods = {
+//         fuzz::Method<GetFilm>({R"pb(name: "films/i-am-cuba")pb"}),
+//         ...};  // append only: the index is the selector byte
+//     return methods;
 //   }
+//   LONGTAKE_REQUEST_FUZZER(longtake::catalog::Methods(),
+//                           *longtake::catalog::TheCatalog())
 
 #include <unistd.h>
 
@@ -22,10 +27,12 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/grpc/request_fingerprint.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
 
@@ -68,6 +75,92 @@ inline void WriteSeedsIfAsked(const std::vector<RequestSeed>& seeds) {
     WriteFile(absl::StrCat(dir, "/seed-", n++), bytes);
   }
   std::exit(0);
+}
+
+// One request method of a service whose domain object is `Target`: the
+// request message, its handler and its seeds (requests in text format).
+template <typename Target>
+struct RequestMethod {
+  const google::protobuf::Message* prototype;
+  void (*call)(Target&, const google::protobuf::Message&);
+  std::vector<const char*> seeds;
+};
+
+template <typename Handler>
+struct HandlerTraits;
+template <typename T, typename R>
+struct HandlerTraits<void (*)(T&, const R&)> {
+  using Target = T;
+  using Request = R;
+};
+
+// The RequestMethod of a handler `void H(Target&, const Request&)`.
+template <auto kHandler>
+auto Method(std::vector<const char*> seeds) {
+  using Traits = HandlerTraits<decltype(kHandler)>;
+  using Target = typename Traits::Target;
+  using Request = typename Traits::Request;
+  return RequestMethod<Target>{
+      &Request::default_instance(),
+      [](Target& target, const google::protobuf::Message& message) {
+        kHandler(target, static_cast<const Request&>(message));
+      },
+      std::move(seeds)};
+}
+
+// WriteSeedsIfAsked for a request fuzzer: the seeds of each method, its
+// selector its index in `methods`.
+template <typename Target>
+void WriteRequestSeedsIfAsked(
+    const std::vector<RequestMethod<Target>>& methods) {
+  std::vector<RequestSeed> seeds;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    for (const char* text : methods[i].seeds) {
+      seeds.push_back({static_cast<uint8_t>(i), methods[i].prototype, text});
+    }
+  }
+  WriteSeedsIfAsked(seeds);
+}
+
+// The body of LLVMFuzzerTestOneInput for a request fuzzer: the first byte
+// (modulo the number of methods) picks the method, the rest is parsed as its
+// request and handed to it.
+template <typename Target>
+int CallRequest(const std::vector<RequestMethod<Target>>& methods,
+                Target& target, const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const RequestMethod<Target>& method = methods[data[0] % methods.size()];
+  std::unique_ptr<google::protobuf::Message> request(method.prototype->New());
+  if (!request->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
+  method.call(target, *request);
+  return 0;
+}
+
+// The write options the adapters build from a request, with validate_only
+// set so that the store stays as seeded and each input replays alone.
+template <typename Options, typename Request>
+Options ValidateOnlyOptions(const Request& request, std::string caller) {
+  Options options;
+  options.request_id = request.request_id();
+  options.validate_only = true;
+  options.caller = std::move(caller);
+  options.request_hash = RequestFingerprint(request);
+  return options;
+}
+
+// The query of a List method that takes only a page size and token.
+struct PageQuery {
+  int page_size;
+  std::string page_token;
+};
+
+// Calls `list` with `query`, then once more with the page token it gave.
+template <typename Query, typename List>
+void ListTwice(Query query, List list) {
+  auto page = list(query);
+  if (!page.ok() || page->next_page_token.empty()) return;
+  query.page_token = page->next_page_token;
+  (void)list(query);
 }
 
 // The same for fuzzers whose input is plain bytes: each seed as it is.
@@ -123,3 +216,14 @@ class ScratchFile {
 };
 
 }  // namespace longtake::fuzz
+
+// The libFuzzer entry points of a request fuzzer: `methods` its table of
+// RequestMethod, `target` the domain object the handlers are given.
+#define LONGTAKE_REQUEST_FUZZER(methods, target)                            \
+  extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {    \
+    ::longtake::fuzz::WriteRequestSeedsIfAsked(methods);                    \
+    return 0;                                                               \
+  }                                                                         \
+  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { \
+    return ::longtake::fuzz::CallRequest(methods, target, data, size);      \
+  }

@@ -48,6 +48,44 @@ void RoundTrip(absl::string_view text) {
   longtake::fuzz::Check(again.ok(), again.status().ToString());
 }
 
+// A scratch file for the seed readers, which read a path.
+longtake::fuzz::ScratchFile& Scratch() {
+  static longtake::fuzz::ScratchFile scratch("seed.json");
+  return scratch;
+}
+
+void ReadCatalogSeed(absl::string_view text) {
+  longtake::catalog::internal::CatalogState state;
+  (void)longtake::catalog::internal::ReadSeed(
+      Scratch().Write(text), state, absl::FromUnixSeconds(1767225600));
+}
+
+// Decodes `text` as an offer; when it decodes, its JSON must decode again.
+void OfferRoundTrip(absl::string_view text) {
+  using longtake::watchlist::DecodeOfferJson;
+  absl::StatusOr<longtake::watchlist::Offer> offer =
+      DecodeOfferJson(std::string(text));
+  if (!offer.ok()) return;
+  absl::StatusOr<longtake::watchlist::Offer> again =
+      DecodeOfferJson(longtake::watchlist::EncodeOfferJson(*offer));
+  longtake::fuzz::Check(again.ok(), again.status().ToString());
+}
+
+void ReadOffersSeed(absl::string_view text) {
+  (void)longtake::watchlist::ReadOffersSeed(Scratch().Write(text));
+}
+
+// What the input of each Form goes through, in the order of Form.
+constexpr void (*kTargets[kForms])(absl::string_view) = {
+    RoundTrip<longtake::catalog::Film>,
+    RoundTrip<longtake::catalog::Person>,
+    RoundTrip<longtake::catalog::Sequence>,
+    RoundTrip<longtake::catalog::Era>,
+    ReadCatalogSeed,
+    OfferRoundTrip,
+    ReadOffersSeed,
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
@@ -85,42 +123,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace longtake;
   if (size == 0) return 0;
-  static fuzz::ScratchFile scratch("seed.json");
-  const absl::string_view text(reinterpret_cast<const char*>(data) + 1,
-                               size - 1);
-  switch (data[0] % kForms) {
-    case kFilm:
-      RoundTrip<catalog::Film>(text);
-      break;
-    case kPerson:
-      RoundTrip<catalog::Person>(text);
-      break;
-    case kSequence:
-      RoundTrip<catalog::Sequence>(text);
-      break;
-    case kEra:
-      RoundTrip<catalog::Era>(text);
-      break;
-    case kCatalogSeed: {
-      catalog::internal::CatalogState state;
-      (void)catalog::internal::ReadSeed(scratch.Write(text), state,
-                                        absl::FromUnixSeconds(1767225600));
-      break;
-    }
-    case kOffer: {
-      absl::StatusOr<watchlist::Offer> offer =
-          watchlist::DecodeOfferJson(std::string(text));
-      if (!offer.ok()) break;
-      absl::StatusOr<watchlist::Offer> again =
-          watchlist::DecodeOfferJson(watchlist::EncodeOfferJson(*offer));
-      fuzz::Check(again.ok(), again.status().ToString());
-      break;
-    }
-    case kOffersSeed:
-      (void)watchlist::ReadOffersSeed(scratch.Write(text));
-      break;
-  }
+  kTargets[data[0] % kForms](
+      absl::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   return 0;
 }

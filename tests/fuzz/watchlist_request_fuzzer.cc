@@ -20,7 +20,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/grpc/request_fingerprint.h"
 #include "common/grpc/well_known_types.h"
 #include "common/status/errors.h"
 #include "longtake/watchlist/v1/watchlist_service.pb.h"
@@ -85,12 +84,7 @@ Watchlist* TheWatchlist() {
 
 template <typename Request>
 WriteOptions Write(const Request& request) {
-  WriteOptions options;
-  options.request_id = request.request_id();
-  options.validate_only = true;  // the store stays as seeded
-  options.caller = "alice";
-  options.request_hash = RequestFingerprint(request);
-  return options;
+  return fuzz::ValidateOnlyOptions<WriteOptions>(request, "alice");
 }
 
 // The adapter's Respond: a value converted into the response.
@@ -99,13 +93,16 @@ void Respond(const absl::StatusOr<T>& result, Response* response) {
   if (result.ok()) ToProto(*result, response);
 }
 
-// Calls `list` with `query`, then once more with the page token it gave.
-template <typename Query, typename List>
-void ListTwice(Query query, List list) {
-  auto page = list(query);
-  if (!page.ok() || page->next_page_token.empty()) return;
-  query.page_token = page->next_page_token;
-  (void)list(query);
+// A List method: `list` called with `query`, then with the page token it
+// gave, each page converted into a `Response`.
+template <typename Response, typename Query, typename List>
+void ListPages(Query query, List list) {
+  fuzz::ListTwice(query, [&](const Query& q) {
+    auto page = list(q);
+    Response out;
+    Respond(page, &out);
+    return page;
+  });
 }
 
 void GetProvider(Watchlist& w, const v1::GetProviderRequest& r) {
@@ -114,16 +111,11 @@ void GetProvider(Watchlist& w, const v1::GetProviderRequest& r) {
 }
 
 void ListProviders(Watchlist& w, const v1::ListProvidersRequest& r) {
-  struct Query {
-    int page_size;
-    std::string page_token;
-  };
-  ListTwice(Query{r.page_size(), r.page_token()}, [&](const Query& q) {
-    auto page = w.ListProviders(q.page_size, q.page_token);
-    v1::ListProvidersResponse out;
-    Respond(page, &out);
-    return page;
-  });
+  ListPages<v1::ListProvidersResponse>(
+      fuzz::PageQuery{r.page_size(), r.page_token()},
+      [&](const fuzz::PageQuery& q) {
+        return w.ListProviders(q.page_size, q.page_token);
+      });
 }
 
 void CreateProvider(Watchlist& w, const v1::CreateProviderRequest& r) {
@@ -149,13 +141,9 @@ void GetOffer(Watchlist& w, const v1::GetOfferRequest& r) {
 }
 
 void ListOffers(Watchlist& w, const v1::ListOffersRequest& r) {
-  ListOffersQuery q{r.page_size(), r.page_token(), r.filter()};
-  ListTwice(q, [&](const ListOffersQuery& q) {
-    auto page = w.ListOffers(q);
-    v1::ListOffersResponse out;
-    Respond(page, &out);
-    return page;
-  });
+  ListPages<v1::ListOffersResponse>(
+      ListOffersQuery{r.page_size(), r.page_token(), r.filter()},
+      [&](const ListOffersQuery& q) { return w.ListOffers(q); });
 }
 
 void CreateOffer(Watchlist& w, const v1::CreateOfferRequest& r) {
@@ -201,12 +189,8 @@ void ListItems(Watchlist& w, const v1::ListWatchlistItemsRequest& r) {
       r.parent(),     r.page_size(),
       r.page_token(), r.filter(),
       r.region(),     {r.subscriptions().begin(), r.subscriptions().end()}};
-  ListTwice(q, [&](const ListItemsQuery& q) {
-    auto page = w.ListItems(q);
-    v1::ListWatchlistItemsResponse out;
-    Respond(page, &out);
-    return page;
-  });
+  ListPages<v1::ListWatchlistItemsResponse>(
+      q, [&](const ListItemsQuery& q) { return w.ListItems(q); });
 }
 
 void UpdateItem(Watchlist& w, const v1::UpdateWatchlistItemRequest& r) {
@@ -232,16 +216,11 @@ void MarkWatched(Watchlist& w, const v1::MarkWatchedRequest& r) {
 }
 
 void ListHistory(Watchlist& w, const v1::ListHistoryRequest& r) {
-  struct Query {
-    int page_size;
-    std::string page_token;
-  };
-  ListTwice(Query{r.page_size(), r.page_token()}, [&](const Query& q) {
-    auto page = w.ListHistory(r.parent(), q.page_size, q.page_token);
-    v1::ListHistoryResponse out;
-    Respond(page, &out);
-    return page;
-  });
+  ListPages<v1::ListHistoryResponse>(
+      fuzz::PageQuery{r.page_size(), r.page_token()},
+      [&](const fuzz::PageQuery& q) {
+        return w.ListHistory(r.parent(), q.page_size, q.page_token);
+      });
 }
 
 // The checks WatchAvailability makes when the stream opens
@@ -261,152 +240,125 @@ void WatchAvailability(Watchlist& w, const v1::WatchAvailabilityRequest& r) {
   }
 }
 
-// One request method: its message and its handler.
-struct Method {
-  const google::protobuf::Message* prototype;
-  void (*call)(Watchlist&, const google::protobuf::Message&);
-};
-
-template <typename Request, void (*kHandler)(Watchlist&, const Request&)>
-Method M() {
-  return {&Request::default_instance(),
-          [](Watchlist& w, const google::protobuf::Message& m) {
-            kHandler(w, static_cast<const Request&>(m));
-          }};
-}
-
 // The selector byte modulo the size picks the method. Append only: the
 // order is the corpus' meaning.
-const std::vector<Method>& Methods() {
-  static const std::vector<Method> methods = {
-      M<v1::GetProviderRequest, GetProvider>(),
-      M<v1::ListProvidersRequest, ListProviders>(),
-      M<v1::CreateProviderRequest, CreateProvider>(),
-      M<v1::UpdateProviderRequest, UpdateProvider>(),
-      M<v1::DeleteProviderRequest, DeleteProvider>(),
-      M<v1::GetOfferRequest, GetOffer>(),
-      M<v1::ListOffersRequest, ListOffers>(),
-      M<v1::CreateOfferRequest, CreateOffer>(),
-      M<v1::UpdateOfferRequest, UpdateOffer>(),
-      M<v1::DeleteOfferRequest, DeleteOffer>(),
-      M<v1::WhereToWatchRequest, WhereToWatch>(),
-      M<v1::CreateWatchlistItemRequest, CreateItem>(),
-      M<v1::GetWatchlistItemRequest, GetItem>(),
-      M<v1::ListWatchlistItemsRequest, ListItems>(),
-      M<v1::UpdateWatchlistItemRequest, UpdateItem>(),
-      M<v1::DeleteWatchlistItemRequest, DeleteItem>(),
-      M<v1::ReorderWatchlistItemsRequest, ReorderItems>(),
-      M<v1::MarkWatchedRequest, MarkWatched>(),
-      M<v1::ListHistoryRequest, ListHistory>(),
-      M<v1::WatchAvailabilityRequest, WatchAvailability>(),
+const std::vector<fuzz::RequestMethod<Watchlist>>& Methods() {
+  static const std::vector<fuzz::RequestMethod<Watchlist>> methods = {
+      // 0
+      fuzz::Method<GetProvider>({R"pb(name: "providers/mr-bongo")pb"}),
+      // 1
+      fuzz::Method<ListProviders>({R"pb(page_size: 1)pb"}),
+      // 2
+      fuzz::Method<CreateProvider>(
+          {R"pb(provider_id: "new-shop"
+                request_id: "r1"
+                provider {
+                  display_name: "New Shop"
+                  kind: KIND_RETAILER
+                  regions: "GB"
+                  regions: "fr"
+                  home_page_uri: "https://shop.example/"
+                })pb"}),
+      // 3
+      fuzz::Method<UpdateProvider>(
+          {R"pb(provider { name: "providers/mr-bongo" display_name: "Bongo" }
+                update_mask { paths: "display_name" paths: "regions" })pb"}),
+      // 4
+      fuzz::Method<DeleteProvider>(
+          {R"pb(name: "providers/mr-bongo" etag: "x")pb"}),
+      // 5
+      fuzz::Method<GetOffer>({R"pb(name: "offers/cranes-criterion-us")pb"}),
+      // 6
+      fuzz::Method<ListOffers>(
+          {R"pb(filter: "region = \"US\" AND (format = \"DVD\" OR format = \"BLU_RAY\") AND monetization = \"MONETIZATION_BUY\""
+                page_size: 1)pb",
+           R"pb(filter: "film = \"films/i-am-cuba\" AND provider = \"providers/mr-bongo\"")pb"}),
+      // 7
+      fuzz::Method<CreateOffer>(
+          {R"pb(offer_id: "new-offer"
+                offer {
+                  film: "films/i-am-cuba"
+                  provider: "providers/mr-bongo"
+                  monetization: MONETIZATION_BUY
+                  format: FORMAT_BLU_RAY
+                  quality: 2
+                  region: "GB"
+                  price { currency_code: "GBP" units: 12 nanos: 990000000 }
+                  deep_link_uri: "https://shop.example/cuba"
+                  edition: "Special"
+                  extras: "booklet"
+                  available_from { seconds: 1700000000 }
+                  available_until { seconds: 1800000000 }
+                })pb",
+           R"pb(offer {
+                  film: "films/missing-film"
+                  provider: "providers/mr-bongo"
+                  monetization: MONETIZATION_RENT
+                  region: "GB"
+                  available_until { seconds: 4611686018427387904 nanos: -1 }
+                })pb"}),
+      // 8
+      fuzz::Method<UpdateOffer>(
+          {R"pb(offer {
+                  name: "offers/cranes-criterion-us"
+                  edition: "New"
+                  price { currency_code: "USD" units: -1 }
+                }
+                update_mask { paths: "edition" paths: "price" })pb"}),
+      // 9
+      fuzz::Method<DeleteOffer>({R"pb(name: "offers/cranes-criterion-us")pb"}),
+      // 10
+      fuzz::Method<WhereToWatch>(
+          {R"pb(film: "films/the-cranes-are-flying"
+                region: "us"
+                subscriptions: "providers/criterion-channel")pb"}),
+      // 11
+      fuzz::Method<CreateItem>(
+          {R"pb(parent: "users/alice"
+                item { film: "films/some-other-film" note: "to see" })pb"}),
+      // 12
+      fuzz::Method<GetItem>(
+          {R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"}),
+      // 13
+      fuzz::Method<ListItems>(
+          {R"pb(parent: "users/alice"
+                page_size: 1
+                filter: "watchable_now = true"
+                region: "US"
+                subscriptions: "providers/criterion-channel")pb",
+           R"pb(parent: "users/alice" page_size: 1)pb"}),
+      // 14
+      fuzz::Method<UpdateItem>(
+          {R"pb(item {
+                  name: "users/alice/watchlist/items/letter-never-sent"
+                  note: "later"
+                  rank: 3
+                }
+                update_mask { paths: "note" })pb"}),
+      // 15
+      fuzz::Method<DeleteItem>(
+          {R"pb(name: "users/alice/watchlist/items/letter-never-sent")pb"}),
+      // 16
+      fuzz::Method<ReorderItems>(
+          {R"pb(parent: "users/alice"
+                names: "users/alice/watchlist/items/letter-never-sent"
+                names: "users/alice/watchlist/items/the-cranes-are-flying")pb"}),
+      // 17
+      fuzz::Method<MarkWatched>(
+          {R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"}),
+      // 18
+      fuzz::Method<ListHistory>({R"pb(parent: "users/alice" page_size: 1)pb"}),
+      // 19
+      fuzz::Method<WatchAvailability>({R"pb(parent: "users/alice"
+                                            regions: "GB"
+                                            regions: "us"
+                                            resume_after_event_id: 0)pb"}),
   };
   return methods;
-}
-
-const google::protobuf::Message* P(uint8_t selector) {
-  return Methods()[selector].prototype;
 }
 
 }  // namespace
 }  // namespace longtake::watchlist
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  using longtake::watchlist::P;
-  longtake::fuzz::WriteSeedsIfAsked({
-      {0, P(0), R"pb(name: "providers/mr-bongo")pb"},
-      {1, P(1), R"pb(page_size: 1)pb"},
-      {2, P(2), R"pb(provider_id: "new-shop"
-                     request_id: "r1"
-                     provider {
-                       display_name: "New Shop"
-                       kind: KIND_RETAILER
-                       regions: "GB"
-                       regions: "fr"
-                       home_page_uri: "https://shop.example/"
-                     })pb"},
-      {3, P(3),
-       R"pb(provider { name: "providers/mr-bongo" display_name: "Bongo" }
-            update_mask { paths: "display_name" paths: "regions" })pb"},
-      {4, P(4), R"pb(name: "providers/mr-bongo" etag: "x")pb"},
-      {5, P(5), R"pb(name: "offers/cranes-criterion-us")pb"},
-      {6, P(6),
-       R"pb(filter: "region = \"US\" AND (format = \"DVD\" OR format = \"BLU_RAY\") AND monetization = \"MONETIZATION_BUY\""
-            page_size: 1)pb"},
-      {6, P(6),
-       R"pb(filter: "film = \"films/i-am-cuba\" AND provider = \"providers/mr-bongo\"")pb"},
-      {7, P(7), R"pb(offer_id: "new-offer"
-                     offer {
-                       film: "films/i-am-cuba"
-                       provider: "providers/mr-bongo"
-                       monetization: MONETIZATION_BUY
-                       format: FORMAT_BLU_RAY
-                       quality: 2
-                       region: "GB"
-                       price { currency_code: "GBP" units: 12 nanos: 990000000 }
-                       deep_link_uri: "https://shop.example/cuba"
-                       edition: "Special"
-                       extras: "booklet"
-                       available_from { seconds: 1700000000 }
-                       available_until { seconds: 1800000000 }
-                     })pb"},
-      {7, P(7),
-       R"pb(offer {
-              film: "films/missing-film"
-              provider: "providers/mr-bongo"
-              monetization: MONETIZATION_RENT
-              region: "GB"
-              available_until { seconds: 4611686018427387904 nanos: -1 }
-            })pb"},
-      {8, P(8), R"pb(offer {
-                       name: "offers/cranes-criterion-us"
-                       edition: "New"
-                       price { currency_code: "USD" units: -1 }
-                     }
-                     update_mask { paths: "edition" paths: "price" })pb"},
-      {9, P(9), R"pb(name: "offers/cranes-criterion-us")pb"},
-      {10, P(10), R"pb(film: "films/the-cranes-are-flying"
-                       region: "us"
-                       subscriptions: "providers/criterion-channel")pb"},
-      {11, P(11),
-       R"pb(parent: "users/alice"
-            item { film: "films/some-other-film" note: "to see" })pb"},
-      {12, P(12),
-       R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
-      {13, P(13), R"pb(parent: "users/alice"
-                       page_size: 1
-                       filter: "watchable_now = true"
-                       region: "US"
-                       subscriptions: "providers/criterion-channel")pb"},
-      {13, P(13), R"pb(parent: "users/alice" page_size: 1)pb"},
-      {14, P(14), R"pb(item {
-                         name: "users/alice/watchlist/items/letter-never-sent"
-                         note: "later"
-                         rank: 3
-                       }
-                       update_mask { paths: "note" })pb"},
-      {15, P(15),
-       R"pb(name: "users/alice/watchlist/items/letter-never-sent")pb"},
-      {16, P(16),
-       R"pb(parent: "users/alice"
-            names: "users/alice/watchlist/items/letter-never-sent"
-            names: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
-      {17, P(17),
-       R"pb(name: "users/alice/watchlist/items/the-cranes-are-flying")pb"},
-      {18, P(18), R"pb(parent: "users/alice" page_size: 1)pb"},
-      {19, P(19), R"pb(parent: "users/alice"
-                       regions: "GB"
-                       regions: "us"
-                       resume_after_event_id: 0)pb"},
-  });
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace longtake::watchlist;
-  if (size == 0) return 0;
-  const Method& method = Methods()[data[0] % Methods().size()];
-  std::unique_ptr<google::protobuf::Message> request(method.prototype->New());
-  if (!request->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
-  method.call(*TheWatchlist(), *request);
-  return 0;
-}
+LONGTAKE_REQUEST_FUZZER(longtake::watchlist::Methods(),
+                        *longtake::watchlist::TheWatchlist())

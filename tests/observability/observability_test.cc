@@ -4,12 +4,8 @@
 // with the same trace id, in the watchlist's and the catalogue's call log
 // lines.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +29,7 @@
 #include "longtake/watchlist/v1/watchlist_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/call_context.h"
+#include "tests/support/http_client.h"
 #include "tests/support/running_service.h"
 #include "tests/support/server_process.h"
 
@@ -42,6 +39,9 @@ namespace {
 namespace catalogv1 = ::longtake::catalog::v1;
 namespace wlv1 = ::longtake::watchlist::v1;
 using ::longtake::testing::CallContext;
+using ::longtake::testing::FreeLoopbackPort;
+using ::longtake::testing::HttpGet;
+using ::longtake::testing::ReadFile;
 using ::longtake::testing::RunningCatalog;
 using ::longtake::testing::RunningWatchlist;
 using ::longtake::testing::ScopedTempDir;
@@ -49,13 +49,6 @@ using ::longtake::testing::StartService;
 
 constexpr char kSecret[] = "observability-test-secret";
 constexpr char kFilm[] = "films/i-am-cuba";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // The port of the "metrics on HOST:PORT" line a server printed (printed
 // before its "listening on" line), 0 when absent.
@@ -66,55 +59,6 @@ int MetricsPort(const testing::ServerProcess& process) {
   if (!std::regex_search(out, match, kLine)) return 0;
   int port = 0;
   return absl::SimpleAtoi(match[1].str(), &port) ? port : 0;
-}
-
-// A loopback port nobody listens on right now.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// GET http://127.0.0.1:port<target>: the body when the status is 200.
-std::optional<std::string> HttpGet(int port, const std::string& target) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return std::nullopt;
-  }
-  const std::string request =
-      absl::StrCat("GET ", target,
-                   " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string answer;
-  char buffer[4096];
-  const absl::Time deadline = absl::Now() + absl::Seconds(5);
-  while (absl::Now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n <= 0) break;
-    answer.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  const size_t body = answer.find("\r\n\r\n");
-  if (answer.rfind("HTTP/1.1 200", 0) != 0 &&
-      answer.rfind("HTTP/1.0 200", 0) != 0) {
-    return std::nullopt;
-  }
-  if (body == std::string::npos) return std::nullopt;
-  return answer.substr(body + 4);
 }
 
 std::string UrlEncode(const std::string& text) {
@@ -138,7 +82,7 @@ class Prometheus {
  public:
   Prometheus(const std::string& dir,
              const std::vector<std::pair<std::string, std::string>>& targets)
-      : port_(FreePort()), log_path_(dir + "/prometheus.log") {
+      : port_(FreeLoopbackPort()), log_path_(dir + "/prometheus.log") {
     std::string config =
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
         "  evaluation_interval: 1s\nscrape_configs:\n";

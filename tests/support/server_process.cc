@@ -26,13 +26,6 @@ namespace {
 
 constexpr int kStillRunning = -1000;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 int DecodeWaitStatus(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return -WTERMSIG(status);
@@ -249,6 +242,13 @@ absl::StatusOr<RunResult> RunToCompletion(const std::string& binary,
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return result;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::string TempDir() {

@@ -90,6 +90,10 @@ absl::StatusOr<RunResult> RunToCompletion(
     const ServerProcess::Env& env = {},
     absl::Duration timeout = absl::Seconds(30));
 
+// The whole of a file (a server's log, a document of the source tree); ""
+// when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // A fresh unique directory under $TMPDIR (or /tmp); aborts the test on error.
 std::string TempDir();
 

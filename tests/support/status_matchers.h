@@ -11,6 +11,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -61,6 +62,16 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
     return false;
   }
   return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
+}
+
+// The field paths of the error's BadRequest violations, in order:
+//   EXPECT_THAT(ViolatedFields(status), ElementsAre("film.title"));
+inline std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  for (const FieldViolation& v : ErrorFieldViolations(status)) {
+    out.push_back(v.field);
+  }
+  return out;
 }
 
 }  // namespace longtake::testing

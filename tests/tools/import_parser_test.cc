@@ -16,7 +16,9 @@ namespace {
 
 namespace v1 = ::longtake::catalog::v1;
 using ::longtake::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
+using ::testing::Field;
 using ::testing::HasSubstr;
 
 // The rejections for one line.
@@ -26,6 +28,16 @@ std::vector<ImportRejection> At(const ParsedImport& p, int64_t line) {
     if (r.line == line) out.push_back(r);
   }
   return out;
+}
+
+// Exactly one rejection, of `field`, with a reason `reason` matches:
+//   EXPECT_THAT(At(p, 3), OneRejection("year", HasSubstr("no 4-digit year")));
+::testing::Matcher<std::vector<ImportRejection>> OneRejection(
+    const std::string& field,
+    ::testing::Matcher<const std::string&> reason = ::testing::_) {
+  return ElementsAre(
+      AllOf(Field("field", &ImportRejection::field, field),
+            Field("reason", &ImportRejection::reason, std::move(reason))));
 }
 
 // Person ids come from longtake::Slugify, the catalogue's own: the same
@@ -50,9 +62,8 @@ TEST(PersonIds, NothingToSlugIsRejected) {
   ParsedImport p = ParseJsonLines(
       R"({"title":"X","credits":[{"person_name":"!!!","role":"director"}]})");
   EXPECT_TRUE(p.entries.empty());
-  ASSERT_EQ(At(p, 1).size(), 1u);
-  EXPECT_EQ(At(p, 1)[0].field, "credits[0].person_name");
-  EXPECT_THAT(At(p, 1)[0].reason, HasSubstr("cannot make a person id"));
+  EXPECT_THAT(At(p, 1), OneRejection("credits[0].person_name",
+                                     HasSubstr("cannot make a person id")));
 }
 
 // The CLI and the server name a Cyrillic film and person alike: the parser's
@@ -156,10 +167,8 @@ TEST(ParseJsonLines, MessyRowsAreRejectedWithLineFieldAndReason) {
 
   auto expect_one = [&](int64_t line, const std::string& field,
                         const std::string& reason) {
-    std::vector<ImportRejection> r = At(p, line);
-    ASSERT_EQ(r.size(), 1u) << "line " << line;
-    EXPECT_EQ(r[0].field, field) << "line " << line;
-    EXPECT_THAT(r[0].reason, HasSubstr(reason)) << "line " << line;
+    EXPECT_THAT(At(p, line), OneRejection(field, HasSubstr(reason)))
+        << "line " << line;
   };
   expect_one(2, "year", "\"19x7\" has no 4-digit year");
   expect_one(3, "title", "expected text, got true/false");
@@ -221,14 +230,10 @@ TEST(ParseCsv, ColumnsListsCastAndMessyRows) {
   EXPECT_EQ(p->entries[1].film().year(), 1961);
 
   EXPECT_EQ(p->rejected_rows, 4);
-  ASSERT_EQ(At(*p, 3).size(), 1u);
-  EXPECT_EQ(At(*p, 3)[0].field, "year");
-  ASSERT_EQ(At(*p, 4).size(), 1u);
-  EXPECT_EQ(At(*p, 4)[0].field, "title");
-  ASSERT_EQ(At(*p, 5).size(), 1u);
-  EXPECT_EQ(At(*p, 5)[0].field, "runtime_minutes");
-  ASSERT_EQ(At(*p, 6).size(), 1u);
-  EXPECT_EQ(At(*p, 6)[0].field, "row");
+  EXPECT_THAT(At(*p, 3), OneRejection("year"));
+  EXPECT_THAT(At(*p, 4), OneRejection("title"));
+  EXPECT_THAT(At(*p, 5), OneRejection("runtime_minutes"));
+  EXPECT_THAT(At(*p, 6), OneRejection("row"));
 }
 
 TEST(ParseCsv, HeaderWithoutATitleColumnOrAnEmptyFileIsAnError) {
@@ -296,11 +301,9 @@ TEST(ParseJson, ArrayOfObjectsNumberedByTheLineEachStartsOn) {
   EXPECT_THAT(p->entries[1].film().notes(),
               ElementsAre("[not, a {bracket\" to count"));
   EXPECT_EQ(p->rejected_rows, 2);
-  ASSERT_EQ(At(*p, 5).size(), 1u);
-  EXPECT_EQ(At(*p, 5)[0].field, "title");
-  ASSERT_EQ(At(*p, 6).size(), 1u);
-  EXPECT_EQ(At(*p, 6)[0].field, "json");
-  EXPECT_THAT(At(*p, 6)[0].reason, HasSubstr("expected an object, got text"));
+  EXPECT_THAT(At(*p, 5), OneRejection("title"));
+  EXPECT_THAT(At(*p, 6),
+              OneRejection("json", HasSubstr("expected an object, got text")));
 }
 
 TEST(ParseJson, ResultsOrFilmsListOfAnApiResponseOnOneLineByElement) {
@@ -331,8 +334,7 @@ TEST(ParseJson, OneObjectJsonLinesEmptyAndBrokenFiles) {
       ParseJson("{\"title\": \"A\"}\n{\"title\": \"B\"}\n{broken\n");
   ASSERT_OK(jsonl);
   EXPECT_EQ(jsonl->entries.size(), 2u);
-  ASSERT_EQ(At(*jsonl, 3).size(), 1u);
-  EXPECT_EQ(At(*jsonl, 3)[0].field, "json");
+  EXPECT_THAT(At(*jsonl, 3), OneRejection("json"));
   absl::StatusOr<ParsedImport> empty = ParseJson("  \n");
   ASSERT_OK(empty);
   EXPECT_TRUE(empty->entries.empty());
@@ -431,12 +433,10 @@ TEST(ImportFieldsTest, YearFromDatesInTheUsualShapes) {
   ASSERT_EQ(p.entries.size(), 2u);
   EXPECT_EQ(p.entries[0].film().year(), 1998);
   EXPECT_EQ(p.entries[1].film().year(), 1998);
-  ASSERT_EQ(At(p, 3).size(), 1u);
-  EXPECT_EQ(At(p, 3)[0].field, "Release Date");
-  EXPECT_THAT(At(p, 3)[0].reason,
-              HasSubstr("\"12/06/98\" has no 4-digit year"));
-  ASSERT_EQ(At(p, 4).size(), 1u);
-  EXPECT_EQ(At(p, 4)[0].field, "date");
+  EXPECT_THAT(At(p, 3),
+              OneRejection("Release Date",
+                           HasSubstr("\"12/06/98\" has no 4-digit year")));
+  EXPECT_THAT(At(p, 4), OneRejection("date"));
 }
 
 TEST(ImportFieldsTest, RuntimeInMinutesWithOrWithoutTheUnit) {
@@ -447,8 +447,7 @@ TEST(ImportFieldsTest, RuntimeInMinutesWithOrWithoutTheUnit) {
   ASSERT_EQ(p.entries.size(), 2u);
   EXPECT_EQ(p.entries[0].film().runtime_minutes(), 97);
   EXPECT_EQ(p.entries[1].film().runtime_minutes(), 97);
-  ASSERT_EQ(At(p, 3).size(), 1u);
-  EXPECT_EQ(At(p, 3)[0].field, "runtime");
+  EXPECT_THAT(At(p, 3), OneRejection("runtime"));
 }
 
 // Each unknown key once, with the rows that gave it a value; not an error.
@@ -502,10 +501,8 @@ TEST(ParseJsonLines, NumbersWhereTextBelongsAreTextAndNullsAreAbsent) {
           std::pair<const std::string, int64_t>("original_titles", 1),
           std::pair<const std::string, int64_t>("title", 2)));
   // A null name or sequence title is missing, not silently dropped.
-  ASSERT_EQ(At(p, 3).size(), 1u);
-  EXPECT_EQ(At(p, 3)[0].field, "credits[0].person_name");
-  ASSERT_EQ(At(p, 4).size(), 1u);
-  EXPECT_EQ(At(p, 4)[0].field, "sequences[0].title");
+  EXPECT_THAT(At(p, 3), OneRejection("credits[0].person_name"));
+  EXPECT_THAT(At(p, 4), OneRejection("sequences[0].title"));
 }
 
 // However the title is missing, one message says so (a null title used to
@@ -519,9 +516,9 @@ TEST(ParseJsonLines, AMissingTitleIsReportedOnce) {
   EXPECT_TRUE(p.entries.empty());
   EXPECT_EQ(p.rejected_rows, 4);
   for (int64_t line = 1; line <= 4; ++line) {
-    ASSERT_EQ(At(p, line).size(), 1u) << line;
-    EXPECT_EQ(At(p, line)[0].field, "title");
-    EXPECT_EQ(At(p, line)[0].reason, "missing: every film needs a title");
+    EXPECT_THAT(At(p, line),
+                OneRejection("title", "missing: every film needs a title"))
+        << line;
   }
   absl::StatusOr<ParsedImport> csv = ParseCsv("Title,year\n,1960\n");
   ASSERT_OK(csv);

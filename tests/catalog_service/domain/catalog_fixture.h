@@ -19,19 +19,15 @@
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/list_limits.h"
 #include "tests/support/status_matchers.h"
 
 namespace longtake::catalog {
 
 inline constexpr char kSeed[] = LONGTAKE_SOURCE_DIR "/data/seed/catalog.json";
 
-// The field paths an error names.
-inline std::vector<std::string> Fields(const absl::Status& s) {
-  std::vector<std::string> out;
-  for (const FieldViolation& v : ErrorFieldViolations(s))
-    out.push_back(v.field);
-  return out;
-}
+using ::longtake::testing::ExpectListQueryLimits;
+using ::longtake::testing::ViolatedFields;
 
 inline std::vector<std::string> Names(
     const std::vector<std::shared_ptr<const Film>>& films) {

@@ -13,7 +13,7 @@ using ::testing::ElementsAre;
 TEST_F(CatalogTest, GetErrorsNameTheFieldOrResource) {
   auto bad = catalog_->GetFilm("nope");
   EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields(bad.status()), ElementsAre("name"));
+  EXPECT_THAT(ViolatedFields(bad.status()), ElementsAre("name"));
   auto missing = catalog_->GetFilm("films/nope");
   EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(ErrorResource(missing.status()), "films/nope");
@@ -34,7 +34,7 @@ TEST_F(CatalogTest, BatchGetIsAllOrNothingInOrder) {
   auto missing = catalog_->BatchGetFilms({"films/i-am-cuba", "films/nope"});
   EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
   auto bad = catalog_->BatchGetFilms({"films/i-am-cuba", "nope"});
-  EXPECT_THAT(Fields(bad.status()), ElementsAre("names[1]"));
+  EXPECT_THAT(ViolatedFields(bad.status()), ElementsAre("names[1]"));
 }
 
 TEST_F(CatalogTest, Search) {
@@ -65,7 +65,7 @@ TEST_F(CatalogTest, Search) {
 
   SearchQuery empty;
   empty.query = "  ";
-  EXPECT_THAT(Fields(catalog_->SearchFilms(empty).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->SearchFilms(empty).status()),
               ElementsAre("query"));
 
   // Pagination by offset, bound to the query.
@@ -82,7 +82,7 @@ TEST_F(CatalogTest, Search) {
   EXPECT_EQ(second->results.size(), 1u);
   EXPECT_EQ(second->next_page_token, "");
   q.query = "cuba";
-  EXPECT_THAT(Fields(catalog_->SearchFilms(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->SearchFilms(q).status()),
               ElementsAre("page_token"));
 }
 
@@ -108,7 +108,7 @@ TEST_F(CatalogTest, Collaborations) {
   EXPECT_THAT(catalog_->ListCollaborations(q),
               StatusIs(absl::StatusCode::kNotFound));
   q.person = "nobody";
-  EXPECT_THAT(Fields(catalog_->ListCollaborations(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListCollaborations(q).status()),
               ElementsAre("person"));
 }
 
@@ -159,7 +159,7 @@ TEST_F(CatalogTest, SequencesInFilmOrder) {
               StatusIs(absl::StatusCode::kNotFound));
   q.parent = "films/-";
   q.filter = "technique = \"LONG\"";
-  EXPECT_THAT(Fields(catalog_->ListSequences(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListSequences(q).status()),
               ElementsAre("filter"));
 }
 
@@ -172,7 +172,8 @@ TEST_F(CatalogTest, PeopleAndEras) {
   ASSERT_EQ(dops.people.size(), 1u);
   EXPECT_EQ(dops.people[0]->name, "people/sergei-urusevsky");
   q.filter = "role = \"X\"";
-  EXPECT_THAT(Fields(catalog_->ListPeople(q).status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolatedFields(catalog_->ListPeople(q).status()),
+              ElementsAre("filter"));
   q = {};
   q.page_size = 4;
   EXPECT_EQ(CountAcrossPages(q, &Catalog::ListPeople, &PersonPage::people), 9);

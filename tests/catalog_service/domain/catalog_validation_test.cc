@@ -28,7 +28,7 @@ TEST_F(CatalogTest, FilmValidationNamesEveryBadField) {
   f.eras = {"eras/nope"};
   auto s = catalog_->CreateFilm(f, "Bad Id", {});
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields(s.status()),
+  EXPECT_THAT(ViolatedFields(s.status()),
               ::testing::UnorderedElementsAre(
                   "film_id", "film.title", "film.year", "film.runtime_minutes",
                   "film.countries[0]", "film.credits[1].person",
@@ -69,7 +69,7 @@ TEST_F(CatalogTest, FilmFieldsOverTheirLimitsAreNamed) {
   EXPECT_THAT(s,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
   EXPECT_THAT(
-      Fields(s.status()),
+      ViolatedFields(s.status()),
       ::testing::UnorderedElementsAre(
           "film.title", "film.synopsis", "film.aliases", "film.studios[1]",
           "film.awards", "film.countries", "film.genres[1]",
@@ -87,7 +87,7 @@ TEST_F(CatalogTest, PersonAndSequenceFieldsOverTheirLimitsAreNamed) {
   person.known_roles.assign(kMaxCatalogListEntries + 1, CreditRole::kCast);
   auto p = catalog_->CreatePerson(person, "tatiana-samoilova", {});
   EXPECT_THAT(p, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields(p.status()),
+  EXPECT_THAT(ViolatedFields(p.status()),
               ::testing::UnorderedElementsAre("person.biography",
                                               "person.known_roles"));
 
@@ -101,7 +101,7 @@ TEST_F(CatalogTest, PersonAndSequenceFieldsOverTheirLimitsAreNamed) {
   auto q = catalog_->CreateSequence("films/the-cranes-are-flying", seq,
                                     "staircase", {});
   EXPECT_THAT(q, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields(q.status()),
+  EXPECT_THAT(ViolatedFields(q.status()),
               ::testing::UnorderedElementsAre("sequence.filming_method",
                                               "sequence.characters",
                                               "sequence.techniques"));
@@ -116,30 +116,28 @@ TEST_F(CatalogTest, RequestFieldsOverTheirLimitsAreNamed) {
         NewFilm(), "", {.request_id = long_id, .validate_only = validate_only});
     EXPECT_THAT(
         s, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-    EXPECT_THAT(Fields(s.status()), ElementsAre("request_id"));
+    EXPECT_THAT(ViolatedFields(s.status()), ElementsAre("request_id"));
   }
   EXPECT_OK(catalog_->CreateFilm(
       NewFilm(), "", {.request_id = std::string(kMaxRequestIdBytes, 'r')}));
-  EXPECT_THAT(
-      Fields(catalog_->DeleteFilm("films/the-cranes-are-flying",
-                                  std::string(kMaxEtagBytes + 1, 'e'), {})),
-      ElementsAre("etag"));
+  EXPECT_THAT(ViolatedFields(catalog_->DeleteFilm(
+                  "films/the-cranes-are-flying",
+                  std::string(kMaxEtagBytes + 1, 'e'), {})),
+              ElementsAre("etag"));
   Film update = NewFilm();
   update.name = "films/the-cranes-are-flying";
   EXPECT_THAT(
-      Fields(
+      ViolatedFields(
           catalog_
               ->UpdateFilm(update, FieldMask(kMaxListEntries + 1, "title"), {})
               .status()),
       ElementsAre("update_mask.paths"));
 
   ListFilmsQuery films;
-  films.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
-  EXPECT_THAT(Fields(catalog_->ListFilms(films).status()),
-              ElementsAre("page_token"));
-  films.page_token.clear();
+  ExpectListQueryLimits(
+      films, [&](const ListFilmsQuery& q) { return catalog_->ListFilms(q); });
   films.order_by = std::string(kMaxOrderByBytes + 1, ' ');
-  EXPECT_THAT(Fields(catalog_->ListFilms(films).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListFilms(films).status()),
               ElementsAre("order_by"));
   films.order_by.clear();
   // Deep parentheses would otherwise recurse once each.
@@ -147,25 +145,25 @@ TEST_F(CatalogTest, RequestFieldsOverTheirLimitsAreNamed) {
   auto listed = catalog_->ListFilms(films);
   EXPECT_THAT(listed,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(Fields(listed.status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolatedFields(listed.status()), ElementsAre("filter"));
   ListPeopleQuery people;
   people.filter = std::string(kMaxFilterBytes + 1, ' ');
-  EXPECT_THAT(Fields(catalog_->ListPeople(people).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListPeople(people).status()),
               ElementsAre("filter"));
   ListSequencesQuery sequences;
   sequences.parent = "films/-";
   sequences.filter = std::string(kMaxFilterBytes + 1, ' ');
-  EXPECT_THAT(Fields(catalog_->ListSequences(sequences).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListSequences(sequences).status()),
               ElementsAre("filter"));
 
   SearchQuery search;
   search.query = std::string(kMaxCatalogTextBytes + 1, 'q');
-  EXPECT_THAT(Fields(catalog_->SearchFilms(search).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->SearchFilms(search).status()),
               ElementsAre("query"));
-  EXPECT_THAT(Fields(catalog_
-                         ->BatchGetFilms(std::vector<std::string>(
-                             kMaxBatchSize + 1, "films/i-am-cuba"))
-                         .status()),
+  EXPECT_THAT(ViolatedFields(catalog_
+                                 ->BatchGetFilms(std::vector<std::string>(
+                                     kMaxBatchSize + 1, "films/i-am-cuba"))
+                                 .status()),
               ElementsAre("names"));
 }
 
@@ -215,8 +213,9 @@ TEST_F(CatalogTest, ImportEntryOverItsLimitsIsReportedOnTheEntry) {
   EXPECT_OK(results[0].status);
   EXPECT_THAT(results[1].status,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(Fields(results[1].status), ElementsAre("people", "sequences"));
-  EXPECT_THAT(Fields(results[2].status), ElementsAre("film.notes[0]"));
+  EXPECT_THAT(ViolatedFields(results[1].status),
+              ElementsAre("people", "sequences"));
+  EXPECT_THAT(ViolatedFields(results[2].status), ElementsAre("film.notes[0]"));
 }
 
 TEST(NameTest, Parses) {

@@ -47,10 +47,11 @@ TEST_F(CatalogTest, CreateUpdateDeleteFilm) {
   EXPECT_EQ(hits->results[0].film->name, "films/the-unfinished-film");
 
   change.etag = "";
-  EXPECT_THAT(Fields(catalog_->UpdateFilm(change, {}, {}).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->UpdateFilm(change, {}, {}).status()),
               ElementsAre("update_mask"));
-  EXPECT_THAT(Fields(catalog_->UpdateFilm(change, {"etag"}, {}).status()),
-              ElementsAre("update_mask.paths[0]"));
+  EXPECT_THAT(
+      ViolatedFields(catalog_->UpdateFilm(change, {"etag"}, {}).status()),
+      ElementsAre("update_mask.paths[0]"));
   change.name = "films/nope";
   EXPECT_THAT(catalog_->UpdateFilm(change, {"title"}, {}),
               StatusIs(absl::StatusCode::kNotFound));
@@ -95,7 +96,7 @@ TEST_F(CatalogTest, RequestIdReplaysTheFirstResult) {
   EXPECT_EQ((*again)->name, (*first)->name);
   EXPECT_EQ(catalog_->film_count(), 5u);
   // Reused for another method: rejected.
-  EXPECT_THAT(Fields(catalog_->DeleteFilm("films/i-am-cuba", "", o)),
+  EXPECT_THAT(ViolatedFields(catalog_->DeleteFilm("films/i-am-cuba", "", o)),
               ElementsAre("request_id"));
   WriteOptions d;
   d.request_id = "del-1";
@@ -123,9 +124,9 @@ TEST_F(CatalogTest, RequestIdsArePerCallerAndPerRequest) {
   ASSERT_OK_AND_ASSIGN(auto retry,
                        catalog_->CreateFilm(ann_film, "", as("ann", "h1")));
   EXPECT_EQ(retry->name, anns->name);
-  EXPECT_THAT(
-      Fields(catalog_->CreateFilm(ben_film, "", as("ann", "h3")).status()),
-      ElementsAre("request_id"));
+  EXPECT_THAT(ViolatedFields(
+                  catalog_->CreateFilm(ben_film, "", as("ann", "h3")).status()),
+              ElementsAre("request_id"));
 }
 
 TEST_F(CatalogTest, PeopleWrites) {
@@ -139,7 +140,7 @@ TEST_F(CatalogTest, PeopleWrites) {
   bad.display_name = "";
   bad.birth_year = 1990;
   bad.death_year = 1980;
-  EXPECT_THAT(Fields(catalog_->CreatePerson(bad, "x", {}).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->CreatePerson(bad, "x", {}).status()),
               ::testing::UnorderedElementsAre("person.display_name",
                                               "person.death_year"));
 
@@ -205,21 +206,25 @@ TEST_F(CatalogTest, SequenceWrites) {
   bad.start.precision = Timecode::Precision::kFractionOfRuntime;
   bad.start.fraction = 1.5;
   EXPECT_THAT(
-      Fields(catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
+      ViolatedFields(
+          catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
       ElementsAre("sequence.start.fraction"));
   bad.start.precision = Timecode::Precision::kRelative;
   bad.start.relation = Timecode::Relation::kAfter;
   bad.start.relative_to = "films/the-cranes-are-flying/sequences/send-off";
   EXPECT_THAT(
-      Fields(catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
+      ViolatedFields(
+          catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
       ElementsAre("sequence.start.relative_to"));
   bad.start.relative_to = "";
   EXPECT_THAT(
-      Fields(catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
+      ViolatedFields(
+          catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
       ElementsAre("sequence.start.relative_to"));
   bad.start.precision = Timecode::Precision::kUnspecified;
   EXPECT_THAT(
-      Fields(catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
+      ViolatedFields(
+          catalog_->CreateSequence("films/i-am-cuba", bad, "", {}).status()),
       ElementsAre("sequence.start.precision"));
   EXPECT_THAT(catalog_->CreateSequence("films/nope", s, "", {}),
               StatusIs(absl::StatusCode::kNotFound));

@@ -65,9 +65,10 @@ TEST_F(CatalogTest, ImportGoodAndBadEntries) {
   EXPECT_EQ(r[0].source_line, 10);
   EXPECT_EQ(r[0].film, "films/soy-cuba-2");
   EXPECT_THAT(r[1].status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields(r[1].status), ::testing::UnorderedElementsAre(
-                                       "people[0].display_name", "film.year",
-                                       "sequences[1].start.precision"));
+  EXPECT_THAT(
+      ViolatedFields(r[1].status),
+      ::testing::UnorderedElementsAre("people[0].display_name", "film.year",
+                                      "sequences[1].start.precision"));
   EXPECT_EQ(r[1].film, "");
   EXPECT_THAT(r[2].status, StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_OK(r[3].status);
@@ -100,10 +101,11 @@ TEST_F(CatalogTest, ImportGoodAndBadEntries) {
   ASSERT_OK(odd_results);
   for (const auto& res : *odd_results)
     EXPECT_THAT(res.status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(Fields((*odd_results)[0].status), ElementsAre("film.title"));
+  EXPECT_THAT(ViolatedFields((*odd_results)[0].status),
+              ElementsAre("film.title"));
 
   std::vector<ImportEntry> too_many(1001);
-  EXPECT_THAT(Fields(catalog_->ImportFilms(too_many, {}).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ImportFilms(too_many, {}).status()),
               ElementsAre("entries"));
 }
 
@@ -124,17 +126,25 @@ TEST_F(CatalogTest, ImportReplaysByRequestId) {
   EXPECT_EQ(catalog_->film_count(), 5u);
 }
 
+// A batch of kMaxBatchSize new films titled "<title> 0", "<title> 1", ...
+// (of `year`), entry i from source line i + 1.
+std::vector<ImportEntry> FullBatch(const std::string& title, int year = 0) {
+  std::vector<ImportEntry> entries(kMaxBatchSize);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    entries[i].film.title = absl::StrCat(title, " ", i);
+    entries[i].film.year = year;
+    entries[i].source_line = static_cast<int64_t>(i) + 1;
+  }
+  return entries;
+}
+
 // A write that arrives while an import runs waits for one entry at most,
 // not for the whole import (the import releases the writer lock between
 // entries). On a file store, so that each entry costs a real commit.
 TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
   std::unique_ptr<Catalog> catalog = OpenSeeded(TempUrl("import-beside.db"));
   const size_t seeded = catalog->film_count();
-  std::vector<ImportEntry> entries(kMaxBatchSize);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    entries[i].film.title = absl::StrCat("Imported Film ", i);
-    entries[i].film.year = 1960;
-  }
+  std::vector<ImportEntry> entries = FullBatch("Imported Film", 1960);
   std::thread importer([&] { EXPECT_OK(catalog->ImportFilms(entries, {})); });
   while (catalog->film_count() == seeded) std::this_thread::yield();
 
@@ -161,11 +171,7 @@ TEST(ImportConcurrencyTest, WritesDoNotWaitForTheWholeImport) {
 TEST(ImportConcurrencyTest, StopImportsLeavesTheRestUnwritten) {
   std::unique_ptr<Catalog> catalog = OpenSeeded(TempUrl("import-stop.db"));
   const size_t seeded = catalog->film_count();
-  std::vector<ImportEntry> entries(kMaxBatchSize);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    entries[i].film.title = absl::StrCat("Stopped Film ", i);
-    entries[i].source_line = static_cast<int>(i) + 1;
-  }
+  std::vector<ImportEntry> entries = FullBatch("Stopped Film");
   WriteOptions o;
   o.request_id = "import-stopped";
   absl::StatusOr<std::vector<ImportEntryResult>> results;

@@ -189,7 +189,7 @@ TEST_F(CatalogTest, FindsFilmsByExternalIdAndGenre) {
   Film twin = NewFilm();
   twin.title = "Twin";
   twin.external_ids.imdb_id = "tt9000001";
-  EXPECT_THAT(Fields(catalog_->CreateFilm(twin, "twin", {}).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->CreateFilm(twin, "twin", {}).status()),
               ElementsAre("film.external_ids.imdb_id"));
 }
 
@@ -199,7 +199,7 @@ TEST_F(CatalogTest, BadExternalIdsGenresAndRatingsNameTheField) {
   film.genres = {std::string(41, 'x')};
   film.ratings = {{"IMDb", 11, -1}, {"x", 5, 0}, {"x", 6, 0}};
   EXPECT_THAT(
-      Fields(catalog_->CreateFilm(film, "bad-ids", {}).status()),
+      ViolatedFields(catalog_->CreateFilm(film, "bad-ids", {}).status()),
       ElementsAre("film.external_ids.imdb_id", "film.external_ids.tmdb_id",
                   "film.external_ids.wikidata_id", "film.genres[0]",
                   "film.ratings[0].source", "film.ratings[0].value",
@@ -218,22 +218,22 @@ TEST_F(CatalogTest, BadListArgumentsNameTheField) {
     auto page = catalog_->ListFilms(q);
     ASSERT_FALSE(page.ok()) << filter;
     EXPECT_THAT(page, StatusIs(absl::StatusCode::kInvalidArgument)) << filter;
-    EXPECT_THAT(Fields(page.status()), ElementsAre("filter")) << filter;
+    EXPECT_THAT(ViolatedFields(page.status()), ElementsAre("filter")) << filter;
   }
   ListFilmsQuery q;
   for (const char* order : {"popularity", "year sideways", "title, year"}) {
     q.order_by = order;
-    EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
+    EXPECT_THAT(ViolatedFields(catalog_->ListFilms(q).status()),
                 ElementsAre("order_by"))
         << order;
   }
   q = {};
   q.page_size = -1;
-  EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListFilms(q).status()),
               ElementsAre("page_size"));
   q = {};
   q.page_token = "garbage!";
-  EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListFilms(q).status()),
               ElementsAre("page_token"));
   // A token minted for another filter is rejected.
   q = {};
@@ -242,7 +242,7 @@ TEST_F(CatalogTest, BadListArgumentsNameTheField) {
   ASSERT_OK(page);
   q.page_token = page->next_page_token;
   q.filter = "year = 1957";
-  EXPECT_THAT(Fields(catalog_->ListFilms(q).status()),
+  EXPECT_THAT(ViolatedFields(catalog_->ListFilms(q).status()),
               ElementsAre("page_token"));
   // Huge page sizes are coerced.
   q = {};

@@ -49,6 +49,24 @@ nlohmann::json GoodClaims() {
           {"exp", kNowS + 3600}};
 }
 
+// GoodClaims() with `claim` set to `value`, or without it when `value` is
+// null.
+nlohmann::json ClaimsWith(const std::string& claim,
+                          const nlohmann::json& value) {
+  nlohmann::json claims = GoodClaims();
+  if (value.is_null()) {
+    claims.erase(claim);
+  } else {
+    claims[claim] = value;
+  }
+  return claims;
+}
+
+// `claims` signed HS256 with kSecret, verified at kNow by HsVerifier().
+absl::StatusOr<Principal> VerifyHs(const nlohmann::json& claims) {
+  return HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow);
+}
+
 nlohmann::json DecodeClaims(const std::string& token) {
   std::vector<std::string> parts = absl::StrSplit(token, '.');
   std::string json;
@@ -100,9 +118,7 @@ TEST(TokenTest, GoodHs256FromAnotherMinterIsAccepted) {
   nlohmann::json claims = GoodClaims();
   claims["aud"] = {"other-api", "longtake"};
   claims["roles"] = {"reader", "curator"};
-  ASSERT_OK_AND_ASSIGN(
-      Principal who,
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow));
+  ASSERT_OK_AND_ASSIGN(Principal who, VerifyHs(claims));
   EXPECT_EQ(who.user, "ada");
   EXPECT_EQ(who.role, Role::kCurator);
 }
@@ -165,13 +181,10 @@ TEST(TokenTest, ExpiredIsRejectedAfterTheSkew) {
 TEST(TokenTest, ExpIsRequired) {
   nlohmann::json claims = GoodClaims();
   claims.erase("exp");
-  ExpectUnauthenticated(
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-      "TOKEN_INVALID", "no expiry");
+  ExpectUnauthenticated(VerifyHs(claims), "TOKEN_INVALID", "no expiry");
   claims["exp"] = "tomorrow";
-  ExpectUnauthenticated(
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-      "TOKEN_INVALID", "\"exp\" is not a number");
+  ExpectUnauthenticated(VerifyHs(claims), "TOKEN_INVALID",
+                        "\"exp\" is not a number");
 }
 
 TEST(TokenTest, NotYetValidIsRejectedBeyondTheSkew) {
@@ -188,15 +201,8 @@ TEST(TokenTest, WrongAudienceIsRejected) {
   for (nlohmann::json aud :
        {nlohmann::json("someone-else"), nlohmann::json::array({"a", "b"}),
         nlohmann::json(42), nlohmann::json()}) {
-    nlohmann::json claims = GoodClaims();
-    if (aud.is_null()) {
-      claims.erase("aud");
-    } else {
-      claims["aud"] = aud;
-    }
-    ExpectUnauthenticated(
-        HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-        "TOKEN_INVALID", "audience");
+    ExpectUnauthenticated(VerifyHs(ClaimsWith("aud", aud)), "TOKEN_INVALID",
+                          "audience");
   }
   // A server configured for another audience refuses the default one.
   TokenVerifierOptions options;
@@ -210,13 +216,9 @@ TEST(TokenTest, WrongAudienceIsRejected) {
 TEST(TokenTest, WrongIssuerIsRejected) {
   nlohmann::json claims = GoodClaims();
   claims["iss"] = "https://evil.example";
-  ExpectUnauthenticated(
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-      "TOKEN_INVALID", "issuer");
+  ExpectUnauthenticated(VerifyHs(claims), "TOKEN_INVALID", "issuer");
   claims.erase("iss");
-  ExpectUnauthenticated(
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-      "TOKEN_INVALID", "issuer");
+  ExpectUnauthenticated(VerifyHs(claims), "TOKEN_INVALID", "issuer");
   TokenVerifierOptions options;
   options.secret = kSecret;
   options.issuer = "https://auth.example";
@@ -228,28 +230,17 @@ TEST(TokenTest, WrongIssuerIsRejected) {
 TEST(TokenTest, SubjectMustBeAUserName) {
   for (nlohmann::json sub : {nlohmann::json("Bad User"), nlohmann::json(""),
                              nlohmann::json(7), nlohmann::json()}) {
-    nlohmann::json claims = GoodClaims();
-    if (sub.is_null()) {
-      claims.erase("sub");
-    } else {
-      claims["sub"] = sub;
-    }
-    ExpectUnauthenticated(
-        HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-        "TOKEN_INVALID", "subject");
+    ExpectUnauthenticated(VerifyHs(ClaimsWith("sub", sub)), "TOKEN_INVALID",
+                          "subject");
   }
 }
 
 TEST(TokenTest, RolesMustBeAList) {
   nlohmann::json claims = GoodClaims();
   claims["roles"] = "curator";
-  ExpectUnauthenticated(
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow),
-      "TOKEN_INVALID", "roles");
+  ExpectUnauthenticated(VerifyHs(claims), "TOKEN_INVALID", "roles");
   claims["roles"] = {"reader"};
-  ASSERT_OK_AND_ASSIGN(
-      Principal who,
-      HsVerifier().Verify(SignJwt("HS256", kSecret, claims), kNow));
+  ASSERT_OK_AND_ASSIGN(Principal who, VerifyHs(claims));
   EXPECT_EQ(who.role, Role::kUser);
 }
 

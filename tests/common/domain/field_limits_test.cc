@@ -20,17 +20,9 @@ namespace longtake {
 namespace {
 
 using ::longtake::testing::StatusIs;
+using ::longtake::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// The fields an error names, in order.
-std::vector<std::string> Fields(const absl::Status& status) {
-  std::vector<std::string> out;
-  for (const FieldViolation& v : ErrorFieldViolations(status)) {
-    out.push_back(v.field);
-  }
-  return out;
-}
 
 TEST(FieldLimitsTest, BytesUpToTheLimitPassAndOneMoreNamesFieldAndLimit) {
   EXPECT_OK(CheckBytes(std::string(10, 'x'), "item.note", 10));
@@ -38,7 +30,7 @@ TEST(FieldLimitsTest, BytesUpToTheLimitPassAndOneMoreNamesFieldAndLimit) {
   absl::Status over = CheckBytes(std::string(11, 'x'), "item.note", 10);
   EXPECT_THAT(over,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(Fields(over), ElementsAre("item.note"));
+  EXPECT_THAT(ViolatedFields(over), ElementsAre("item.note"));
   EXPECT_THAT(over.message(), HasSubstr("at most 10 bytes; got 11"));
 }
 
@@ -54,7 +46,7 @@ TEST(FieldLimitsTest, EntriesUpToTheLimitPassAndOneMoreNamesFieldAndLimit) {
   absl::Status over = CheckEntries(100000, "offer.extras", 250);
   EXPECT_THAT(over,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(Fields(over), ElementsAre("offer.extras"));
+  EXPECT_THAT(ViolatedFields(over), ElementsAre("offer.extras"));
   EXPECT_THAT(over.message(), HasSubstr("at most 250; got 100000"));
 }
 
@@ -94,7 +86,7 @@ TEST(FieldLimitsTest, RequestFieldsNameThemselves) {
     EXPECT_THAT(
         over, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"))
         << c.field;
-    EXPECT_THAT(Fields(over), ElementsAre(c.field));
+    EXPECT_THAT(ViolatedFields(over), ElementsAre(c.field));
     EXPECT_THAT(over.message(), HasSubstr(absl::StrCat("at most ", c.max)));
   }
 }
@@ -112,9 +104,9 @@ TEST(FieldLimitsTest, TimestampRangeIsTheProtoOne) {
       CheckTimestamp(int64_t{1} << 62, 0, "offer.available_until");
   EXPECT_THAT(late,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(Fields(late), ElementsAre("offer.available_until"));
+  EXPECT_THAT(ViolatedFields(late), ElementsAre("offer.available_until"));
   EXPECT_THAT(late.message(), HasSubstr("9999-12-31T23:59:59Z"));
-  EXPECT_THAT(Fields(CheckTimestamp(0, -1, "offer.available_from")),
+  EXPECT_THAT(ViolatedFields(CheckTimestamp(0, -1, "offer.available_from")),
               ElementsAre("offer.available_from"));
   EXPECT_THAT(CheckTimestamp(kMinTimestampSeconds - 1, 0, "t"),
               StatusIs(absl::StatusCode::kInvalidArgument));
@@ -127,12 +119,14 @@ TEST(FieldLimitsTest, DurationRangeAndSignsAreTheProtoOnes) {
   EXPECT_OK(CheckDuration(-kMaxDurationSeconds, -(kNanosPerSecond - 1), "d"));
   EXPECT_OK(CheckDuration(0, -1, "d"));
   EXPECT_OK(CheckDuration(0, 1, "d"));
-  EXPECT_THAT(Fields(CheckDuration(kMaxDurationSeconds + 1, 0, "duration")),
-              ElementsAre("duration"));
-  EXPECT_THAT(Fields(CheckDuration(-kMaxDurationSeconds - 1, 0, "duration")),
-              ElementsAre("duration"));
+  EXPECT_THAT(
+      ViolatedFields(CheckDuration(kMaxDurationSeconds + 1, 0, "duration")),
+      ElementsAre("duration"));
+  EXPECT_THAT(
+      ViolatedFields(CheckDuration(-kMaxDurationSeconds - 1, 0, "duration")),
+      ElementsAre("duration"));
   absl::Status mixed = CheckDuration(5, -1, "sequence.duration");
-  EXPECT_THAT(Fields(mixed), ElementsAre("sequence.duration"));
+  EXPECT_THAT(ViolatedFields(mixed), ElementsAre("sequence.duration"));
   EXPECT_THAT(mixed.message(), HasSubstr("sign"));
   EXPECT_THAT(CheckDuration(-5, 1, "d"),
               StatusIs(absl::StatusCode::kInvalidArgument));

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/domain/field_limits.h"
 #include "common/status/errors.h"
@@ -33,6 +34,26 @@ google::protobuf::Duration Duration(int64_t seconds, int32_t nanos) {
   d.set_seconds(seconds);
   d.set_nanos(nanos);
   return d;
+}
+
+// The seconds and nanos of a Timestamp or Duration.
+struct Parts {
+  int64_t seconds;
+  int32_t nanos;
+};
+
+// Converts each of `bad` with `convert(parts, field)` and expects each
+// refused as INVALID_ARGUMENT naming `field` alone.
+template <typename Convert>
+void ExpectEachRefused(const std::string& field, const std::vector<Parts>& bad,
+                       Convert convert) {
+  for (const Parts& parts : bad) {
+    auto result = convert(parts, field);
+    EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 "INVALID_ARGUMENT"))
+        << parts.seconds << "s " << parts.nanos << "ns";
+    EXPECT_EQ(OnlyField(result.status()), field);
+  }
 }
 
 TEST(WellKnownTypesTest, TimeRoundTripsWithNonNegativeNanos) {
@@ -86,10 +107,7 @@ TEST(WellKnownTypesTest, TimestampOutsideItsRangeIsRefusedNamingTheField) {
       IsOkAndHolds(absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59),
                                    absl::UTCTimeZone()) +
                    absl::Nanoseconds(999999999)));
-  const struct {
-    int64_t seconds;
-    int32_t nanos;
-  } kBad[] = {
+  const std::vector<Parts> kBad = {
       {int64_t{1} << 62, 0},          // the probe's available_until
       {kMaxTimestampSeconds + 1, 0},  // 10000-01-01
       {kMinTimestampSeconds - 1, 0},  // before year 1
@@ -97,14 +115,11 @@ TEST(WellKnownTypesTest, TimestampOutsideItsRangeIsRefusedNamingTheField) {
       {0, kNanosPerSecond},           // a whole second in nanos
       {INT64_MIN, 0},
   };
-  for (const auto& bad : kBad) {
-    absl::StatusOr<absl::Time> t = TimeFromProto(
-        Timestamp(bad.seconds, bad.nanos), "offer.available_until");
-    EXPECT_THAT(
-        t, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"))
-        << bad.seconds << "s " << bad.nanos << "ns";
-    EXPECT_EQ(OnlyField(t.status()), "offer.available_until");
-  }
+  ExpectEachRefused("offer.available_until", kBad,
+                    [](const Parts& bad, const std::string& field) {
+                      return TimeFromProto(Timestamp(bad.seconds, bad.nanos),
+                                           field);
+                    });
   // An unset field is not looked at.
   EXPECT_THAT(TimeFromProto(Timestamp(int64_t{1} << 62, -1), "t",
                             /*has=*/false, absl::InfiniteFuture()),
@@ -119,10 +134,7 @@ TEST(WellKnownTypesTest, DurationOutsideItsRangeIsRefusedNamingTheField) {
               IsOkAndHolds(absl::Seconds(-kMaxDurationSeconds)));
   EXPECT_THAT(DurationFromProto(Duration(0, -5), "d"),
               IsOkAndHolds(absl::Nanoseconds(-5)));
-  const struct {
-    int64_t seconds;
-    int32_t nanos;
-  } kBad[] = {
+  const std::vector<Parts> kBad = {
       {kMaxDurationSeconds + 1, 0},
       {-kMaxDurationSeconds - 1, 0},
       {int64_t{1} << 62, 0},
@@ -131,14 +143,11 @@ TEST(WellKnownTypesTest, DurationOutsideItsRangeIsRefusedNamingTheField) {
       {0, kNanosPerSecond},  // |nanos| must stay below a second
       {0, -kNanosPerSecond},
   };
-  for (const auto& bad : kBad) {
-    absl::StatusOr<absl::Duration> d = DurationFromProto(
-        Duration(bad.seconds, bad.nanos), "sequence.start.offset");
-    EXPECT_THAT(
-        d, StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"))
-        << bad.seconds << "s " << bad.nanos << "ns";
-    EXPECT_EQ(OnlyField(d.status()), "sequence.start.offset");
-  }
+  ExpectEachRefused("sequence.start.offset", kBad,
+                    [](const Parts& bad, const std::string& field) {
+                      return DurationFromProto(Duration(bad.seconds, bad.nanos),
+                                               field);
+                    });
 }
 
 TEST(WellKnownTypesTest, MoneyRoundTrips) {

@@ -1,8 +1,5 @@
 #include "common/metrics/metrics_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,52 +11,17 @@
 #include "common/metrics/metrics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/http_client.h"
 #include "tests/support/status_matchers.h"
 
 namespace longtake::metrics {
 namespace {
 
+using ::longtake::testing::ConnectLoopback;
+using ::longtake::testing::HttpExchange;
+using ::longtake::testing::ReadUntilClosed;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// A connected TCP socket to 127.0.0.1:port, or -1.
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Reads until the server closes or 5 s pass.
-std::string ReadAll(int fd) {
-  std::string out;
-  char buffer[4096];
-  const absl::Time deadline = absl::Now() + absl::Seconds(5);
-  while (absl::Now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n <= 0) break;
-    out.append(buffer, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-// Sends `request` on a new connection and returns the whole answer.
-std::string Exchange(int port, const std::string& request) {
-  int fd = Connect(port);
-  if (fd < 0) return "connect failed";
-  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string answer = ReadAll(fd);
-  close(fd);
-  return answer;
-}
 
 class MetricsServerTest : public ::testing::Test {
  protected:
@@ -81,7 +43,7 @@ class MetricsServerTest : public ::testing::Test {
 
 TEST_F(MetricsServerTest, ServesMetricsInTheTextFormat) {
   Start();
-  const std::string answer = Exchange(
+  const std::string answer = HttpExchange(
       server_->port(),
       "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n");
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 200 OK\r\n"));
@@ -95,30 +57,31 @@ TEST_F(MetricsServerTest, ServesMetricsInTheTextFormat) {
   EXPECT_THAT(answer,
               HasSubstr(absl::StrCat("Content-Length: ", body.size(), "\r\n")));
   // A query string is allowed; HEAD has no body.
-  EXPECT_THAT(Exchange(server_->port(), "GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
-              StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(
+      HttpExchange(server_->port(), "GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
+      StartsWith("HTTP/1.1 200 OK"));
   const std::string head =
-      Exchange(server_->port(), "HEAD /metrics HTTP/1.1\r\n\r\n");
+      HttpExchange(server_->port(), "HEAD /metrics HTTP/1.1\r\n\r\n");
   EXPECT_THAT(head, StartsWith("HTTP/1.1 200 OK"));
   EXPECT_EQ(head.find("longtake_test_total"), std::string::npos);
 }
 
 TEST_F(MetricsServerTest, AnswersOtherPathsMethodsAndGarbage) {
   Start();
-  EXPECT_THAT(Exchange(server_->port(), "GET / HTTP/1.1\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "GET / HTTP/1.1\r\n\r\n"),
               StartsWith("HTTP/1.1 404 Not Found"));
-  EXPECT_THAT(Exchange(server_->port(), "GET /metricsx HTTP/1.1\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "GET /metricsx HTTP/1.1\r\n\r\n"),
               StartsWith("HTTP/1.1 404 Not Found"));
   const std::string post =
-      Exchange(server_->port(), "POST /metrics HTTP/1.1\r\n\r\n");
+      HttpExchange(server_->port(), "POST /metrics HTTP/1.1\r\n\r\n");
   EXPECT_THAT(post, StartsWith("HTTP/1.1 405 Method Not Allowed"));
   EXPECT_THAT(post, HasSubstr("Allow: GET, HEAD\r\n"));
-  EXPECT_THAT(Exchange(server_->port(), "\x16\x03\x01 hello\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "\x16\x03\x01 hello\r\n\r\n"),
               StartsWith("HTTP/1.1 400 Bad Request"));
-  EXPECT_THAT(Exchange(server_->port(), "GET metrics HTTP/1.1\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "GET metrics HTTP/1.1\r\n\r\n"),
               StartsWith("HTTP/1.1 400 Bad Request"));
   // Still serving after all that.
-  EXPECT_THAT(Exchange(server_->port(), "GET /metrics HTTP/1.1\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "GET /metrics HTTP/1.1\r\n\r\n"),
               StartsWith("HTTP/1.1 200 OK"));
 }
 
@@ -126,7 +89,7 @@ TEST_F(MetricsServerTest, RefusesAnOversizedRequestHead) {
   Start();
   const std::string huge = absl::StrCat(
       "GET /metrics HTTP/1.1\r\nX-Big: ", std::string(20000, 'a'), "\r\n\r\n");
-  EXPECT_THAT(Exchange(server_->port(), huge),
+  EXPECT_THAT(HttpExchange(server_->port(), huge),
               StartsWith("HTTP/1.1 431 Request Header Fields Too Large"));
 }
 
@@ -135,21 +98,21 @@ TEST_F(MetricsServerTest, ASilentClientDoesNotHoldTheServer) {
   options.connection_deadline = absl::Milliseconds(300);
   Start(options);
   // Connects and never sends a whole request.
-  int silent = Connect(server_->port());
+  int silent = ConnectLoopback(server_->port());
   ASSERT_GE(silent, 0);
   send(silent, "GET /met", 8, MSG_NOSIGNAL);
   const absl::Time start = absl::Now();
-  EXPECT_THAT(Exchange(server_->port(), "GET /metrics HTTP/1.1\r\n\r\n"),
+  EXPECT_THAT(HttpExchange(server_->port(), "GET /metrics HTTP/1.1\r\n\r\n"),
               StartsWith("HTTP/1.1 200 OK"));
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   // The silent one was dropped without an answer.
-  EXPECT_EQ(ReadAll(silent), "");
+  EXPECT_EQ(ReadUntilClosed(silent), "");
   close(silent);
 }
 
 TEST_F(MetricsServerTest, StopsPromptlyWithAConnectionOpen) {
   Start();
-  int idle = Connect(server_->port());
+  int idle = ConnectLoopback(server_->port());
   ASSERT_GE(idle, 0);
   absl::SleepFor(absl::Milliseconds(50));  // the server is reading it
   const absl::Time start = absl::Now();
@@ -157,7 +120,7 @@ TEST_F(MetricsServerTest, StopsPromptlyWithAConnectionOpen) {
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
   close(idle);
   // No longer listening.
-  const int after = Connect(server_->port());
+  const int after = ConnectLoopback(server_->port());
   EXPECT_LT(after, 0);
   if (after >= 0) close(after);
 }

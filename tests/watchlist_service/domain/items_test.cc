@@ -25,13 +25,13 @@ TEST_F(WatchlistTest, ItemRequestsOverTheirLimitsNameTheField) {
       watchlist_->CreateItem("users/alice", Item("films/i-am-cuba", note));
   EXPECT_THAT(noted,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(ViolationFields(noted.status()), ElementsAre("item.note"));
+  EXPECT_THAT(ViolatedFields(noted.status()), ElementsAre("item.note"));
   WriteOptions long_id;
   long_id.request_id = std::string(kMaxRequestIdBytes + 1, 'r');
   for (bool validate_only : {false, true}) {
     long_id.validate_only = validate_only;
     EXPECT_THAT(
-        ViolationFields(
+        ViolatedFields(
             watchlist_
                 ->CreateItem("users/alice", Item("films/i-am-cuba"), long_id)
                 .status()),
@@ -49,44 +49,36 @@ TEST_F(WatchlistTest, ItemRequestsOverTheirLimitsNameTheField) {
   WatchlistItem change;
   change.name = item->name;
   change.note = note;
-  EXPECT_THAT(
-      ViolationFields(watchlist_->UpdateItem(change, {"note"}).status()),
-      ElementsAre("item.note"));
+  EXPECT_THAT(ViolatedFields(watchlist_->UpdateItem(change, {"note"}).status()),
+              ElementsAre("item.note"));
   change.note = "fine";
   change.etag = std::string(kMaxEtagBytes + 1, 'e');
+  EXPECT_THAT(ViolatedFields(watchlist_->UpdateItem(change, {"note"}).status()),
+              ElementsAre("item.etag"));
   EXPECT_THAT(
-      ViolationFields(watchlist_->UpdateItem(change, {"note"}).status()),
-      ElementsAre("item.etag"));
-  EXPECT_THAT(
-      ViolationFields(
+      ViolatedFields(
           watchlist_->UpdateItem(change, FieldMask(kMaxListEntries + 1, "note"))
               .status()),
       ElementsAre("update_mask.paths"));
 
-  list.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
-              ElementsAre("page_token"));
-  list.page_token.clear();
-  list.filter = std::string(kMaxFilterBytes + 1, ' ');
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
-              ElementsAre("filter"));
-  list.filter.clear();
+  ExpectListQueryLimits(
+      list, [&](const ListItemsQuery& q) { return watchlist_->ListItems(q); });
   list.subscriptions.assign(kMaxListEntries + 1, "providers/mubi");
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(list).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->ListItems(list).status()),
               ElementsAre("subscriptions"));
   EXPECT_THAT(
-      ViolationFields(
+      ViolatedFields(
           watchlist_
               ->ReorderItems("users/alice", std::vector<std::string>(
                                                 kMaxBatchSize + 1, item->name))
               .status()),
       ElementsAre("names"));
-  EXPECT_THAT(ViolationFields(
-                  watchlist_
-                      ->ListHistory("users/alice", 0,
-                                    std::string(kMaxPageTokenBytes + 1, 'p'))
-                      .status()),
-              ElementsAre("page_token"));
+  EXPECT_THAT(
+      ViolatedFields(watchlist_
+                         ->ListHistory("users/alice", 0,
+                                       std::string(kMaxPageTokenBytes + 1, 'p'))
+                         .status()),
+      ElementsAre("page_token"));
 }
 
 TEST_F(WatchlistTest, AddListAndEnrich) {
@@ -149,7 +141,7 @@ TEST_F(WatchlistTest, OneDirectoryCallPerPage) {
   q.parent = "users/carol";
   EXPECT_EQ(watchlist_->ListItems(q)->items.size(), 50u);
   q.page_size = -1;
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->ListItems(q).status()),
               ElementsAre("page_size"));
 }
 
@@ -181,9 +173,9 @@ TEST_F(WatchlistTest, AddUnknownFilmIsNotFoundNamingIt) {
   EXPECT_THAT(add, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(ErrorResource(add.status()), "films/no-such-film");
   auto bad = watchlist_->CreateItem("users/Alice!", Item("films/i-am-cuba"));
-  EXPECT_THAT(ViolationFields(bad.status()), ElementsAre("parent"));
+  EXPECT_THAT(ViolatedFields(bad.status()), ElementsAre("parent"));
   auto bad_film = watchlist_->CreateItem("users/alice", Item("i-am-cuba"));
-  EXPECT_THAT(ViolationFields(bad_film.status()), ElementsAre("item.film"));
+  EXPECT_THAT(ViolatedFields(bad_film.status()), ElementsAre("item.film"));
 }
 
 TEST_F(WatchlistTest, AddIsIdempotentAndDuplicatesReturnExisting) {
@@ -308,9 +300,8 @@ TEST_F(WatchlistTest, UpdateReorderMarkWatchedHistory) {
   EXPECT_EQ(updated->note, "with popcorn");
   EXPECT_EQ(updated->rank, 3);  // untouched
   // The shared ApplyMask names the bad path inside update_mask.
-  EXPECT_THAT(
-      ViolationFields(watchlist_->UpdateItem(change, {"film"}).status()),
-      ElementsAre("update_mask.paths[0]"));
+  EXPECT_THAT(ViolatedFields(watchlist_->UpdateItem(change, {"film"}).status()),
+              ElementsAre("update_mask.paths[0]"));
 
   now_ = kNow + absl::Hours(3);
   auto watched = watchlist_->MarkWatched(names[0]);
@@ -367,11 +358,11 @@ TEST_F(WatchlistTest, BestOfferAndWatchableNow) {
   EXPECT_EQ(page->items[0].film, "films/i-am-cuba");
 
   q.region.clear();
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->ListItems(q).status()),
               ElementsAre("region"));
   q.region = "GB";
   q.filter = "watchable = yes";
-  EXPECT_THAT(ViolationFields(watchlist_->ListItems(q).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->ListItems(q).status()),
               ElementsAre("filter"));
 }
 

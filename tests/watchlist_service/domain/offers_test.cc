@@ -133,9 +133,9 @@ TEST_F(WatchlistTest, WhereToWatchOnlyOffersAvailableNow) {
 TEST_F(WatchlistTest, WhereToWatchValidatesArguments) {
   auto bad_region = watchlist_->WhereToWatch({"films/i-am-cuba", "GBR", {}});
   EXPECT_THAT(bad_region, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolationFields(bad_region.status()), ElementsAre("region"));
+  EXPECT_THAT(ViolatedFields(bad_region.status()), ElementsAre("region"));
   auto bad_film = watchlist_->WhereToWatch({"i-am-cuba", "GB", {}});
-  EXPECT_THAT(ViolationFields(bad_film.status()), ElementsAre("film"));
+  EXPECT_THAT(ViolatedFields(bad_film.status()), ElementsAre("film"));
 }
 
 // ---- Offer validation, etags, idempotency ----
@@ -179,7 +179,7 @@ TEST_F(WatchlistTest, OfferAndProviderRequestsOverTheirLimitsNameTheField) {
   auto created = watchlist_->CreateOffer(crowded, "crowded");
   EXPECT_THAT(created,
               StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT"));
-  EXPECT_THAT(ViolationFields(created.status()),
+  EXPECT_THAT(ViolatedFields(created.status()),
               ElementsAre("offer.edition", "offer.extras"));
   EXPECT_THAT(watchlist_->GetOffer("offers/crowded"),
               StatusIs(absl::StatusCode::kNotFound));
@@ -189,50 +189,44 @@ TEST_F(WatchlistTest, OfferAndProviderRequestsOverTheirLimitsNameTheField) {
   WriteOptions long_id;
   long_id.request_id = std::string(kMaxRequestIdBytes + 1, 'r');
   EXPECT_THAT(
-      ViolationFields(watchlist_->CreateOffer(fine, "fine", long_id).status()),
+      ViolatedFields(watchlist_->CreateOffer(fine, "fine", long_id).status()),
       ElementsAre("request_id"));
   auto offer = watchlist_->CreateOffer(fine, "fine");
   ASSERT_OK(offer);
   Offer update = *offer;
   update.extras.assign(kMaxListEntries + 1, "Booklet");
   EXPECT_THAT(
-      ViolationFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
+      ViolatedFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
       ElementsAre("offer.extras"));
   update.extras.clear();
   update.etag = std::string(kMaxEtagBytes + 1, 'e');
   EXPECT_THAT(
-      ViolationFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
+      ViolatedFields(watchlist_->UpdateOffer(update, {"extras"}).status()),
       ElementsAre("offer.etag"));
-  EXPECT_THAT(
-      ViolationFields(watchlist_->DeleteOffer(offer->name, update.etag)),
-      ElementsAre("etag"));
+  EXPECT_THAT(ViolatedFields(watchlist_->DeleteOffer(offer->name, update.etag)),
+              ElementsAre("etag"));
 
   Provider wordy;
   wordy.display_name = std::string(kMaxShortTextBytes + 1, 'd');
   wordy.home_page_uri = "https://example.com/" + std::string(kMaxUriBytes, 'h');
   EXPECT_THAT(
-      ViolationFields(watchlist_->CreateProvider(wordy, "wordy").status()),
+      ViolatedFields(watchlist_->CreateProvider(wordy, "wordy").status()),
       ElementsAre("provider.display_name", "provider.home_page_uri"));
-  EXPECT_THAT(ViolationFields(watchlist_->DeleteProvider(
+  EXPECT_THAT(ViolatedFields(watchlist_->DeleteProvider(
                   "providers/mr-bongo", std::string(kMaxEtagBytes + 1, 'e'))),
               ElementsAre("etag"));
 
-  ListOffersQuery list;
-  list.page_token = std::string(kMaxPageTokenBytes + 1, 'p');
-  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(list).status()),
-              ElementsAre("page_token"));
-  list.page_token.clear();
-  list.filter = std::string(kMaxFilterBytes + 1, ' ');
-  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(list).status()),
-              ElementsAre("filter"));
+  ExpectListQueryLimits(ListOffersQuery{}, [&](const ListOffersQuery& q) {
+    return watchlist_->ListOffers(q);
+  });
   EXPECT_THAT(
-      ViolationFields(
+      ViolatedFields(
           watchlist_->ListProviders(0, std::string(kMaxPageTokenBytes + 1, 'p'))
               .status()),
       ElementsAre("page_token"));
   WhereToWatchQuery where{"films/i-am-cuba", "GB", {}};
   where.subscriptions.assign(kMaxListEntries + 1, "providers/mubi");
-  EXPECT_THAT(ViolationFields(watchlist_->WhereToWatch(where).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->WhereToWatch(where).status()),
               ElementsAre("subscriptions"));
 }
 
@@ -244,7 +238,7 @@ TEST_F(WatchlistTest, OfferValidationNamesFields) {
   o.available_until = kNow - absl::Hours(1);
   auto created = watchlist_->CreateOffer(o, "");
   ASSERT_THAT(created, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolationFields(created.status()),
+  EXPECT_THAT(ViolatedFields(created.status()),
               UnorderedElementsAre(
                   "offer.film", "offer.provider", "offer.region", "offer.price",
                   "offer.deep_link_uri", "offer.available_until"));
@@ -252,16 +246,16 @@ TEST_F(WatchlistTest, OfferValidationNamesFields) {
   Offer unknown_provider = MakeOffer("films/i-am-cuba", "providers/nobody",
                                      Monetization::kFree, "GB");
   EXPECT_THAT(
-      ViolationFields(watchlist_->CreateOffer(unknown_provider, "").status()),
+      ViolatedFields(watchlist_->CreateOffer(unknown_provider, "").status()),
       ElementsAre("offer.provider"));
 
   Offer bad_money = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
                               Monetization::kRent, "GB", Money{"pounds", 1, 0});
-  EXPECT_THAT(ViolationFields(watchlist_->CreateOffer(bad_money, "").status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->CreateOffer(bad_money, "").status()),
               ElementsAre("offer.price.currency_code"));
   Offer negative = MakeOffer("films/i-am-cuba", "providers/mr-bongo",
                              Monetization::kRent, "GB", Money{"GBP", -1, 0});
-  EXPECT_THAT(ViolationFields(watchlist_->CreateOffer(negative, "").status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->CreateOffer(negative, "").status()),
               ElementsAre("offer.price"));
 
   // A price on a subscription offer is ignored.
@@ -285,7 +279,7 @@ TEST_F(WatchlistTest, OffersNeedAKnownFilmAndAServedRegion) {
       watchlist_->CreateOffer(MakeOffer("films/i-am-cuba", "providers/mr-bongo",
                                         Monetization::kFree, "US"),
                               "");
-  EXPECT_THAT(ViolationFields(elsewhere.status()), ElementsAre("offer.region"));
+  EXPECT_THAT(ViolatedFields(elsewhere.status()), ElementsAre("offer.region"));
 
   directory_.set_down(true);
   EXPECT_THAT(
@@ -358,7 +352,7 @@ TEST_F(WatchlistTest, ListOffersFiltersAndPages) {
   q.filter = "film = \"films/i-am-cuba\" AND region = \"GB\"";
   EXPECT_EQ(watchlist_->ListOffers(q)->offers.size(), 1u);
   q.filter = "price < 3";
-  EXPECT_THAT(ViolationFields(watchlist_->ListOffers(q).status()),
+  EXPECT_THAT(ViolatedFields(watchlist_->ListOffers(q).status()),
               ElementsAre("filter"));
 }
 
@@ -418,8 +412,7 @@ TEST_F(WatchlistTest, ListOffersRefusesBadProviderMonetizationAndFormat) {
     EXPECT_THAT(page,
                 StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_FILTER"))
         << filter;
-    EXPECT_THAT(ViolationFields(page.status()), ElementsAre("filter"))
-        << filter;
+    EXPECT_THAT(ViolatedFields(page.status()), ElementsAre("filter")) << filter;
   }
 }
 
@@ -439,11 +432,11 @@ TEST_F(WatchlistTest, ProviderCrudAndValidation) {
   bad.home_page_uri = "mrbongo.com";
   auto created = watchlist_->CreateProvider(bad, "x");
   EXPECT_THAT(
-      ViolationFields(created.status()),
+      ViolatedFields(created.status()),
       UnorderedElementsAre("provider.display_name", "provider.regions[0]",
                            "provider.home_page_uri"));
   EXPECT_THAT(
-      ViolationFields(watchlist_->CreateProvider(bad, "Bad Id").status()),
+      ViolatedFields(watchlist_->CreateProvider(bad, "Bad Id").status()),
       ElementsAre("provider_id"));
   Provider dup;
   dup.display_name = "Again";

@@ -22,6 +22,7 @@
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/list_limits.h"
 #include "tests/support/status_matchers.h"
 #include "tests/watchlist_service/domain/fake_film_directory.h"
 #include "watchlist_service/domain/watchlist.h"
@@ -30,7 +31,9 @@
 namespace longtake::watchlist {
 
 // The matchers the domain test files use.
+using ::longtake::testing::ExpectListQueryLimits;
 using ::longtake::testing::StatusIs;
+using ::longtake::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
@@ -47,13 +50,6 @@ inline WatchlistItem Item(const std::string& film,
   item.film = film;
   item.note = note;
   return item;
-}
-
-inline std::vector<std::string> ViolationFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const FieldViolation& v : ErrorFieldViolations(status))
-    fields.push_back(v.field);
-  return fields;
 }
 
 class WatchlistTest : public ::testing::Test {

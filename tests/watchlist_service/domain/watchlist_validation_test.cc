@@ -126,12 +126,20 @@ TEST(WatchlistValidationTest, ViolationsNameTheField) {
   }
 }
 
-TEST(WatchlistValidationTest, OfferPriceOnlyForRentAndBuy) {
+// An offer every check accepts.
+Offer GoodOffer() {
   Offer o;
   o.film = "films/i-am-cuba";
   o.provider = "providers/mr-bongo";
-  o.monetization = Monetization::kFree;
+  o.monetization = Monetization::kBuy;
   o.region = "GB";
+  o.price = Money{"GBP", 12, 990000000};
+  return o;
+}
+
+TEST(WatchlistValidationTest, OfferPriceOnlyForRentAndBuy) {
+  Offer o = GoodOffer();
+  o.monetization = Monetization::kFree;
   o.price = Money{"GBP", 1, 0};
   std::vector<FieldViolation> v;
   ValidateOffer(o, &v);
@@ -154,17 +162,6 @@ std::vector<std::string> FieldsOf(const std::vector<FieldViolation>& v) {
 
 std::vector<std::string> FieldsOf(const absl::Status& status) {
   return FieldsOf(ErrorFieldViolations(status));
-}
-
-// An offer every check accepts.
-Offer GoodOffer() {
-  Offer o;
-  o.film = "films/i-am-cuba";
-  o.provider = "providers/mr-bongo";
-  o.monetization = Monetization::kBuy;
-  o.region = "GB";
-  o.price = Money{"GBP", 12, 990000000};
-  return o;
 }
 
 TEST(WatchlistValidationTest, OfferFieldsAtTheirLimitsPass) {

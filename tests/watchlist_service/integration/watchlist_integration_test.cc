@@ -5,10 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
-#include <fstream>
 #include <future>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,6 +32,7 @@
 #include "tests/support/running_service.h"
 #include "tests/support/seed_films.h"
 #include "tests/support/server_process.h"
+#include "tests/support/watchlist_requests.h"
 
 namespace longtake::watchlist {
 namespace {
@@ -51,13 +50,6 @@ constexpr char kBatchGetLine[] =
     "method=/longtake.catalog.v1.CatalogService/BatchGetFilms";
 constexpr char kGetFilmLine[] =
     "method=/longtake.catalog.v1.CatalogService/GetFilm ";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 int CountOccurrences(const std::string& text, const std::string& needle) {
   int count = 0;
@@ -175,13 +167,19 @@ class WatchlistIntegrationTest : public ::testing::Test {
     StartWatchlist();
   }
 
-  // Both servers, with I Am Cuba on alice's list.
-  void StartWithCubaOnAlicesList() {
-    StartBoth();
+  // Both servers (the watchlist with `watchlist_args` too), with `film` on
+  // alice's list.
+  void StartWithFilmOnAlicesList(
+      const std::string& film,
+      const std::vector<std::string>& watchlist_args = {}) {
+    StartCatalog();
+    if (HasFatalFailure()) return;
+    StartWatchlist("", watchlist_args);
     if (HasFatalFailure()) return;
     wlv1::WatchlistItem item;
-    ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCuba, &item).ok());
+    ASSERT_TRUE(AddFilm(alice_, "alice", film, &item).ok());
   }
+  void StartWithCubaOnAlicesList() { StartWithFilmOnAlicesList(seed::kCuba); }
 
   // An availability stream, open (the server has subscribed) on return.
   struct Watch {
@@ -224,6 +222,23 @@ class WatchlistIntegrationTest : public ::testing::Test {
     return stub_->ListWatchlistItems(CallContext(token).get(), request, out);
   }
 
+  // Lists alice's items every `poll` until her one item comes back enriched
+  // (the watchlist reaches the catalogue again), for 15 s at most; whether
+  // it did. `list` holds the last answer.
+  bool AlicesOneItemComesBackEnriched(wlv1::ListWatchlistItemsResponse* list,
+                                      absl::Duration poll) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(15);
+    while (absl::Now() < deadline) {
+      list->Clear();
+      grpc::Status s = List(alice_, "alice", list);
+      if (s.ok() && list->items_size() == 1 && list->items(0).enriched()) {
+        return true;
+      }
+      absl::SleepFor(poll);
+    }
+    return false;
+  }
+
   grpc::Status WhereToWatch(const std::string& film, const std::string& region,
                             wlv1::WhereToWatchResponse* out) {
     wlv1::WhereToWatchRequest request;
@@ -237,33 +252,20 @@ class WatchlistIntegrationTest : public ::testing::Test {
                                  const std::string& region, int64_t units,
                                  wlv1::Offer* out) {
     if (!provider_created_) {
-      wlv1::CreateProviderRequest provider;
-      provider.set_provider_id("test-stream");
-      provider.mutable_provider()->set_display_name("Test Stream");
-      provider.mutable_provider()->set_kind(
-          wlv1::Provider::KIND_STREAMING_SERVICE);
-      provider.mutable_provider()->add_regions("GB");
-      provider.mutable_provider()->add_regions("US");
-      provider.mutable_provider()->set_home_page_uri(
-          "https://stream.example.com");
       wlv1::Provider created;
-      grpc::Status s = stub_->CreateProvider(CallContext(curator_).get(),
-                                             provider, &created);
+      grpc::Status s =
+          stub_->CreateProvider(CallContext(curator_).get(),
+                                ::longtake::testing::StreamingProviderRequest(
+                                    "test-stream", "Test Stream", {"GB", "US"},
+                                    "https://stream.example.com"),
+                                &created);
       if (!s.ok()) return s;
       provider_created_ = true;
     }
-    wlv1::CreateOfferRequest request;
-    wlv1::Offer* offer = request.mutable_offer();
-    offer->set_film(film);
-    offer->set_provider("providers/test-stream");
-    offer->set_monetization(wlv1::MONETIZATION_RENT);
-    offer->set_format(wlv1::FORMAT_STREAMING);
-    offer->set_quality(wlv1::QUALITY_HD);
-    offer->set_region(region);
-    offer->mutable_price()->set_currency_code("GBP");
-    offer->mutable_price()->set_units(units);
-    offer->mutable_price()->set_nanos(490000000);
-    offer->set_deep_link_uri("https://stream.example.com/watch");
+    wlv1::CreateOfferRequest request =
+        ::longtake::testing::StreamingRentalRequest(
+            film, "providers/test-stream", region, {"GBP", units, 490000000},
+            "https://stream.example.com/watch");
     return stub_->CreateOffer(CallContext(curator_).get(), request, out);
   }
 
@@ -692,15 +694,7 @@ TEST_F(WatchlistIntegrationTest,
   StartCatalog(catalog_port);
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_EQ(catalog_->port(), catalog_port);
-  bool enriched = false;
-  const absl::Time deadline = absl::Now() + absl::Seconds(15);
-  while (!enriched && absl::Now() < deadline) {
-    list.Clear();
-    s = List(alice_, "alice", &list);
-    enriched = s.ok() && list.items_size() == 1 && list.items(0).enriched();
-    if (!enriched) absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_TRUE(enriched)
+  ASSERT_TRUE(AlicesOneItemComesBackEnriched(&list, absl::Milliseconds(100)))
       << "the watchlist never reached the restarted catalogue";
   EXPECT_EQ(list.items(0).film_summary().title(), "The Cranes Are Flying");
   s = AddFilm(alice_, "alice", seed::kCuba, &cuba);
@@ -742,17 +736,14 @@ class FrozenCatalogue {
 
 TEST_F(WatchlistIntegrationTest,
        FrozenCatalogueHoldsOnlyTheCallsThatAskItAndTheCircuitOpens) {
-  StartCatalog();
-  ASSERT_FALSE(HasFatalFailure());
   // A long catalogue deadline (the last --catalog-deadline wins) makes the
   // difference between waiting for the catalogue and not waiting for it
   // plain even on a loaded machine.
-  StartWatchlist("",
-                 {"--catalog-threads=2", "--catalog-breaker-failures=3",
-                  "--catalog-breaker-cooldown=3s", "--catalog-deadline=2s"});
+  StartWithFilmOnAlicesList(
+      seed::kCranes,
+      {"--catalog-threads=2", "--catalog-breaker-failures=3",
+       "--catalog-breaker-cooldown=3s", "--catalog-deadline=2s"});
   ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
 
   FrozenCatalogue frozen(catalog_->pid());
   // Eight lists that need the catalogue: on two catalogue threads with a
@@ -798,25 +789,15 @@ TEST_F(WatchlistIntegrationTest,
 
   // Back: after the cooldown one trial call closes the circuit.
   frozen.Thaw();
-  bool enriched = false;
-  const absl::Time deadline = absl::Now() + absl::Seconds(15);
-  while (!enriched && absl::Now() < deadline) {
-    list.Clear();
-    s = List(alice_, "alice", &list);
-    enriched = s.ok() && list.items_size() == 1 && list.items(0).enriched();
-    if (!enriched) absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_TRUE(enriched) << "the circuit never closed again";
+  EXPECT_TRUE(AlicesOneItemComesBackEnriched(&list, absl::Milliseconds(200)))
+      << "the circuit never closed again";
 }
 
 TEST_F(WatchlistIntegrationTest, CallsBeyondTheCatalogueQueueFailFast) {
-  StartCatalog();
+  StartWithFilmOnAlicesList(seed::kCranes,
+                            {"--catalog-threads=1", "--catalog-queue=1",
+                             "--catalog-breaker-failures=100"});
   ASSERT_FALSE(HasFatalFailure());
-  StartWatchlist("", {"--catalog-threads=1", "--catalog-queue=1",
-                      "--catalog-breaker-failures=100"});
-  ASSERT_FALSE(HasFatalFailure());
-  wlv1::WatchlistItem item;
-  ASSERT_TRUE(AddFilm(alice_, "alice", seed::kCranes, &item).ok());
 
   FrozenCatalogue frozen(catalog_->pid());
   // One call runs, one waits; the rest are refused at once.
@@ -1067,7 +1048,8 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
     ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
   }
 
-  const std::string before = ReadFile(catalog_->stderr_path());
+  const std::string before =
+      ::longtake::testing::ReadFile(catalog_->stderr_path());
   const int batch_before = CountOccurrences(before, kBatchGetLine);
   const int get_before = CountOccurrences(before, kGetFilmLine);
   ASSERT_GT(batch_before, 0) << "the catalogue does not log calls; stderr:\n"
@@ -1086,7 +1068,8 @@ TEST_F(WatchlistIntegrationTest, APageOfAHundredItemsMakesOneCatalogueCall) {
   // The call line is written before the answer leaves the catalogue; wait a
   // little anyway so a stray extra call would show.
   absl::SleepFor(absl::Milliseconds(300));
-  const std::string after = ReadFile(catalog_->stderr_path());
+  const std::string after =
+      ::longtake::testing::ReadFile(catalog_->stderr_path());
   EXPECT_EQ(CountOccurrences(after, kBatchGetLine) - batch_before, 1);
   EXPECT_EQ(CountOccurrences(after, kGetFilmLine) - get_before, 0);
 }
