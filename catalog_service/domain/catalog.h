@@ -151,6 +151,8 @@ class Catalog {
   // Reads: in memory only.
   absl::StatusOr<std::shared_ptr<const Film>> GetFilm(
       absl::string_view name) const;
+  // The film's etag alone, without decoding the film (to check a cache).
+  absl::StatusOr<std::string> GetFilmEtag(absl::string_view name) const;
   absl::StatusOr<FilmPage> ListFilms(const ListFilmsQuery& query) const;
   // All or nothing, in the order asked; at most 1000 names.
   absl::StatusOr<std::vector<std::shared_ptr<const Film>>> BatchGetFilms(
