@@ -33,16 +33,19 @@ using internal::Violations;
 
 namespace {
 
-// "films_mb=... bytes_per_film=... search_bytes_per_film=...": what the
-// read model holds, in total and per film, by part.
+// "model_mb=... bytes_per_film=... (films=... search=...: postings=...)": what
+// the read model holds, in total and per film, by part.
 std::string MemoryLine(const CatalogState& state, size_t films) {
   const CatalogState::MemoryStats m = state.MemoryUsage();
+  const SearchIndex::MemoryStats search = state.search.MemoryUsage();
   const size_t n = std::max<size_t>(films, 1);
-  return absl::StrCat("model_mb=", m.Total() >> 20,
-                      " bytes_per_film=", m.Total() / n,
-                      " (films=", m.films / n, " strings=", m.strings / n,
-                      " orders=", m.orders / n, " indexes=", m.indexes / n,
-                      " search=", m.search / n, ")");
+  return absl::StrCat(
+      "model_mb=", m.Total() >> 20, " bytes_per_film=", m.Total() / n,
+      " (films=", m.films / n, " strings=", m.strings / n,
+      " orders=", m.orders / n, " indexes=", m.indexes / n,
+      " search=", m.search / n, ": postings=", search.postings / n,
+      " vocabulary=", search.vocabulary / n, " fuzzy=", search.fuzzy / n,
+      " documents=", search.documents / n, ")");
 }
 
 std::vector<std::string> MatchedFieldNames(uint8_t bits) {
@@ -112,25 +115,32 @@ absl::Status Catalog::Load() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<const Film>> Catalog::GetFilm(
-    absl::string_view name) const {
+absl::Status Catalog::ReadFilm(
+    absl::string_view name,
+    const std::function<void(const FilmRecord&)>& read) const {
   if (!internal::ParseName(name, "films"))
     return BadName("name", name, "films/{film}");
   absl::ReaderMutexLock lock(&mu_);
   const FilmRecord* rec =
       state_->FindFilm(std::string_view(name.data(), name.size()));
   if (rec == nullptr) return NotFound(name);
-  return state_->Share(*rec);
+  read(*rec);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Film>> Catalog::GetFilm(
+    absl::string_view name) const {
+  std::shared_ptr<const Film> film;
+  LONGTAKE_RETURN_IF_ERROR(ReadFilm(
+      name, [&](const FilmRecord& rec) { film = state_->Share(rec); }));
+  return film;
 }
 
 absl::StatusOr<std::string> Catalog::GetFilmEtag(absl::string_view name) const {
-  if (!internal::ParseName(name, "films"))
-    return BadName("name", name, "films/{film}");
-  absl::ReaderMutexLock lock(&mu_);
-  const FilmRecord* rec =
-      state_->FindFilm(std::string_view(name.data(), name.size()));
-  if (rec == nullptr) return NotFound(name);
-  return std::string(rec->etag());
+  std::string etag;
+  LONGTAKE_RETURN_IF_ERROR(ReadFilm(
+      name, [&](const FilmRecord& rec) { etag = std::string(rec.etag()); }));
+  return etag;
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const Film>>> Catalog::BatchGetFilms(

@@ -94,9 +94,13 @@ class Reader {
     v->resize(Varint());
     for (std::string& s : *v) s = Bytes();
   }
+  // An interned string, by its pool id.
+  std::string_view Pooled(const StringPool& pool) {
+    return pool.Get(static_cast<uint32_t>(Varint()));
+  }
   void Interned(std::vector<std::string>* v, const StringPool& pool) {
     v->resize(Varint());
-    for (std::string& s : *v) s = pool.Get(static_cast<uint32_t>(Varint()));
+    for (std::string& s : *v) s = Pooled(pool);
   }
   absl::Time Time() {
     switch (Byte()) {
@@ -128,7 +132,7 @@ uint32_t StringPool::Intern(std::string_view s) {
     stored = std::string_view(block.get(), s.size());
     blocks_.insert(blocks_.end() - (blocks_.empty() ? 0 : 1), std::move(block));
   } else {
-    if (block_used_ + s.size() > kBlockBytes) {
+    if (blocks_.empty() || block_used_ + s.size() > kBlockBytes) {
       blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
       block_used_ = 0;
     }
@@ -264,7 +268,7 @@ Film DecodeFilm(const FilmRecord& rec, const StringPool& pool) {
   f.title = r.Bytes();
   f.ratings.resize(r.Varint());
   for (Rating& x : f.ratings) {
-    x.source = pool.Get(static_cast<uint32_t>(r.Varint()));
+    x.source = r.Pooled(pool);
     x.value = r.Double();
     x.votes = r.Signed();
   }
@@ -277,18 +281,18 @@ Film DecodeFilm(const FilmRecord& rec, const StringPool& pool) {
   f.synopsis = r.Bytes();
   f.credits.resize(r.Varint());
   for (Credit& c : f.credits) {
-    c.person = pool.Get(static_cast<uint32_t>(r.Varint()));
-    c.display_name = pool.Get(static_cast<uint32_t>(r.Varint()));
+    c.person = r.Pooled(pool);
+    c.display_name = r.Pooled(pool);
     c.role = static_cast<CreditRole>(r.Byte());
     c.character = r.Bytes();
     c.note = r.Bytes();
   }
   f.awards.resize(r.Varint());
   for (Award& a : f.awards) {
-    a.name = pool.Get(static_cast<uint32_t>(r.Varint()));
-    a.event = pool.Get(static_cast<uint32_t>(r.Varint()));
+    a.name = r.Pooled(pool);
+    a.event = r.Pooled(pool);
     a.year = static_cast<int>(r.Signed());
-    a.category = pool.Get(static_cast<uint32_t>(r.Varint()));
+    a.category = r.Pooled(pool);
   }
   r.Interned(&f.eras, pool);
   r.Interned(&f.studios, pool);
