@@ -287,12 +287,11 @@ Film DecodeFilm(const FilmRecord& rec, const StringPool& pool) {
     c.character = r.Bytes();
     c.note = r.Bytes();
   }
-  f.awards.resize(r.Varint());
-  for (Award& a : f.awards) {
-    a.name = r.Pooled(pool);
-    a.event = r.Pooled(pool);
-    a.year = static_cast<int>(r.Signed());
-    a.category = r.Pooled(pool);
+  for (uint64_t awards = r.Varint(); awards > 0; --awards) {
+    // Braced initialisers run left to right: the fields' order.
+    f.awards.push_back(
+        Award{std::string(r.Pooled(pool)), std::string(r.Pooled(pool)),
+              static_cast<int>(r.Signed()), std::string(r.Pooled(pool))});
   }
   r.Interned(&f.eras, pool);
   r.Interned(&f.studios, pool);
