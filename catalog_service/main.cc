@@ -107,6 +107,11 @@ int Run(int argc, char** argv) {
       "reloads the whole catalogue. Trimmed every minute by each replica. "
       "0 keeps the whole log");
 
+  const Flag<int64_t> film_cache_bytes = flags.AddInt(
+      "film_cache_bytes", "LONGTAKE_FILM_CACHE_BYTES",
+      static_cast<int64_t>(CatalogServiceImpl::kDefaultFilmCacheBytes),
+      "bytes of serialized GetFilm replies kept, by film version (least "
+      "recently read dropped first); 0 keeps none");
   LimitFlags limits(&flags);
 
   if (std::optional<int> exit_code = server.Parse(argc, argv, limits)) {
@@ -114,6 +119,9 @@ int Run(int argc, char** argv) {
   }
   if (*refresh_interval < absl::ZeroDuration()) {
     return flags.UsageError("--refresh-interval: must not be negative");
+  }
+  if (*film_cache_bytes < 0) {
+    return flags.UsageError("--film-cache-bytes: must not be negative");
   }
   if (*change_log_retention < 0) {
     return flags.UsageError("--change-log-retention: must not be negative");
@@ -162,7 +170,8 @@ int Run(int argc, char** argv) {
   WorkQueue imports(1, "catalog-importer");
   CallLimits call_limits(limits.call_rate_limits());
   CatalogServiceImpl service(catalog->get(), &writes, &imports, verifier->get(),
-                             &call_limits);
+                             &call_limits,
+                             static_cast<size_t>(*film_cache_bytes));
 
   Catalog* model = catalog->get();
   if (*refresh_interval > absl::ZeroDuration() &&

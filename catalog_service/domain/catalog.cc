@@ -26,52 +26,26 @@ namespace longtake::catalog {
 using internal::BadName;
 using internal::Blank;
 using internal::CatalogState;
+using internal::FilmIndex;
 using internal::FilmOrder;
-using internal::FilmRec;
+using internal::FilmRecord;
 using internal::Violations;
 
 namespace {
 
-struct BuildTimings {
-  absl::Duration
-      index;  // films, people, eras, sequences into the state and search index
-  absl::Duration
-      finish;  // sorting the indexes, era lists, search index compaction
-};
-
-std::unique_ptr<CatalogState> Build(CatalogSnapshot snap,
-                                    BuildTimings* timings = nullptr) {
-  absl::Time t0 = absl::Now();
-  auto state = std::make_unique<CatalogState>();
-  for (Era& e : snap.eras) {
-    // Not eras[e.name] = make_shared(std::move(e)): the right side is
-    // evaluated first, and the key would be the moved-from name.
-    std::string name = e.name;
-    state->eras[name] = std::make_shared<Era>(std::move(e));
-  }
-  for (Person& p : snap.people)
-    state->PutPerson(std::make_shared<Person>(std::move(p)));
-  state->films.reserve(snap.films.size());
-  state->docs.reserve(snap.films.size());
-  for (auto& o : state->orders) o.reserve(snap.films.size());
-  for (Film& f : snap.films)
-    state->PutFilm(std::make_shared<Film>(std::move(f)), true);
-  // The moved-from shells are dead weight (hundreds of MB at 1M films).
-  std::vector<Film>().swap(snap.films);
-  for (Sequence& s : snap.sequences) {
-    if (state->FindFilm(s.name.substr(0, s.name.find("/sequences/"))) ==
-        nullptr)
-      continue;
-    state->PutSequence(std::make_shared<Sequence>(std::move(s)), true);
-  }
-  absl::Time t1 = absl::Now();
-  state->FinishBulk();
-  if (timings != nullptr) {
-    timings->index = t1 - t0;
-    timings->finish = absl::Now() - t1;
-  }
-  state->revision = snap.revision;
-  return state;
+// "model_mb=... bytes_per_film=... (films=... search=...: postings=...)": what
+// the read model holds, in total and per film, by part.
+std::string MemoryLine(const CatalogState& state, size_t films) {
+  const CatalogState::MemoryStats m = state.MemoryUsage();
+  const SearchIndex::MemoryStats search = state.search.MemoryUsage();
+  const size_t n = std::max<size_t>(films, 1);
+  return absl::StrCat(
+      "model_mb=", m.Total() >> 20, " bytes_per_film=", m.Total() / n,
+      " (films=", m.films / n, " strings=", m.strings / n,
+      " orders=", m.orders / n, " indexes=", m.indexes / n,
+      " search=", m.search / n, ": postings=", search.postings / n,
+      " vocabulary=", search.vocabulary / n, " fuzzy=", search.fuzzy / n,
+      " documents=", search.documents / n, ")");
 }
 
 std::vector<std::string> MatchedFieldNames(uint8_t bits) {
@@ -121,34 +95,52 @@ absl::Status Catalog::Load() {
   LONGTAKE_ASSIGN_OR_RETURN(CatalogSnapshot snap, store_->LoadAll());
   absl::Time t1 = absl::Now();
   size_t film_count = snap.films.size();
-  BuildTimings timings;
-  auto state = Build(std::move(snap), &timings);
+  CatalogState::BuildTimings timings;
+  auto state = std::make_unique<CatalogState>();
+  state->Build(std::move(snap), &timings);
   // Decoding and building free many small blocks; hand the pages back.
   malloc_trim(0);
   absl::Time t2 = absl::Now();
   Log(LogLevel::kInfo,
-      absl::StrCat(
-          "catalogue loaded: films=", film_count,
-          " load_ms=", absl::ToInt64Milliseconds(t1 - t0),
-          " build_ms=", absl::ToInt64Milliseconds(t2 - t1),
-          " (index_ms=", absl::ToInt64Milliseconds(timings.index),
-          " finish_ms=", absl::ToInt64Milliseconds(timings.finish),
-          ") search_index_mb=", state->search.MemoryBytesEstimate() >> 20,
-          " search_terms=", state->search.VocabularySize()));
+      absl::StrCat("catalogue loaded: films=", film_count,
+                   " load_ms=", absl::ToInt64Milliseconds(t1 - t0),
+                   " build_ms=", absl::ToInt64Milliseconds(t2 - t1),
+                   " (index_ms=", absl::ToInt64Milliseconds(timings.index),
+                   " finish_ms=", absl::ToInt64Milliseconds(timings.finish),
+                   ") ", MemoryLine(*state, film_count),
+                   " search_terms=", state->search.VocabularySize()));
   absl::WriterMutexLock lock(&mu_);
   state_ = std::move(state);
   loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<const Film>> Catalog::GetFilm(
-    absl::string_view name) const {
+absl::Status Catalog::ReadFilm(
+    absl::string_view name,
+    const std::function<void(const FilmRecord&)>& read) const {
   if (!internal::ParseName(name, "films"))
     return BadName("name", name, "films/{film}");
   absl::ReaderMutexLock lock(&mu_);
-  const FilmRec* rec = state_->FindFilm(std::string(name));
+  const FilmRecord* rec =
+      state_->FindFilm(std::string_view(name.data(), name.size()));
   if (rec == nullptr) return NotFound(name);
-  return rec->film;
+  read(*rec);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Film>> Catalog::GetFilm(
+    absl::string_view name) const {
+  std::shared_ptr<const Film> film;
+  LONGTAKE_RETURN_IF_ERROR(ReadFilm(
+      name, [&](const FilmRecord& rec) { film = state_->Share(rec); }));
+  return film;
+}
+
+absl::StatusOr<std::string> Catalog::GetFilmEtag(absl::string_view name) const {
+  std::string etag;
+  LONGTAKE_RETURN_IF_ERROR(ReadFilm(
+      name, [&](const FilmRecord& rec) { etag = std::string(rec.etag()); }));
+  return etag;
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const Film>>> Catalog::BatchGetFilms(
@@ -166,9 +158,9 @@ absl::StatusOr<std::vector<std::shared_ptr<const Film>>> Catalog::BatchGetFilms(
   std::vector<std::shared_ptr<const Film>> out;
   absl::ReaderMutexLock lock(&mu_);
   for (const std::string& n : names) {
-    const FilmRec* rec = state_->FindFilm(n);
+    const FilmRecord* rec = state_->FindFilm(n);
     if (rec == nullptr) return NotFound(n);
-    out.push_back(rec->film);
+    out.push_back(state_->Share(*rec));
   }
   return out;
 }
@@ -195,7 +187,8 @@ absl::StatusOr<SearchPage> Catalog::SearchFilms(const SearchQuery& q) const {
   for (size_t i = offset;
        i < ranked.size() && page.results.size() < static_cast<size_t>(size);
        ++i) {
-    page.results.push_back({ranked[i].rec->film, ranked[i].score,
+    page.results.push_back({state_->Share(state_->film(ranked[i].film)),
+                            ranked[i].score,
                             MatchedFieldNames(ranked[i].matched_fields)});
   }
   if (ranked.size() > offset + size) {
@@ -244,10 +237,9 @@ absl::StatusOr<PersonPage> Catalog::ListPeople(const ListPeopleQuery& q) const {
       bool has = std::find(p.known_roles.begin(), p.known_roles.end(), r) !=
                  p.known_roles.end();
       if (!has) {
-        auto pf = s.person_films.find(p.name);
-        if (pf != s.person_films.end()) {
-          for (const FilmRec* rec : pf->second) {
-            for (const Credit& c : rec->film->credits)
+        if (const internal::FilmSet* pf = s.PersonFilms(p.name)) {
+          for (FilmIndex i : *pf) {
+            for (const Credit& c : s.Decode(s.film(i)).credits)
               has = has || (c.person == p.name && c.role == r);
             if (has) break;
           }
@@ -276,14 +268,13 @@ absl::StatusOr<CollaborationPage> Catalog::ListCollaborations(
   const CatalogState& s = *state_;
   if (s.FindPerson(q.person) == nullptr) return NotFound(q.person);
   struct Acc {
-    std::vector<const FilmRec*> films;
+    std::vector<FilmIndex> films;
     std::vector<CreditRole> roles;
   };
   std::map<std::string, Acc> partners;
-  auto pf = s.person_films.find(q.person);
-  if (pf != s.person_films.end()) {
-    for (const FilmRec* rec : pf->second) {
-      for (const Credit& c : rec->film->credits) {
+  if (const internal::FilmSet* pf = s.PersonFilms(q.person)) {
+    for (FilmIndex rec : *pf) {
+      for (const Credit& c : s.Decode(s.film(rec)).credits) {
         if (c.person == q.person) continue;
         Acc& a = partners[c.person];
         if (std::find(a.films.begin(), a.films.end(), rec) == a.films.end())
@@ -296,15 +287,15 @@ absl::StatusOr<CollaborationPage> Catalog::ListCollaborations(
   std::vector<Collaboration> all;
   for (auto& [partner, acc] : partners) {
     std::sort(acc.films.begin(), acc.films.end(),
-              [](const FilmRec* a, const FilmRec* b) {
-                return FilmLess(FilmOrder::kYear, a, b);
+              [&s](FilmIndex a, FilmIndex b) {
+                return FilmLess(FilmOrder::kYear, s.film(a), s.film(b));
               });
     std::sort(acc.roles.begin(), acc.roles.end());
     Collaboration c;
     c.person = partner;
     const Person* p = s.FindPerson(partner);
     c.display_name = p != nullptr ? p->display_name : "";
-    for (const FilmRec* r : acc.films) c.films.push_back(r->film->name);
+    for (FilmIndex r : acc.films) c.films.emplace_back(s.film(r).name());
     c.roles = acc.roles;
     all.push_back(std::move(c));
   }
@@ -426,7 +417,7 @@ absl::StatusOr<EraPage> Catalog::ListEras(int page_size,
 
 size_t Catalog::film_count() const {
   absl::ReaderMutexLock lock(&mu_);
-  return state_->films.size();
+  return state_->film_count();
 }
 
 namespace {
@@ -505,7 +496,8 @@ absl::StatusOr<bool> Catalog::CatchUpLocked() {
 
 absl::Status Catalog::ReloadLocked() {
   LONGTAKE_ASSIGN_OR_RETURN(CatalogSnapshot snap, store_->LoadAll());
-  auto state = Build(std::move(snap));
+  auto state = std::make_unique<CatalogState>();
+  state->Build(std::move(snap));
   {
     absl::WriterMutexLock lock(&mu_);
     state_ = std::move(state);
@@ -541,7 +533,7 @@ Catalog::ReadModelStats Catalog::read_model_stats() const {
   ReadModelStats stats;
   {
     absl::ReaderMutexLock lock(&mu_);
-    stats.films = state_->films.size();
+    stats.films = state_->film_count();
     stats.people = state_->people.size();
     stats.sequences = state_->sequences.size();
     stats.revision = state_->revision;

@@ -44,6 +44,7 @@ class CatalogStore;
 struct WriteBatch;
 namespace internal {
 class CatalogState;  // catalog_service/domain/catalog_state.h
+class FilmRecord;    // catalog_service/domain/film_record.h
 }  // namespace internal
 
 struct ListFilmsQuery {
@@ -151,6 +152,8 @@ class Catalog {
   // Reads: in memory only.
   absl::StatusOr<std::shared_ptr<const Film>> GetFilm(
       absl::string_view name) const;
+  // The film's etag alone, without decoding the film (to check a cache).
+  absl::StatusOr<std::string> GetFilmEtag(absl::string_view name) const;
   absl::StatusOr<FilmPage> ListFilms(const ListFilmsQuery& query) const;
   // All or nothing, in the order asked; at most 1000 names.
   absl::StatusOr<std::vector<std::shared_ptr<const Film>>> BatchGetFilms(
@@ -246,6 +249,11 @@ class Catalog {
  private:
   explicit Catalog(std::unique_ptr<CatalogStore> store);
   absl::Status Load();
+  // Runs `read` on the named film's record under the reader lock;
+  // INVALID_ARGUMENT for a malformed name, NOT_FOUND when absent.
+  absl::Status ReadFilm(
+      absl::string_view name,
+      const std::function<void(const internal::FilmRecord&)>& read) const;
 
   // ---- Write helpers (catalog_writes.cc); callers hold write_mu_ ----
 

@@ -1,15 +1,24 @@
 #include "catalog_service/domain/catalog_state.h"
 
 #include <algorithm>
+#include <future>
+#include <optional>
 #include <string_view>
-#include <tuple>
+#include <thread>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "catalog_service/domain/film_search.h"
 #include "common/text/text_folding.h"
 
 namespace longtake::catalog::internal {
 namespace {
+
+// Films whose search keys are computed per step of a bulk build: bounds the
+// keys held at once.
+constexpr size_t kBuildChunk = 16384;
+// Rough malloc bookkeeping per heap block, for the memory estimate.
+constexpr size_t kMallocOverhead = 16;
 
 // What the orders compare, read alike from a film and from a page position.
 struct SortFields {
@@ -19,9 +28,8 @@ struct SortFields {
   double rating;
   std::string_view name;
 };
-SortFields Of(const FilmRec* r) {
-  return {r->title_key, r->film->year, r->film->runtime_minutes, r->rating,
-          r->film->name};
+SortFields Of(const FilmRecord& r) {
+  return {r.title_key(), r.year(), r.runtime_minutes(), r.rating(), r.name()};
 }
 SortFields Of(const FilmKey& k) {
   return {k.title_key, k.year, k.runtime_minutes, k.rating, k.name};
@@ -53,18 +61,25 @@ bool Less(FilmOrder order, const A& a, const B& b) {
   return x.name < y.name;
 }
 
-template <typename Set, typename T>
-void EraseFrom(absl::flat_hash_map<std::string, Set>& index,
-               const std::string& key, const T& value) {
-  auto it = index.find(key);
+void EraseFrom(absl::flat_hash_map<uint32_t, FilmSet>& index,
+               std::optional<uint32_t> key, FilmIndex film) {
+  if (!key) return;
+  auto it = index.find(*key);
   if (it == index.end()) return;
-  it->second.erase(value);
+  it->second.erase(film);
   if (it->second.empty()) index.erase(it);
+}
+
+const FilmSet* Lookup(const absl::flat_hash_map<uint32_t, FilmSet>& index,
+                      std::optional<uint32_t> key) {
+  if (!key) return nullptr;
+  auto it = index.find(*key);
+  return it == index.end() ? nullptr : &it->second;
 }
 
 // Drops one sequence's techniques from its film's per-technique counts.
 template <typename Counts>
-void UncountTechniques(const Sequence& sequence, const std::string& film,
+void UncountTechniques(const Sequence& sequence, FilmIndex film,
                        Counts& technique_films) {
   for (CameraTechnique t : sequence.techniques) {
     size_t i = static_cast<size_t>(t);
@@ -75,29 +90,40 @@ void UncountTechniques(const Sequence& sequence, const std::string& film,
   }
 }
 
+// The search keys of a person's display name and aliases.
+std::vector<std::string> PersonKeys(const Person& p) {
+  std::vector<std::string> keys = TokenKeys(p.display_name);
+  for (const std::string& alias : p.aliases) {
+    std::vector<std::string> more = TokenKeys(alias);
+    keys.insert(keys.end(), more.begin(), more.end());
+  }
+  return keys;
+}
+
+std::string FilmOf(const std::string& sequence) {
+  return sequence.substr(0, sequence.find("/sequences/"));
+}
+
+template <typename Map>
+size_t MapBytes(const Map& m) {
+  return m.capacity() * (sizeof(typename Map::value_type) + 1);
+}
+
 }  // namespace
 
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b) {
+bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmRecord& b) {
   return Less(order, a, b);
 }
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b) {
+bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmKey& b) {
   return Less(order, a, b);
 }
-bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b) {
+bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRecord& b) {
   return Less(order, a, b);
 }
 
-FilmKey KeyOf(const FilmRec* rec) {
-  return {rec->title_key, rec->film->year, rec->film->name,
-          rec->film->runtime_minutes, rec->rating};
-}
-
-double SortRating(const Film& film) {
-  const Rating* best = nullptr;
-  for (const Rating& r : film.ratings) {
-    if (best == nullptr || r.votes > best->votes) best = &r;
-  }
-  return best == nullptr ? -1 : best->value;
+FilmKey KeyOf(const FilmRecord& rec) {
+  return {std::string(rec.title_key()), rec.year(), std::string(rec.name()),
+          rec.runtime_minutes(), rec.rating()};
 }
 
 int64_t TotalVotes(const Film& film) {
@@ -122,19 +148,24 @@ std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
   return keys;
 }
 
-const FilmRec* CatalogState::FindByExternalId(const std::string& key) const {
-  auto it = external_id_films.find(key);
-  return it == external_id_films.end() ? nullptr : it->second;
+size_t CatalogState::NameHash::operator()(FilmIndex i) const {
+  return absl::Hash<std::string_view>{}((*films)[i].name());
+}
+size_t CatalogState::NameHash::operator()(std::string_view name) const {
+  return absl::Hash<std::string_view>{}(name);
 }
 
-std::string TitleKey(const std::string& title) {
-  std::string key = FoldText(title);
-  return key.empty() ? title : key;
+CatalogState::CatalogState()
+    : film_names_(0, NameHash{&films_}, NameEq{&films_}) {}
+
+const FilmRecord* CatalogState::FindByExternalId(const std::string& key) const {
+  auto it = external_id_films_.find(key);
+  return it == external_id_films_.end() ? nullptr : &films_[it->second];
 }
 
-const FilmRec* CatalogState::FindFilm(const std::string& name) const {
-  auto it = films.find(name);
-  return it == films.end() ? nullptr : it->second.get();
+const FilmRecord* CatalogState::FindFilm(std::string_view name) const {
+  auto it = film_names_.find(name);
+  return it == film_names_.end() ? nullptr : &films_[*it];
 }
 const Person* CatalogState::FindPerson(const std::string& name) const {
   auto it = people.find(name);
@@ -145,198 +176,229 @@ const Sequence* CatalogState::FindSequence(const std::string& name) const {
   return it == sequences.end() ? nullptr : it->second.get();
 }
 
-void CatalogState::IndexFilm(const FilmRec* rec, bool bulk) {
+const FilmSet* CatalogState::PersonFilms(std::string_view person) const {
+  return Lookup(person_films_, pool_.Find(person));
+}
+const FilmSet* CatalogState::EraFilms(std::string_view era) const {
+  return Lookup(era_films_, pool_.Find(era));
+}
+const FilmSet* CatalogState::GenreFilms(std::string_view genre) const {
+  return Lookup(genre_films_, pool_.Find(genre));
+}
+
+int CatalogState::TechniqueCount(CameraTechnique technique,
+                                 FilmIndex film) const {
+  const auto& m = technique_films_[static_cast<size_t>(technique)];
+  auto it = m.find(film);
+  return it == m.end() ? 0 : it->second;
+}
+int CatalogState::TechniqueCount(CameraTechnique technique,
+                                 std::string_view film) const {
+  const FilmRecord* rec = FindFilm(film);
+  return rec == nullptr ? 0 : TechniqueCount(technique, IndexOf(*rec));
+}
+
+CatalogState::TitleKeys CatalogState::TitleKeysOf(const Film& f) {
+  TitleKeys keys;
+  keys.title = TokenKeys(f.title);
+  if (std::string compact = CompactTitle(f.title); compact != f.title) {
+    std::vector<std::string> more = TokenKeys(compact);
+    keys.title.insert(keys.title.end(), more.begin(), more.end());
+  }
+  for (const std::string& t : f.original_titles) {
+    std::vector<std::string> more = TokenKeys(t);
+    keys.original.insert(keys.original.end(), more.begin(), more.end());
+  }
+  for (const std::string& a : f.aliases) {
+    std::vector<std::string> more = TokenKeys(a);
+    keys.alias.insert(keys.alias.end(), more.begin(), more.end());
+  }
+  return keys;
+}
+
+FilmIndex CatalogState::NewSlot() {
+  if (!free_slots_.empty()) {
+    FilmIndex i = free_slots_.back();
+    free_slots_.pop_back();
+    return i;
+  }
+  films_.emplace_back();
+  return static_cast<FilmIndex>(films_.size() - 1);
+}
+
+void CatalogState::IndexFilm(FilmIndex i, const Film& f, bool bulk) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
     auto& v = orders[o];
     if (bulk) {
-      v.push_back(rec);
+      // FinishBulk sorts the ascending orders and derives the others.
+      if (!Descending(static_cast<FilmOrder>(o))) v.push_back(i);
     } else {
       FilmOrder order = static_cast<FilmOrder>(o);
-      auto it = std::lower_bound(v.begin(), v.end(), rec,
-                                 [order](const FilmRec* a, const FilmRec* b) {
-                                   return Less(order, a, b);
+      auto it = std::lower_bound(v.begin(), v.end(), i,
+                                 [&](FilmIndex a, FilmIndex b) {
+                                   return Less(order, films_[a], films_[b]);
                                  });
-      v.insert(it, rec);
+      v.insert(it, i);
     }
   }
-  const Film& f = *rec->film;
-  // Bulk loads append and sort once at the end; single writes keep order.
-  auto add = [&](auto& films) {
+  // Bulk loads append in index order (so mostly sorted already) and sort
+  // once at the end; single writes keep order.
+  auto add = [&](FilmSet& films) {
     if (bulk) {
-      films.AddUnsorted(rec);
+      films.AddUnsorted(i);
     } else {
-      films.insert(rec);
+      films.insert(i);
     }
   };
   for (const Credit& c : f.credits) {
-    add(person_films[c.person]);
+    add(person_films_[pool_.Intern(c.person)]);
     size_t role = static_cast<size_t>(c.role);
     if (role < role_films.size()) add(role_films[role]);
   }
-  for (const std::string& era : f.eras) add(era_films[era]);
+  for (const std::string& era : f.eras) add(era_films_[pool_.Intern(era)]);
   add(year_films[f.year]);
-  for (const std::string& genre : f.genres) add(genre_films[genre]);
+  for (const std::string& genre : f.genres)
+    add(genre_films_[pool_.Intern(genre)]);
   for (const auto& [field, key] : ExternalIdKeys(f.external_ids)) {
-    external_id_films[key] = rec;
+    external_id_films_[key] = i;
   }
-  docs[rec->doc] = rec;
-  if (bulk && bulk_person_keys_ == nullptr) {
-    bulk_person_keys_ = std::make_unique<
-        absl::flat_hash_map<std::string, std::vector<std::string>>>();
-  }
-  Reindex(*rec);
 }
 
-void CatalogState::UnindexFilm(const FilmRec* rec) {
+void CatalogState::UnindexFilm(FilmIndex i, const Film& f) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
     auto& v = orders[o];
     FilmOrder order = static_cast<FilmOrder>(o);
-    auto it = std::lower_bound(v.begin(), v.end(), rec,
-                               [order](const FilmRec* a, const FilmRec* b) {
-                                 return Less(order, a, b);
-                               });
-    if (it != v.end() && *it == rec) {
+    auto it =
+        std::lower_bound(v.begin(), v.end(), i, [&](FilmIndex a, FilmIndex b) {
+          return Less(order, films_[a], films_[b]);
+        });
+    if (it != v.end() && *it == i) {
       v.erase(it);
     } else {
-      auto linear = std::find(v.begin(), v.end(), rec);  // never expected
+      auto linear = std::find(v.begin(), v.end(), i);  // never expected
       if (linear != v.end()) v.erase(linear);
     }
   }
-  const Film& f = *rec->film;
   for (const Credit& c : f.credits) {
-    EraseFrom(person_films, c.person, rec);
+    EraseFrom(person_films_, pool_.Find(c.person), i);
     size_t role = static_cast<size_t>(c.role);
-    if (role < role_films.size()) role_films[role].erase(rec);
+    if (role < role_films.size()) role_films[role].erase(i);
   }
-  for (const std::string& era : f.eras) EraseFrom(era_films, era, rec);
-  for (const std::string& genre : f.genres) EraseFrom(genre_films, genre, rec);
+  for (const std::string& era : f.eras)
+    EraseFrom(era_films_, pool_.Find(era), i);
+  for (const std::string& genre : f.genres)
+    EraseFrom(genre_films_, pool_.Find(genre), i);
   for (const auto& [field, key] : ExternalIdKeys(f.external_ids)) {
-    auto held = external_id_films.find(key);
-    if (held != external_id_films.end() && held->second == rec) {
-      external_id_films.erase(held);
+    auto held = external_id_films_.find(key);
+    if (held != external_id_films_.end() && held->second == i) {
+      external_id_films_.erase(held);
     }
   }
   auto y = year_films.find(f.year);
   if (y != year_films.end()) {
-    y->second.erase(rec);
+    y->second.erase(i);
     if (y->second.empty()) year_films.erase(y);
   }
-  docs.erase(rec->doc);
-  search.Remove(rec->doc);
+  search.Remove(i);
 }
 
-void CatalogState::Reindex(const FilmRec& rec) {
-  const Film& f = *rec.film;
-  search.Remove(rec.doc);
-  search.Add(rec.doc, SearchIndex::Field::kTitle, f.title);
-  if (std::string compact = CompactTitle(f.title); compact != f.title) {
-    search.Add(rec.doc, SearchIndex::Field::kTitle, compact);
-  }
-  for (const std::string& t : f.original_titles) {
-    search.Add(rec.doc, SearchIndex::Field::kOriginalTitle, t);
-  }
-  for (const std::string& a : f.aliases)
-    search.Add(rec.doc, SearchIndex::Field::kAlias, a);
-  for (size_t i = 0; i < f.credits.size(); ++i) {
-    const Credit& c = f.credits[i];
-    bool repeat =
-        false;  // credit lists are short: a linear check beats a hash set
-    for (size_t k = 0; k < i && !repeat; ++k)
+void CatalogState::Reindex(FilmIndex i, const Film& f, const TitleKeys& keys) {
+  search.Remove(i);
+  search.AddKeys(i, SearchIndex::Field::kTitle, keys.title);
+  if (!f.original_titles.empty())
+    search.AddKeys(i, SearchIndex::Field::kOriginalTitle, keys.original);
+  if (!f.aliases.empty())
+    search.AddKeys(i, SearchIndex::Field::kAlias, keys.alias);
+  for (size_t n = 0; n < f.credits.size(); ++n) {
+    const Credit& c = f.credits[n];
+    bool repeat = false;  // credit lists are short: a linear check suffices
+    for (size_t k = 0; k < n && !repeat; ++k)
       repeat = f.credits[k].person == c.person;
     if (repeat) continue;
     if (bulk_person_keys_ != nullptr) {
       // Bulk load: tokenize each person's texts once, not once per credit.
-      auto [it, inserted] = bulk_person_keys_->try_emplace(c.person);
+      auto [it, inserted] =
+          bulk_person_keys_->try_emplace(pool_.Intern(c.person));
       if (inserted) {
         const Person* p = FindPerson(c.person);
-        it->second = TokenKeys(p != nullptr ? p->display_name : c.display_name);
-        if (p != nullptr) {
-          for (const std::string& alias : p->aliases) {
-            std::vector<std::string> keys = TokenKeys(alias);
-            it->second.insert(it->second.end(), keys.begin(), keys.end());
-          }
-        }
+        it->second = p != nullptr ? PersonKeys(*p) : TokenKeys(c.display_name);
       }
-      search.AddKeys(rec.doc, SearchIndex::Field::kPerson, it->second);
+      search.AddKeys(i, SearchIndex::Field::kPerson, it->second);
       continue;
     }
     const Person* p = FindPerson(c.person);
-    search.Add(rec.doc, SearchIndex::Field::kPerson,
-               p != nullptr ? p->display_name : c.display_name);
-    if (p != nullptr) {
-      for (const std::string& alias : p->aliases) {
-        search.Add(rec.doc, SearchIndex::Field::kPerson, alias);
-      }
-    }
+    search.AddKeys(i, SearchIndex::Field::kPerson,
+                   p != nullptr ? PersonKeys(*p) : TokenKeys(c.display_name));
   }
 }
 
-void CatalogState::PutFilm(std::shared_ptr<const Film> film, bool bulk) {
-  absl::flat_hash_set<std::string> touched_eras(film->eras.begin(),
-                                                film->eras.end());
-  auto it = films.find(film->name);
-  FilmRec* rec;
+void CatalogState::PutFilm(const Film& film) {
+  absl::flat_hash_set<std::string> touched_eras(film.eras.begin(),
+                                                film.eras.end());
+  auto it = film_names_.find(std::string_view(film.name));
+  FilmIndex i;
   bool runtime_changed = false;
-  if (it != films.end()) {
-    rec = it->second.get();
-    for (const std::string& e : rec->film->eras) touched_eras.insert(e);
-    runtime_changed = rec->film->runtime_minutes != film->runtime_minutes;
-    UnindexFilm(rec);
+  if (it != film_names_.end()) {
+    i = *it;
+    const Film old = Decode(films_[i]);
+    for (const std::string& e : old.eras) touched_eras.insert(e);
+    runtime_changed = old.runtime_minutes != film.runtime_minutes;
+    UnindexFilm(i, old);
+    // The name (the set's key) stays the same.
+    films_[i] = EncodeFilm(film, &pool_);
   } else {
-    auto owned = std::make_unique<FilmRec>();
-    owned->doc = next_doc++;
-    rec = owned.get();
-    films.emplace(film->name, std::move(owned));
+    i = NewSlot();
+    films_[i] = EncodeFilm(film, &pool_);
+    film_names_.insert(i);
   }
-  rec->title_key = TitleKey(film->title);
-  rec->rating = SortRating(*film);
-  rec->film = std::move(film);
-  IndexFilm(rec, bulk);
-  if (!bulk) {
-    RebuildEras(touched_eras);
-    if (runtime_changed) Reorder(rec->film->name);
-  }
+  IndexFilm(i, film, false);
+  Reindex(i, film, TitleKeysOf(film));
+  RebuildEras(touched_eras);
+  if (runtime_changed) Reorder(film.name);
 }
 
 void CatalogState::RemoveFilm(const std::string& name) {
-  auto it = films.find(name);
-  if (it == films.end()) return;
-  absl::flat_hash_set<std::string> touched(it->second->film->eras.begin(),
-                                           it->second->film->eras.end());
+  auto it = film_names_.find(std::string_view(name));
+  if (it == film_names_.end()) return;
+  const FilmIndex i = *it;
+  const Film old = Decode(films_[i]);
+  absl::flat_hash_set<std::string> touched(old.eras.begin(), old.eras.end());
   auto seqs = film_sequences.find(name);
   if (seqs != film_sequences.end()) {
     std::vector<std::string> names = seqs->second;
     for (const std::string& s : names) RemoveSequence(s);
   }
   film_sequences.erase(name);
-  UnindexFilm(it->second.get());
-  films.erase(it);
+  UnindexFilm(i, old);
+  film_names_.erase(it);
+  films_[i] = FilmRecord();
+  free_slots_.push_back(i);
   RebuildEras(touched);
 }
 
 void CatalogState::PutPerson(std::shared_ptr<const Person> person) {
-  if (bulk_person_keys_ != nullptr) bulk_person_keys_->erase(person->name);
-  people[person->name] = std::move(person);
+  std::string name = person->name;
+  people[name] = std::move(person);
 }
 
-void CatalogState::RemovePerson(const std::string& name) {
-  if (bulk_person_keys_ != nullptr) bulk_person_keys_->erase(name);
-  people.erase(name);
-}
+void CatalogState::RemovePerson(const std::string& name) { people.erase(name); }
 
 void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence,
                                bool bulk) {
-  std::string film =
-      sequence->name.substr(0, sequence->name.find("/sequences/"));
+  std::string film = FilmOf(sequence->name);
+  const FilmRecord* rec = FindFilm(film);
   auto old = sequences.find(sequence->name);
   if (old != sequences.end()) {
-    UncountTechniques(*old->second, film, technique_films);
+    if (rec != nullptr)
+      UncountTechniques(*old->second, IndexOf(*rec), technique_films_);
   } else {
     film_sequences[film].push_back(sequence->name);
   }
-  for (CameraTechnique t : sequence->techniques) {
-    size_t i = static_cast<size_t>(t);
-    if (i < technique_films.size()) ++technique_films[i][film];
+  if (rec != nullptr) {
+    for (CameraTechnique t : sequence->techniques) {
+      size_t i = static_cast<size_t>(t);
+      if (i < technique_films_.size()) ++technique_films_[i][IndexOf(*rec)];
+    }
   }
   sequences[sequence->name] = std::move(sequence);
   if (!bulk) Reorder(film);
@@ -345,8 +407,9 @@ void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence,
 void CatalogState::RemoveSequence(const std::string& name) {
   auto it = sequences.find(name);
   if (it == sequences.end()) return;
-  std::string film = name.substr(0, name.find("/sequences/"));
-  UncountTechniques(*it->second, film, technique_films);
+  std::string film = FilmOf(name);
+  if (const FilmRecord* rec = FindFilm(film))
+    UncountTechniques(*it->second, IndexOf(*rec), technique_films_);
   sequences.erase(it);
   auto fs = film_sequences.find(film);
   if (fs != film_sequences.end()) {
@@ -374,15 +437,17 @@ void CatalogState::ApplyBatch(const WriteBatch& batch) {
         (old->display_name != p.display_name || old->aliases != p.aliases);
     PutPerson(std::make_shared<Person>(p));
     // Search finds films by their people's names and aliases.
-    auto pf = person_films.find(p.name);
-    if (texts_changed && pf != person_films.end()) {
-      for (const FilmRec* rec : pf->second) Reindex(*rec);
+    const FilmSet* pf = PersonFilms(p.name);
+    if (texts_changed && pf != nullptr) {
+      for (FilmIndex i : *pf) {
+        const Film f = Decode(films_[i]);
+        Reindex(i, f, TitleKeysOf(f));
+      }
     }
   }
-  for (const Film& f : batch.upsert_films) PutFilm(std::make_shared<Film>(f));
+  for (const Film& f : batch.upsert_films) PutFilm(f);
   for (const Sequence& s : batch.upsert_sequences) {
-    if (FindFilm(s.name.substr(0, s.name.find("/sequences/"))) == nullptr)
-      continue;
+    if (FindFilm(FilmOf(s.name)) == nullptr) continue;
     PutSequence(std::make_shared<Sequence>(s));
   }
   for (const std::string& name : batch.delete_sequences) RemoveSequence(name);
@@ -391,37 +456,139 @@ void CatalogState::ApplyBatch(const WriteBatch& batch) {
   for (const std::string& name : batch.delete_eras) RemoveEra(name);
 }
 
+void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
+  const absl::Time t0 = absl::Now();
+  for (Era& e : snap.eras) {
+    std::string name = e.name;
+    eras[name] = std::make_shared<Era>(std::move(e));
+  }
+  // People's search keys, once each, on two threads.
+  std::vector<std::vector<std::string>> person_keys(snap.people.size());
+  {
+    const size_t half = snap.people.size() / 2;
+    std::thread helper([&] {
+      for (size_t k = half; k < snap.people.size(); ++k)
+        person_keys[k] = PersonKeys(snap.people[k]);
+    });
+    for (size_t k = 0; k < half; ++k)
+      person_keys[k] = PersonKeys(snap.people[k]);
+    helper.join();
+  }
+  bulk_person_keys_ = std::make_unique<
+      absl::flat_hash_map<uint32_t, std::vector<std::string>>>();
+  bulk_person_keys_->reserve(snap.people.size());
+  for (size_t k = 0; k < snap.people.size(); ++k) {
+    (*bulk_person_keys_)[pool_.Intern(snap.people[k].name)] =
+        std::move(person_keys[k]);
+    PutPerson(std::make_shared<Person>(std::move(snap.people[k])));
+  }
+  std::vector<std::vector<std::string>>().swap(person_keys);
+
+  // Films: a helper thread computes the next chunk's title keys while this
+  // one encodes and indexes the current chunk.
+  std::vector<Film>& films = snap.films;
+  const size_t n = films.size();
+  films_.reserve(n);
+  film_names_.reserve(n);
+  for (size_t o = 0; o < kFilmOrderCount; ++o) {
+    if (!Descending(static_cast<FilmOrder>(o))) orders[o].reserve(n);
+  }
+  auto keys_of = [&films](size_t from, size_t to) {
+    std::vector<TitleKeys> keys(to - from);
+    for (size_t k = from; k < to; ++k) keys[k - from] = TitleKeysOf(films[k]);
+    return keys;
+  };
+  std::future<std::vector<TitleKeys>> next;
+  if (n > 0) {
+    next = std::async(std::launch::async, keys_of, 0, std::min(n, kBuildChunk));
+  }
+  for (size_t from = 0; from < n; from += kBuildChunk) {
+    const size_t to = std::min(n, from + kBuildChunk);
+    std::vector<TitleKeys> keys = next.get();
+    if (to < n) {
+      next = std::async(std::launch::async, keys_of, to,
+                        std::min(n, to + kBuildChunk));
+    }
+    for (size_t k = from; k < to; ++k) {
+      Film& f = films[k];
+      if (film_names_.contains(std::string_view(f.name))) continue;
+      const FilmIndex i = NewSlot();
+      films_[i] = EncodeFilm(f, &pool_);
+      film_names_.insert(i);
+      IndexFilm(i, f, true);
+      Reindex(i, f, keys[k - from]);
+      f = Film();  // hand the decoded film's memory back as we go
+    }
+  }
+  std::vector<Film>().swap(snap.films);
+  for (Sequence& s : snap.sequences) {
+    if (FindFilm(FilmOf(s.name)) == nullptr) continue;
+    PutSequence(std::make_shared<Sequence>(std::move(s)), true);
+  }
+  const absl::Time t1 = absl::Now();
+  FinishBulk();
+  revision = snap.revision;
+  if (timings != nullptr) {
+    timings->index = t1 - t0;
+    timings->finish = absl::Now() - t1;
+  }
+}
+
 void CatalogState::FinishBulk() {
   bulk_person_keys_.reset();
-  for (auto& [person, set] : person_films) set.Sort();
-  for (FilmSet& set : role_films) set.Sort();
-  for (auto& [era, set] : era_films) set.Sort();
-  for (auto& [year, set] : year_films) set.Sort();
-  for (auto& [genre, set] : genre_films) set.Sort();
-  for (size_t o = 0; o < kFilmOrderCount; ++o) {
+  // The ascending orders are sorted on two threads; each descending order is
+  // its ascending one reversed, with runs of equal keys kept by name.
+  auto sort_order = [this](size_t o) {
     FilmOrder order = static_cast<FilmOrder>(o);
     std::sort(orders[o].begin(), orders[o].end(),
-              [order](const FilmRec* a, const FilmRec* b) {
-                return Less(order, a, b);
+              [&](FilmIndex a, FilmIndex b) {
+                return Less(order, films_[a], films_[b]);
               });
-  }
+    std::vector<FilmIndex>& desc = orders[o + 1];
+    const std::vector<FilmIndex>& asc = orders[o];
+    desc.assign(asc.rbegin(), asc.rend());
+    FilmOrder order_desc = static_cast<FilmOrder>(o + 1);
+    for (size_t start = 0; start < desc.size();) {
+      size_t end = start + 1;
+      const SortFields first = Of(films_[desc[start]]);
+      while (end < desc.size() &&
+             CompareKeys(order_desc, first, Of(films_[desc[end]])) == 0) {
+        ++end;
+      }
+      std::reverse(desc.begin() + start, desc.begin() + end);
+      start = end;
+    }
+  };
+  std::thread helper([&] {
+    sort_order(static_cast<size_t>(FilmOrder::kTitle));
+    sort_order(static_cast<size_t>(FilmOrder::kRating));
+  });
+  sort_order(static_cast<size_t>(FilmOrder::kYear));
+  sort_order(static_cast<size_t>(FilmOrder::kRuntime));
+  auto sort_set = [](FilmSet& set) { set.Sort(); };
+  for (auto& [person, set] : person_films_) sort_set(set);
+  for (FilmSet& set : role_films) sort_set(set);
+  for (auto& [era, set] : era_films_) sort_set(set);
+  for (auto& [year, set] : year_films) sort_set(set);
+  for (auto& [genre, set] : genre_films_) sort_set(set);
   for (auto& [film, names] : film_sequences) Reorder(film);
+  search.ShrinkToFit();
+  helper.join();
   absl::flat_hash_set<std::string> all;
   for (const auto& [name, era] : eras) all.insert(name);
   RebuildEras(all);
-  search.ShrinkToFit();
 }
 
 void CatalogState::Reorder(const std::string& film) {
   auto fs = film_sequences.find(film);
   if (fs == film_sequences.end()) return;
-  const FilmRec* rec = FindFilm(film);
+  const FilmRecord* rec = FindFilm(film);
   std::vector<const Sequence*> seqs;
   for (const std::string& n : fs->second) {
     if (const Sequence* s = FindSequence(n)) seqs.push_back(s);
   }
   std::vector<std::string> ordered =
-      OrderSequences(seqs, rec != nullptr ? rec->film->runtime_minutes : 0);
+      OrderSequences(seqs, rec != nullptr ? rec->runtime_minutes() : 0);
   for (size_t i = 0; i < ordered.size(); ++i) {
     auto& ptr = sequences[ordered[i]];
     int want = static_cast<int>(i + 1);
@@ -438,18 +605,43 @@ void CatalogState::RebuildEras(const absl::flat_hash_set<std::string>& names) {
   for (const std::string& name : names) {
     auto it = eras.find(name);
     if (it == eras.end()) continue;
-    std::vector<const FilmRec*> recs;
-    auto ef = era_films.find(name);
-    if (ef != era_films.end())
-      recs.assign(ef->second.begin(), ef->second.end());
-    std::sort(recs.begin(), recs.end(), [](const FilmRec* a, const FilmRec* b) {
-      return Less(FilmOrder::kYear, a, b);
+    std::vector<FilmIndex> recs;
+    if (const FilmSet* ef = EraFilms(name)) recs.assign(ef->begin(), ef->end());
+    std::sort(recs.begin(), recs.end(), [&](FilmIndex a, FilmIndex b) {
+      return Less(FilmOrder::kYear, films_[a], films_[b]);
     });
     auto era = std::make_shared<Era>(*it->second);
     era->films.clear();
-    for (const FilmRec* r : recs) era->films.push_back(r->film->name);
+    for (FilmIndex r : recs) era->films.emplace_back(films_[r].name());
     it->second = std::move(era);
   }
+}
+
+CatalogState::MemoryStats CatalogState::MemoryUsage() const {
+  MemoryStats m;
+  m.films = films_.capacity() * sizeof(FilmRecord) +
+            free_slots_.capacity() * sizeof(FilmIndex) +
+            film_names_.capacity() * (sizeof(FilmIndex) + 1);
+  for (const FilmRecord& r : films_) {
+    if (r.live()) m.films += r.block_bytes() + kMallocOverhead;
+  }
+  m.strings = pool_.MemoryBytes();
+  for (const auto& v : orders) m.orders += v.capacity() * sizeof(FilmIndex);
+  auto sets = [&](const absl::flat_hash_map<uint32_t, FilmSet>& index) {
+    m.indexes += MapBytes(index);
+    for (const auto& [key, set] : index)
+      m.indexes += set.MemoryBytes() + kMallocOverhead;
+  };
+  sets(person_films_);
+  sets(era_films_);
+  sets(genre_films_);
+  for (const FilmSet& set : role_films) m.indexes += set.MemoryBytes();
+  for (const auto& [year, set] : year_films)
+    m.indexes += set.MemoryBytes() + 64;
+  m.indexes += MapBytes(external_id_films_);
+  for (const auto& t : technique_films_) m.indexes += MapBytes(t);
+  m.search = search.MemoryBytesEstimate();
+  return m;
 }
 
 std::vector<std::string> OrderSequences(

@@ -1,8 +1,14 @@
 #pragma once
 
 // The in-memory read model behind Catalog: resources by name plus the
-// secondary indexes list, filter and search need. Not thread-safe by itself:
-// Catalog guards it with a reader/writer lock.
+// secondary indexes list, filter and search need, with films kept compact
+// (film_record.h). Not thread-safe by itself: Catalog guards it with a
+// reader/writer lock.
+//
+//   CatalogState state;
+//   state.Build(std::move(snapshot));
+//   if (const FilmRecord* rec = state.FindFilm("films/i-am-cuba"))
+//     Film film = state.Decode(*rec);
 
 #include <algorithm>
 #include <array>
@@ -10,27 +16,20 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/time.h"
 #include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/domain/film_record.h"
 #include "catalog_service/domain/model.h"
 #include "catalog_service/domain/search_index.h"
 
 namespace longtake::catalog::internal {
 
-struct FilmRec {
-  std::shared_ptr<const Film> film;
-  std::string title_key;  // folded title: the "title" sort key
-  double rating = -1;     // SortRating(*film): the "rating" sort key
-  SearchIndex::DocId doc = 0;
-};
-
-// The rating a film is ordered and filtered by: the value of its rating with
-// the most votes (the first of equals); -1 when it has none.
-double SortRating(const Film& film);
 // Total votes over the film's ratings: how well known it is.
 int64_t TotalVotes(const Film& film);
 
@@ -39,41 +38,42 @@ int64_t TotalVotes(const Film& film);
 std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
     const ExternalIds& ids);
 
-// A set of films: a vector of pointers sorted by address. Far smaller and
-// faster to build than a hash set (1M films per index are common); bulk loads
-// append with AddUnsorted() and call Sort() once.
+// A set of films: a sorted vector of film indexes (4 bytes a film; 1M films
+// per index are common). Bulk loads append with AddUnsorted() and call Sort()
+// once.
 class FilmSet {
  public:
-  using const_iterator = std::vector<const FilmRec*>::const_iterator;
+  using const_iterator = std::vector<FilmIndex>::const_iterator;
   const_iterator begin() const { return v_.begin(); }
   const_iterator end() const { return v_.end(); }
   size_t size() const { return v_.size(); }
   bool empty() const { return v_.empty(); }
-  bool contains(const FilmRec* r) const {
-    return std::binary_search(v_.begin(), v_.end(), r);
+  bool contains(FilmIndex i) const {
+    return std::binary_search(v_.begin(), v_.end(), i);
   }
-  void insert(const FilmRec* r) {
-    auto it = std::lower_bound(v_.begin(), v_.end(), r);
-    if (it == v_.end() || *it != r) v_.insert(it, r);
+  void insert(FilmIndex i) {
+    auto it = std::lower_bound(v_.begin(), v_.end(), i);
+    if (it == v_.end() || *it != i) v_.insert(it, i);
   }
-  void erase(const FilmRec* r) {
-    auto it = std::lower_bound(v_.begin(), v_.end(), r);
-    if (it != v_.end() && *it == r) {
+  void erase(FilmIndex i) {
+    auto it = std::lower_bound(v_.begin(), v_.end(), i);
+    if (it != v_.end() && *it == i) {
       v_.erase(it);
     } else {
-      auto linear = std::find(v_.begin(), v_.end(), r);  // only before Sort()
+      auto linear = std::find(v_.begin(), v_.end(), i);  // only before Sort()
       if (linear != v_.end()) v_.erase(linear);
     }
   }
-  void AddUnsorted(const FilmRec* r) { v_.push_back(r); }
+  void AddUnsorted(FilmIndex i) { v_.push_back(i); }
   void Sort() {
     std::sort(v_.begin(), v_.end());
     v_.erase(std::unique(v_.begin(), v_.end()), v_.end());
     v_.shrink_to_fit();
   }
+  size_t MemoryBytes() const { return v_.capacity() * sizeof(FilmIndex); }
 
  private:
-  std::vector<const FilmRec*> v_;
+  std::vector<FilmIndex> v_;
 };
 
 // Each ascending order and its reverse; ties are broken by name, ascending.
@@ -98,8 +98,17 @@ struct FilmKey {
   double rating = -1;
 };
 
+// The read model. Films are FilmRecords in one vector (a film's index there
+// is also its search document id); every film index is a FilmSet or a vector
+// of film indexes; strings that repeat (people's names, eras, genres, ...)
+// are interned once (film_record.h). Reads decode only the films they return.
 class CatalogState {
  public:
+  CatalogState();
+  // Not copyable or movable: the name index refers to `films_`.
+  CatalogState(const CatalogState&) = delete;
+  CatalogState& operator=(const CatalogState&) = delete;
+
   // Applies one committed write batch (catalog_store.h), in the store's
   // order: upserts of eras, people, films, sequences, then deletes of
   // sequences, films, people, eras. The one way every change reaches the
@@ -110,9 +119,17 @@ class CatalogState {
   // missing is skipped (a later delete in the log removed both).
   void ApplyBatch(const WriteBatch& batch);
 
-  // Inserts or replaces (by name) and maintains every index. `bulk` skips
-  // sorted insertion; call FinishBulk() after the last one.
-  void PutFilm(std::shared_ptr<const Film> film, bool bulk = false);
+  // Builds the model from a store snapshot (an empty state only): films are
+  // encoded and indexed in bulk, their search keys computed on two threads.
+  // Consumes the snapshot.
+  struct BuildTimings {
+    absl::Duration index;   // films, people, eras, sequences, search index
+    absl::Duration finish;  // sorting the indexes, era lists, compaction
+  };
+  void Build(CatalogSnapshot snap, BuildTimings* timings = nullptr);
+
+  // Inserts or replaces (by name) and maintains every index.
+  void PutFilm(const Film& film);
   // Also removes the film's sequences.
   void RemoveFilm(const std::string& name);
   void PutPerson(std::shared_ptr<const Person> person);
@@ -122,34 +139,57 @@ class CatalogState {
   void RemoveSequence(const std::string& name);
   void PutEra(std::shared_ptr<const Era> era);
   void RemoveEra(const std::string& name);
-  void FinishBulk();
 
-  // Re-adds the film's texts (title, people's names) to the search index.
-  void Reindex(const FilmRec& rec);
   // Recomputes film_order of a film's sequences.
   void Reorder(const std::string& film);
   // Recomputes Era::films for the named eras.
   void RebuildEras(const absl::flat_hash_set<std::string>& eras);
 
-  const FilmRec* FindFilm(const std::string& name) const;
+  // Null when absent. Pointers are valid until the next write.
+  const FilmRecord* FindFilm(std::string_view name) const;
   const Person* FindPerson(const std::string& name) const;
   const Sequence* FindSequence(const std::string& name) const;
   // The film holding an ExternalIdKeys key, or null.
-  const FilmRec* FindByExternalId(const std::string& key) const;
+  const FilmRecord* FindByExternalId(const std::string& key) const;
 
-  absl::flat_hash_map<std::string, std::unique_ptr<FilmRec>> films;
-  std::array<std::vector<const FilmRec*>, kFilmOrderCount> orders;
-  absl::flat_hash_map<std::string, FilmSet> person_films;
+  const FilmRecord& film(FilmIndex i) const { return films_[i]; }
+  FilmIndex IndexOf(const FilmRecord& rec) const {
+    return static_cast<FilmIndex>(&rec - films_.data());
+  }
+  // The whole film (decoded from its record).
+  Film Decode(const FilmRecord& rec) const { return DecodeFilm(rec, pool_); }
+  std::shared_ptr<const Film> Share(const FilmRecord& rec) const {
+    return std::make_shared<const Film>(Decode(rec));
+  }
+  size_t film_count() const { return film_names_.size(); }
+
+  // Films crediting the person, of an era, of a genre; null when none.
+  const FilmSet* PersonFilms(std::string_view person) const;
+  const FilmSet* EraFilms(std::string_view era) const;
+  const FilmSet* GenreFilms(std::string_view genre) const;
+  // How many of the film's sequences use the technique (0 when none).
+  int TechniqueCount(CameraTechnique technique, FilmIndex film) const;
+  int TechniqueCount(CameraTechnique technique, std::string_view film) const;
+  // film -> number of its sequences using the technique.
+  const absl::flat_hash_map<FilmIndex, int>& TechniqueFilms(
+      CameraTechnique technique) const {
+    return technique_films_[static_cast<size_t>(technique)];
+  }
+
+  // Heap bytes held, by part, for the load log and the benchmark.
+  struct MemoryStats {
+    size_t films = 0;    // records, their blocks, the name index
+    size_t strings = 0;  // the interned strings
+    size_t orders = 0;   // the eight sorted orders
+    size_t indexes = 0;  // person, role, era, year, genre, technique, ids
+    size_t search = 0;   // SearchIndex::MemoryBytesEstimate
+    size_t Total() const { return films + strings + orders + indexes + search; }
+  };
+  MemoryStats MemoryUsage() const;
+
+  std::array<std::vector<FilmIndex>, kFilmOrderCount> orders;
   std::array<FilmSet, 9> role_films;
-  absl::flat_hash_map<std::string, FilmSet> era_films;
   std::map<int, FilmSet> year_films;
-  absl::flat_hash_map<std::string, FilmSet> genre_films;
-  // ExternalIdKeys -> the film holding the id.
-  absl::flat_hash_map<std::string, const FilmRec*> external_id_films;
-  // technique -> film name -> number of its sequences using the technique.
-  std::array<absl::flat_hash_map<std::string, int>, 8> technique_films;
-  absl::flat_hash_map<SearchIndex::DocId, const FilmRec*> docs;
-  SearchIndex::DocId next_doc = 1;
   SearchIndex search;
 
   std::map<std::string, std::shared_ptr<const Person>> people;
@@ -161,21 +201,67 @@ class CatalogState {
   int64_t revision = -1;  // store revision this state reflects; -1 unknown
 
  private:
-  void IndexFilm(const FilmRec* rec, bool bulk);
-  void UnindexFilm(const FilmRec* rec);
+  // Hashes and compares film indexes by their films' names, and names.
+  struct NameHash {
+    using is_transparent = void;
+    const std::vector<FilmRecord>* films;
+    size_t operator()(FilmIndex i) const;
+    size_t operator()(std::string_view name) const;
+  };
+  struct NameEq {
+    using is_transparent = void;
+    const std::vector<FilmRecord>* films;
+    std::string_view Name(FilmIndex i) const { return (*films)[i].name(); }
+    bool operator()(FilmIndex a, FilmIndex b) const { return a == b; }
+    bool operator()(FilmIndex a, std::string_view b) const {
+      return Name(a) == b;
+    }
+    bool operator()(std::string_view a, FilmIndex b) const {
+      return a == Name(b);
+    }
+  };
+  // The search keys of a film's own texts (title, its compact form, original
+  // titles, aliases), by field.
+  struct TitleKeys {
+    std::vector<std::string> title, original, alias;
+  };
+  static TitleKeys TitleKeysOf(const Film& film);
 
-  // During a bulk load (until FinishBulk): person name -> TokenKeys of their
-  // display name and aliases.
-  std::unique_ptr<absl::flat_hash_map<std::string, std::vector<std::string>>>
+  // A free slot (or a new one) for a film.
+  FilmIndex NewSlot();
+  // Adds the film to every index; `bulk` appends (FinishBulk sorts).
+  void IndexFilm(FilmIndex i, const Film& film, bool bulk);
+  void UnindexFilm(FilmIndex i, const Film& film);
+  // Re-adds the film's texts (title, people's names) to the search index.
+  void Reindex(FilmIndex i, const Film& film, const TitleKeys& keys);
+  void FinishBulk();
+  template <typename Fn>
+  void ForEachOrderedIndex(const Film& film, Fn&& fn);
+
+  std::vector<FilmRecord> films_;
+  std::vector<FilmIndex> free_slots_;
+  absl::flat_hash_set<FilmIndex, NameHash, NameEq> film_names_;
+  StringPool pool_;
+  // Keyed by the interned name's id.
+  absl::flat_hash_map<uint32_t, FilmSet> person_films_;
+  absl::flat_hash_map<uint32_t, FilmSet> era_films_;
+  absl::flat_hash_map<uint32_t, FilmSet> genre_films_;
+  // ExternalIdKeys -> the film holding the id.
+  absl::flat_hash_map<std::string, FilmIndex> external_id_films_;
+  // technique -> film -> number of its sequences using the technique.
+  std::array<absl::flat_hash_map<FilmIndex, int>, 8> technique_films_;
+
+  // During a bulk load (until FinishBulk): interned person name -> search
+  // term keys of their display name and aliases.
+  std::unique_ptr<absl::flat_hash_map<uint32_t, std::vector<std::string>>>
       bulk_person_keys_;
 };
 
 // Ordering of films for each FilmOrder.
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmRec* b);
-bool FilmLess(FilmOrder order, const FilmRec* a, const FilmKey& b);
-bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRec* b);
-FilmKey KeyOf(const FilmRec* rec);
-std::string TitleKey(const std::string& title);
+bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmRecord& b);
+bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmKey& b);
+bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRecord& b);
+FilmKey KeyOf(const FilmRecord& rec);
 
 // The film order of a film's sequences (names, 1-based order = index + 1).
 std::vector<std::string> OrderSequences(

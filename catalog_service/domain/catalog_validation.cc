@@ -138,10 +138,10 @@ void CheckExternalIds(const Film& film, const std::string& p, const Resolver& r,
   }
   if (!r.film_with_external_id) return;
   for (const auto& [field, key] : ExternalIdKeys(ids)) {
-    const Film* holder = r.film_with_external_id(key);
-    if (holder != nullptr && holder->name != film.name) {
+    const std::string holder = r.film_with_external_id(key);
+    if (!holder.empty() && holder != film.name) {
       v->push_back({F(ids_path, field.c_str()),
-                    absl::StrCat("is already the id of ", holder->name)});
+                    absl::StrCat("is already the id of ", holder)});
     }
   }
 }
@@ -304,9 +304,9 @@ Resolver StateResolver(const CatalogState& state, PendingWrites pending) {
         auto it = pending.sequences->find(n);
         return it != pending.sequences->end() ? &it->second : nullptr;
       },
-      [s](const std::string& key) -> const Film* {
-        const FilmRec* rec = s->FindByExternalId(key);
-        return rec == nullptr ? nullptr : rec->film.get();
+      [s](const std::string& key) -> std::string {
+        const FilmRecord* rec = s->FindByExternalId(key);
+        return rec == nullptr ? "" : std::string(rec->name());
       },
   };
 }

@@ -65,8 +65,9 @@ struct Resolver {
   std::function<const Person*(const std::string&)> person;
   std::function<bool(const std::string&)> era_exists;
   std::function<const Sequence*(const std::string&)> sequence;
-  // The film holding an external id (ExternalIdKeys form), or null.
-  std::function<const Film*(const std::string&)> film_with_external_id;
+  // The name of the film holding an external id (ExternalIdKeys form), or
+  // empty.
+  std::function<std::string(const std::string&)> film_with_external_id;
 };
 // Writes not yet in the read model (an import entry, the seed), looked up
 // before it. When `sequences` is given, it holds the only sequences.

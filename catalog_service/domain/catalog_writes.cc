@@ -23,7 +23,8 @@ namespace longtake::catalog {
 using internal::BadName;
 using internal::CatalogState;
 using internal::ComputeEtag;
-using internal::FilmRec;
+using internal::FilmIndex;
+using internal::FilmRecord;
 using internal::PrepareFilm;
 using internal::PreparePerson;
 using internal::PrepareSequence;
@@ -159,9 +160,9 @@ absl::Status Catalog::Commit(const WriteBatch& batch) {
 absl::StatusOr<std::shared_ptr<const Film>> Catalog::CurrentFilm(
     const std::string& name) const {
   absl::ReaderMutexLock lock(&mu_);
-  const FilmRec* rec = state_->FindFilm(name);
+  const FilmRecord* rec = state_->FindFilm(name);
   if (rec == nullptr) return NotFound(name);
-  return rec->film;
+  return state_->Share(*rec);
 }
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::CurrentPerson(
     const std::string& name) const {
@@ -215,11 +216,11 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::UpdateFilm(
     return BadName("film.name", film.name, "films/{film}");
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, FilmSetters(), film, &film);
-  const FilmRec* cur = state_->FindFilm(film.name);
-  LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(film.name, cur == nullptr ? nullptr : &cur->film->etag,
-                   film.etag, "film.etag"));
-  Film merged = *cur->film;
+  const FilmRecord* cur = state_->FindFilm(film.name);
+  const std::string cur_etag(cur == nullptr ? "" : cur->etag());
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
+      film.name, cur == nullptr ? nullptr : &cur_etag, film.etag, "film.etag"));
+  Film merged = state_->Decode(*cur);
   Violations v;
   LONGTAKE_RETURN_IF_ERROR(ApplyMask(mask, FilmSetters(), film, &merged));
   PrepareFilm(&merged, "film", StateResolver(*state_), &v);
@@ -242,9 +243,10 @@ absl::Status Catalog::DeleteFilm(const std::string& name,
   if (rec) return absl::OkStatus();
   if (!internal::ParseName(name, "films"))
     return BadName("name", name, "films/{film}");
-  const FilmRec* cur = state_->FindFilm(name);
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
-      name, cur == nullptr ? nullptr : &cur->film->etag, etag, "etag"));
+  const FilmRecord* cur = state_->FindFilm(name);
+  const std::string cur_etag(cur == nullptr ? "" : cur->etag());
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur_etag, etag, "etag"));
   if (o.validate_only) return absl::OkStatus();
   WriteBatch b;
   b.delete_films.push_back(name);
@@ -311,11 +313,10 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   b.upsert_people.push_back(*ptr);
   // Credits carry the person's display name: refresh the films crediting
   // them (ApplyBatch re-indexes them for search, whichever text changed).
-  auto pf = state_->person_films.find(ptr->name);
-  if (pf != state_->person_films.end() &&
-      cur->display_name != ptr->display_name) {
-    for (const FilmRec* r : pf->second) {
-      Film f = *r->film;
+  const internal::FilmSet* pf = state_->PersonFilms(ptr->name);
+  if (pf != nullptr && cur->display_name != ptr->display_name) {
+    for (FilmIndex r : *pf) {
+      Film f = state_->Decode(state_->film(r));
       for (Credit& c : f.credits) {
         if (c.person == ptr->name) c.display_name = ptr->display_name;
       }
@@ -339,16 +340,16 @@ absl::Status Catalog::DeletePerson(const std::string& name,
   const Person* cur = state_->FindPerson(name);
   LONGTAKE_RETURN_IF_ERROR(
       CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag, "etag"));
-  auto pf = state_->person_films.find(name);
-  if (pf != state_->person_films.end() && !pf->second.empty()) {
+  const internal::FilmSet* pf = state_->PersonFilms(name);
+  if (pf != nullptr && !pf->empty()) {
     std::vector<std::string> films;
-    for (const FilmRec* r : pf->second) films.push_back(r->film->name);
+    for (FilmIndex r : *pf) films.emplace_back(state_->film(r).name());
     std::sort(films.begin(), films.end());
     if (films.size() > 5) films.resize(5);
     return FailedPrecondition(
         kPersonStillCredited,
-        absl::StrCat(name, " is still credited on ", pf->second.size(),
-                     " film(s) (", absl::StrJoin(films, ", "),
+        absl::StrCat(name, " is still credited on ", pf->size(), " film(s) (",
+                     absl::StrJoin(films, ", "),
                      "); remove those credits first"),
         name);
   }

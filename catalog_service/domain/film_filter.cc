@@ -153,22 +153,21 @@ bool Contains(const std::vector<std::string>& values, const std::string& v) {
 
 // Whether the film satisfies `c` read as an equality (the caller negates
 // for !=); numeric fields compare with the operator.
-bool Holds(const CatalogState& state, const FilmRec& rec,
+bool Holds(const CatalogState& state, const FilmRecord& rec, const Film& film,
            const FilmCondition& c) {
-  const Film& film = *rec.film;
   switch (c.field) {
     case FilmField::kYear:
-      return Compare(film.year, c.op, c.number);
+      return Compare(rec.year(), c.op, c.number);
     case FilmField::kRuntime:
-      return Compare(film.runtime_minutes, c.op, c.number);
+      return Compare(rec.runtime_minutes(), c.op, c.number);
     case FilmField::kRating:
-      return rec.rating >= 0 && Compare(rec.rating, c.op, c.number);
+      return rec.rating() >= 0 && Compare(rec.rating(), c.op, c.number);
     case FilmField::kTmdbId:
       return Compare(static_cast<double>(film.external_ids.tmdb_id), c.op,
                      c.number);
     case FilmField::kTitle:
-      return c.prefix ? absl::StartsWith(rec.title_key, c.text)
-                      : rec.title_key == c.text;
+      return c.prefix ? rec.title_key().starts_with(c.text)
+                      : rec.title_key() == c.text;
     case FilmField::kCountry:
       return Contains(film.countries, c.text);
     case FilmField::kLanguage:
@@ -184,8 +183,7 @@ bool Holds(const CatalogState& state, const FilmRec& rec,
       return std::any_of(film.credits.begin(), film.credits.end(),
                          [&](const Credit& k) { return k.role == c.role; });
     case FilmField::kTechnique:
-      return state.technique_films[static_cast<size_t>(c.technique)].contains(
-          film.name);
+      return state.TechniqueCount(c.technique, state.IndexOf(rec)) > 0;
     case FilmField::kImdbId:
       return film.external_ids.imdb_id == c.text;
     case FilmField::kWikidataId:
@@ -194,27 +192,29 @@ bool Holds(const CatalogState& state, const FilmRec& rec,
   return false;
 }
 
-bool Evaluate(const CatalogState& state, const FilmRec& rec,
-              const FilmPredicate& p) {
+bool Evaluate(const CatalogState& state, const FilmRecord& rec,
+              const Film& film, const FilmPredicate& p) {
   switch (p.kind) {
     case FilterExpr::Kind::kCondition: {
       const FilmCondition& c = p.condition;
       const bool numeric =
           c.field == FilmField::kYear || c.field == FilmField::kRuntime ||
           c.field == FilmField::kRating || c.field == FilmField::kTmdbId;
-      if (numeric || c.op == "=") return Holds(state, rec, c);
-      return !Holds(state, rec, c);  // !=
+      if (numeric || c.op == "=") return Holds(state, rec, film, c);
+      return !Holds(state, rec, film, c);  // !=
     }
     case FilterExpr::Kind::kAnd:
-      return std::all_of(
-          p.operands.begin(), p.operands.end(),
-          [&](const FilmPredicate& o) { return Evaluate(state, rec, o); });
+      return std::all_of(p.operands.begin(), p.operands.end(),
+                         [&](const FilmPredicate& o) {
+                           return Evaluate(state, rec, film, o);
+                         });
     case FilterExpr::Kind::kOr:
-      return std::any_of(
-          p.operands.begin(), p.operands.end(),
-          [&](const FilmPredicate& o) { return Evaluate(state, rec, o); });
+      return std::any_of(p.operands.begin(), p.operands.end(),
+                         [&](const FilmPredicate& o) {
+                           return Evaluate(state, rec, film, o);
+                         });
     case FilterExpr::Kind::kNot:
-      return !Evaluate(state, rec, p.operands[0]);
+      return !Evaluate(state, rec, film, p.operands[0]);
   }
   return false;
 }
@@ -321,53 +321,55 @@ absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter) {
   return f;
 }
 
-bool MatchesFilmFilter(const CatalogState& state, const FilmRec& rec,
+bool MatchesFilmFilter(const CatalogState& state, const FilmRecord& rec,
                        const FilmFilter& f) {
-  const Film& film = *rec.film;
-  if (film.year < f.year_min || film.year > f.year_max) return false;
-  for (const std::string& era : f.eras) {
-    if (!Contains(film.eras, era)) return false;
-  }
-  for (const std::string& genre : f.genres) {
-    if (!Contains(film.genres, genre)) return false;
-  }
+  if (rec.year() < f.year_min || rec.year() > f.year_max) return false;
   for (const std::string& key : f.external_ids) {
     if (state.FindByExternalId(key) != &rec) return false;
   }
-  if (!f.title_prefix.empty() &&
-      !absl::StartsWith(rec.title_key, f.title_prefix)) {
+  if (!f.title_prefix.empty() && !rec.title_key().starts_with(f.title_prefix)) {
     return false;
   }
-  auto credited = [&](const std::string* person, const CreditRole* role) {
+  // What the indexes answer, without decoding the film.
+  const FilmIndex i = state.IndexOf(rec);
+  auto in = [i](const FilmSet* set) {
+    return set != nullptr && set->contains(i);
+  };
+  for (CameraTechnique t : f.techniques) {
+    if (state.TechniqueCount(t, i) == 0) return false;
+  }
+  for (const std::string& era : f.eras) {
+    if (!in(state.EraFilms(era))) return false;
+  }
+  for (const std::string& genre : f.genres) {
+    if (!in(state.GenreFilms(genre))) return false;
+  }
+  for (const std::string& p : f.persons) {
+    if (!in(state.PersonFilms(p))) return false;
+  }
+  if (f.persons.empty()) {
+    for (CreditRole r : f.roles) {
+      if (!in(&state.role_films[static_cast<size_t>(r)])) return false;
+    }
+  }
+  const bool person_roles = !f.persons.empty() && !f.roles.empty();
+  if (!person_roles && f.rest.empty()) return true;
+  const Film film = state.Decode(rec);
+  auto credited = [&](const std::string& person, CreditRole role) {
     for (const Credit& c : film.credits) {
-      if ((person == nullptr || c.person == *person) &&
-          (role == nullptr || c.role == *role)) {
-        return true;
-      }
+      if (c.person == person && c.role == role) return true;
     }
     return false;
   };
-  if (!f.persons.empty()) {
+  if (person_roles) {
     for (const std::string& p : f.persons) {
-      if (f.roles.empty()) {
-        if (!credited(&p, nullptr)) return false;
-      } else {
-        for (const CreditRole& r : f.roles) {
-          if (!credited(&p, &r)) return false;
-        }
+      for (CreditRole r : f.roles) {
+        if (!credited(p, r)) return false;
       }
     }
-  } else {
-    for (const CreditRole& r : f.roles) {
-      if (!credited(nullptr, &r)) return false;
-    }
-  }
-  for (CameraTechnique t : f.techniques) {
-    if (!state.technique_films[static_cast<size_t>(t)].contains(film.name))
-      return false;
   }
   for (const FilmPredicate& p : f.rest) {
-    if (!Evaluate(state, rec, p)) return false;
+    if (!Evaluate(state, rec, film, p)) return false;
   }
   return true;
 }

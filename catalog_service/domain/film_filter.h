@@ -88,7 +88,7 @@ const std::vector<std::string>& FilmFields();
 absl::StatusOr<FilmFilter> ParseFilmFilter(absl::string_view filter);
 
 // Whether `rec` passes every term of `filter`.
-bool MatchesFilmFilter(const CatalogState& state, const FilmRec& rec,
+bool MatchesFilmFilter(const CatalogState& state, const FilmRecord& rec,
                        const FilmFilter& filter);
 
 }  // namespace longtake::catalog::internal

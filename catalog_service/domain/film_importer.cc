@@ -61,11 +61,11 @@ ImportPlan PlanImport(const CatalogState& state, ImportEntry e,
     }
   } else if (!Blank(film.title)) {
     id = Slugify(film.title, "film");
-    const FilmRec* taken = state.FindFilm(absl::StrCat("films/", id));
-    if (taken != nullptr && taken->film->year == film.year &&
-        taken->title_key == TitleKey(film.title)) {
+    const FilmRecord* taken = state.FindFilm(absl::StrCat("films/", id));
+    if (taken != nullptr && taken->year() == film.year &&
+        taken->title_key() == TitleKey(film.title)) {
       // Same title and year: the same film imported again.
-      result.status = AlreadyExists(taken->film->name);
+      result.status = AlreadyExists(std::string(taken->name()));
       return plan;
     }
     if (taken != nullptr && film.year != 0) {

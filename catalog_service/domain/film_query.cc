@@ -103,7 +103,7 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
   const std::string& args = query.token_args;
   FilmPage page;
   const CatalogState& s = state;
-  std::vector<const FilmRec*> picked;
+  std::vector<FilmIndex> picked;
   const size_t want = static_cast<size_t>(size) + 1;
   if (filter.empty_range()) return page;
 
@@ -114,34 +114,25 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
     if (set == nullptr) set = &kNone;
     if (best == nullptr || set->size() < best->size()) best = set;
   };
-  for (const std::string& p : filter.persons) {
-    auto it = s.person_films.find(p);
-    consider(it == s.person_films.end() ? nullptr : &it->second);
-  }
+  for (const std::string& p : filter.persons) consider(s.PersonFilms(p));
   if (filter.persons.empty()) {
     for (CreditRole r : filter.roles)
       consider(&s.role_films[static_cast<size_t>(r)]);
   }
-  for (const std::string& e : filter.eras) {
-    auto it = s.era_films.find(e);
-    consider(it == s.era_films.end() ? nullptr : &it->second);
-  }
-  for (const std::string& g : filter.genres) {
-    auto it = s.genre_films.find(g);
-    consider(it == s.genre_films.end() ? nullptr : &it->second);
-  }
+  for (const std::string& e : filter.eras) consider(s.EraFilms(e));
+  for (const std::string& g : filter.genres) consider(s.GenreFilms(g));
   // An external id names one film at most: that film is the only candidate.
   FilmSet by_external_id;
   if (!filter.external_ids.empty()) {
-    if (const FilmRec* r = s.FindByExternalId(filter.external_ids[0])) {
-      by_external_id.insert(r);
+    if (const FilmRecord* r = s.FindByExternalId(filter.external_ids[0])) {
+      by_external_id.insert(s.IndexOf(*r));
     }
     consider(&by_external_id);
   }
   size_t technique_best = SIZE_MAX;
-  const absl::flat_hash_map<std::string, int>* technique_set = nullptr;
+  const absl::flat_hash_map<FilmIndex, int>* technique_set = nullptr;
   for (CameraTechnique t : filter.techniques) {
-    const auto& m = s.technique_films[static_cast<size_t>(t)];
+    const auto& m = s.TechniqueFilms(t);
     if (m.size() < technique_best) {
       technique_best = m.size();
       technique_set = &m;
@@ -163,36 +154,34 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
   // candidates. So a large candidate set (a decade of a big catalogue) is
   // cheaper to walk than to sort.
   const double walk_cost =
-      static_cast<double>(want) * static_cast<double>(s.films.size());
+      static_cast<double>(want) * static_cast<double>(s.film_count());
   const bool use_index =
-      candidates < s.films.size() / 4 + 64 && candidates != SIZE_MAX &&
+      candidates < s.film_count() / 4 + 64 && candidates != SIZE_MAX &&
       (candidates <= 4096 ||
        static_cast<double>(candidates) * static_cast<double>(candidates) <
            walk_cost);
-  auto after_pos = [&](const FilmRec* r) {
-    return !after || FilmLess(order, *after, r);
+  auto after_pos = [&](FilmIndex r) {
+    return !after || FilmLess(order, *after, s.film(r));
   };
   if (use_index) {
-    std::vector<const FilmRec*> cands;
+    std::vector<FilmIndex> cands;
     if (candidates == best_size) {
       cands.assign(best->begin(), best->end());
     } else if (candidates == technique_best) {
-      for (const auto& [name, count] : *technique_set) {
-        if (const FilmRec* r = s.FindFilm(name)) cands.push_back(r);
-      }
+      for (const auto& [film, count] : *technique_set) cands.push_back(film);
     } else {
       for (auto it = s.year_films.lower_bound(filter.year_min);
            it != s.year_films.end() && it->first <= filter.year_max; ++it) {
         cands.insert(cands.end(), it->second.begin(), it->second.end());
       }
     }
-    std::vector<const FilmRec*> matching;
-    for (const FilmRec* r : cands) {
-      if (after_pos(r) && MatchesFilmFilter(s, *r, filter))
+    std::vector<FilmIndex> matching;
+    for (FilmIndex r : cands) {
+      if (after_pos(r) && MatchesFilmFilter(s, s.film(r), filter))
         matching.push_back(r);
     }
-    auto less = [order](const FilmRec* a, const FilmRec* b) {
-      return FilmLess(order, a, b);
+    auto less = [order, &s](FilmIndex a, FilmIndex b) {
+      return FilmLess(order, s.film(a), s.film(b));
     };
     if (matching.size() > want) {
       std::partial_sort(matching.begin(), matching.begin() + want,
@@ -210,32 +199,30 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
         order == FilmOrder::kTitle && !filter.title_prefix.empty();
     if (prefix_run) {
       it = std::lower_bound(v.begin(), v.end(), filter.title_prefix,
-                            [](const FilmRec* r, const std::string& prefix) {
-                              return r->title_key < prefix;
+                            [&s](FilmIndex r, const std::string& prefix) {
+                              return s.film(r).title_key() < prefix;
                             });
     }
     if (after) {
       it = std::upper_bound(v.begin(), v.end(), *after,
-                            [order](const FilmKey& k, const FilmRec* r) {
-                              return FilmLess(order, k, r);
+                            [order, &s](const FilmKey& k, FilmIndex r) {
+                              return FilmLess(order, k, s.film(r));
                             });
     }
     for (; it != v.end() && picked.size() < want; ++it) {
-      const FilmRec* r = *it;
+      const FilmRecord& r = s.film(*it);
       // In year order, stop once past the year range.
-      if (order == FilmOrder::kYear && r->film->year > filter.year_max) break;
-      if (order == FilmOrder::kYearDesc && r->film->year < filter.year_min)
-        break;
-      if (prefix_run && !absl::StartsWith(r->title_key, filter.title_prefix))
-        break;
-      if (MatchesFilmFilter(s, *r, filter)) picked.push_back(r);
+      if (order == FilmOrder::kYear && r.year() > filter.year_max) break;
+      if (order == FilmOrder::kYearDesc && r.year() < filter.year_min) break;
+      if (prefix_run && !r.title_key().starts_with(filter.title_prefix)) break;
+      if (MatchesFilmFilter(s, r, filter)) picked.push_back(*it);
     }
   }
   bool more = picked.size() > static_cast<size_t>(size);
   if (more) picked.resize(size);
-  for (const FilmRec* r : picked) page.films.push_back(r->film);
+  for (FilmIndex r : picked) page.films.push_back(s.Share(s.film(r)));
   if (more && !picked.empty()) {
-    FilmKey k = KeyOf(picked.back());
+    FilmKey k = KeyOf(s.film(picked.back()));
     page.next_page_token = EncodePageToken(
         args, absl::StrCat(k.year, "\x1f", k.title_key, "\x1f", k.name, "\x1f",
                            k.runtime_minutes, "\x1f",

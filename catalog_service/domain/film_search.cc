@@ -74,12 +74,11 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
       want + (split.year ? kYearCandidates : kExtraCandidates);
 
   std::vector<RankedFilm> ranked;
-  absl::flat_hash_set<const FilmRec*> seen;
+  absl::flat_hash_set<FilmIndex> seen;
   for (const SearchIndex::Hit& hit : state.search.Search(split.words, window)) {
-    auto it = state.docs.find(hit.doc);
-    if (it == state.docs.end()) continue;
-    ranked.push_back({it->second, hit.score, hit.matched_fields});
-    seen.insert(it->second);
+    // Document ids are film indexes.
+    ranked.push_back({hit.doc, hit.score, hit.matched_fields});
+    seen.insert(hit.doc);
   }
   // Films titled exactly the query, wherever the index ranked them: one run
   // of the title order each.
@@ -87,10 +86,11 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
   const uint8_t title_bit = 1u << static_cast<int>(SearchIndex::Field::kTitle);
   for (const std::string& key : {full_key, title_key}) {
     auto run = std::lower_bound(by_title.begin(), by_title.end(), key,
-                                [](const FilmRec* r, const std::string& k) {
-                                  return r->title_key < k;
+                                [&](FilmIndex r, const std::string& k) {
+                                  return state.film(r).title_key() < k;
                                 });
-    for (; run != by_title.end() && (*run)->title_key == key; ++run) {
+    for (; run != by_title.end() && state.film(*run).title_key() == key;
+         ++run) {
       if (seen.insert(*run).second) {
         ranked.push_back({*run, SearchIndex::kExactWeight, title_bit});
       }
@@ -106,22 +106,22 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
   std::vector<std::pair<Key, RankedFilm>> keyed;
   keyed.reserve(ranked.size());
   for (RankedFilm& r : ranked) {
-    const Film& film = *r.rec->film;
+    const FilmRecord& rec = state.film(r.film);
     int exact = 0;
-    if (r.rec->title_key == full_key) {
+    if (rec.title_key() == full_key) {
       exact = 2;
-    } else if (r.rec->title_key == title_key ||
+    } else if (rec.title_key() == title_key ||
                (!compact_key.empty() &&
-                CompactKey(film.title) == compact_key)) {
+                CompactKey(std::string(rec.title())) == compact_key)) {
       exact = 1;
     }
     if (exact > 0) r.score += kExactTitleBonus;
-    keyed.push_back({{split.year && film.year == *split.year, exact, r.score,
-                      TotalVotes(film)},
+    keyed.push_back({{split.year && rec.year() == *split.year, exact, r.score,
+                      rec.total_votes()},
                      r});
   }
   std::stable_sort(keyed.begin(), keyed.end(),
-                   [](const auto& a, const auto& b) {
+                   [&state](const auto& a, const auto& b) {
                      const Key& x = a.first;
                      const Key& y = b.first;
                      if (x.year_match != y.year_match) return x.year_match;
@@ -132,7 +132,8 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
                      // Not the index's order of equals (its document ids
                      // follow load and write order): replicas that loaded
                      // or caught up differently rank alike.
-                     return a.second.rec->film->name < b.second.rec->film->name;
+                     return state.film(a.second.film).name() <
+                            state.film(b.second.film).name();
                    });
   std::vector<RankedFilm> out;
   out.reserve(keyed.size());

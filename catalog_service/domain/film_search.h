@@ -22,7 +22,7 @@
 namespace longtake::catalog::internal {
 
 struct RankedFilm {
-  const FilmRec* rec = nullptr;
+  FilmIndex film = 0;
   double score = 0;
   uint8_t matched_fields = 0;  // SearchIndex::Hit::matched_fields
 };

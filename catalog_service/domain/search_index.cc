@@ -182,11 +182,12 @@ void SearchIndex::Add(DocId doc, Field field, std::string_view text) {
 
 void SearchIndex::AddKeys(DocId doc, Field field,
                           const std::vector<std::string>& keys) {
-  DocTerms& entry =
-      docs_
-          .try_emplace(doc,
-                       DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0})
-          .first->second;
+  if (doc >= docs_.size()) docs_.resize(doc + 1, DocTerms{kAbsent, 0});
+  DocTerms& entry = docs_[doc];
+  if (entry.offset == kAbsent) {
+    entry = DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0};
+    ++doc_count_;
+  }
   const auto mask = static_cast<uint8_t>(1u << static_cast<unsigned>(field));
   for (const std::string& key : keys) {
     const TermId id = InternTerm(key);
@@ -216,9 +217,8 @@ void SearchIndex::AddKeys(DocId doc, Field field,
 }
 
 void SearchIndex::Remove(DocId doc) {
-  auto it = docs_.find(doc);
-  if (it == docs_.end()) return;
-  const DocTerms entry = it->second;
+  if (!Contains(doc)) return;
+  const DocTerms entry = docs_[doc];
   for (uint32_t i = 0; i < entry.count; ++i) {
     Term& term = terms_[doc_terms_[entry.offset + i]];
     const auto pos = std::lower_bound(term.docs.begin(), term.docs.end(), doc);
@@ -227,7 +227,8 @@ void SearchIndex::Remove(DocId doc) {
       term.docs.erase(pos);
     }
   }
-  docs_.erase(it);
+  docs_[doc] = DocTerms{kAbsent, 0};
+  --doc_count_;
   if (static_cast<size_t>(entry.offset) + entry.count == doc_terms_.size()) {
     doc_terms_.resize(entry.offset);  // last slice: reclaim at once (the usual
                                       // remove-then-re-add)
@@ -241,7 +242,8 @@ void SearchIndex::Remove(DocId doc) {
 void SearchIndex::CompactDocTerms() {
   std::vector<TermId> compacted;
   compacted.reserve(doc_terms_.size() - doc_terms_garbage_);
-  for (auto& [doc, entry] : docs_) {
+  for (DocTerms& entry : docs_) {
+    if (entry.offset == kAbsent) continue;
     const auto offset = static_cast<uint32_t>(compacted.size());
     compacted.insert(compacted.end(), doc_terms_.begin() + entry.offset,
                      doc_terms_.begin() + entry.offset + entry.count);
@@ -258,9 +260,10 @@ void SearchIndex::ShrinkToFit() {
   }
   if (doc_terms_garbage_ > 0) CompactDocTerms();
   doc_terms_.shrink_to_fit();
+  docs_.shrink_to_fit();
 }
 
-size_t SearchIndex::DocumentCount() const { return docs_.size(); }
+size_t SearchIndex::DocumentCount() const { return doc_count_; }
 
 void SearchIndex::CollectExact(const std::string& token,
                                std::vector<TermMatch>* out) const {
@@ -538,9 +541,8 @@ SearchIndex::MemoryStats SearchIndex::MemoryUsage() const {
       multi_.capacity() * sizeof(std::vector<TermId>);
   for (const auto& list : multi_)
     stats.fuzzy += list.capacity() * sizeof(TermId) + kMallocOverhead;
-  stats.documents =
-      docs_.capacity() * (sizeof(std::pair<DocId, DocTerms>) + 1) +
-      doc_terms_.capacity() * sizeof(TermId);
+  stats.documents = docs_.capacity() * sizeof(DocTerms) +
+                    doc_terms_.capacity() * sizeof(TermId);
   return stats;
 }
 

@@ -104,7 +104,9 @@ class SearchIndex {
   std::vector<Hit> Search(std::string_view query, size_t limit) const;
 
   // True if the document has been added and not removed.
-  bool Contains(DocId doc) const { return docs_.contains(doc); }
+  bool Contains(DocId doc) const {
+    return doc < docs_.size() && docs_[doc].offset != kAbsent;
+  }
   size_t DocumentCount() const;
   // Distinct terms ever indexed (terms whose documents were all removed stay in
   // the vocabulary).
@@ -168,7 +170,10 @@ class SearchIndex {
   absl::flat_hash_map<uint32_t, uint32_t> deletions_;
   std::vector<std::vector<TermId>> multi_;
 
-  absl::flat_hash_map<DocId, DocTerms> docs_;
+  // By DocId (dense: the catalogue's film indexes); kAbsent when not added.
+  static constexpr uint32_t kAbsent = 0xFFFFFFFFu;
+  std::vector<DocTerms> docs_;
+  size_t doc_count_ = 0;
   std::vector<TermId> doc_terms_;
   size_t doc_terms_garbage_ = 0;  // entries of doc_terms_ no longer referenced
 };

@@ -153,7 +153,7 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
 
 absl::Status Catalog::LoadSeedIfEmpty(const std::string& seed_path) {
   WriterLock w(this);
-  if (!state_->films.empty()) return absl::OkStatus();
+  if (state_->film_count() > 0) return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(
       WriteBatch b, internal::ReadSeed(seed_path, *state_, absl::Now()));
   return Commit(b);

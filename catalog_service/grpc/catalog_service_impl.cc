@@ -1,5 +1,7 @@
 #include "catalog_service/grpc/catalog_service_impl.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -47,12 +49,14 @@ absl::Status ConvertCall(const Proto& in, absl::string_view field,
 CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
                                        WorkQueue* imports,
                                        const auth::TokenVerifier* verifier,
-                                       CallLimits* limits)
+                                       CallLimits* limits,
+                                       size_t film_cache_bytes)
     : catalog_(catalog),
       writes_(writes),
       imports_(imports),
       verifier_(verifier),
-      limits_(limits) {}
+      limits_(limits),
+      film_cache_(film_cache_bytes) {}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
     Context* context, const absl::Status& status) {
@@ -120,26 +124,11 @@ bool CatalogServiceImpl::StopWritesAndWait(absl::Duration timeout) {
 
 // ---- Films ----
 
-namespace {
-
-constexpr size_t kMaxCachedFilms = 4096;
-
-}  // namespace
-
-grpc::Slice CatalogServiceImpl::SerializedFilm(
-    const std::shared_ptr<const Film>& film) {
-  {
-    absl::ReaderMutexLock lock(&cache_mu_);
-    auto it = film_cache_.find(film.get());
-    if (it != film_cache_.end()) return it->second.bytes;
-  }
+grpc::Slice CatalogServiceImpl::SerializedFilm(const Film& film) {
   v1::Film proto;
-  ToProto(*film, &proto);
-  std::string bytes = proto.SerializeAsString();
-  grpc::Slice slice(std::move(bytes));
-  absl::MutexLock lock(&cache_mu_);
-  if (film_cache_.size() >= kMaxCachedFilms) film_cache_.clear();
-  film_cache_.try_emplace(film.get(), CachedFilm{film, slice});
+  ToProto(film, &proto);
+  grpc::Slice slice(proto.SerializeAsString());
+  film_cache_.Put(film.name, film.etag, slice);
   return slice;
 }
 
@@ -153,9 +142,16 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
            .ok()) {
     return Finish(context, InvalidRequest("request is not a GetFilmRequest"));
   }
-  auto film = catalog_->GetFilm(parsed.name());
-  if (!film.ok()) return Finish(context, film.status());
-  grpc::Slice bytes = SerializedFilm(*film);
+  // The etag names the version: a cached one is answered without decoding.
+  absl::StatusOr<std::string> etag = catalog_->GetFilmEtag(parsed.name());
+  if (!etag.ok()) return Finish(context, etag.status());
+  std::optional<grpc::Slice> cached = film_cache_.Find(parsed.name(), *etag);
+  if (!cached) {
+    auto film = catalog_->GetFilm(parsed.name());
+    if (!film.ok()) return Finish(context, film.status());
+    cached = SerializedFilm(**film);
+  }
+  grpc::Slice bytes = std::move(*cached);
   grpc::ByteBuffer out(&bytes, 1);
   response->Swap(&out);
   return Finish(context, absl::OkStatus());

@@ -25,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog.h"
+#include "catalog_service/grpc/film_bytes_cache.h"
 #include "common/auth/token.h"
 #include "common/concurrency/work_queue.h"
 #include "common/grpc/call_limits.h"
@@ -35,8 +36,9 @@
 namespace longtake::catalog {
 
 // GetFilm, the hot path, is a raw method: it answers with the film's
-// serialized bytes, cached per film version, so a repeated read costs a
-// lookup and a reference count instead of a conversion and a serialization.
+// serialized bytes, cached per film version (name and etag) in a cache
+// bounded by bytes, so a repeated read costs the etag's lookup and a
+// reference count instead of decoding, converting and serializing.
 class CatalogServiceImpl final
     : public ::longtake::catalog::v1::CatalogService::
           WithRawCallbackMethod_GetFilm<
@@ -45,8 +47,12 @@ class CatalogServiceImpl final
   // `catalog`, `writes`, `imports` and `limits` must outlive the service.
   // `verifier` may be null (read-only service). Writes and searches are rate
   // limited by `limits`.
+  // GetFilm keeps up to `film_cache_bytes` of serialized replies
+  // (--film-cache-bytes).
+  static constexpr size_t kDefaultFilmCacheBytes = 64 << 20;
   CatalogServiceImpl(Catalog* catalog, WorkQueue* writes, WorkQueue* imports,
-                     const auth::TokenVerifier* verifier, CallLimits* limits);
+                     const auth::TokenVerifier* verifier, CallLimits* limits,
+                     size_t film_cache_bytes = kDefaultFilmCacheBytes);
 
   // For shutdown: from now on writes answer UNAVAILABLE (reason
   // SHUTTING_DOWN); waits up to `timeout` for accepted writes to finish their
@@ -129,20 +135,11 @@ class CatalogServiceImpl final
   const auth::TokenVerifier* verifier_;
   CallLimits* limits_;
 
-  // The serialized v1.Film for `film`, from the cache or made and cached.
-  grpc::Slice SerializedFilm(const std::shared_ptr<const Film>& film);
+  // The serialized v1.Film for `film`, made and cached.
+  grpc::Slice SerializedFilm(const Film& film);
 
-  // Keyed by the domain object, which is immutable: a changed film is a new
-  // object (with a new etag). Entries keep their film alive, so an address
-  // is never reused while cached; the cache is cleared when it grows past a
-  // bound, which also drops replaced versions.
-  struct CachedFilm {
-    std::shared_ptr<const Film> film;
-    grpc::Slice bytes;
-  };
-  absl::Mutex cache_mu_;
-  absl::flat_hash_map<const Film*, CachedFilm> film_cache_
-      ABSL_GUARDED_BY(cache_mu_);
+  // Serialized films by name and etag, bounded by bytes.
+  FilmBytesCache film_cache_;
 
   absl::Mutex mu_;
   int pending_writes_ ABSL_GUARDED_BY(mu_) = 0;

@@ -43,10 +43,21 @@ std::shared_ptr<const Sequence> MakeSequence(const std::string& film,
 
 std::vector<std::string> Order(const CatalogState& s, FilmOrder order) {
   std::vector<std::string> out;
-  for (const FilmRec* r : s.orders[static_cast<size_t>(order)]) {
-    out.push_back(r->film->name);
+  for (FilmIndex r : s.orders[static_cast<size_t>(order)]) {
+    out.emplace_back(s.film(r).name());
   }
   return out;
+}
+
+// The films crediting `person` (an empty set when none).
+const FilmSet& PersonFilms(const CatalogState& s, const std::string& person) {
+  static const FilmSet kNone;
+  const FilmSet* set = s.PersonFilms(person);
+  return set != nullptr ? *set : kNone;
+}
+
+FilmIndex IndexOf(const CatalogState& s, const std::string& film) {
+  return s.IndexOf(*s.FindFilm(film));
 }
 
 class CatalogStateTest : public ::testing::Test {
@@ -56,8 +67,8 @@ class CatalogStateTest : public ::testing::Test {
     era->name = "eras/thaw";
     era->display_name = "Thaw";
     state_.PutEra(era);
-    state_.PutFilm(MakeFilm("b", "Beta", 1957, "people/x"));
-    state_.PutFilm(MakeFilm("a", "Alpha", 1964, "people/y"));
+    state_.PutFilm(*MakeFilm("b", "Beta", 1957, "people/x"));
+    state_.PutFilm(*MakeFilm("a", "Alpha", 1964, "people/y"));
   }
 
   CatalogState state_;
@@ -71,10 +82,10 @@ TEST_F(CatalogStateTest, PutFilmKeepsOrdersAndIndexes) {
   EXPECT_THAT(Order(state_, FilmOrder::kYearDesc),
               ElementsAre("films/a", "films/b"));
   ASSERT_NE(state_.FindFilm("films/a"), nullptr);
-  EXPECT_EQ(state_.FindFilm("films/a")->title_key, TitleKey("Alpha"));
-  EXPECT_EQ(state_.person_films["people/x"].size(), 1u);
+  EXPECT_EQ(state_.FindFilm("films/a")->title_key(), TitleKey("Alpha"));
+  EXPECT_EQ(PersonFilms(state_, "people/x").size(), 1u);
   EXPECT_TRUE(
-      state_.person_films["people/x"].contains(state_.FindFilm("films/b")));
+      PersonFilms(state_, "people/x").contains(IndexOf(state_, "films/b")));
   EXPECT_EQ(
       state_.role_films[static_cast<size_t>(CreditRole::kDirector)].size(), 2u);
   EXPECT_EQ(state_.year_films[1957].size(), 1u);
@@ -82,14 +93,14 @@ TEST_F(CatalogStateTest, PutFilmKeepsOrdersAndIndexes) {
               ElementsAre("films/b", "films/a"));
 
   // Replacing a film by name moves it in every index.
-  state_.PutFilm(MakeFilm("b", "Gamma", 1970, "people/y"));
-  EXPECT_EQ(state_.films.size(), 2u);
+  state_.PutFilm(*MakeFilm("b", "Gamma", 1970, "people/y"));
+  EXPECT_EQ(state_.film_count(), 2u);
   EXPECT_THAT(Order(state_, FilmOrder::kTitle),
               ElementsAre("films/a", "films/b"));
   EXPECT_THAT(Order(state_, FilmOrder::kYear),
               ElementsAre("films/a", "films/b"));
-  EXPECT_TRUE(state_.person_films["people/x"].empty());
-  EXPECT_EQ(state_.person_films["people/y"].size(), 2u);
+  EXPECT_TRUE(PersonFilms(state_, "people/x").empty());
+  EXPECT_EQ(PersonFilms(state_, "people/y").size(), 2u);
   EXPECT_TRUE(state_.year_films[1957].empty());
   EXPECT_THAT(state_.eras["eras/thaw"]->films,
               ElementsAre("films/a", "films/b"));
@@ -109,13 +120,12 @@ TEST_F(CatalogStateTest, SequencesAreOrderedAndIndexedByTechnique) {
       ElementsAre("films/a/sequences/early", "films/a/sequences/before-late",
                   "films/a/sequences/late"));
   EXPECT_EQ(state_.FindSequence("films/a/sequences/late")->film_order, 3);
-  const auto& long_takes =
-      state_.technique_films[static_cast<size_t>(CameraTechnique::kLongTake)];
-  ASSERT_TRUE(long_takes.contains("films/a"));
-  EXPECT_EQ(long_takes.at("films/a"), 2);
+  const auto& long_takes = state_.TechniqueFilms(CameraTechnique::kLongTake);
+  ASSERT_TRUE(long_takes.contains(IndexOf(state_, "films/a")));
+  EXPECT_EQ(long_takes.at(IndexOf(state_, "films/a")), 2);
 
   state_.RemoveSequence("films/a/sequences/early");
-  EXPECT_EQ(long_takes.at("films/a"), 1);
+  EXPECT_EQ(long_takes.at(IndexOf(state_, "films/a")), 1);
   EXPECT_EQ(state_.FindSequence("films/a/sequences/late")->film_order, 2);
 }
 
@@ -124,13 +134,11 @@ TEST_F(CatalogStateTest, RemoveFilmRemovesItsSequencesAndIndexEntries) {
   state_.RemoveFilm("films/a");
   EXPECT_EQ(state_.FindFilm("films/a"), nullptr);
   EXPECT_EQ(state_.FindSequence("films/a/sequences/only"), nullptr);
-  EXPECT_FALSE(
-      state_.technique_films[static_cast<size_t>(CameraTechnique::kLongTake)]
-          .contains("films/a"));
+  EXPECT_EQ(state_.TechniqueCount(CameraTechnique::kLongTake, "films/a"), 0);
   EXPECT_THAT(Order(state_, FilmOrder::kTitle), ElementsAre("films/b"));
   EXPECT_THAT(state_.eras["eras/thaw"]->films, ElementsAre("films/b"));
   state_.RemoveFilm("films/a");  // removing again is a no-op
-  EXPECT_EQ(state_.films.size(), 1u);
+  EXPECT_EQ(state_.film_count(), 1u);
 }
 
 TEST(OrderSequencesTest, FractionsUseTheRuntimeAndDanglingRelativesGoLast) {
