@@ -8,6 +8,7 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "catalog_service/domain/film_order.h"
 #include "catalog_service/domain/film_search.h"
 #include "common/text/text_folding.h"
 
@@ -20,111 +21,7 @@ constexpr size_t kBuildChunk = 16384;
 // Rough malloc bookkeeping per heap block, for the memory estimate.
 constexpr size_t kMallocOverhead = 16;
 
-// What the orders compare, read alike from a film and from a page position.
-struct SortFields {
-  std::string_view title_key;
-  int year;
-  int runtime_minutes;
-  double rating;
-  std::string_view name;
-};
-SortFields Of(const FilmRecord& r) {
-  return {r.title_key(), r.year(), r.runtime_minutes(), r.rating(), r.name()};
-}
-SortFields Of(const FilmKey& k) {
-  return {k.title_key, k.year, k.runtime_minutes, k.rating, k.name};
-}
-
-// -1, 0 or 1 as `a`'s sort key is below, equal to or above `b`'s.
-// Each field's ascending and descending orders are adjacent in FilmOrder.
-int CompareKeys(FilmOrder order, const SortFields& a, const SortFields& b) {
-  auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : y < x; };
-  switch (static_cast<int>(order) / 2) {
-    case 0:
-      return cmp(a.title_key, b.title_key);
-    case 1:
-      return cmp(a.year, b.year);
-    case 2:
-      return cmp(a.runtime_minutes, b.runtime_minutes);
-    default:
-      return cmp(a.rating, b.rating);
-  }
-}
-
-bool Descending(FilmOrder order) { return static_cast<int>(order) % 2 == 1; }
-
-template <typename A, typename B>
-bool Less(FilmOrder order, const A& a, const B& b) {
-  const SortFields x = Of(a), y = Of(b);
-  int c = CompareKeys(order, x, y);
-  if (c != 0) return Descending(order) ? c > 0 : c < 0;
-  return x.name < y.name;
-}
-
-void EraseFrom(absl::flat_hash_map<uint32_t, FilmSet>& index,
-               std::optional<uint32_t> key, FilmIndex film) {
-  if (!key) return;
-  auto it = index.find(*key);
-  if (it == index.end()) return;
-  it->second.erase(film);
-  if (it->second.empty()) index.erase(it);
-}
-
-const FilmSet* Lookup(const absl::flat_hash_map<uint32_t, FilmSet>& index,
-                      std::optional<uint32_t> key) {
-  if (!key) return nullptr;
-  auto it = index.find(*key);
-  return it == index.end() ? nullptr : &it->second;
-}
-
-// Drops one sequence's techniques from its film's per-technique counts.
-template <typename Counts>
-void UncountTechniques(const Sequence& sequence, FilmIndex film,
-                       Counts& technique_films) {
-  for (CameraTechnique t : sequence.techniques) {
-    size_t i = static_cast<size_t>(t);
-    if (i >= technique_films.size()) continue;
-    auto c = technique_films[i].find(film);
-    if (c != technique_films[i].end() && --c->second <= 0)
-      technique_films[i].erase(c);
-  }
-}
-
-// The search keys of a person's display name and aliases.
-std::vector<std::string> PersonKeys(const Person& p) {
-  std::vector<std::string> keys = TokenKeys(p.display_name);
-  for (const std::string& alias : p.aliases) {
-    std::vector<std::string> more = TokenKeys(alias);
-    keys.insert(keys.end(), more.begin(), more.end());
-  }
-  return keys;
-}
-
-std::string FilmOf(const std::string& sequence) {
-  return sequence.substr(0, sequence.find("/sequences/"));
-}
-
-template <typename Map>
-size_t MapBytes(const Map& m) {
-  return m.capacity() * (sizeof(typename Map::value_type) + 1);
-}
-
 }  // namespace
-
-bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmRecord& b) {
-  return Less(order, a, b);
-}
-bool FilmLess(FilmOrder order, const FilmRecord& a, const FilmKey& b) {
-  return Less(order, a, b);
-}
-bool FilmLess(FilmOrder order, const FilmKey& a, const FilmRecord& b) {
-  return Less(order, a, b);
-}
-
-FilmKey KeyOf(const FilmRecord& rec) {
-  return {std::string(rec.title_key()), rec.year(), std::string(rec.name()),
-          rec.runtime_minutes(), rec.rating()};
-}
 
 int64_t TotalVotes(const Film& film) {
   int64_t votes = 0;
@@ -642,61 +539,6 @@ CatalogState::MemoryStats CatalogState::MemoryUsage() const {
   for (const auto& t : technique_films_) m.indexes += MapBytes(t);
   m.search = search.MemoryBytesEstimate();
   return m;
-}
-
-std::vector<std::string> OrderSequences(
-    const std::vector<const Sequence*>& sequences, int runtime_minutes) {
-  using P = Timecode::Precision;
-  // Fraction positions need a running time; 100 minutes stands in when unknown.
-  double runtime_s = (runtime_minutes > 0 ? runtime_minutes : 100) * 60.0;
-  std::vector<std::pair<double, const Sequence*>> anchored;
-  std::vector<const Sequence*> relative;
-  for (const Sequence* s : sequences) {
-    switch (s->start.precision) {
-      case P::kExact:
-      case P::kApproximate:
-        anchored.push_back({absl::ToDoubleSeconds(s->start.offset), s});
-        break;
-      case P::kFractionOfRuntime:
-        anchored.push_back({s->start.fraction * runtime_s, s});
-        break;
-      case P::kRelative:
-        relative.push_back(s);
-        break;
-      case P::kUnspecified:
-        anchored.push_back({0, s});
-        break;
-    }
-  }
-  std::sort(anchored.begin(), anchored.end(), [](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return a.second->name < b.second->name;
-  });
-  std::sort(
-      relative.begin(), relative.end(),
-      [](const Sequence* a, const Sequence* b) { return a->name < b->name; });
-  std::vector<std::string> out;
-  for (const auto& [pos, s] : anchored) out.push_back(s->name);
-  // Place relative sequences next to their anchors, repeating while chains
-  // resolve; unresolvable ones (dangling or cyclic) go last.
-  bool progress = true;
-  while (!relative.empty() && progress) {
-    progress = false;
-    for (auto it = relative.begin(); it != relative.end();) {
-      const Sequence* s = *it;
-      auto target = std::find(out.begin(), out.end(), s->start.relative_to);
-      if (target == out.end()) {
-        ++it;
-        continue;
-      }
-      if (s->start.relation == Timecode::Relation::kAfter) ++target;
-      out.insert(target, s->name);
-      it = relative.erase(it);
-      progress = true;
-    }
-  }
-  for (const Sequence* s : relative) out.push_back(s->name);
-  return out;
 }
 
 }  // namespace longtake::catalog::internal
