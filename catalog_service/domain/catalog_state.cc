@@ -21,6 +21,54 @@ constexpr size_t kBuildChunk = 16384;
 // Rough malloc bookkeeping per heap block, for the memory estimate.
 constexpr size_t kMallocOverhead = 16;
 
+void EraseFrom(absl::flat_hash_map<uint32_t, FilmSet>& index,
+               std::optional<uint32_t> key, FilmIndex film) {
+  if (!key) return;
+  auto it = index.find(*key);
+  if (it == index.end()) return;
+  it->second.erase(film);
+  if (it->second.empty()) index.erase(it);
+}
+
+const FilmSet* Lookup(const absl::flat_hash_map<uint32_t, FilmSet>& index,
+                      std::optional<uint32_t> key) {
+  if (!key) return nullptr;
+  auto it = index.find(*key);
+  return it == index.end() ? nullptr : &it->second;
+}
+
+// Drops one sequence's techniques from its film's per-technique counts.
+template <typename Counts>
+void UncountTechniques(const Sequence& sequence, FilmIndex film,
+                       Counts& technique_films) {
+  for (CameraTechnique t : sequence.techniques) {
+    size_t i = static_cast<size_t>(t);
+    if (i >= technique_films.size()) continue;
+    auto c = technique_films[i].find(film);
+    if (c != technique_films[i].end() && --c->second <= 0)
+      technique_films[i].erase(c);
+  }
+}
+
+// The search keys of a person's display name and aliases.
+std::vector<std::string> PersonKeys(const Person& p) {
+  std::vector<std::string> keys = TokenKeys(p.display_name);
+  for (const std::string& alias : p.aliases) {
+    std::vector<std::string> more = TokenKeys(alias);
+    keys.insert(keys.end(), more.begin(), more.end());
+  }
+  return keys;
+}
+
+std::string FilmOf(const std::string& sequence) {
+  return sequence.substr(0, sequence.find("/sequences/"));
+}
+
+template <typename Map>
+size_t MapBytes(const Map& m) {
+  return m.capacity() * (sizeof(typename Map::value_type) + 1);
+}
+
 }  // namespace
 
 int64_t TotalVotes(const Film& film) {
