@@ -319,10 +319,8 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
     Log(LogLevel::kInfo, absl::StrCat("serving /metrics on ", host, ":",
                                       metrics_server_->port()));
   }
-  if (options.memory_trim_interval > absl::ZeroDuration()) {
-    memory_trimmer_ = std::make_unique<MemoryTrimmer>(
-        MemoryTrimmer::Options{.interval = options.memory_trim_interval});
-  }
+  memory_trimmer_ = std::make_unique<MemoryTrimmer>(
+      MemoryTrimmer::Options{.interval = options.memory_trim_interval});
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();

@@ -27,10 +27,6 @@ MemoryTrimmer::MemoryTrimmer(Options options)
   }
 }
 
-MemoryTrimmer::~MemoryTrimmer() {
-  if (task_ != nullptr) task_->Stop();
-}
-
 size_t MemoryTrimmer::TrimIfWorthIt() {
   absl::MutexLock lock(&mu_);
   const size_t free_bytes = AllocatorFreeBytes();

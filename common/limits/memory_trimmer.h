@@ -30,7 +30,6 @@ class MemoryTrimmer {
   };
 
   explicit MemoryTrimmer(Options options);
-  ~MemoryTrimmer();
 
   // Trims when the allocator's free bytes grew past the threshold since the
   // last trim (or since construction); returns the free bytes it found then,
@@ -43,7 +42,7 @@ class MemoryTrimmer {
   // The allocator's free bytes right after the last trim, or the lowest
   // seen since: a burst is measured from there.
   size_t baseline_free_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<PeriodicTask> task_;
+  std::unique_ptr<PeriodicTask> task_;  // last: stopped before the rest goes
 };
 
 }  // namespace longtake

@@ -24,6 +24,9 @@ using ::longtake::testing::ScopedTempDir;
 // A server's flags as a main registers them: the shared ones, then the
 // limit flags (last, as --help lists them).
 struct ServerSetup {
+  explicit ServerSetup(const ConnectionLimits& limit_defaults = {})
+      : limits(&flags, limit_defaults) {}
+
   FlagSet flags{"prog", "test"};
   ServerFlags server{&flags,
                      {.listen = "127.0.0.1:1",
@@ -32,7 +35,7 @@ struct ServerSetup {
                       .seed_file = "no-such-seed-file.json",
                       .seed_help = "seed",
                       .secret_help = "secret"}};
-  LimitFlags limits{&flags};
+  LimitFlags limits;
 
   std::optional<int> Parse(std::vector<std::string> args) {
     std::vector<const char*> argv = {"prog"};
@@ -58,6 +61,27 @@ TEST(ServerFlagsTest, LimitDefaultsAreTheConnectionLimitsOwn) {
   EXPECT_EQ(limits.max_connection_idle, defaults.max_connection_idle);
   EXPECT_EQ(limits.max_connection_age, defaults.max_connection_age);
   EXPECT_EQ(limits.keepalive_time, defaults.keepalive_time);
+}
+
+TEST(ServerFlagsTest, AServiceGivesItsOwnLimitDefaults) {
+  ServerSetup setup({.max_request_bytes = 256 * 1024});
+  ASSERT_EQ(setup.Parse({}), std::nullopt);
+  const ConnectionLimits limits = setup.limits.connection_limits();
+  EXPECT_EQ(limits.max_request_bytes, 256 * 1024);
+  EXPECT_EQ(limits.stream_window_bytes, ConnectionLimits{}.stream_window_bytes);
+}
+
+TEST(ServerFlagsTest, TheStreamWindowIsSetAndRangeChecked) {
+  ServerSetup setup;
+  ASSERT_EQ(setup.Parse({"--stream-window-bytes=16384"}), std::nullopt);
+  EXPECT_EQ(setup.limits.connection_limits().stream_window_bytes, 16384);
+
+  ServerSetup tiny;
+  EXPECT_EQ(tiny.Parse({"--stream-window-bytes=512"}), 2);
+  absl::Status s = tiny.limits.Check();
+  EXPECT_THAT(s, testing::StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("--stream-window-bytes"));
 }
 
 TEST(ServerFlagsTest, TokenAndTlsGroupsReadTheirFlags) {
