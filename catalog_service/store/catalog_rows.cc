@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "catalog_service/domain/json_codec.h"
 #include "catalog_service/store/doc_codec.h"
+#include "common/log/logger.h"
 #include "common/status/errors.h"
 #include "nlohmann/json.hpp"
 
@@ -194,6 +195,16 @@ absl::Status AddChange(const std::string& kind, const std::string& op,
   return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
                                           " has an unknown kind \"", kind,
                                           "\""));
+}
+
+void LogLoaded(const CatalogSnapshot& snapshot, absl::Duration reading,
+               absl::Duration decoding) {
+  Log(LogLevel::kInfo,
+      absl::StrCat("store read: films=", snapshot.films.size(),
+                   " people=", snapshot.people.size(),
+                   " sequences=", snapshot.sequences.size(),
+                   " read_ms=", absl::ToInt64Milliseconds(reading),
+                   " decode_ms=", absl::ToInt64Milliseconds(decoding)));
 }
 
 std::string FilmOfSequence(absl::string_view sequence_name) {

@@ -113,6 +113,11 @@ absl::Status AddChange(const std::string& kind, const std::string& op,
                        const std::string& name, absl::string_view doc,
                        WriteBatch* out);
 
+// Logs (info) what LoadAll read and how long reading the rows and decoding
+// them took: "store read: films=... read_ms=... decode_ms=...".
+void LogLoaded(const CatalogSnapshot& snapshot, absl::Duration reading,
+               absl::Duration decoding);
+
 // "films/x/sequences/y" -> "films/x" (the sequences.film column).
 std::string FilmOfSequence(absl::string_view sequence_name);
 

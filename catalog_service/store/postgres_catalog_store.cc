@@ -115,9 +115,10 @@ void Delete(pqxx::transaction_base& tx, const rows::Table& table,
 // The rows come in one result; they are decoded on every core.
 template <typename T>
 absl::Status LoadTable(pqxx::transaction_base& tx, const rows::Table& table,
-                       std::vector<T>* out) {
+                       std::vector<T>* out, absl::Duration* decoding) {
   const pqxx::result r = tx.exec(rows::SelectDocsSql(table));
-  return DecodeInParallel(
+  const absl::Time decode_start = absl::Now();
+  absl::Status decoded = DecodeInParallel(
       r.size(),
       [&](size_t i, T* value) -> absl::Status {
         const pqxx::row row = r[static_cast<pqxx::result::size_type>(i)];
@@ -126,6 +127,8 @@ absl::Status LoadTable(pqxx::transaction_base& tx, const rows::Table& table,
         return rows::FromRow(table, row[0].as<std::string>(), doc, value);
       },
       out);
+  *decoding += absl::Now() - decode_start;
+  return decoded;
 }
 
 // Migration 4's conversion: rewrites every JSON doc in the binary form, in
@@ -276,18 +279,23 @@ class PostgresCatalogStore : public CatalogStore {
   absl::StatusOr<CatalogSnapshot> LoadAll() override {
     std::lock_guard<std::mutex> lock(mu_);
     CatalogSnapshot s;
+    const absl::Time start = absl::Now();
+    absl::Duration decoding;
     // REPEATABLE READ: every table and the revision from one snapshot.
     LONGTAKE_RETURN_IF_ERROR(
         db_->InReadTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, rows::ErasTable(), &s.eras));
           LONGTAKE_RETURN_IF_ERROR(
-              LoadTable(tx, rows::PeopleTable(), &s.people));
-          LONGTAKE_RETURN_IF_ERROR(LoadTable(tx, rows::FilmsTable(), &s.films));
+              LoadTable(tx, rows::ErasTable(), &s.eras, &decoding));
           LONGTAKE_RETURN_IF_ERROR(
-              LoadTable(tx, rows::SequencesTable(), &s.sequences));
+              LoadTable(tx, rows::PeopleTable(), &s.people, &decoding));
+          LONGTAKE_RETURN_IF_ERROR(
+              LoadTable(tx, rows::FilmsTable(), &s.films, &decoding));
+          LONGTAKE_RETURN_IF_ERROR(
+              LoadTable(tx, rows::SequencesTable(), &s.sequences, &decoding));
           s.revision = ReadRevision(tx);
           return absl::OkStatus();
         }));
+    rows::LogLoaded(s, absl::Now() - start - decoding, decoding);
     return s;
   }
 

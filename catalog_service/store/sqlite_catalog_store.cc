@@ -252,7 +252,8 @@ class SqliteCatalogStore : public CatalogStore {
   // Rows are read in chunks, copied into one buffer, and each chunk is
   // decoded on every core (DecodeInParallel).
   template <typename T>
-  absl::Status LoadTable(const rows::Table& table, std::vector<T>* out) {
+  absl::Status LoadTable(const rows::Table& table, std::vector<T>* out,
+                         absl::Duration* decoding) {
     LONGTAKE_ASSIGN_OR_RETURN(sqlite::Statement st,
                               db_->Prepare(rows::SelectDocsSql(table)));
     constexpr size_t kChunk = 32768;
@@ -278,13 +279,16 @@ class SqliteCatalogStore : public CatalogStore {
         const size_t begin = k == 0 ? 0 : ends[k - 1];
         return absl::string_view(buffer).substr(begin, ends[k] - begin);
       };
-      LONGTAKE_RETURN_IF_ERROR(DecodeInParallel(
+      const absl::Time decode_start = absl::Now();
+      absl::Status decoded = DecodeInParallel(
           ends.size() / 2,
           [&](size_t i, T* value) {
             return rows::FromRow(table, std::string(field(2 * i)),
                                  field(2 * i + 1), value);
           },
-          out));
+          out);
+      *decoding += absl::Now() - decode_start;
+      LONGTAKE_RETURN_IF_ERROR(decoded);
     }
     return absl::OkStatus();
   }
@@ -355,11 +359,17 @@ class SqliteCatalogStore : public CatalogStore {
 
  private:
   absl::Status LoadLocked(CatalogSnapshot* s) {
-    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::ErasTable(), &s->eras));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::PeopleTable(), &s->people));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::FilmsTable(), &s->films));
-    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::SequencesTable(), &s->sequences));
+    const absl::Time start = absl::Now();
+    absl::Duration decoding;
+    LONGTAKE_RETURN_IF_ERROR(LoadTable(rows::ErasTable(), &s->eras, &decoding));
+    LONGTAKE_RETURN_IF_ERROR(
+        LoadTable(rows::PeopleTable(), &s->people, &decoding));
+    LONGTAKE_RETURN_IF_ERROR(
+        LoadTable(rows::FilmsTable(), &s->films, &decoding));
+    LONGTAKE_RETURN_IF_ERROR(
+        LoadTable(rows::SequencesTable(), &s->sequences, &decoding));
     LONGTAKE_ASSIGN_OR_RETURN(s->revision, RevisionLocked());
+    rows::LogLoaded(*s, absl::Now() - start - decoding, decoding);
     return absl::OkStatus();
   }
 

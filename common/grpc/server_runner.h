@@ -18,7 +18,10 @@
 //   }
 //
 // Start() prints "listening on HOST:PORT" on stdout (with the real port), the
-// line tests and scripts wait for. With `metrics` and `metrics_listen` set it
+// line tests and scripts wait for. A server with slow work to do before it
+// can serve (the catalogue loading) sets `ready_at_start = false`: Start then
+// prints "started on HOST:PORT", health answers NOT_SERVING (for "" too), and
+// MarkReady() later makes "" SERVING and prints the "listening on" line. With `metrics` and `metrics_listen` set it
 // first prints "metrics on HOST:PORT" and serves GET /metrics there (see
 // common/metrics/metrics_server.h) until Shutdown.
 //
@@ -83,6 +86,8 @@ struct ServerRunnerOptions {
   // call (the catalogue: reads finish inside their callback, writes drain in
   // a hook) caps it.
   absl::Duration server_shutdown_cap = absl::InfiniteDuration();
+  // False: not ready until MarkReady() (see the file comment).
+  bool ready_at_start = true;
 };
 
 class ServerRunner {
@@ -103,6 +108,9 @@ class ServerRunner {
   // "longtake.catalog.v1.CatalogService". The overall "" status follows
   // Start/Shutdown.
   void SetServing(const std::string& service_name, bool serving);
+  // With ready_at_start false: the overall "" status becomes SERVING and
+  // "listening on HOST:PORT" is printed. Once; no effect after Shutdown.
+  void MarkReady();
 
   // The one shutdown path of both services. Marks everything NOT_SERVING,
   // runs the drain hooks in the order added, each given the deadline of the
@@ -122,6 +130,8 @@ class ServerRunner {
   std::vector<std::function<void(absl::Time)>> drain_hooks_;
   absl::Duration server_shutdown_cap_ = absl::InfiniteDuration();
   int port_ = 0;
+  std::string host_;
+  bool ready_ = false;
   bool shut_down_ = false;
 };
 
