@@ -219,15 +219,13 @@ int Run(int argc, char** argv) {
   runner.SetServing(kServiceName, true);
   runner.MarkReady();
   Log(LogLevel::kInfo,
-      absl::StrCat("catalogue serving: films=", model->film_count(),
-                   " listen_ms=", listen_ms, " store_open_ms=", open_ms,
-                   " catalogue_ms=", catalogue_ms,
-                   " (store read, decode and build)",
-                   " seed_ms=", seed_ms, " catch_up_ms=", catch_up_ms,
-                   " total_ms=",
-                   absl::ToInt64Milliseconds(absl::Now() - exec_time),
-                   " store=", *server.store, seed.empty() ? "" : " seed=",
-                   seed));
+      absl::StrCat(
+          "catalogue serving: films=", model->film_count(),
+          " listen_ms=", listen_ms, " store_open_ms=", open_ms,
+          " catalogue_ms=", catalogue_ms, " (store read, decode and build)",
+          " seed_ms=", seed_ms, " catch_up_ms=", catch_up_ms,
+          " total_ms=", absl::ToInt64Milliseconds(absl::Now() - exec_time),
+          " store=", *server.store, seed.empty() ? "" : " seed=", seed));
 
   // Several replicas may share one PostgreSQL store: pick up their writes
   // from the change log (the catalogue logs what it applied).

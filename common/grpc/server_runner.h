@@ -21,9 +21,10 @@
 // line tests and scripts wait for. A server with slow work to do before it
 // can serve (the catalogue loading) sets `ready_at_start = false`: Start then
 // prints "started on HOST:PORT", health answers NOT_SERVING (for "" too), and
-// MarkReady() later makes "" SERVING and prints the "listening on" line. With `metrics` and `metrics_listen` set it
-// first prints "metrics on HOST:PORT" and serves GET /metrics there (see
-// common/metrics/metrics_server.h) until Shutdown.
+// MarkReady() later makes "" SERVING and prints the "listening on" line. With
+// `metrics` and `metrics_listen` set it first prints "metrics on HOST:PORT" and
+// serves GET /metrics there (see common/metrics/metrics_server.h) until
+// Shutdown.
 //
 // Every call is counted (longtake_grpc_server_calls_total by service, method
 // and code), timed (longtake_grpc_server_call_duration_seconds) and tracked

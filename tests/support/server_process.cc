@@ -120,8 +120,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& binary, const std::vector<std::string>& args,
-    const Env& env, absl::Duration startup_timeout,
-    const std::string& marker) {
+    const Env& env, absl::Duration startup_timeout, const std::string& marker) {
   std::unique_ptr<ServerProcess> proc(new ServerProcess());
   std::string dir = TempDir();
   std::string base = std::filesystem::path(binary).filename().string();

@@ -130,7 +130,7 @@ TEST(CatalogLifecycleTest, NotServingUntilTheCatalogueIsLoaded) {
   EXPECT_EQ(process->Stop(), 0);
   // The log gives each phase's time.
   EXPECT_THAT(process->StderrTail(100000),
-              HasSubstr("catalogue serving: films=5 listen_ms="));
+              HasSubstr("catalogue serving: films=4 listen_ms="));
 }
 
 TEST(CatalogLifecycleTest, SigtermExitsZeroQuickly) {

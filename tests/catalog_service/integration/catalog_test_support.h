@@ -69,8 +69,9 @@ inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
 // grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest
 // {string service = 1} and HealthCheckResponse {enum status = 1} have the
 // wire format of StringValue and Int32Value.
-inline grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service,
-                         int* serving_status) {
+inline grpc::Status HealthCheck(grpc::Channel* channel,
+                                const std::string& service,
+                                int* serving_status) {
   google::protobuf::StringValue request;
   request.set_value(service);
   google::protobuf::Int32Value response;
