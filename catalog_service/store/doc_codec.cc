@@ -186,40 +186,12 @@ class Reader {
   requires std::is_enum_v<E>
   void operator()(E& e) { e = static_cast<E>(Byte()); }
   void operator()(absl::Time& t) {
-    switch (Byte()) {
-      case kPlusInfinity:
-        t = absl::InfiniteFuture();
-        return;
-      case kMinusInfinity:
-        t = absl::InfinitePast();
-        return;
-      case kFinite: {
-        int64_t seconds = 0, nanos = 0;
-        (*this)(seconds), (*this)(nanos);
-        t = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
-        return;
-      }
-      default:
-        ok_ = false;
-    }
+    Instant(&t, absl::InfiniteFuture(), absl::InfinitePast(),
+            absl::FromUnixSeconds(0));
   }
   void operator()(absl::Duration& d) {
-    switch (Byte()) {
-      case kPlusInfinity:
-        d = absl::InfiniteDuration();
-        return;
-      case kMinusInfinity:
-        d = -absl::InfiniteDuration();
-        return;
-      case kFinite: {
-        int64_t seconds = 0, nanos = 0;
-        (*this)(seconds), (*this)(nanos);
-        d = absl::Seconds(seconds) + absl::Nanoseconds(nanos);
-        return;
-      }
-      default:
-        ok_ = false;
-    }
+    Instant(&d, absl::InfiniteDuration(), -absl::InfiniteDuration(),
+            absl::ZeroDuration());
   }
   template <typename T>
   void operator()(std::vector<T>& list) {
@@ -236,6 +208,21 @@ class Reader {
   }
 
  private:
+  // A time or duration: its tag, then (when finite) seconds and
+  // nanoseconds after `zero`.
+  template <typename T>
+  void Instant(T* out, T plus_infinity, T minus_infinity, T zero) {
+    const uint8_t tag = Byte();
+    if (tag == kPlusInfinity || tag == kMinusInfinity) {
+      *out = tag == kPlusInfinity ? plus_infinity : minus_infinity;
+      return;
+    }
+    int64_t seconds = 0, nanos = 0;
+    (*this)(seconds), (*this)(nanos);
+    ok_ = ok_ && tag == kFinite;
+    *out = zero + absl::Seconds(seconds) + absl::Nanoseconds(nanos);
+  }
+
   bool Need(uint64_t bytes) {
     ok_ = ok_ && bytes <= rest_.size();
     return ok_;

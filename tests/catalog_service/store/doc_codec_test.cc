@@ -13,10 +13,7 @@ namespace longtake::catalog {
 namespace {
 
 using ::longtake::testing::StatusIs;
-using testing::SampleEra;
-using testing::SampleFilm;
-using testing::SamplePerson;
-using testing::SampleSequence;
+using namespace testing;  // SampleFilm() and the other sample resources
 
 template <typename T>
 T RoundTrip(const T& value) {
