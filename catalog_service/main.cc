@@ -133,30 +133,6 @@ int Run(int argc, char** argv) {
     return flags.UsageError(std::string(options.status().message()));
   }
 
-  metrics::Registry metrics;
-  const absl::Time load_start = absl::Now();
-  auto store = OpenCatalogStore(*server.store);
-  if (!store.ok()) return server.StoreOpenFailed(store.status());
-  auto catalog = Catalog::Open(
-      std::make_unique<MeteredCatalogStore>(*std::move(store), metrics));
-  if (!catalog.ok()) {
-    return StartupFailed(
-        absl::StrCat("loading the catalogue: ", catalog.status().message()));
-  }
-  if (std::optional<int> exit_code = server.LoadSeedIfEmpty(**catalog)) {
-    return *exit_code;
-  }
-  if (seed.empty() && (*catalog)->film_count() == 0) {
-    Log(LogLevel::kWarning,
-        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is "
-        "empty");
-  }
-  Log(LogLevel::kInfo,
-      absl::StrCat(
-          "catalogue loaded films=", (*catalog)->film_count(),
-          " load_ms=", absl::ToInt64Milliseconds(absl::Now() - load_start),
-          " store=", *server.store, seed.empty() ? "" : " seed=", seed));
-
   absl::StatusOr<std::unique_ptr<auth::TokenVerifier>> verifier =
       server.MakeTokenVerifier();
   if (!verifier.ok()) return StartupFailed(verifier.status().message());
@@ -166,14 +142,62 @@ int Run(int argc, char** argv) {
         "(reads only)");
   }
 
+  // Listen first, so health checks see NOT_SERVING (and catalogue calls
+  // UNAVAILABLE CATALOG_LOADING) while a large catalogue loads; "listening
+  // on" is printed once it serves. A shutdown signal during the load is
+  // acted on when the load ends.
+  const absl::Time exec_time = absl::Now();
+  metrics::Registry metrics;
   WorkQueue writes(1, "catalog-writer");
   WorkQueue imports(1, "catalog-importer");
   CallLimits call_limits(limits.call_rate_limits());
-  CatalogServiceImpl service(catalog->get(), &writes, &imports, verifier->get(),
+  CatalogServiceImpl service(nullptr, &writes, &imports, verifier->get(),
                              &call_limits,
                              static_cast<size_t>(*film_cache_bytes));
+  std::unique_ptr<Catalog> catalog;
+  ServerRunner runner;
+  options->services = {&service};
+  options->error_domain = std::string(kCatalogErrorDomain);
+  options->server_shutdown_cap = absl::Milliseconds(250);
+  options->metrics = &metrics;
+  options->ready_at_start = false;
+  if (absl::Status s = runner.Start(*options); !s.ok()) {
+    return StartupFailed(std::string(s.message()));
+  }
+  runner.SetServing(kServiceName, false);
 
-  Catalog* model = catalog->get();
+  // Each phase's time goes in the "catalogue serving" line; the store logs
+  // its read and decode times, the catalogue its build time.
+  absl::Time phase_start = absl::Now();
+  auto phase_ms = [&phase_start] {
+    const absl::Time now = absl::Now();
+    const int64_t ms = absl::ToInt64Milliseconds(now - phase_start);
+    phase_start = now;
+    return ms;
+  };
+  const int64_t listen_ms = phase_ms();
+  auto store = OpenCatalogStore(*server.store);
+  if (!store.ok()) return server.StoreOpenFailed(store.status());
+  const int64_t open_ms = phase_ms();
+  auto opened = Catalog::Open(
+      std::make_unique<MeteredCatalogStore>(*std::move(store), metrics));
+  if (!opened.ok()) {
+    return StartupFailed(
+        absl::StrCat("loading the catalogue: ", opened.status().message()));
+  }
+  catalog = *std::move(opened);
+  const int64_t catalogue_ms = phase_ms();
+  if (std::optional<int> exit_code = server.LoadSeedIfEmpty(*catalog)) {
+    return *exit_code;
+  }
+  if (seed.empty() && catalog->film_count() == 0) {
+    Log(LogLevel::kWarning,
+        "no seed file found (set --seed or LONGTAKE_SEED); the catalogue is "
+        "empty");
+  }
+  const int64_t seed_ms = phase_ms();
+
+  Catalog* model = catalog.get();
   if (*refresh_interval > absl::ZeroDuration() &&
       model->store_notifies_commits()) {
     // LISTEN before serving, so that every commit from here on wakes this
@@ -183,17 +207,21 @@ int Run(int argc, char** argv) {
       Log(LogLevel::kWarning, absl::StrCat("catching up: ", s.message()));
     }
   }
+  const int64_t catch_up_ms = phase_ms();
 
-  ServerRunner runner;
-  options->services = {&service};
-  options->error_domain = std::string(kCatalogErrorDomain);
-  options->server_shutdown_cap = absl::Milliseconds(250);
-  options->metrics = &metrics;
-  RegisterReadModelMetrics(metrics, catalog->get());
-  if (absl::Status s = runner.Start(*options); !s.ok()) {
-    return StartupFailed(std::string(s.message()));
-  }
+  service.SetCatalog(model);
+  RegisterReadModelMetrics(metrics, model);
   runner.SetServing(kServiceName, true);
+  runner.MarkReady();
+  Log(LogLevel::kInfo,
+      absl::StrCat(
+          "catalogue serving: films=", model->film_count(),
+          " listen_ms=", listen_ms, " store_open_ms=", open_ms,
+          " catalogue_ms=", catalogue_ms, " (store read, decode and build)",
+          " seed_ms=", seed_ms, " catch_up_ms=", catch_up_ms,
+          " total_ms=", absl::ToInt64Milliseconds(absl::Now() - exec_time),
+          " store=", *server.store, seed.empty() ? "" : " seed=", seed));
+
   // Several replicas may share one PostgreSQL store: pick up their writes
   // from the change log (the catalogue logs what it applied).
   std::unique_ptr<PeriodicTask> refresher;
@@ -235,7 +263,7 @@ int Run(int argc, char** argv) {
   runner.AddDrainHook([&](absl::Time deadline) {
     // An import may hold the importer for seconds: stop it between entries
     // (its client learns which entries are left) so the grace holds.
-    (*catalog)->StopImports();
+    catalog->StopImports();
     if (!service.StopWritesAndWait(deadline - absl::Now())) {
       Log(LogLevel::kWarning,
           "writes still running after the shutdown grace; cancelling");

@@ -22,5 +22,8 @@ inline constexpr absl::string_view kSequenceReferenced = "SEQUENCE_REFERENCED";
 // A write through a server whose curator writes are turned off.
 inline constexpr absl::string_view kCuratorWritesDisabled =
     "CURATOR_WRITES_DISABLED";
+// Any catalogue call while the server is still loading the catalogue at
+// start (UNAVAILABLE; health says NOT_SERVING meanwhile).
+inline constexpr absl::string_view kCatalogLoading = "CATALOG_LOADING";
 
 }  // namespace longtake::catalog

@@ -56,7 +56,20 @@ CatalogServiceImpl::CatalogServiceImpl(Catalog* catalog, WorkQueue* writes,
       imports_(imports),
       verifier_(verifier),
       limits_(limits),
+      loaded_(catalog != nullptr),
       film_cache_(film_cache_bytes) {}
+
+void CatalogServiceImpl::SetCatalog(Catalog* catalog) {
+  catalog_ = catalog;
+  loaded_.store(true, std::memory_order_release);
+}
+
+absl::Status CatalogServiceImpl::CheckLoaded() const {
+  if (loaded_.load(std::memory_order_acquire)) return absl::OkStatus();
+  return ErrorWithReason(absl::StatusCode::kUnavailable, kCatalogLoading,
+                         "the catalogue is still loading: retry in a few "
+                         "seconds");
+}
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Finish(
     Context* context, const absl::Status& status) {
@@ -83,6 +96,7 @@ absl::StatusOr<auth::Principal> CatalogServiceImpl::AuthorizeWrite(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::Write(Context* context,
                                                        WriteTask write,
                                                        WorkQueue* queue) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   absl::StatusOr<auth::Principal> who = AuthorizeWrite(*context);
   if (!who.ok()) return Finish(context, who.status());
   if (absl::Status s = limits_->AdmitWrite(*context, who->user); !s.ok()) {
@@ -135,6 +149,7 @@ grpc::Slice CatalogServiceImpl::SerializedFilm(const Film& film) {
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
     Context* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   v1::GetFilmRequest parsed;
   grpc::ByteBuffer copy(*request);  // shares the slices
   if (!grpc::SerializationTraits<v1::GetFilmRequest>::Deserialize(&copy,
@@ -160,6 +175,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetFilm(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ListFilms(
     Context* context, const v1::ListFilmsRequest* request,
     v1::ListFilmsResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   ListFilmsQuery query;
   query.page_size = request->page_size();
   query.page_token = request->page_token();
@@ -176,6 +192,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::BatchGetFilms(
     Context* context, const v1::BatchGetFilmsRequest* request,
     v1::BatchGetFilmsResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   std::vector<std::string> names(request->names().begin(),
                                  request->names().end());
   auto films = catalog_->BatchGetFilms(names);
@@ -188,6 +205,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::BatchGetFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::SearchFilms(
     Context* context, const v1::SearchFilmsRequest* request,
     v1::SearchFilmsResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   // Search is open to anonymous callers: a valid token puts the caller's own
   // limit first, any other call counts against its address only.
   std::string user;
@@ -305,6 +323,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ImportFilms(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetPerson(
     Context* context, const v1::GetPersonRequest* request,
     v1::Person* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   auto person = catalog_->GetPerson(request->name());
   if (!person.ok()) return Finish(context, person.status());
   ToProto(**person, response);
@@ -314,6 +333,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetPerson(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ListPeople(
     Context* context, const v1::ListPeopleRequest* request,
     v1::ListPeopleResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   ListPeopleQuery query;
   query.page_size = request->page_size();
   query.page_token = request->page_token();
@@ -363,6 +383,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::DeletePerson(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ListCollaborations(
     Context* context, const v1::ListCollaborationsRequest* request,
     v1::ListCollaborationsResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   ListCollaborationsQuery query;
   query.person = request->person();
   query.page_size = request->page_size();
@@ -381,6 +402,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::ListCollaborations(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetSequence(
     Context* context, const v1::GetSequenceRequest* request,
     v1::Sequence* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   auto sequence = catalog_->GetSequence(request->name());
   if (!sequence.ok()) return Finish(context, sequence.status());
   ToProto(**sequence, response);
@@ -390,6 +412,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetSequence(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ListSequences(
     Context* context, const v1::ListSequencesRequest* request,
     v1::ListSequencesResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   ListSequencesQuery query;
   query.parent = request->parent();
   query.page_size = request->page_size();
@@ -441,6 +464,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::DeleteSequence(
 
 CatalogServiceImpl::Reactor* CatalogServiceImpl::GetEra(
     Context* context, const v1::GetEraRequest* request, v1::Era* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   auto era = catalog_->GetEra(request->name());
   if (!era.ok()) return Finish(context, era.status());
   ToProto(**era, response);
@@ -450,6 +474,7 @@ CatalogServiceImpl::Reactor* CatalogServiceImpl::GetEra(
 CatalogServiceImpl::Reactor* CatalogServiceImpl::ListEras(
     Context* context, const v1::ListErasRequest* request,
     v1::ListErasResponse* response) {
+  if (absl::Status s = CheckLoaded(); !s.ok()) return Finish(context, s);
   auto page = catalog_->ListEras(request->page_size(), request->page_token());
   if (!page.ok()) return Finish(context, page.status());
   for (const auto& era : page->eras) ToProto(*era, response->add_eras());

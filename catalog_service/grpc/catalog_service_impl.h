@@ -16,6 +16,7 @@
 // CURATOR_WRITES_DISABLED). Every error leaves through ToGrpcStatus with the
 // catalogue's error domain.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,13 +47,17 @@ class CatalogServiceImpl final
  public:
   // `catalog`, `writes`, `imports` and `limits` must outlive the service.
   // `verifier` may be null (read-only service). Writes and searches are rate
-  // limited by `limits`.
+  // limited by `limits`. `catalog` may be null while it loads: every call
+  // then answers UNAVAILABLE (reason CATALOG_LOADING) until SetCatalog.
   // GetFilm keeps up to `film_cache_bytes` of serialized replies
   // (--film-cache-bytes).
   static constexpr size_t kDefaultFilmCacheBytes = 64 << 20;
   CatalogServiceImpl(Catalog* catalog, WorkQueue* writes, WorkQueue* imports,
                      const auth::TokenVerifier* verifier, CallLimits* limits,
                      size_t film_cache_bytes = kDefaultFilmCacheBytes);
+
+  // Serves `catalog` from now on (once; it must outlive the service).
+  void SetCatalog(Catalog* catalog);
 
   // For shutdown: from now on writes answer UNAVAILABLE (reason
   // SHUTTING_DOWN); waits up to `timeout` for accepted writes to finish their
@@ -128,12 +133,17 @@ class CatalogServiceImpl final
   using WriteTask = std::function<absl::Status(const auth::Principal& who)>;
   Reactor* Write(Context* context, WriteTask write, WorkQueue* queue = nullptr);
   absl::StatusOr<auth::Principal> AuthorizeWrite(const Context& context) const;
+  // OK once there is a catalogue to serve; UNAVAILABLE CATALOG_LOADING
+  // before.
+  absl::Status CheckLoaded() const;
 
+  // Written once (SetCatalog) before loaded_ is set, read after it is seen.
   Catalog* catalog_;
   WorkQueue* writes_;
   WorkQueue* imports_;
   const auth::TokenVerifier* verifier_;
   CallLimits* limits_;
+  std::atomic<bool> loaded_{false};
 
   // The serialized v1.Film for `film`, made and cached.
   grpc::Slice SerializedFilm(const Film& film);

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "catalog_service/domain/json_codec.h"
+#include "catalog_service/store/doc_codec.h"
+#include "common/log/logger.h"
 #include "common/status/errors.h"
 #include "nlohmann/json.hpp"
 
@@ -18,7 +20,7 @@ std::string Placeholder(Placeholders p, size_t index) {
 
 template <typename T>
 absl::Status AddDecoded(const Table& table, const std::string& op,
-                        const std::string& name, const std::string& doc,
+                        const std::string& name, absl::string_view doc,
                         std::vector<T>* upserts,
                         std::vector<std::string>* deletes) {
   if (op == "delete") {
@@ -76,12 +78,63 @@ const Table& ChangeLogTable() {
   return *t;
 }
 
-Row ToRow(const Era& era) { return {era.name, ToJson(era).dump()}; }
-Row ToRow(const Person& person) { return {person.name, ToJson(person).dump()}; }
-Row ToRow(const Film& film) { return {film.name, ToJson(film).dump()}; }
+const std::vector<DocTable>& DocTables() {
+  static const auto* t =
+      new std::vector<DocTable>{{&ErasTable(), "era"},
+                                {&PeopleTable(), "person"},
+                                {&FilmsTable(), "film"},
+                                {&SequencesTable(), "sequence"}};
+  return *t;
+}
+
+absl::StatusOr<std::optional<std::string>> BinaryDocOf(absl::string_view kind,
+                                                       const std::string& name,
+                                                       absl::string_view doc) {
+  if (IsBinaryDoc(doc)) return std::optional<std::string>();
+  WriteBatch decoded;
+  LONGTAKE_RETURN_IF_ERROR(
+      AddChange(std::string(kind), "upsert", name, doc, &decoded));
+  // AddChange put the one resource in its own upsert list.
+  std::optional<std::string> out;
+  if (!decoded.upsert_eras.empty()) out = EncodeDoc(decoded.upsert_eras[0]);
+  if (!decoded.upsert_people.empty()) {
+    out = EncodeDoc(decoded.upsert_people[0]);
+  }
+  if (!decoded.upsert_films.empty()) out = EncodeDoc(decoded.upsert_films[0]);
+  if (!decoded.upsert_sequences.empty()) {
+    out = EncodeDoc(decoded.upsert_sequences[0]);
+  }
+  return out;
+}
+
+std::string UpdateDocSql(const Table& table, Placeholders p) {
+  return absl::StrCat("UPDATE ", table.name, " SET doc = ", Placeholder(p, 0),
+                      " WHERE ", table.columns[0], " = ", Placeholder(p, 1));
+}
+
+std::string SelectLoggedDocsSql() {
+  return "SELECT revision, seq, kind, name, doc FROM change_log "
+         "WHERE op = 'upsert'";
+}
+
+std::string UpdateLoggedDocSql(Placeholders p) {
+  return absl::StrCat("UPDATE change_log SET doc = ", Placeholder(p, 0),
+                      " WHERE revision = ", Placeholder(p, 1),
+                      " AND seq = ", Placeholder(p, 2));
+}
+
+int DocColumn(const Table& table) {
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (table.columns[i] == "doc") return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Row ToRow(const Era& era) { return {era.name, EncodeDoc(era)}; }
+Row ToRow(const Person& person) { return {person.name, EncodeDoc(person)}; }
+Row ToRow(const Film& film) { return {film.name, EncodeDoc(film)}; }
 Row ToRow(const Sequence& sequence) {
-  return {sequence.name, FilmOfSequence(sequence.name),
-          ToJson(sequence).dump()};
+  return {sequence.name, FilmOfSequence(sequence.name), EncodeDoc(sequence)};
 }
 Row ToRow(const RequestRecord& request) {
   return {request.request_id, request.method, request.resource,
@@ -121,7 +174,7 @@ std::vector<Row> ChangeRows(const WriteBatch& batch, int64_t revision) {
 }
 
 absl::Status AddChange(const std::string& kind, const std::string& op,
-                       const std::string& name, const std::string& doc,
+                       const std::string& name, absl::string_view doc,
                        WriteBatch* out) {
   if (kind == "era") {
     return AddDecoded(ErasTable(), op, name, doc, &out->upsert_eras,
@@ -142,6 +195,16 @@ absl::Status AddChange(const std::string& kind, const std::string& op,
   return absl::DataLossError(absl::StrCat("store: change_log row of ", name,
                                           " has an unknown kind \"", kind,
                                           "\""));
+}
+
+void LogLoaded(const CatalogSnapshot& snapshot, absl::Duration reading,
+               absl::Duration decoding) {
+  Log(LogLevel::kInfo,
+      absl::StrCat("store read: films=", snapshot.films.size(),
+                   " people=", snapshot.people.size(),
+                   " sequences=", snapshot.sequences.size(),
+                   " read_ms=", absl::ToInt64Milliseconds(reading),
+                   " decode_ms=", absl::ToInt64Milliseconds(decoding)));
 }
 
 std::string FilmOfSequence(absl::string_view sequence_name) {

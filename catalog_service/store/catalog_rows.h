@@ -11,6 +11,7 @@
 //   rows::Row row = rows::ToRow(film);  // bind row[i] to column i
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,12 +23,14 @@
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/domain/json_codec.h"
 #include "catalog_service/domain/model.h"
+#include "catalog_service/store/doc_codec.h"
 
 namespace longtake::catalog::rows {
 
 // A table both stores keep. The first column is the primary key. Resource
-// tables end with `doc`, the resource as JSON (domain/json_codec.h), so new
-// resource fields need no schema change.
+// tables end with `doc`, the resource in the stores' binary form
+// (store/doc_codec.h; JSON from domain/json_codec.h before migration 4, and
+// still read), kept as a BLOB in SQLite and a BYTEA in PostgreSQL.
 struct Table {
   std::string name;
   std::vector<std::string> columns;
@@ -64,7 +67,8 @@ inline constexpr char kAddChangeLogMigration[] = R"sql(
     WHERE key = 'revision';
 )sql";
 
-// A row: one text value per column of its table, in column order.
+// A row: one text value per column of its table, in column order (the doc
+// column holds bytes).
 using Row = std::vector<std::string>;
 Row ToRow(const Era& era);
 Row ToRow(const Person& person);
@@ -77,17 +81,24 @@ Row ToRow(const RequestRecord& request);
 // T is Era, Person, Film or Sequence.
 template <typename T>
 absl::Status FromRow(const Table& table, const std::string& name,
-                     const std::string& doc, T* out) {
-  nlohmann::json j = nlohmann::json::parse(doc, nullptr, false);
-  absl::StatusOr<T> value = j.is_discarded()
-                                ? absl::InvalidArgumentError("bad JSON")
-                                : FromJson<T>(j, name);
-  if (!value.ok()) {
+                     absl::string_view doc, T* out) {
+  absl::Status status;
+  if (IsBinaryDoc(doc)) {
+    status = DecodeDoc(doc, out);
+  } else {
+    // A JSON doc: a store not yet converted by migration 4.
+    nlohmann::json j = nlohmann::json::parse(doc, nullptr, false);
+    absl::StatusOr<T> value = j.is_discarded()
+                                  ? absl::InvalidArgumentError("bad JSON")
+                                  : FromJson<T>(j, name);
+    status = value.status();
+    if (value.ok()) *out = *std::move(value);
+  }
+  if (!status.ok()) {
     return absl::DataLossError(absl::StrCat("store: cannot decode ", table.name,
                                             " row ", name, ": ",
-                                            value.status().message()));
+                                            status.message()));
   }
-  *out = *std::move(value);
   return absl::OkStatus();
 }
 // `row` holds RequestsTable()'s columns (SelectRequestSql).
@@ -99,8 +110,13 @@ std::vector<Row> ChangeRows(const WriteBatch& batch, int64_t revision);
 // Adds one change log row (its kind, op, name and doc columns) to `out`;
 // DATA_LOSS when the row does not decode.
 absl::Status AddChange(const std::string& kind, const std::string& op,
-                       const std::string& name, const std::string& doc,
+                       const std::string& name, absl::string_view doc,
                        WriteBatch* out);
+
+// Logs (info) what LoadAll read and how long reading the rows and decoding
+// them took: "store read: films=... read_ms=... decode_ms=...".
+void LogLoaded(const CatalogSnapshot& snapshot, absl::Duration reading,
+               absl::Duration decoding);
 
 // "films/x/sequences/y" -> "films/x" (the sequences.film column).
 std::string FilmOfSequence(absl::string_view sequence_name);
@@ -110,6 +126,34 @@ enum class Placeholders {
   kQuestionMark,
   kDollar
 };  // SQLite "?", PostgreSQL "$1"
+
+// Migration 4 (the SQL differs per dialect: PostgreSQL changes the doc
+// columns' type to BYTEA) marks the store with this store_meta key; the
+// store then rewrites every JSON doc, the change log's included, in the
+// binary form (ConvertDocsToBinary in each store) and removes the key, in
+// one transaction.
+inline constexpr char kBinaryDocsPendingKey[] = "binary_docs_pending";
+inline constexpr char kMarkBinaryDocsPending[] =
+    "INSERT INTO store_meta(key, value) VALUES ('binary_docs_pending', 1)";
+// The resource tables and the change log kind of their rows.
+struct DocTable {
+  const Table* table;
+  const char* kind;
+};
+const std::vector<DocTable>& DocTables();
+// The binary form of a stored `doc` of `kind` ("film", ...), or nullopt when
+// it is already binary; DATA_LOSS when it does not decode.
+absl::StatusOr<std::optional<std::string>> BinaryDocOf(absl::string_view kind,
+                                                       const std::string& name,
+                                                       absl::string_view doc);
+// UPDATE table SET doc = first placeholder WHERE key = second.
+std::string UpdateDocSql(const Table& table, Placeholders p);
+// SELECT revision, seq, kind, name, doc of every upsert in the change log;
+// UPDATE its doc (first placeholder) by revision and seq (second, third).
+std::string SelectLoggedDocsSql();
+std::string UpdateLoggedDocSql(Placeholders p);
+// The index of the table's `doc` column (bound as bytes), -1 when none.
+int DocColumn(const Table& table);
 // INSERT every column; a row with the same key replaces the other columns.
 std::string UpsertSql(const Table& table, Placeholders p);
 // INSERT every column; a row with the same key is left as it is (and the

@@ -328,12 +328,28 @@ absl::Status ServerRunner::Start(const ServerRunnerOptions& options) {
         "could not listen on ", options.listen_address,
         " (address in use, or not a HOST:PORT this machine has?)"));
   }
-  std::string host =
-      options.listen_address.substr(0, options.listen_address.rfind(':'));
-  std::printf("listening on %s:%d\n", host.c_str(), port_);
+  host_ = options.listen_address.substr(0, options.listen_address.rfind(':'));
+  if (options.ready_at_start) {
+    MarkReady();
+    return absl::OkStatus();
+  }
+  if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+    health->SetServingStatus(false);
+  }
+  std::printf("started on %s:%d\n", host_.c_str(), port_);
   std::fflush(stdout);
-  Log(LogLevel::kInfo, absl::StrCat("listening on ", host, ":", port_));
+  Log(LogLevel::kInfo, absl::StrCat("started on ", host_, ":", port_,
+                                    ": health NOT_SERVING until ready"));
   return absl::OkStatus();
+}
+
+void ServerRunner::MarkReady() {
+  if (server_ == nullptr || shut_down_ || ready_) return;
+  ready_ = true;
+  SetServing("", true);
+  std::printf("listening on %s:%d\n", host_.c_str(), port_);
+  std::fflush(stdout);
+  Log(LogLevel::kInfo, absl::StrCat("listening on ", host_, ":", port_));
 }
 
 void ServerRunner::SetServing(const std::string& service_name, bool serving) {

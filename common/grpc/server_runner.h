@@ -18,9 +18,13 @@
 //   }
 //
 // Start() prints "listening on HOST:PORT" on stdout (with the real port), the
-// line tests and scripts wait for. With `metrics` and `metrics_listen` set it
-// first prints "metrics on HOST:PORT" and serves GET /metrics there (see
-// common/metrics/metrics_server.h) until Shutdown.
+// line tests and scripts wait for. A server with slow work to do before it
+// can serve (the catalogue loading) sets `ready_at_start = false`: Start then
+// prints "started on HOST:PORT", health answers NOT_SERVING (for "" too), and
+// MarkReady() later makes "" SERVING and prints the "listening on" line. With
+// `metrics` and `metrics_listen` set it first prints "metrics on HOST:PORT" and
+// serves GET /metrics there (see common/metrics/metrics_server.h) until
+// Shutdown.
 //
 // Every call is counted (longtake_grpc_server_calls_total by service, method
 // and code), timed (longtake_grpc_server_call_duration_seconds) and tracked
@@ -87,6 +91,8 @@ struct ServerRunnerOptions {
   // How often freed heap memory is checked for and given back to the system
   // (common/limits/memory_trimmer.h); ZeroDuration: never.
   absl::Duration memory_trim_interval = absl::Seconds(5);
+  // False: not ready until MarkReady() (see the file comment).
+  bool ready_at_start = true;
 };
 
 class ServerRunner {
@@ -107,6 +113,9 @@ class ServerRunner {
   // "longtake.catalog.v1.CatalogService". The overall "" status follows
   // Start/Shutdown.
   void SetServing(const std::string& service_name, bool serving);
+  // With ready_at_start false: the overall "" status becomes SERVING and
+  // "listening on HOST:PORT" is printed. Once; no effect after Shutdown.
+  void MarkReady();
 
   // The one shutdown path of both services. Marks everything NOT_SERVING,
   // runs the drain hooks in the order added, each given the deadline of the
@@ -127,6 +136,8 @@ class ServerRunner {
   std::vector<std::function<void(absl::Time)>> drain_hooks_;
   absl::Duration server_shutdown_cap_ = absl::InfiniteDuration();
   int port_ = 0;
+  std::string host_;
+  bool ready_ = false;
   bool shut_down_ = false;
 };
 

@@ -176,10 +176,15 @@ double Statement::ColumnDouble(int column) const {
   return sqlite3_column_double(stmt_, column);
 }
 std::string Statement::ColumnText(int column) const {
+  return std::string(ColumnBytes(column));
+}
+
+absl::string_view Statement::ColumnBytes(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   int size = sqlite3_column_bytes(stmt_, column);
-  if (data == nullptr || size <= 0) return std::string();
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
+  if (data == nullptr || size <= 0) return absl::string_view();
+  return absl::string_view(static_cast<const char*>(data),
+                           static_cast<size_t>(size));
 }
 
 // ---- Transaction ----

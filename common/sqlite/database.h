@@ -101,6 +101,9 @@ class Statement {
   int64_t ColumnInt(int column) const;
   double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
+  // The column's bytes (TEXT or BLOB) without a copy: valid until the next
+  // Step, Reset or the statement's end.
+  absl::string_view ColumnBytes(int column) const;
 
  private:
   friend class Database;

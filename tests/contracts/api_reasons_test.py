@@ -13,6 +13,9 @@ produces, fails the test.
 import os
 import re
 import signal
+import socket
+import sqlite3
+import subprocess
 import sys
 import time
 import uuid
@@ -92,6 +95,33 @@ def shutting_down():
     os.kill(int(env["WATCHLIST_NO_CATALOG_PID"]), signal.SIGTERM)
     for _ in stream:
         pass
+
+
+def catalog_loading():
+    """A catalogue that listens but has not loaded: another connection holds
+    its SQLite store in exclusive locking mode, so the load waits on the lock
+    (for the store's 5 s busy timeout, then the server exits)."""
+    db = os.path.join(env["SCRATCH"], "loading.db")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE held (a)")
+    holder.execute("COMMIT")  # the lock stays until the connection closes
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [os.path.join(env["BIN_DIR"], "longtake-catalog"), f"--store=sqlite://{db}",
+         f"--listen=127.0.0.1:{port}", "--no-log-calls"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        loading = cat_grpc.CatalogServiceStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+        loading.GetFilm(cat.GetFilmRequest(name="films/i-am-cuba"), timeout=4,
+                        wait_for_ready=True)
+    finally:
+        server.kill()
+        server.wait()
+        holder.close()
 
 
 def resume_beyond_newest():
@@ -179,6 +209,7 @@ cases = {
     ("RESOURCE_EXHAUSTED", "RATE_LIMITED"): rate_limited,
     ("RESOURCE_EXHAUSTED", "STREAM_LIMIT"): stream_limit,
     ("UNAVAILABLE", "SHUTTING_DOWN"): shutting_down,
+    ("UNAVAILABLE", "CATALOG_LOADING"): catalog_loading,
 }
 
 # The watchlist's own filter errors carry the same reason as the catalogue's.

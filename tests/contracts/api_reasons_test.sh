@@ -31,6 +31,8 @@ start_server "$tmp/orphan" "$bin/longtake-watchlist" --listen=127.0.0.1:0 \
   --max-streams-per-user=1
 export WATCHLIST_NO_CATALOG=$addr WATCHLIST_NO_CATALOG_PID=${pids[-1]}
 
+# api_reasons_test.py starts one more catalogue, one that is still loading.
+export BIN_DIR=$bin SCRATCH=$tmp
 export ALICE BOB CURATOR EXPIRED
 ALICE=$("$bin/longtake" token --user alice --token-secret $secret)
 BOB=$("$bin/longtake" token --user bob --token-secret $secret)

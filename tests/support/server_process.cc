@@ -113,7 +113,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& binary, const std::vector<std::string>& args,
-    const Env& env, absl::Duration startup_timeout) {
+    const Env& env, absl::Duration startup_timeout, const std::string& marker) {
   std::unique_ptr<ServerProcess> proc(new ServerProcess());
   std::string dir = TempDir();
   std::string base = std::filesystem::path(binary).filename().string();
@@ -124,7 +124,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   proc->pid_ = *pid;
   proc->running_ = true;
 
-  const std::string kMarker = "listening on ";
+  const std::string& kMarker = marker;
   absl::Time deadline = absl::Now() + startup_timeout;
   while (true) {
     std::string out = ReadFile(proc->stdout_path_);

@@ -14,10 +14,12 @@
 //
 // Start() waits for the "listening on HOST:PORT" line the servers print on
 // stdout (15 s by default) and fails with the tail of the server's stderr if
-// it never comes. Stderr goes to a file kept for diagnostics (stderr_path()).
-// The child inherits the test's environment minus every LONGTAKE_* variable
-// (so a developer's shell cannot change a test), plus `env`. It is killed if
-// the test process dies, and by the destructor if still running.
+// it never comes. `marker` waits for another "<marker>HOST:PORT" line
+// instead: "started on " for a server bound but still loading. Stderr goes to a
+// file kept for diagnostics (stderr_path()). The child inherits the test's
+// environment minus every LONGTAKE_* variable (so a developer's shell cannot
+// change a test), plus `env`. It is killed if the test process dies, and by the
+// destructor if still running.
 
 #include <sys/types.h>
 
@@ -37,7 +39,8 @@ class ServerProcess {
 
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& binary, const std::vector<std::string>& args,
-      const Env& env = {}, absl::Duration startup_timeout = absl::Seconds(15));
+      const Env& env = {}, absl::Duration startup_timeout = absl::Seconds(15),
+      const std::string& marker = "listening on ");
 
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;

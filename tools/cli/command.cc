@@ -296,6 +296,12 @@ int ServerError(const Context& ctx, const absl::Status& status,
   const char* flag = catalog ? "--addr" : "--watchlist-addr";
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
+      if (ErrorReason(status) == "CATALOG_LOADING") {
+        std::cerr << "hint: " << binary << " at " << addr
+                  << " is loading its catalogue; its health check says "
+                     "SERVING when it is done\n";
+        break;
+      }
       std::cerr << "hint: is " << binary << " running at " << addr
                 << "? start it with `" << binary << " --listen=" << addr
                 << "`, or point " << flag << " at it\n";

@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/postgres/database.h"
 #include "tests/catalog_service/integration/catalog_test_support.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace longtake::catalog::testing {
 namespace {
@@ -68,6 +71,66 @@ TEST(CatalogLifecycleTest, RestartKeepsACreatedFilm) {
 
 TEST(CatalogLifecycleTest, KillNineAfterAcknowledgedWriteKeepsIt) {
   ExpectCreatedFilmSurvives(/*kill_nine=*/true);
+}
+
+// The server listens before it loads the catalogue: until the load is done
+// health says NOT_SERVING and catalogue calls answer UNAVAILABLE
+// CATALOG_LOADING. The load is held up for as long as the test needs by a
+// lock on the films table of its PostgreSQL store (the store's read waits).
+TEST(CatalogLifecycleTest, NotServingUntilTheCatalogueIsLoaded) {
+  ASSERT_OK_AND_ASSIGN(std::string url,
+                       ::longtake::testing::FreshPostgresDatabaseUrl());
+  std::vector<std::string> args = {"--listen=127.0.0.1:0",
+                                   absl::StrCat("--store=", url),
+                                   absl::StrCat("--seed=", SeedPath()),
+                                   "--log-level=info", "--refresh-interval=0"};
+  {
+    // Migrated and seeded once, so the next start only reads.
+    CatalogServer first = StartCatalog(args);
+    ASSERT_NE(first.process, nullptr);
+    ASSERT_EQ(first.process->Stop(), 0);
+  }
+  ASSERT_OK_AND_ASSIGN(auto admin, postgres::Database::Open(url));
+  auto lock = std::make_unique<pqxx::work>(admin->raw());
+  lock->exec("LOCK TABLE films IN ACCESS EXCLUSIVE MODE");
+
+  ASSERT_OK_AND_ASSIGN(
+      auto process, ServerProcess::Start(BinaryPath("longtake-catalog"), args,
+                                         {}, absl::Seconds(15), "started on "));
+  auto channel = grpc::CreateChannel(process->address(),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = pb::CatalogService::NewStub(channel);
+  constexpr int kServing = 1, kNotServing = 2;
+  for (const std::string service : {"", kServiceName}) {
+    int serving = 0;
+    grpc::Status status = HealthCheck(channel.get(), service, &serving);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(serving, kNotServing) << service;
+  }
+  pb::Film film;
+  ExpectError(GetFilm(*stub, "films/the-cranes-are-flying", &film),
+              {grpc::StatusCode::UNAVAILABLE, "CATALOG_LOADING", "", ""});
+  pb::CreateFilmRequest create;
+  create.mutable_film()->set_title("Too Early");
+  ExpectError(stub->CreateFilm(AsCurator().get(), create, &film),
+              {grpc::StatusCode::UNAVAILABLE, "CATALOG_LOADING", "", ""});
+  EXPECT_THAT(process->Stdout(), ::testing::Not(HasSubstr("listening on")));
+
+  lock->abort();  // the load goes on
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!absl::StrContains(process->Stdout(), "listening on") &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  int serving = 0;
+  ASSERT_TRUE(HealthCheck(channel.get(), kServiceName, &serving).ok());
+  EXPECT_EQ(serving, kServing);
+  grpc::Status status = GetFilm(*stub, "films/the-cranes-are-flying", &film);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(process->Stop(), 0);
+  // The log gives each phase's time.
+  EXPECT_THAT(process->StderrTail(100000),
+              HasSubstr("catalogue serving: films=4 listen_ms="));
 }
 
 TEST(CatalogLifecycleTest, SigtermExitsZeroQuickly) {

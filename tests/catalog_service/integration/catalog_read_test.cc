@@ -495,24 +495,6 @@ TEST_F(CatalogReadTest, UnknownResourcesAreNotFoundByName) {
               NotFoundNamed(era_request.name()));
 }
 
-// grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest
-// {string service = 1} and HealthCheckResponse {enum status = 1} have the
-// wire format of StringValue and Int32Value.
-grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service,
-                         int* serving_status) {
-  google::protobuf::StringValue request;
-  request.set_value(service);
-  google::protobuf::Int32Value response;
-  grpc::internal::RpcMethod method("/grpc.health.v1.Health/Check",
-                                   grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::Status status =
-      grpc::internal::BlockingUnaryCall<google::protobuf::StringValue,
-                                        google::protobuf::Int32Value>(
-          channel, method, CallContext().get(), request, &response);
-  *serving_status = response.value();
-  return status;
-}
-
 TEST_F(CatalogReadTest, HealthReportsServing) {
   constexpr int kServing = 1;
   int serving = 0;

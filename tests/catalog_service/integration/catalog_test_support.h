@@ -14,8 +14,11 @@
 #include "common/auth/token.h"
 #include "common/grpc/status_adapter.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/wrappers.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/client_unary_call.h"
+#include "grpcpp/impl/rpc_method.h"
 #include "gtest/gtest.h"
 #include "longtake/catalog/v1/catalog_service.grpc.pb.h"
 #include "tests/support/call_context.h"
@@ -61,6 +64,25 @@ inline CatalogServer StartCatalog(const std::vector<std::string>& args) {
     return {};
   }
   return *std::move(server);
+}
+
+// grpc.health.v1.Health/Check through the raw channel: HealthCheckRequest
+// {string service = 1} and HealthCheckResponse {enum status = 1} have the
+// wire format of StringValue and Int32Value.
+inline grpc::Status HealthCheck(grpc::Channel* channel,
+                                const std::string& service,
+                                int* serving_status) {
+  google::protobuf::StringValue request;
+  request.set_value(service);
+  google::protobuf::Int32Value response;
+  grpc::internal::RpcMethod method("/grpc.health.v1.Health/Check",
+                                   grpc::internal::RpcMethod::NORMAL_RPC);
+  grpc::Status status =
+      grpc::internal::BlockingUnaryCall<google::protobuf::StringValue,
+                                        google::protobuf::Int32Value>(
+          channel, method, CallContext().get(), request, &response);
+  *serving_status = response.value();
+  return status;
 }
 
 inline std::string MintToken(auth::Role role,
