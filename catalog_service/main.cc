@@ -40,8 +40,6 @@ namespace {
 
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
-// The longest one wait for a commit notification lasts.
-constexpr absl::Duration kCommitWait = absl::Milliseconds(500);
 
 // The read model's gauges, read when scraped (documented in deploy/README.md).
 void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
@@ -231,17 +229,12 @@ int Run(int argc, char** argv) {
         "read model refresh", *refresh_interval,
         [model]() -> absl::Status { return model->Refresh().status(); });
     if (model->store_notifies_commits()) {
-      // Woken by each commit (LISTEN/NOTIFY); a wait ends at least every
-      // kCommitWait so that shutdown is prompt. While notifications are
-      // down (the store logs it), each wait takes kCommitWait and the
-      // refresher polls.
-      waker = std::make_unique<PeriodicTask>(
-          "catch-up on commit", absl::Milliseconds(1),
-          [model]() -> absl::Status {
-            absl::StatusOr<bool> woken = model->WaitForStoreCommit(kCommitWait);
-            if (!woken.ok() || !*woken) return absl::OkStatus();
-            return model->Refresh().status();
-          });
+      // Woken by each commit (LISTEN/NOTIFY); the refresher polls while
+      // notifications are down.
+      waker = OnEachCommit(
+          "catch-up on commit",
+          [model](absl::Duration t) { return model->WaitForStoreCommit(t); },
+          [model] { return model->Refresh().status(); });
     }
   }
   std::unique_ptr<PeriodicTask> trimmer;

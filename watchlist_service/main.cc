@@ -110,7 +110,8 @@ int Run(int argc, char** argv) {
       "LEAVING_SOON is sent when an offer ends within this window");
   const Flag<absl::Duration> poll_interval = flags.AddDuration(
       "event_poll_interval", "LONGTAKE_EVENT_POLL_INTERVAL", absl::Seconds(1),
-      "how often to scan for leaving-soon offers and poll new events");
+      "how often to scan for leaving-soon offers and poll new events (on "
+      "PostgreSQL, other replicas' events also arrive at once by NOTIFY)");
   const Flag<int64_t> read_threads =
       flags.AddInt("read_threads", "LONGTAKE_READ_THREADS", 4,
                    "threads serving reads that never ask the catalogue");
@@ -276,7 +277,20 @@ int Run(int argc, char** argv) {
         return model->PollNewEvents().status();
       });
 
-  runner.AddDrainHook([&ticker](absl::Time) { ticker.Stop(); });
+  // Other replicas' events at once when the store notifies commits
+  // (PostgreSQL); the ticker's poll covers while notifications are down.
+  std::unique_ptr<PeriodicTask> waker;
+  if (model->store_notifies_commits()) {
+    waker = OnEachCommit(
+        "events on commit",
+        [model](absl::Duration t) { return model->WaitForStoreCommit(t); },
+        [model] { return model->PollNewEvents().status(); });
+  }
+
+  runner.AddDrainHook([&](absl::Time) {
+    if (waker != nullptr) waker->Stop();
+    ticker.Stop();
+  });
   // Open availability streams would otherwise hold shutdown for the grace.
   runner.AddDrainHook([&service](absl::Time) { service.CloseStreams(); });
   runner.ServeUntilShutdownSignal(*server.shutdown_grace);

@@ -37,6 +37,7 @@
 #include "absl/time/time.h"
 #include "catalog_service/domain/model.h"
 #include "common/domain/request_record.h"
+#include "common/domain/store_commits.h"
 
 namespace longtake::catalog {
 
@@ -103,7 +104,7 @@ struct ChangePage {
   bool trimmed = false;
 };
 
-class CatalogStore {
+class CatalogStore : public StoreCommits {
  public:
   virtual ~CatalogStore() = default;
 
@@ -123,19 +124,6 @@ class CatalogStore {
   // (keep > 0); a reader behind them then gets ChangePage::trimmed. Returns
   // the revision the log is now trimmed through (it holds every later one).
   virtual absl::StatusOr<int64_t> TrimChangeLog(int64_t keep) = 0;
-
-  // Whether WaitForCommit is told of commits (PostgreSQL's LISTEN/NOTIFY);
-  // without it, replicas only poll Revision.
-  virtual bool NotifiesCommits() const { return false; }
-  // Blocks until a batch may have been committed by anyone, or `timeout`
-  // passes: true when woken (also after the notification connection was
-  // re-established, since commits may have been missed meanwhile). An error
-  // when notifications are down, after waiting `timeout`, so callers can
-  // loop on it and poll meanwhile. One caller at a time.
-  virtual absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) {
-    (void)timeout;
-    return absl::UnimplementedError("this store does not notify commits");
-  }
 };
 
 }  // namespace longtake::catalog

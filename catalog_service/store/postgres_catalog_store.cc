@@ -19,6 +19,7 @@
 #include "catalog_service/store/catalog_rows.h"
 #include "catalog_service/store/parallel_decode.h"
 #include "common/log/logger.h"
+#include "common/postgres/commit_listener.h"
 #include "common/postgres/database.h"
 #include "common/status/errors.h"
 
@@ -217,60 +218,6 @@ absl::Status ReadChanges(pqxx::transaction_base& tx, int64_t position,
   return absl::OkStatus();
 }
 
-// A connection that LISTENs on kChannel; `woken` is set by each
-// notification it receives.
-class Listener {
- public:
-  static absl::StatusOr<std::unique_ptr<Listener>> Open(
-      const std::string& url) {
-    try {
-      auto conn = std::make_unique<pqxx::connection>(url);
-      return std::unique_ptr<Listener>(new Listener(std::move(conn)));
-    } catch (const std::exception& e) {
-      return postgres::StatusFromException(e, "listen for commits");
-    }
-  }
-
-  // True when a notification arrived within `timeout`.
-  absl::StatusOr<bool> Wait(absl::Duration timeout) {
-    try {
-      woken_ = false;
-      conn_->get_notifs();
-      if (!woken_) {
-        int64_t us = std::max<int64_t>(absl::ToInt64Microseconds(timeout), 0);
-        conn_->await_notification(us / 1000000, us % 1000000);
-      }
-      if (!conn_->is_open()) {
-        return absl::UnavailableError("postgres: notification connection lost");
-      }
-      return woken_;
-    } catch (const std::exception& e) {
-      return postgres::StatusFromException(e, "wait for commits");
-    }
-  }
-
- private:
-  class Receiver : public pqxx::notification_receiver {
-   public:
-    Receiver(pqxx::connection_base& c, bool* woken)
-        : pqxx::notification_receiver(c, kChannel), woken_(woken) {}
-    void operator()(const std::string&, int) override { *woken_ = true; }
-
-   private:
-    bool* woken_;
-  };
-
-  explicit Listener(std::unique_ptr<pqxx::connection> conn)
-      : conn_(std::move(conn)),
-        receiver_(std::make_unique<Receiver>(*conn_, &woken_)) {
-    // The receiver's constructor runs LISTEN.
-  }
-
-  bool woken_ = false;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<Receiver> receiver_;
-};
-
 class PostgresCatalogStore : public CatalogStore {
  public:
   PostgresCatalogStore(std::unique_ptr<postgres::Database> db, std::string url)
@@ -356,8 +303,7 @@ class PostgresCatalogStore : public CatalogStore {
         Run(tx, append, row, rows::DocColumn(rows::ChangeLogTable()));
       }
       // Delivered on commit, and only then.
-      tx.exec_params("SELECT pg_notify($1, $2)", kChannel,
-                     absl::StrCat(revision));
+      postgres::CommitListener::Notify(tx, kChannel, absl::StrCat(revision));
       return absl::OkStatus();
     });
   }
@@ -397,39 +343,7 @@ class PostgresCatalogStore : public CatalogStore {
   bool NotifiesCommits() const override { return true; }
 
   absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
-    std::lock_guard<std::mutex> lock(listen_mu_);
-    if (listener_ == nullptr) {
-      absl::StatusOr<std::unique_ptr<Listener>> opened = Listener::Open(url_);
-      if (!opened.ok()) {
-        if (!listen_failing_) {
-          Log(LogLevel::kWarning,
-              absl::StrCat("commit notifications unavailable (polling "
-                           "meanwhile): ",
-                           opened.status().message()));
-        }
-        listen_failing_ = true;
-        std::this_thread::sleep_for(absl::ToChronoNanoseconds(timeout));
-        return opened.status();
-      }
-      listener_ = *std::move(opened);
-      Log(LogLevel::kInfo, listened_before_
-                               ? "commit notifications re-established"
-                               : "listening for commit notifications");
-      listen_failing_ = false;
-      // Commits made while nobody listened went unnoticed.
-      if (listened_before_) return true;
-      listened_before_ = true;
-    }
-    absl::StatusOr<bool> woken = listener_->Wait(timeout);
-    if (!woken.ok()) {
-      Log(LogLevel::kWarning,
-          absl::StrCat("commit notifications lost (polling until they are "
-                       "back): ",
-                       woken.status().message()));
-      listener_.reset();
-      listen_failing_ = true;
-    }
-    return woken;
+    return commits_.WaitForCommit(timeout);
   }
 
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
@@ -466,12 +380,7 @@ class PostgresCatalogStore : public CatalogStore {
   std::mutex mu_;
   std::unique_ptr<postgres::Database> db_;
   const std::string url_;
-  // WaitForCommit's own connection, apart from db_ so waiting blocks no
-  // query.
-  std::mutex listen_mu_;
-  std::unique_ptr<Listener> listener_;
-  bool listened_before_ = false;
-  bool listen_failing_ = false;
+  postgres::CommitListener commits_{url_, kChannel};
 };
 
 }  // namespace

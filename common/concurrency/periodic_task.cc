@@ -52,4 +52,17 @@ void PeriodicTask::Loop() {
   }
 }
 
+std::unique_ptr<PeriodicTask> OnEachCommit(
+    std::string name, std::function<absl::StatusOr<bool>(absl::Duration)> wait,
+    PeriodicTask::Step on_commit) {
+  return std::make_unique<PeriodicTask>(
+      std::move(name), absl::Milliseconds(1),
+      [wait = std::move(wait),
+       on_commit = std::move(on_commit)]() -> absl::Status {
+        absl::StatusOr<bool> woken = wait(kCommitWait);
+        if (!woken.ok() || !*woken) return absl::OkStatus();
+        return on_commit();
+      });
+}
+
 }  // namespace longtake

@@ -12,11 +12,13 @@
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace longtake {
@@ -51,5 +53,20 @@ class PeriodicTask {
   std::mutex step_mu_;     // one step at a time
   std::thread thread_;
 };
+
+// A task that waits for other replicas' commits to a shared store (`wait`:
+// StoreCommits::WaitForCommit through the service's model) and runs
+// `on_commit` after each. One wait lasts at most `kCommitWait`, so Stop is
+// prompt. While notifications are down a wait fails after its timeout and
+// nothing runs: the service's periodic poll covers for it.
+//
+//   auto waker = OnEachCommit(
+//       "catch-up on commit",
+//       [model](absl::Duration t) { return model->WaitForStoreCommit(t); },
+//       [model] { return model->Refresh().status(); });
+inline constexpr absl::Duration kCommitWait = absl::Milliseconds(500);
+std::unique_ptr<PeriodicTask> OnEachCommit(
+    std::string name, std::function<absl::StatusOr<bool>(absl::Duration)> wait,
+    PeriodicTask::Step on_commit);
 
 }  // namespace longtake

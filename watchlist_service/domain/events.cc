@@ -102,6 +102,14 @@ absl::StatusOr<int> Watchlist::PollNewEvents() {
   return total;
 }
 
+bool Watchlist::store_notifies_commits() const {
+  return store_->NotifiesCommits();
+}
+
+absl::StatusOr<bool> Watchlist::WaitForStoreCommit(absl::Duration timeout) {
+  return store_->WaitForCommit(timeout);
+}
+
 int64_t Watchlist::last_event_id() const { return hub_->last_seen(); }
 
 }  // namespace longtake::watchlist

@@ -270,6 +270,12 @@ class Watchlist {
   // already published here. Returns how many were published. Call it
   // periodically (e.g. every second) when replicas share a store.
   absl::StatusOr<int> PollNewEvents();
+  // Whether WaitForStoreCommit is told of other replicas' commits
+  // (PostgreSQL); otherwise PollNewEvents runs only periodically.
+  bool store_notifies_commits() const;
+  // Blocks until the store may have committed events or `timeout` passes
+  // (StoreCommits::WaitForCommit); true when woken. Then call PollNewEvents.
+  absl::StatusOr<bool> WaitForStoreCommit(absl::Duration timeout);
   // The highest event id this instance has seen (0 for none).
   int64_t last_event_id() const;
 

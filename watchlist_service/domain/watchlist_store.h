@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/domain/request_record.h"
+#include "common/domain/store_commits.h"
 #include "watchlist_service/domain/model.h"
 
 namespace longtake::watchlist {
@@ -75,7 +76,7 @@ struct EventFilter {
   std::vector<std::string> regions;  // any of; empty: all
 };
 
-class WatchlistStore {
+class WatchlistStore : public StoreCommits {
  public:
   virtual ~WatchlistStore() = default;
 

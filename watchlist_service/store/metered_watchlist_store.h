@@ -82,6 +82,11 @@ class MeteredWatchlistStore : public WatchlistStore {
     return errors_.Check("HasLeavingSoonMark",
                          inner_->HasLeavingSoonMark(mark));
   }
+  // A lost notification connection is logged and polled around, not counted.
+  bool NotifiesCommits() const override { return inner_->NotifiesCommits(); }
+  absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
+    return inner_->WaitForCommit(timeout);
+  }
 
  private:
   std::unique_ptr<WatchlistStore> inner_;

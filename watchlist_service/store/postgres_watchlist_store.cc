@@ -1,5 +1,6 @@
 // WatchlistStore over PostgreSQL (common/postgres): one connection guarded by
-// a mutex; every Commit is one transaction. The schema mirrors the SQLite
+// a mutex; every Commit is one transaction, and one that appends events
+// NOTIFYs the replicas waiting in WaitForCommit. The schema mirrors the SQLite
 // store's (same column names, times as unix micros, NULL for unset; lists as
 // JSON text; one schema and one set of statements, sql_watchlist_store.h);
 // names use the "C" collation so ordering and paging match SQLite's byte
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/postgres/commit_listener.h"
 #include "common/postgres/database.h"
 #include "common/status/errors.h"
 #include "watchlist_service/store/sql_watchlist_store.h"
@@ -26,6 +28,10 @@ using postgres::Database;
 // ("ltevnt"): ids are drawn and committed in the same order, so a reader of
 // "event_id > last" never skips an id that commits later.
 constexpr int64_t kEventLockKey = 0x6c746576'6e74;
+
+// Notified by every transaction that appends events (one notification per
+// commit), so replicas publish them to their streams at once.
+constexpr char kEventsChannel[] = "longtake_watchlist_events";
 
 const SqlDialect& Dialect() {
   static const auto* dialect = new SqlDialect{
@@ -105,6 +111,7 @@ class PostgresSession : public SqlSession {
   // Under an advisory lock, so ids commit in the order they are drawn.
   absl::StatusOr<int64_t> InsertEvent(const SqlRow& row) override {
     tx_.exec_params("SELECT pg_advisory_xact_lock($1)", kEventLockKey);
+    postgres::CommitListener::Notify(tx_, kEventsChannel, "");
     return Exec(absl::StrCat(EventTable().Insert(false, false),
                              " RETURNING event_id"),
                 row)[0][0]
@@ -149,7 +156,8 @@ absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenPostgresWatchlistStore(
     const std::string& url) {
   LONGTAKE_ASSIGN_OR_RETURN(auto db, OpenMigrated<Database>(url, Migrations()));
   return std::make_unique<SqlWatchlistStore>(
-      Dialect(), std::make_unique<PostgresConnection>(std::move(db)));
+      Dialect(), std::make_unique<PostgresConnection>(std::move(db)),
+      std::make_unique<postgres::CommitListener>(url, kEventsChannel));
 }
 
 }  // namespace longtake::watchlist

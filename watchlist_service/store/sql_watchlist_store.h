@@ -71,9 +71,20 @@ std::string NumberMarks(const std::string& sql);
 
 class SqlWatchlistStore final : public WatchlistStore {
  public:
+  // `commits`: how other processes' commits are learnt of (null: polled).
   SqlWatchlistStore(SqlDialect dialect,
-                    std::unique_ptr<SqlConnection> connection)
-      : dialect_(std::move(dialect)), connection_(std::move(connection)) {}
+                    std::unique_ptr<SqlConnection> connection,
+                    std::unique_ptr<StoreCommits> commits = nullptr)
+      : dialect_(std::move(dialect)),
+        commits_(commits != nullptr ? std::move(commits)
+                                    : std::make_unique<StoreCommits>()),
+        connection_(std::move(connection)) {}
+
+  // Not under mu_: waiting blocks no query.
+  bool NotifiesCommits() const override { return commits_->NotifiesCommits(); }
+  absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
+    return commits_->WaitForCommit(timeout);
+  }
 
   absl::StatusOr<CommitResult> Commit(const WriteBatch& batch) override;
   absl::StatusOr<std::optional<Provider>> GetProvider(
@@ -119,6 +130,7 @@ class SqlWatchlistStore final : public WatchlistStore {
   absl::Status Read(const SqlConnection::SessionWork& work);
 
   const SqlDialect dialect_;
+  const std::unique_ptr<StoreCommits> commits_;
   absl::Mutex mu_;
   std::unique_ptr<SqlConnection> connection_ ABSL_GUARDED_BY(mu_);
 };

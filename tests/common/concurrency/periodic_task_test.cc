@@ -50,5 +50,30 @@ TEST(PeriodicTaskTest, RunOnceReturnsTheStepStatusAndKeepsGoingAfterErrors) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST(OnEachCommitTest, RunsTheStepOnlyAfterAWaitThatWasWoken) {
+  // Waits answer: not woken, woken, an error (notifications down), woken,
+  // then not woken from there on.
+  std::atomic<int> waits{0};
+  std::atomic<int> steps{0};
+  absl::Notification done;
+  auto waker = OnEachCommit(
+      "test waker",
+      [&](absl::Duration timeout) -> absl::StatusOr<bool> {
+        EXPECT_EQ(timeout, kCommitWait);
+        const int n = waits++;
+        if (n == 2) return absl::UnavailableError("notifications down");
+        if (n == 5 && !done.HasBeenNotified()) done.Notify();
+        if (n >= 4) absl::SleepFor(absl::Milliseconds(1));
+        return n == 1 || n == 3;
+      },
+      [&] {
+        ++steps;
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  waker->Stop();
+  EXPECT_EQ(steps.load(), 2);
+}
+
 }  // namespace
 }  // namespace longtake

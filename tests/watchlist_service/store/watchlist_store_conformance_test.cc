@@ -337,6 +337,40 @@ TEST_P(WatchlistStoreConformanceTest, EventsAreMonotonicAndFiltered) {
   EXPECT_EQ(store_->ListEvents(0, {}, 3)->size(), 3u);
 }
 
+TEST_P(WatchlistStoreConformanceTest, EventCommitsWakeWaitersWhereSupported) {
+  if (!store_->NotifiesCommits()) {
+    EXPECT_FALSE(store_->WaitForCommit(absl::Milliseconds(1)).ok());
+    GTEST_SKIP() << "this store does not notify commits";
+  }
+  auto writer = OpenWatchlistStore(scratch_.url());
+  ASSERT_OK(writer);
+  // The first wait starts listening; nothing was committed yet.
+  ASSERT_OK_AND_ASSIGN(bool woken,
+                       store_->WaitForCommit(absl::Milliseconds(50)));
+  EXPECT_FALSE(woken);
+  // A commit without events wakes nobody.
+  WriteBatch items;
+  items.put_items = {MakeItem("ann", "x", "films/x", 1)};
+  ASSERT_OK((*writer)->Commit(items));
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Milliseconds(200)));
+  EXPECT_FALSE(woken);
+  // One with events wakes the waiter once.
+  WriteBatch events;
+  for (const std::string region : {"GB", "US"}) {
+    AvailabilityEvent e;
+    e.kind = AvailabilityEvent::Kind::kOfferAvailable;
+    e.offer = MakeOffer("o-" + region, "films/x", region);
+    e.film = "films/x";
+    e.event_time = kT0;
+    events.append_events.push_back(e);
+  }
+  ASSERT_OK((*writer)->Commit(events));
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Seconds(5)));
+  EXPECT_TRUE(woken);
+  ASSERT_OK_AND_ASSIGN(woken, store_->WaitForCommit(absl::Milliseconds(50)));
+  EXPECT_FALSE(woken);
+}
+
 TEST_P(WatchlistStoreConformanceTest, LeavingSoonMarksAreUnique) {
   LeavingSoonMark mark{"offers/a", kT0 + absl::Hours(5)};
   EXPECT_FALSE(*store_->HasLeavingSoonMark(mark));
