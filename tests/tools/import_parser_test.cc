@@ -1,6 +1,7 @@
 #include "tools/cli/import_parser.h"
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -579,6 +580,57 @@ TEST(ImportFilmExtras, ExternalIdsGenresAndRatingsInEveryShape) {
   EXPECT_TRUE(bad.entries.empty());
   ASSERT_FALSE(bad.rejected.empty());
   EXPECT_EQ(bad.rejected[0].field, "imdb_rating");
+}
+
+// Read a batch at a time, JSON lines give the same rows, line numbers,
+// rejections and counts as parsed whole, a duplicate of a row from an
+// earlier batch included.
+TEST(JsonLinesReader, BatchesGiveWhatTheWholeTextGives) {
+  const std::string text = absl::StrCat(
+      "\xEF\xBB\xBF", R"({"title":"A","year":1957})", "\r\n",  // BOM, CRLF
+      "\n",                                                    // blank
+      R"({"title":"B","year":"1958","budget":1})", "\n",
+      "not json\n",  // line 4
+      R"({"title":"C","year":1959})", "\n", R"({"title":"A","year":1957})",
+      "\n",                                        // duplicate
+      R"({"title":"D","year":1960,"budget":2})");  // no newline
+  const ParsedImport whole = ParseJsonLines(text);
+  ASSERT_EQ(whole.entries.size(), 4u);
+  ASSERT_EQ(whole.rejected_rows, 2);
+
+  std::istringstream in(text);
+  JsonLinesReader reader(in);
+  ParsedImport report;
+  std::vector<std::string> titles;
+  std::vector<int64_t> lines;
+  int batches = 0;
+  while (!reader.at_end()) {
+    ParsedImport batch = reader.Next(1);
+    EXPECT_LE(batch.entries.size(), 1u);
+    AddReport(batch, &report);
+    for (const auto& e : batch.entries) {
+      titles.push_back(e.film().title());
+      lines.push_back(e.source_line());
+    }
+    ++batches;
+  }
+  EXPECT_GE(batches, 4);
+  EXPECT_EQ(reader.lines_read(), 7);
+  EXPECT_THAT(titles, ElementsAre("A", "B", "C", "D"));
+  std::vector<int64_t> whole_lines;
+  for (const auto& e : whole.entries) whole_lines.push_back(e.source_line());
+  EXPECT_EQ(lines, whole_lines);
+  EXPECT_EQ(report.rejected_rows, whole.rejected_rows);
+  ASSERT_EQ(report.rejected.size(), whole.rejected.size());
+  for (size_t i = 0; i < whole.rejected.size(); ++i) {
+    EXPECT_EQ(report.rejected[i].line, whole.rejected[i].line);
+    EXPECT_EQ(report.rejected[i].field, whole.rejected[i].field);
+  }
+  EXPECT_THAT(At(report, 4), OneRejection("json"));
+  EXPECT_EQ(At(report, 6).size(), 1u);  // the duplicate of line 1
+  EXPECT_EQ(report.unknown_keys, whole.unknown_keys);
+  EXPECT_EQ(report.unknown_keys.at("budget"), 2);
+  EXPECT_EQ(report.numbers_as_text, whole.numbers_as_text);
 }
 
 }  // namespace

@@ -1,12 +1,17 @@
 // `longtake import FILE`: parses a .json, .jsonl or .csv file
 // (import_parser.h) and sends the good rows to CatalogService.ImportFilms in
 // batches, reporting every rejected row by file line, then a summary with
-// the keys it ignored. Exits non-zero when no film went in.
+// the keys it ignored. JSON lines are read batch by batch as they are sent,
+// so a file of a million films takes the memory of one batch. Exits
+// non-zero when no film went in.
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -22,6 +27,77 @@ namespace longtake::cli {
 namespace {
 
 namespace cv1 = ::longtake::catalog::v1;
+
+// The rows to send, a batch at a time: JSON lines are read as they are
+// sent; the other formats are parsed whole first (a JSON document or a CSV
+// file is one value to parse).
+class ImportBatches {
+ public:
+  static absl::StatusOr<std::unique_ptr<ImportBatches>> Open(
+      const std::string& path, const KeyMap& keys) {
+    std::unique_ptr<ImportBatches> batches(new ImportBatches());
+    if (IsJsonLinesPath(path)) {
+      std::ifstream& in = batches->in_;
+      in.open(path, std::ios::binary);
+      if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+      // Lines, counted ahead (fast) for the progress line.
+      std::vector<char> buffer(1 << 16);
+      while (
+          in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
+          in.gcount() > 0) {
+        batches->total_ += static_cast<size_t>(
+            std::count(buffer.begin(), buffer.begin() + in.gcount(), '\n'));
+      }
+      in.clear();
+      in.seekg(0);
+      batches->lines_ = std::make_unique<JsonLinesReader>(in, keys);
+      return batches;
+    }
+    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path, keys);
+    if (!parsed.ok()) return parsed.status();
+    batches->whole_ = *std::move(parsed);
+    batches->total_ = batches->whole_.entries.size();
+    return batches;
+  }
+
+  // Up to `max` good rows, with the rejections and counts met reading them
+  // (a parsed file's all come with its first batch).
+  ParsedImport Next(size_t max) {
+    if (lines_ != nullptr) return lines_->Next(max);
+    ParsedImport batch;
+    if (!started_) {
+      started_ = true;
+      batch = std::move(whole_);
+      whole_.entries = std::move(batch.entries);
+      batch.entries.clear();
+    }
+    const size_t end = std::min(whole_.entries.size(), sent_ + max);
+    for (; sent_ < end; ++sent_) {
+      batch.entries.push_back(std::move(whole_.entries[sent_]));
+    }
+    return batch;
+  }
+  bool at_end() const {
+    return lines_ != nullptr ? lines_->at_end()
+                             : started_ && sent_ >= whole_.entries.size();
+  }
+  // For the progress line: lines read, or rows sent, of total().
+  size_t done() const {
+    return lines_ != nullptr ? static_cast<size_t>(lines_->lines_read())
+                             : sent_;
+  }
+  size_t total() const { return total_; }
+
+ private:
+  ImportBatches() = default;
+
+  std::ifstream in_;
+  std::unique_ptr<JsonLinesReader> lines_;
+  ParsedImport whole_;
+  bool started_ = false;
+  size_t sent_ = 0;
+  size_t total_ = 0;
+};
 
 // What the server made of the batches sent so far.
 struct ImportTally {
@@ -191,34 +267,41 @@ Runner BindImport(FlagSet& f) {
         return UsageError(ctx, std::string(s.message()));
       }
     }
-    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path, keys);
-    if (!parsed.ok()) {
-      return UsageError(ctx, std::string(parsed.status().message()));
-    }
     const int64_t batch_size = *batch_size_flag;
     if (batch_size < 1 || batch_size > 1000) {
       return UsageError(ctx, "--batch-size must be between 1 and 1000");
     }
-    for (const ImportRejection& r : parsed->rejected) {
-      std::cerr << RowPlace(path, *parsed, r.line) << ": " << r.field << ": "
-                << r.reason << "\n";
+    absl::StatusOr<std::unique_ptr<ImportBatches>> batches =
+        ImportBatches::Open(path, keys);
+    if (!batches.ok()) {
+      return UsageError(ctx, std::string(batches.status().message()));
     }
 
     client::ClientOptions options = ctx.catalog;
     // Big batches take longer than a lookup.
     options.deadline = std::max(options.deadline, absl::Minutes(2));
     client::CatalogClient catalog(options);
-    const size_t total = parsed->entries.size();
-    const size_t step = static_cast<size_t>(batch_size);
-    Progress progress(total, isatty(STDERR_FILENO) != 0, /*quiet=*/ctx.json);
+    Progress progress((*batches)->total(), isatty(STDERR_FILENO) != 0,
+                      /*quiet=*/ctx.json);
+    ParsedImport report;  // every batch's rejections and counts
     ImportTally tally;
-    for (size_t start = 0; start < total; start += step) {
+    size_t sent = 0;
+    // The first batch, even when empty, carries the file's rejections.
+    for (bool first = true; first || !(*batches)->at_end(); first = false) {
+      ParsedImport batch = (*batches)->Next(static_cast<size_t>(batch_size));
+      AddReport(batch, &report);
+      if (!batch.rejected.empty()) progress.Clear();
+      for (const ImportRejection& r : batch.rejected) {
+        std::cerr << RowPlace(path, report, r.line) << ": " << r.field << ": "
+                  << r.reason << "\n";
+      }
+      if (batch.entries.empty()) continue;
       cv1::ImportFilmsRequest request;
       request.set_request_id(RandomRequestId());
       request.set_validate_only(*dry_run);
-      const size_t end = std::min(total, start + step);
-      for (size_t i = start; i < end; ++i) {
-        *request.add_entries() = parsed->entries[i];
+      sent += batch.entries.size();
+      for (cv1::ImportFilmsEntry& entry : batch.entries) {
+        *request.add_entries() = std::move(entry);
       }
       absl::StatusOr<cv1::ImportFilmsResponse> response =
           catalog.ImportFilms(request);
@@ -230,20 +313,20 @@ Runner BindImport(FlagSet& f) {
         }
         return ServerError(ctx, response.status(), Service::kCatalog);
       }
-      TallyResults(path, *parsed, *response, progress, &tally);
-      progress.Update(end);
+      TallyResults(path, report, *response, progress, &tally);
+      progress.Update((*batches)->done());
     }
     progress.Clear();
-    PrintSummary(*parsed, tally, ctx.json, *dry_run,
+    PrintSummary(report, tally, ctx.json, *dry_run,
                  absl::Now() - progress.start());
     if (tally.created > 0) return kExitOk;
     // Nothing went in: a failure, the server's when it turned every row
     // down, else the file's (no rows, or none usable), like an unreadable
     // file.
-    if (total == 0) {
+    if (sent == 0) {
       std::cerr << "longtake: no film imported: "
-                << (parsed->rejected_rows > 0 ? "every row was rejected"
-                                              : "the file has no rows")
+                << (report.rejected_rows > 0 ? "every row was rejected"
+                                             : "the file has no rows")
                 << "\n";
       return kExitUsage;
     }

@@ -13,6 +13,11 @@
 
 namespace longtake::cli {
 
+bool IsJsonLinesPath(absl::string_view path) {
+  const std::string lower = absl::AsciiStrToLower(path);
+  return absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson");
+}
+
 absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,
                                              const KeyMap& keys) {
   std::ifstream in(path, std::ios::binary);
@@ -20,10 +25,8 @@ absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string content = buffer.str();
-  std::string lower = absl::AsciiStrToLower(path);
-  if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson")) {
-    return ParseJsonLines(content, keys);
-  }
+  if (IsJsonLinesPath(path)) return ParseJsonLines(content, keys);
+  const std::string lower = absl::AsciiStrToLower(path);
   absl::StatusOr<ParsedImport> parsed;
   if (absl::EndsWith(lower, ".json")) {
     parsed = ParseJson(content, keys);
@@ -38,6 +41,19 @@ absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,
                         absl::StrCat(path, ": ", parsed.status().message()));
   }
   return parsed;
+}
+
+void AddReport(const ParsedImport& batch, ParsedImport* total) {
+  total->rejected.insert(total->rejected.end(), batch.rejected.begin(),
+                         batch.rejected.end());
+  total->rejected_rows += batch.rejected_rows;
+  for (const auto& [key, rows] : batch.unknown_keys) {
+    total->unknown_keys[key] += rows;
+  }
+  for (const auto& [key, rows] : batch.numbers_as_text) {
+    total->numbers_as_text[key] += rows;
+  }
+  total->numbered_by_element = batch.numbered_by_element;
 }
 
 std::string RowPlace(const std::string& path, const ParsedImport& parsed,

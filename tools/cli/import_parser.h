@@ -41,7 +41,9 @@
 //                                  parsed->entries.end());
 
 #include <cstdint>
+#include <istream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,44 @@ struct ParsedImport {
 // Parses JSON lines text (json_import.cc).
 ParsedImport ParseJsonLines(absl::string_view content,
                             const KeyMap& keys = KeyMap());
+// Reads JSON lines a batch at a time (json_import.cc), so that a file of any
+// size is imported in the memory of one batch: the same rows, rejections and
+// line numbers as ParseJsonLines of the whole text, a duplicate of a row in
+// an earlier batch included.
+//
+//   std::ifstream in("films.jsonl");
+//   JsonLinesReader reader(in, keys);
+//   while (!reader.at_end()) {
+//     ParsedImport batch = reader.Next(500);  // up to 500 good rows
+//     ...
+//   }
+class DuplicateCheck;  // import_fields.h
+
+class JsonLinesReader {
+ public:
+  JsonLinesReader(std::istream& in, KeyMap keys = KeyMap());
+  ~JsonLinesReader();
+
+  // The next lines' rows, up to `max_entries` good ones, with the
+  // rejections and counts of the lines read for them.
+  ParsedImport Next(size_t max_entries);
+  // True once Next has read the last line.
+  bool at_end() const { return at_end_; }
+  // Lines read so far.
+  int64_t lines_read() const { return line_no_; }
+
+ private:
+  std::istream& in_;
+  const KeyMap keys_;
+  std::unique_ptr<DuplicateCheck> duplicates_;
+  int64_t line_no_ = 0;
+  bool at_end_ = false;
+};
+
+// Adds a batch's rejections and counts (not its entries) to a whole
+// import's, for the summary.
+void AddReport(const ParsedImport& batch, ParsedImport* total);
+
 // Parses a JSON document (json_import.cc): an array of objects, an object
 // with a "results" or "films" array, or one object; JSON lines too. An error
 // only when the text is not JSON (nor JSON lines) or not one of these.
@@ -87,6 +127,8 @@ absl::StatusOr<ParsedImport> ParseJson(absl::string_view content,
 // no column holds the title.
 absl::StatusOr<ParsedImport> ParseCsv(absl::string_view content,
                                       const KeyMap& keys = KeyMap());
+// Whether the path names JSON lines (.jsonl or .ndjson, in any case).
+bool IsJsonLinesPath(absl::string_view path);
 // Reads the file and picks the format by extension (.json, .jsonl or
 // .ndjson, .csv).
 absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,

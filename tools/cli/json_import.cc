@@ -3,7 +3,10 @@
 // Each object is a row for import_row.h.
 
 #include <algorithm>
+#include <istream>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -35,6 +38,23 @@ void AddRow(const ImportJson& value, int64_t line, const KeyMap& keys,
     return;
   }
   FinishRow(EntryFromRow(RowFromObject(value, keys), &p), p, duplicates, out);
+}
+
+// One line of JSON lines text as the row at `line_no`; a blank line is none.
+void AddJsonLine(absl::string_view line, int64_t line_no, const KeyMap& keys,
+                 DuplicateCheck& duplicates, ParsedImport& out) {
+  absl::ConsumeSuffix(&line, "\r");
+  if (absl::StripAsciiWhitespace(line).empty()) return;
+  ImportJson obj = ImportJson::parse(line.begin(), line.end(), nullptr,
+                                     /*allow_exceptions=*/false);
+  if (obj.is_discarded()) {
+    RowProblems p;
+    p.line = line_no;
+    p.Add("json", "not valid JSON");
+    FinishRow(v1::ImportFilmsEntry(), p, duplicates, out);
+    return;
+  }
+  AddRow(obj, line_no, keys, duplicates, out);
 }
 
 // A minimal walk over text that nlohmann has already parsed, to find where
@@ -151,19 +171,29 @@ ParsedImport ParseJsonLines(absl::string_view content, const KeyMap& keys) {
   content = StripBom(content);
   int64_t line_no = 0;
   for (absl::string_view line : absl::StrSplit(content, '\n')) {
-    ++line_no;
-    absl::ConsumeSuffix(&line, "\r");
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    ImportJson obj = ImportJson::parse(line.begin(), line.end(), nullptr,
-                                       /*allow_exceptions=*/false);
-    if (obj.is_discarded()) {
-      RowProblems p;
-      p.line = line_no;
-      p.Add("json", "not valid JSON");
-      FinishRow(v1::ImportFilmsEntry(), p, duplicates, out);
-      continue;
+    AddJsonLine(line, ++line_no, keys, duplicates, out);
+  }
+  return out;
+}
+
+JsonLinesReader::JsonLinesReader(std::istream& in, KeyMap keys)
+    : in_(in),
+      keys_(std::move(keys)),
+      duplicates_(std::make_unique<DuplicateCheck>()) {}
+
+JsonLinesReader::~JsonLinesReader() = default;
+
+ParsedImport JsonLinesReader::Next(size_t max_entries) {
+  ParsedImport out;
+  std::string line;
+  while (out.entries.size() < max_entries) {
+    if (!std::getline(in_, line)) {
+      at_end_ = true;
+      break;
     }
-    AddRow(obj, line_no, keys, duplicates, out);
+    absl::string_view text = line;
+    if (line_no_ == 0) text = StripBom(text);
+    AddJsonLine(text, ++line_no_, keys_, *duplicates_, out);
   }
   return out;
 }
