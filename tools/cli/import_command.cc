@@ -259,8 +259,10 @@ Runner BindImport(FlagSet& f) {
     size_t total = 0;  // good rows, sent or to send
     size_t sent = 0;
     // Reports the part's rejected rows and sends its entries in batches;
-    // the exit code when a call fails.
-    auto send = [&](const ParsedImport& part) -> std::optional<int> {
+    // the exit code when a call fails. The part spans the share `from` to
+    // `to` of the file (for progress while the total is unknown).
+    auto send = [&](const ParsedImport& part, double from,
+                    double to) -> std::optional<int> {
       for (const ImportRejection& r : part.rejected) {
         progress.Clear();
         std::cerr << RowPlace(path, part, r.line) << ": " << r.field << ": "
@@ -288,17 +290,23 @@ Runner BindImport(FlagSet& f) {
         }
         TallyResults(path, part, *response, progress, &tally);
         sent += end - start;
-        progress.Update(sent, reader ? reader->Fraction() : 0);
+        progress.Update(sent, from + (to - from) * static_cast<double>(end) /
+                                         static_cast<double>(count));
       }
       return std::nullopt;
     };
     if (reader) {
       ParsedImport slice;
+      double read = 0;
       while (reader->Next(step * kBatchesPerSlice, &slice)) {
-        if (std::optional<int> failed = send(slice)) return *failed;
+        const double before = read;
+        read = reader->Fraction();
+        if (std::optional<int> failed = send(slice, before, read)) {
+          return *failed;
+        }
         Merge(std::move(slice), &whole);
       }
-    } else if (std::optional<int> failed = send(whole)) {
+    } else if (std::optional<int> failed = send(whole, 0, 1)) {
       return *failed;
     }
     progress.Clear();

@@ -32,6 +32,18 @@ void ExpectSame(const ChunkedList& list, const Set& model) {
   for (size_t n : list.ChunkSizes()) EXPECT_GT(n, 0u);
 }
 
+// `it` holds the entry `want` points at in the model, or both are at the end.
+void ExpectAt(const ChunkedList& list, ChunkedList::const_iterator it,
+              const std::set<FilmIndex>& model,
+              std::set<FilmIndex>::const_iterator want) {
+  if (want == model.end()) {
+    EXPECT_EQ(it, list.end());
+    return;
+  }
+  ASSERT_NE(it, list.end());
+  EXPECT_EQ(*it, *want);
+}
+
 TEST(ChunkedListTest, EmptyListHasNoEntries) {
   ChunkedList list;
   EXPECT_TRUE(list.empty());
@@ -82,22 +94,12 @@ TEST(ChunkedListTest, RandomOperationsMatchASet) {
       // Seeks: first entry >= probe, and > probe.
       for (int k = 0; k < 20; ++k) {
         const FilmIndex probe = rng() % 21000;
-        auto it = list.PartitionPoint([&](FilmIndex e) { return e < probe; });
-        auto want = model.lower_bound(probe);
-        if (want == model.end()) {
-          EXPECT_EQ(it, list.end());
-        } else {
-          ASSERT_NE(it, list.end());
-          EXPECT_EQ(*it, *want);
-        }
-        auto up = list.PartitionPoint([&](FilmIndex e) { return e <= probe; });
-        auto want_up = model.upper_bound(probe);
-        if (want_up == model.end()) {
-          EXPECT_EQ(up, list.end());
-        } else {
-          ASSERT_NE(up, list.end());
-          EXPECT_EQ(*up, *want_up);
-        }
+        ExpectAt(list,
+                 list.PartitionPoint([&](FilmIndex e) { return e < probe; }),
+                 model, model.lower_bound(probe));
+        ExpectAt(list,
+                 list.PartitionPoint([&](FilmIndex e) { return e <= probe; }),
+                 model, model.upper_bound(probe));
       }
     }
   }
