@@ -30,7 +30,7 @@ namespace cv1 = ::longtake::catalog::v1;
 
 // JSON lines read per slice, in batches: enough to keep the server busy,
 // little enough to hold (a few MB).
-constexpr size_t kBatchesPerSlice = 20;
+constexpr size_t kBatchesPerSlice = 4;
 
 // What the server made of the batches sent so far.
 struct ImportTally {
