@@ -183,63 +183,6 @@ TEST(ParseJsonLines, MessyRowsAreRejectedWithLineFieldAndReason) {
   expect_one(12, "credits[0].person_name", "missing");
 }
 
-// Read slice by slice, a JSON lines file gives what ParseJsonLines gives
-// for the whole text: the same entries and rejections by file line, a
-// duplicate found across slices, the BOM and CRLF handled.
-TEST(JsonLinesReader, SlicesAddUpToTheWholeFile) {
-  std::string text = "\xEF\xBB\xBF";
-  for (int i = 1; i <= 25; ++i) {
-    if (i == 9) {
-      text += "{\"title\":\"Broken\"\n";
-    } else if (i == 12) {
-      text += "\r\n";
-    } else if (i == 23) {
-      text += "{\"title\":\"Film 3\",\"year\":1903}\n";  // duplicate of 3
-    } else {
-      text += absl::StrCat("{\"title\":\"Film ", i, "\",\"year\":", 1900 + i,
-                           ",\"budget\":1}\r\n");
-    }
-  }
-  const std::string path =
-      absl::StrCat(::testing::TempDir(), "/reader_test.jsonl");
-  std::ofstream(path, std::ios::binary) << text;
-  const ParsedImport whole = ParseJsonLines(text);
-
-  KeyMap keys;
-  JsonLinesReader reader(keys);
-  ASSERT_OK(reader.Open(path));
-  ParsedImport slice;
-  std::vector<int64_t> lines;
-  std::vector<ImportRejection> rejected;
-  int64_t unknown = 0;
-  int slices = 0;
-  while (reader.Next(4, &slice)) {
-    ++slices;
-    for (const auto& e : slice.entries) lines.push_back(e.source_line());
-    rejected.insert(rejected.end(), slice.rejected.begin(),
-                    slice.rejected.end());
-    unknown += slice.unknown_keys["budget"];
-  }
-  EXPECT_EQ(slices, 7);
-  EXPECT_DOUBLE_EQ(reader.Fraction(), 1.0);
-  std::vector<int64_t> whole_lines;
-  for (const auto& e : whole.entries) whole_lines.push_back(e.source_line());
-  EXPECT_EQ(lines, whole_lines);
-  EXPECT_EQ(lines.size(), 22u);
-  ASSERT_EQ(rejected.size(), whole.rejected.size());
-  for (size_t i = 0; i < rejected.size(); ++i) {
-    EXPECT_EQ(rejected[i].line, whole.rejected[i].line);
-    EXPECT_EQ(rejected[i].reason, whole.rejected[i].reason);
-  }
-  EXPECT_THAT(At(whole, 23),
-              OneRejection("title", HasSubstr("duplicate of line 3")));
-  EXPECT_EQ(unknown, 22);
-
-  JsonLinesReader missing(keys);
-  EXPECT_THAT(missing.Open("/nonexistent/films.jsonl"),
-              StatusIs(absl::StatusCode::kNotFound));
-}
-
 TEST(ParseJsonLines, NumbersAsTextBomCrlfAndEmptyLinesAreFine) {
   ParsedImport p = ParseJsonLines(
       "\xEF\xBB\xBF{\"title\":\"A\",\"year\":\"1957\",\"runtime_minutes\":\" "

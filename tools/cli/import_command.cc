@@ -1,17 +1,12 @@
 // `longtake import FILE`: parses a .json, .jsonl or .csv file
 // (import_parser.h) and sends the good rows to CatalogService.ImportFilms in
 // batches, reporting every rejected row by file line, then a summary with
-// the keys it ignored. JSON lines are read and sent a slice at a time
-// (JsonLinesReader), so a million-film file starts going in at once and
-// needs little memory. Exits non-zero when no film went in.
+// the keys it ignored. Exits non-zero when no film went in.
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
-#include <memory>
-#include <optional>
-#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -27,10 +22,6 @@ namespace longtake::cli {
 namespace {
 
 namespace cv1 = ::longtake::catalog::v1;
-
-// JSON lines read per slice, in batches: enough to keep the server busy,
-// little enough to hold (a few MB).
-constexpr size_t kBatchesPerSlice = 4;
 
 // What the server made of the batches sent so far.
 struct ImportTally {
@@ -48,48 +39,33 @@ int64_t Rate(size_t done, absl::Time start) {
 
 // On a terminal, one line redrawn in place; otherwise (a log, CI) a plain
 // line every 5 s, so a long import still shows it is alive (a short one
-// prints none). With the total unknown (a file still being read), the
-// share of the file read stands in for it.
+// prints none).
 class Progress {
  public:
-  // `total` 0: unknown; Update() then takes the share of the file read.
   Progress(size_t total, bool terminal, bool quiet)
       : total_(total), terminal_(terminal), quiet_(quiet) {}
 
-  void Update(size_t done, double file_fraction = 0) {
+  void Update(size_t done) {
     if (quiet_) return;
     const absl::Time now = absl::Now();
     if (!terminal_ && now - last_line_ < absl::Seconds(5)) return;
     last_line_ = now;
     const int64_t rate = Rate(done, start_);
-    double fraction = file_fraction;
-    if (total_ > 0) {
-      fraction = static_cast<double>(done) / static_cast<double>(total_);
-    }
     std::string eta;
-    if (rate > 0 && fraction > 0 && fraction < 1) {
-      const double elapsed = absl::ToDoubleSeconds(now - start_);
-      const int64_t left =
-          total_ > 0 ? static_cast<int64_t>((total_ - done) / rate + 1)
-                     : static_cast<int64_t>(elapsed / fraction - elapsed + 1);
-      eta = absl::StrCat(", ", left, " s left");
+    if (rate > 0 && done < total_) {
+      eta = absl::StrCat(", ", (total_ - done) / rate + 1, " s left");
     }
     if (terminal_) {
       constexpr int kWidth = 30;
-      int filled = static_cast<int>(kWidth * std::min(fraction, 1.0));
+      int filled =
+          static_cast<int>(kWidth * done / std::max<size_t>(total_, 1));
       std::cerr << "\r\033[Kimporting [" << std::string(filled, '#')
                 << std::string(kWidth - filled, '.') << "] ";
     } else {
       std::cerr << "importing ";
     }
-    std::cerr << WithThousands(done);
-    if (total_ > 0) {
-      std::cerr << "/" << WithThousands(total_);
-    } else {
-      std::cerr << " films, " << static_cast<int>(fraction * 100)
-                << "% of the file";
-    }
-    std::cerr << " (" << WithThousands(rate) << " films/s" << eta << ")"
+    std::cerr << WithThousands(done) << "/" << WithThousands(total_) << " ("
+              << WithThousands(rate) << " films/s" << eta << ")"
               << (terminal_ ? "" : "\n") << std::flush;
   }
   // Clears the in-place line before other output.
@@ -142,18 +118,6 @@ void TallyResults(const std::string& path, const ParsedImport& parsed,
          {"message", r.message()},
          {"field_violations", violations}});
   }
-}
-
-// Adds a slice's rejections and counts to the whole file's.
-void Merge(ParsedImport slice, ParsedImport* whole) {
-  whole->rejected.insert(whole->rejected.end(),
-                         std::make_move_iterator(slice.rejected.begin()),
-                         std::make_move_iterator(slice.rejected.end()));
-  whole->rejected_rows += slice.rejected_rows;
-  for (const auto& [key, rows] : slice.unknown_keys)
-    whole->unknown_keys[key] += rows;
-  for (const auto& [field, rows] : slice.numbers_as_text)
-    whole->numbers_as_text[field] += rows;
 }
 
 void PrintSummary(const ParsedImport& parsed, const ImportTally& tally,
@@ -227,90 +191,50 @@ Runner BindImport(FlagSet& f) {
         return UsageError(ctx, std::string(s.message()));
       }
     }
-    // JSON lines are read a slice at a time as they are sent; other
-    // formats are parsed whole first.
-    ParsedImport whole;  // the rejections and counts; the entries if parsed
-    std::unique_ptr<JsonLinesReader> reader;
-    if (IsJsonLinesPath(path)) {
-      reader = std::make_unique<JsonLinesReader>(keys);
-      if (absl::Status s = reader->Open(path); !s.ok()) {
-        return UsageError(ctx, std::string(s.message()));
-      }
-    } else {
-      absl::StatusOr<ParsedImport> parsed = ParseImportFile(path, keys);
-      if (!parsed.ok()) {
-        return UsageError(ctx, std::string(parsed.status().message()));
-      }
-      whole = *std::move(parsed);
+    absl::StatusOr<ParsedImport> parsed = ParseImportFile(path, keys);
+    if (!parsed.ok()) {
+      return UsageError(ctx, std::string(parsed.status().message()));
     }
     const int64_t batch_size = *batch_size_flag;
     if (batch_size < 1 || batch_size > 1000) {
       return UsageError(ctx, "--batch-size must be between 1 and 1000");
+    }
+    for (const ImportRejection& r : parsed->rejected) {
+      std::cerr << RowPlace(path, *parsed, r.line) << ": " << r.field << ": "
+                << r.reason << "\n";
     }
 
     client::ClientOptions options = ctx.catalog;
     // Big batches take longer than a lookup.
     options.deadline = std::max(options.deadline, absl::Minutes(2));
     client::CatalogClient catalog(options);
+    const size_t total = parsed->entries.size();
     const size_t step = static_cast<size_t>(batch_size);
-    Progress progress(reader ? 0 : whole.entries.size(),
-                      isatty(STDERR_FILENO) != 0, /*quiet=*/ctx.json);
+    Progress progress(total, isatty(STDERR_FILENO) != 0, /*quiet=*/ctx.json);
     ImportTally tally;
-    size_t total = 0;  // good rows, sent or to send
-    size_t sent = 0;
-    // Reports the part's rejected rows and sends its entries in batches;
-    // the exit code when a call fails. The part spans the share `from` to
-    // `to` of the file (for progress while the total is unknown).
-    auto send = [&](const ParsedImport& part, double from,
-                    double to) -> std::optional<int> {
-      for (const ImportRejection& r : part.rejected) {
+    for (size_t start = 0; start < total; start += step) {
+      cv1::ImportFilmsRequest request;
+      request.set_request_id(RandomRequestId());
+      request.set_validate_only(*dry_run);
+      const size_t end = std::min(total, start + step);
+      for (size_t i = start; i < end; ++i) {
+        *request.add_entries() = parsed->entries[i];
+      }
+      absl::StatusOr<cv1::ImportFilmsResponse> response =
+          catalog.ImportFilms(request);
+      if (!response.ok()) {
         progress.Clear();
-        std::cerr << RowPlace(path, part, r.line) << ": " << r.field << ": "
-                  << r.reason << "\n";
-      }
-      const size_t count = part.entries.size();
-      total += count;
-      for (size_t start = 0; start < count; start += step) {
-        cv1::ImportFilmsRequest request;
-        request.set_request_id(RandomRequestId());
-        request.set_validate_only(*dry_run);
-        const size_t end = std::min(count, start + step);
-        for (size_t i = start; i < end; ++i) {
-          *request.add_entries() = part.entries[i];
+        if (tally.created > 0) {
+          std::cerr << "longtake: stopped after importing "
+                    << WithThousands(tally.created) << " films\n";
         }
-        absl::StatusOr<cv1::ImportFilmsResponse> response =
-            catalog.ImportFilms(request);
-        if (!response.ok()) {
-          progress.Clear();
-          if (tally.created > 0) {
-            std::cerr << "longtake: stopped after importing "
-                      << WithThousands(tally.created) << " films\n";
-          }
-          return ServerError(ctx, response.status(), Service::kCatalog);
-        }
-        TallyResults(path, part, *response, progress, &tally);
-        sent += end - start;
-        progress.Update(sent, from + (to - from) * static_cast<double>(end) /
-                                         static_cast<double>(count));
+        return ServerError(ctx, response.status(), Service::kCatalog);
       }
-      return std::nullopt;
-    };
-    if (reader) {
-      ParsedImport slice;
-      double read = 0;
-      while (reader->Next(step * kBatchesPerSlice, &slice)) {
-        const double before = read;
-        read = reader->Fraction();
-        if (std::optional<int> failed = send(slice, before, read)) {
-          return *failed;
-        }
-        Merge(std::move(slice), &whole);
-      }
-    } else if (std::optional<int> failed = send(whole, 0, 1)) {
-      return *failed;
+      TallyResults(path, *parsed, *response, progress, &tally);
+      progress.Update(end);
     }
     progress.Clear();
-    PrintSummary(whole, tally, ctx.json, *dry_run,
+    PrintSummary(*parsed, tally, ctx.json, *dry_run,
                  absl::Now() - progress.start());
     if (tally.created > 0) return kExitOk;
     // Nothing went in: a failure, the server's when it turned every row
@@ -318,8 +242,8 @@ Runner BindImport(FlagSet& f) {
     // file.
     if (total == 0) {
       std::cerr << "longtake: no film imported: "
-                << (whole.rejected_rows > 0 ? "every row was rejected"
-                                            : "the file has no rows")
+                << (parsed->rejected_rows > 0 ? "every row was rejected"
+                                              : "the file has no rows")
                 << "\n";
       return kExitUsage;
     }

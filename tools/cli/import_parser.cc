@@ -13,11 +13,6 @@
 
 namespace longtake::cli {
 
-bool IsJsonLinesPath(const std::string& path) {
-  const std::string lower = absl::AsciiStrToLower(path);
-  return absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson");
-}
-
 absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,
                                              const KeyMap& keys) {
   std::ifstream in(path, std::ios::binary);
@@ -25,8 +20,10 @@ absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string content = buffer.str();
-  if (IsJsonLinesPath(path)) return ParseJsonLines(content, keys);
-  const std::string lower = absl::AsciiStrToLower(path);
+  std::string lower = absl::AsciiStrToLower(path);
+  if (absl::EndsWith(lower, ".jsonl") || absl::EndsWith(lower, ".ndjson")) {
+    return ParseJsonLines(content, keys);
+  }
   absl::StatusOr<ParsedImport> parsed;
   if (absl::EndsWith(lower, ".json")) {
     parsed = ParseJson(content, keys);

@@ -42,11 +42,9 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "longtake/catalog/v1/catalog_service.pb.h"
@@ -80,33 +78,6 @@ struct ParsedImport {
 // Parses JSON lines text (json_import.cc).
 ParsedImport ParseJsonLines(absl::string_view content,
                             const KeyMap& keys = KeyMap());
-// Reads a JSON lines file a slice of lines at a time (json_import.cc), so
-// a big file (1,000,000 films, 420 MB) is sent while it is read instead of
-// parsed whole first. Rows are numbered by file line and checked for
-// duplicates across the whole file, as ParseJsonLines does.
-//
-//   JsonLinesReader reader(keys);
-//   if (absl::Status s = reader.Open("films.jsonl"); !s.ok()) ...;
-//   ParsedImport slice;
-//   while (reader.Next(10000, &slice)) Send(slice.entries);
-class JsonLinesReader {
- public:
-  // `keys` must outlive the reader.
-  explicit JsonLinesReader(const KeyMap& keys);
-  ~JsonLinesReader();
-  absl::Status Open(const std::string& path);
-  // The rows of the next `max_lines` lines into `slice` (replacing what it
-  // held); false once the file is exhausted.
-  bool Next(size_t max_lines, ParsedImport* slice);
-  // How much of the file has been read, 0 to 1.
-  double Fraction() const;
-
- private:
-  struct State;
-  const KeyMap& keys_;
-  std::unique_ptr<State> state_;
-};
-
 // Parses a JSON document (json_import.cc): an array of objects, an object
 // with a "results" or "films" array, or one object; JSON lines too. An error
 // only when the text is not JSON (nor JSON lines) or not one of these.
@@ -116,8 +87,6 @@ absl::StatusOr<ParsedImport> ParseJson(absl::string_view content,
 // no column holds the title.
 absl::StatusOr<ParsedImport> ParseCsv(absl::string_view content,
                                       const KeyMap& keys = KeyMap());
-// Whether the path names a JSON lines file (.jsonl or .ndjson, any case).
-bool IsJsonLinesPath(const std::string& path);
 // Reads the file and picks the format by extension (.json, .jsonl or
 // .ndjson, .csv).
 absl::StatusOr<ParsedImport> ParseImportFile(const std::string& path,

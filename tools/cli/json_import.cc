@@ -3,8 +3,6 @@
 // Each object is a row for import_row.h.
 
 #include <algorithm>
-#include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -145,24 +143,6 @@ std::string ParseErrorText(const char* what) {
   return std::string(text);
 }
 
-// Adds one line of JSON lines text (without its '\n') as the row at
-// `line_no`; an empty line is no row.
-void AddJsonLine(absl::string_view line, int64_t line_no, const KeyMap& keys,
-                 DuplicateCheck& duplicates, ParsedImport& out) {
-  absl::ConsumeSuffix(&line, "\r");
-  if (absl::StripAsciiWhitespace(line).empty()) return;
-  ImportJson obj = ImportJson::parse(line.begin(), line.end(), nullptr,
-                                     /*allow_exceptions=*/false);
-  if (obj.is_discarded()) {
-    RowProblems p;
-    p.line = line_no;
-    p.Add("json", "not valid JSON");
-    FinishRow(v1::ImportFilmsEntry(), p, duplicates, out);
-    return;
-  }
-  AddRow(obj, line_no, keys, duplicates, out);
-}
-
 }  // namespace
 
 ParsedImport ParseJsonLines(absl::string_view content, const KeyMap& keys) {
@@ -171,50 +151,21 @@ ParsedImport ParseJsonLines(absl::string_view content, const KeyMap& keys) {
   content = StripBom(content);
   int64_t line_no = 0;
   for (absl::string_view line : absl::StrSplit(content, '\n')) {
-    AddJsonLine(line, ++line_no, keys, duplicates, out);
+    ++line_no;
+    absl::ConsumeSuffix(&line, "\r");
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    ImportJson obj = ImportJson::parse(line.begin(), line.end(), nullptr,
+                                       /*allow_exceptions=*/false);
+    if (obj.is_discarded()) {
+      RowProblems p;
+      p.line = line_no;
+      p.Add("json", "not valid JSON");
+      FinishRow(v1::ImportFilmsEntry(), p, duplicates, out);
+      continue;
+    }
+    AddRow(obj, line_no, keys, duplicates, out);
   }
   return out;
-}
-
-struct JsonLinesReader::State {
-  std::ifstream in;
-  DuplicateCheck duplicates;
-  int64_t line_no = 0;
-  double file_bytes = 0;
-};
-
-JsonLinesReader::JsonLinesReader(const KeyMap& keys)
-    : keys_(keys), state_(std::make_unique<State>()) {}
-JsonLinesReader::~JsonLinesReader() = default;
-
-absl::Status JsonLinesReader::Open(const std::string& path) {
-  state_->in.open(path, std::ios::binary | std::ios::ate);
-  if (!state_->in)
-    return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  state_->file_bytes = static_cast<double>(state_->in.tellg());
-  state_->in.seekg(0);
-  return absl::OkStatus();
-}
-
-bool JsonLinesReader::Next(size_t max_lines, ParsedImport* chunk) {
-  *chunk = ParsedImport();
-  std::string line;
-  size_t lines = 0;
-  while (lines < max_lines && std::getline(state_->in, line)) {
-    ++lines;
-    ++state_->line_no;
-    absl::string_view text = line;
-    if (state_->line_no == 1) text = StripBom(text);
-    AddJsonLine(text, state_->line_no, keys_, state_->duplicates, *chunk);
-  }
-  return lines > 0;
-}
-
-double JsonLinesReader::Fraction() const {
-  if (state_->file_bytes <= 0) return 1;
-  const std::streamoff at = state_->in.tellg();
-  if (at < 0) return 1;  // at the end (or failed)
-  return std::min(1.0, static_cast<double>(at) / state_->file_bytes);
 }
 
 absl::StatusOr<ParsedImport> ParseJson(absl::string_view content,
