@@ -173,17 +173,14 @@ FilmIndex CatalogState::NewSlot() {
 
 void CatalogState::IndexFilm(FilmIndex i, const Film& f, bool bulk) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
-    auto& v = orders[o];
+    FilmOrder order = static_cast<FilmOrder>(o);
     if (bulk) {
       // FinishBulk sorts the ascending orders and derives the others.
-      if (!Descending(static_cast<FilmOrder>(o))) v.push_back(i);
+      if (!Descending(order)) orders[o].AddUnsorted(i);
     } else {
-      FilmOrder order = static_cast<FilmOrder>(o);
-      auto it = std::lower_bound(v.begin(), v.end(), i,
-                                 [&](FilmIndex a, FilmIndex b) {
-                                   return Less(order, films_[a], films_[b]);
-                                 });
-      v.insert(it, i);
+      orders[o].Insert(i, [&](FilmIndex a, FilmIndex b) {
+        return Less(order, films_[a], films_[b]);
+      });
     }
   }
   // Bulk loads append in index order (so mostly sorted already) and sort
@@ -211,18 +208,11 @@ void CatalogState::IndexFilm(FilmIndex i, const Film& f, bool bulk) {
 
 void CatalogState::UnindexFilm(FilmIndex i, const Film& f) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
-    auto& v = orders[o];
     FilmOrder order = static_cast<FilmOrder>(o);
-    auto it =
-        std::lower_bound(v.begin(), v.end(), i, [&](FilmIndex a, FilmIndex b) {
-          return Less(order, films_[a], films_[b]);
-        });
-    if (it != v.end() && *it == i) {
-      v.erase(it);
-    } else {
-      auto linear = std::find(v.begin(), v.end(), i);  // never expected
-      if (linear != v.end()) v.erase(linear);
-    }
+    bool found = orders[o].Erase(i, [&](FilmIndex a, FilmIndex b) {
+      return Less(order, films_[a], films_[b]);
+    });
+    if (!found) orders[o].EraseLinear(i);  // never expected
   }
   for (const Credit& c : f.credits) {
     EraseFrom(person_films_, pool_.Find(c.person), i);
@@ -436,7 +426,7 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   films_.reserve(n);
   film_names_.reserve(n);
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
-    if (!Descending(static_cast<FilmOrder>(o))) orders[o].reserve(n);
+    if (!Descending(static_cast<FilmOrder>(o))) orders[o].Reserve(n);
   }
   auto keys_of = [&films](size_t from, size_t to) {
     std::vector<TitleKeys> keys(to - from);
@@ -485,13 +475,12 @@ void CatalogState::FinishBulk() {
   // its ascending one reversed, with runs of equal keys kept by name.
   auto sort_order = [this](size_t o) {
     FilmOrder order = static_cast<FilmOrder>(o);
-    std::sort(orders[o].begin(), orders[o].end(),
-              [&](FilmIndex a, FilmIndex b) {
-                return Less(order, films_[a], films_[b]);
-              });
-    std::vector<FilmIndex>& desc = orders[o + 1];
-    const std::vector<FilmIndex>& asc = orders[o];
-    desc.assign(asc.rbegin(), asc.rend());
+    std::vector<FilmIndex> asc = orders[o].ToVector();
+    std::sort(asc.begin(), asc.end(), [&](FilmIndex a, FilmIndex b) {
+      return Less(order, films_[a], films_[b]);
+    });
+    std::vector<FilmIndex> desc(asc.rbegin(), asc.rend());
+    orders[o].Assign(std::move(asc));
     FilmOrder order_desc = static_cast<FilmOrder>(o + 1);
     for (size_t start = 0; start < desc.size();) {
       size_t end = start + 1;
@@ -503,6 +492,7 @@ void CatalogState::FinishBulk() {
       std::reverse(desc.begin() + start, desc.begin() + end);
       start = end;
     }
+    orders[o + 1].Assign(std::move(desc));
   };
   std::thread helper([&] {
     sort_order(static_cast<size_t>(FilmOrder::kTitle));
@@ -571,7 +561,7 @@ CatalogState::MemoryStats CatalogState::MemoryUsage() const {
     if (r.live()) m.films += r.block_bytes() + kMallocOverhead;
   }
   m.strings = pool_.MemoryBytes();
-  for (const auto& v : orders) m.orders += v.capacity() * sizeof(FilmIndex);
+  for (const auto& v : orders) m.orders += v.MemoryBytes();
   auto sets = [&](const absl::flat_hash_map<uint32_t, FilmSet>& index) {
     m.indexes += MapBytes(index);
     for (const auto& [key, set] : index)

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog_store.h"
+#include "catalog_service/domain/chunked_list.h"
 #include "catalog_service/domain/film_record.h"
 #include "catalog_service/domain/model.h"
 #include "catalog_service/domain/search_index.h"
@@ -38,42 +40,31 @@ int64_t TotalVotes(const Film& film);
 std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
     const ExternalIds& ids);
 
-// A set of films: a sorted vector of film indexes (4 bytes a film; 1M films
-// per index are common). Bulk loads append with AddUnsorted() and call Sort()
-// once.
+// A set of films in index order (4 bytes a film; 1M films per index are
+// common), a ChunkedList so that inserts and erases stay cheap at any size.
+// Bulk loads append with AddUnsorted() and call Sort() once.
 class FilmSet {
  public:
-  using const_iterator = std::vector<FilmIndex>::const_iterator;
-  const_iterator begin() const { return v_.begin(); }
-  const_iterator end() const { return v_.end(); }
-  size_t size() const { return v_.size(); }
-  bool empty() const { return v_.empty(); }
+  using const_iterator = ChunkedList::const_iterator;
+  const_iterator begin() const { return list_.begin(); }
+  const_iterator end() const { return list_.end(); }
+  size_t size() const { return list_.size(); }
+  bool empty() const { return list_.empty(); }
   bool contains(FilmIndex i) const {
-    return std::binary_search(v_.begin(), v_.end(), i);
+    auto it = list_.PartitionPoint([i](FilmIndex e) { return e < i; });
+    return it != list_.end() && *it == i;
   }
-  void insert(FilmIndex i) {
-    auto it = std::lower_bound(v_.begin(), v_.end(), i);
-    if (it == v_.end() || *it != i) v_.insert(it, i);
-  }
+  void insert(FilmIndex i) { list_.Insert(i, std::less<FilmIndex>()); }
   void erase(FilmIndex i) {
-    auto it = std::lower_bound(v_.begin(), v_.end(), i);
-    if (it != v_.end() && *it == i) {
-      v_.erase(it);
-    } else {
-      auto linear = std::find(v_.begin(), v_.end(), i);  // only before Sort()
-      if (linear != v_.end()) v_.erase(linear);
-    }
+    // The linear scan is for sets not yet sorted (before Sort()).
+    if (!list_.Erase(i, std::less<FilmIndex>())) list_.EraseLinear(i);
   }
-  void AddUnsorted(FilmIndex i) { v_.push_back(i); }
-  void Sort() {
-    std::sort(v_.begin(), v_.end());
-    v_.erase(std::unique(v_.begin(), v_.end()), v_.end());
-    v_.shrink_to_fit();
-  }
-  size_t MemoryBytes() const { return v_.capacity() * sizeof(FilmIndex); }
+  void AddUnsorted(FilmIndex i) { list_.AddUnsorted(i); }
+  void Sort() { list_.Sort(std::less<FilmIndex>()); }
+  size_t MemoryBytes() const { return list_.MemoryBytes(); }
 
  private:
-  std::vector<FilmIndex> v_;
+  ChunkedList list_;
 };
 
 // Each ascending order and its reverse; ties are broken by name, ascending.
@@ -99,9 +90,10 @@ struct FilmKey {
 };
 
 // The read model. Films are FilmRecords in one vector (a film's index there
-// is also its search document id); every film index is a FilmSet or a vector
-// of film indexes; strings that repeat (people's names, eras, genres, ...)
-// are interned once (film_record.h). Reads decode only the films they return.
+// is also its search document id); every film index is a FilmSet or a
+// ChunkedList of film indexes; strings that repeat (people's names, eras,
+// genres, ...) are interned once (film_record.h). Reads decode only the films
+// they return.
 class CatalogState {
  public:
   CatalogState();
@@ -187,7 +179,9 @@ class CatalogState {
   };
   MemoryStats MemoryUsage() const;
 
-  std::array<std::vector<FilmIndex>, kFilmOrderCount> orders;
+  // Every film in each FilmOrder (FilmLess), chunked so that a write costs
+  // the same at any catalogue size.
+  std::array<ChunkedList, kFilmOrderCount> orders;
   std::array<FilmSet, 9> role_films;
   std::map<int, FilmSet> year_films;
   SearchIndex search;

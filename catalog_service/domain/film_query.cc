@@ -198,16 +198,14 @@ FilmPage RunFilmQuery(const CatalogState& state, const FilmQuery& query) {
     const bool prefix_run =
         order == FilmOrder::kTitle && !filter.title_prefix.empty();
     if (prefix_run) {
-      it = std::lower_bound(v.begin(), v.end(), filter.title_prefix,
-                            [&s](FilmIndex r, const std::string& prefix) {
-                              return s.film(r).title_key() < prefix;
-                            });
+      const std::string& prefix = filter.title_prefix;
+      it = v.PartitionPoint(
+          [&](FilmIndex r) { return s.film(r).title_key() < prefix; });
     }
     if (after) {
-      it = std::upper_bound(v.begin(), v.end(), *after,
-                            [order, &s](const FilmKey& k, FilmIndex r) {
-                              return FilmLess(order, k, s.film(r));
-                            });
+      // The first film past the position.
+      it = v.PartitionPoint(
+          [&](FilmIndex r) { return !FilmLess(order, *after, s.film(r)); });
     }
     for (; it != v.end() && picked.size() < want; ++it) {
       const FilmRecord& r = s.film(*it);

@@ -85,10 +85,8 @@ std::vector<RankedFilm> RankSearch(const CatalogState& state,
   const auto& by_title = state.orders[static_cast<size_t>(FilmOrder::kTitle)];
   const uint8_t title_bit = 1u << static_cast<int>(SearchIndex::Field::kTitle);
   for (const std::string& key : {full_key, title_key}) {
-    auto run = std::lower_bound(by_title.begin(), by_title.end(), key,
-                                [&](FilmIndex r, const std::string& k) {
-                                  return state.film(r).title_key() < k;
-                                });
+    auto run = by_title.PartitionPoint(
+        [&](FilmIndex r) { return state.film(r).title_key() < key; });
     for (; run != by_title.end() && state.film(*run).title_key() == key;
          ++run) {
       if (seen.insert(*run).second) {

@@ -13,8 +13,10 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "catalog_service/store/catalog_rows.h"
 #include "catalog_service/store/parallel_decode.h"
@@ -78,6 +80,71 @@ pqxx::result Run(pqxx::transaction_base& tx, const std::string& sql,
 void Upsert(pqxx::transaction_base& tx, const rows::Table& table,
             const rows::Row& row) {
   Run(tx, rows::UpsertSql(table, kDollar), row, rows::DocColumn(table));
+}
+
+// The most rows one multi-row statement writes (each a round trip fewer).
+constexpr size_t kRowsPerStatement = 500;
+
+// Writes `rows` into `table` with multi-row INSERTs of up to
+// kRowsPerStatement rows: upserts by the key column when `upsert` (a key seen
+// twice starts a new statement, as one statement cannot update a row twice,
+// so the last row wins as it would row by row), plain inserts otherwise.
+void WriteMany(pqxx::transaction_base& tx, const rows::Table& table,
+               const std::vector<rows::Row>& rows, bool upsert) {
+  const size_t width = table.columns.size();
+  const int doc = rows::DocColumn(table);
+  std::string conflict;
+  if (upsert) {
+    std::vector<std::string> updates;
+    for (size_t i = 1; i < width; ++i) {
+      updates.push_back(
+          absl::StrCat(table.columns[i], " = excluded.", table.columns[i]));
+    }
+    conflict = absl::StrCat(" ON CONFLICT (", table.columns[0],
+                            ") DO UPDATE SET ", absl::StrJoin(updates, ", "));
+  }
+  std::vector<std::string> params;
+  std::string values;
+  absl::flat_hash_set<std::string> keys;
+  size_t count = 0;
+  auto flush = [&] {
+    if (count == 0) return;
+    tx.exec_params(absl::StrCat("INSERT INTO ", table.name, " (",
+                                absl::StrJoin(table.columns, ", "), ") VALUES ",
+                                values, conflict),
+                   pqxx::prepare::make_dynamic_params(params));
+    params.clear();
+    values.clear();
+    keys.clear();
+    count = 0;
+  };
+  for (const rows::Row& row : rows) {
+    if (count == kRowsPerStatement || (upsert && !keys.insert(row[0]).second)) {
+      flush();
+      if (upsert) keys.insert(row[0]);
+    }
+    absl::StrAppend(&values, count == 0 ? "(" : ", (");
+    for (size_t i = 0; i < width; ++i) {
+      absl::StrAppend(&values, i == 0 ? "$" : ", $", params.size() + 1);
+      if (static_cast<int>(i) == doc) {
+        params.push_back(absl::StrCat("\\x", absl::BytesToHexString(row[i])));
+      } else {
+        params.push_back(row[i]);
+      }
+    }
+    values += ")";
+    ++count;
+  }
+  flush();
+}
+
+template <typename T>
+void UpsertAll(pqxx::transaction_base& tx, const rows::Table& table,
+               const std::vector<T>& items) {
+  std::vector<rows::Row> out;
+  out.reserve(items.size());
+  for (const T& item : items) out.push_back(rows::ToRow(item));
+  WriteMany(tx, table, out, /*upsert=*/true);
 }
 
 // The bytes of a BYTEA field, read in its text form ("\x" and hex digits by
@@ -260,15 +327,11 @@ class PostgresCatalogStore : public CatalogStore {
           return AlreadyExists(absl::StrCat("requests/", r.request_id));
         }
       }
-      for (const Era& e : batch.upsert_eras) {
-        Upsert(tx, rows::ErasTable(), rows::ToRow(e));
-      }
-      for (const Person& p : batch.upsert_people) {
-        Upsert(tx, rows::PeopleTable(), rows::ToRow(p));
-      }
-      for (const Film& f : batch.upsert_films) {
-        Upsert(tx, rows::FilmsTable(), rows::ToRow(f));
-      }
+      // Many rows a statement; sequences stay one by one, so a missing
+      // film names its sequence.
+      UpsertAll(tx, rows::ErasTable(), batch.upsert_eras);
+      UpsertAll(tx, rows::PeopleTable(), batch.upsert_people);
+      UpsertAll(tx, rows::FilmsTable(), batch.upsert_films);
       for (const Sequence& s : batch.upsert_sequences) {
         try {
           Upsert(tx, rows::SequencesTable(), rows::ToRow(s));
@@ -297,11 +360,8 @@ class PostgresCatalogStore : public CatalogStore {
                 "UPDATE store_meta SET value = value + 1 WHERE key = "
                 "'revision' RETURNING value")[0][0]
               .as<int64_t>();
-      const std::string append =
-          rows::AppendSql(rows::ChangeLogTable(), kDollar);
-      for (const rows::Row& row : rows::ChangeRows(batch, revision)) {
-        Run(tx, append, row, rows::DocColumn(rows::ChangeLogTable()));
-      }
+      WriteMany(tx, rows::ChangeLogTable(), rows::ChangeRows(batch, revision),
+                /*upsert=*/false);
       // Delivered on commit, and only then.
       postgres::CommitListener::Notify(tx, kChannel, absl::StrCat(revision));
       return absl::OkStatus();

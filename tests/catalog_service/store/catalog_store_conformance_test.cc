@@ -255,6 +255,43 @@ TEST_P(CatalogStoreConformanceTest, ChangeLogHoldsEachBatchUnderItsRevision) {
   EXPECT_FALSE(none.trimmed);
 }
 
+// A batch of more films than one statement writes (stores may write many
+// rows a statement), naming one film twice: the later version wins, every
+// film is stored, and the change log holds every upsert in batch order.
+TEST_P(CatalogStoreConformanceTest, BigBatchKeepsEveryRowAndTheLastOfARepeat) {
+  WriteBatch b;
+  b.upsert_people.push_back(SamplePerson());
+  constexpr int kFilms = 1203;
+  for (int i = 0; i < kFilms; ++i) {
+    Film f = SampleFilm();
+    f.name = absl::StrCat("films/f", i);
+    f.title = absl::StrCat("Film ", i);
+    b.upsert_films.push_back(f);
+  }
+  Film again = b.upsert_films[7];
+  again.title = "Film 7, revised";
+  b.upsert_films.push_back(again);
+  ASSERT_OK_AND_ASSIGN(CatalogSnapshot snap, ApplyAndLoad(b));
+  ASSERT_EQ(snap.films.size(), static_cast<size_t>(kFilms));
+  ASSERT_EQ(snap.people.size(), 1u);
+  int revised = 0;
+  for (const Film& f : snap.films) {
+    if (f.name == "films/f7") {
+      EXPECT_EQ(f.title, "Film 7, revised");
+      ++revised;
+    }
+  }
+  EXPECT_EQ(revised, 1);
+  ASSERT_OK_AND_ASSIGN(ChangePage page, store_->ChangesAfter(0, 10));
+  ASSERT_EQ(page.batches.size(), 1u);
+  const WriteBatch& logged = page.batches[0].changes;
+  ASSERT_EQ(logged.upsert_films.size(), b.upsert_films.size());
+  for (size_t i = 0; i < logged.upsert_films.size(); ++i) {
+    EXPECT_EQ(logged.upsert_films[i], b.upsert_films[i]) << i;
+  }
+  ASSERT_EQ(logged.upsert_people.size(), 1u);
+}
+
 TEST_P(CatalogStoreConformanceTest, FailedBatchLeavesNoChangeLogEntry) {
   WriteAll();
   WriteBatch orphan;
