@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text/text_folding.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,6 +21,16 @@ using DocId = SearchIndex::DocId;
 
 constexpr uint8_t Bit(Field f) {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(f));
+}
+
+// The keys of some texts, as Remove takes them.
+std::vector<std::string> KeysOf(std::initializer_list<std::string_view> texts) {
+  std::vector<std::string> keys;
+  for (std::string_view text : texts) {
+    std::vector<std::string> more = TokenKeys(text);
+    keys.insert(keys.end(), more.begin(), more.end());
+  }
+  return keys;
 }
 
 std::vector<DocId> Docs(const std::vector<SearchIndex::Hit>& hits) {
@@ -183,7 +194,10 @@ TEST_F(SeedIndexTest, FuzzyDistanceDependsOnTokenLength) {
 }
 
 TEST_F(SeedIndexTest, RemoveAndReAdd) {
-  index_.Remove(kCranes);
+  index_.Remove(kCranes,
+                KeysOf({"The Cranes Are Flying", "Letyat zhuravli",
+                        "Tatiana Samoilova", "Aleksey Batalov",
+                        "Mikhail Kalatozov", "Sergei Urusevsky"}));
   EXPECT_EQ(index_.DocumentCount(), 5u);
   EXPECT_FALSE(index_.Contains(kCranes));
   EXPECT_THAT(Find("cranes"), ElementsAre(kCraneOperator));
@@ -195,8 +209,44 @@ TEST_F(SeedIndexTest, RemoveAndReAdd) {
   EXPECT_THAT(Find("zhuravli"), IsEmpty());
   EXPECT_EQ(index_.DocumentCount(), 6u);
 
-  index_.Remove(999);  // unknown: no-op
+  index_.Remove(999, KeysOf({"Cranes"}));  // unknown: no-op
   EXPECT_EQ(index_.DocumentCount(), 6u);
+  EXPECT_EQ(index_.RemovalScans(), 0u);  // the keys found every posting
+}
+
+TEST_F(SeedIndexTest, RemoveWithMissingKeysStillRemovesEveryPosting) {
+  // Only the title's keys: the people's and original title's postings are
+  // found by a scan.
+  index_.Remove(kCranes, KeysOf({"The Cranes Are Flying"}));
+  EXPECT_EQ(index_.RemovalScans(), 1u);
+  EXPECT_FALSE(index_.Contains(kCranes));
+  EXPECT_THAT(Find("zhuravli"), IsEmpty());
+  EXPECT_THAT(Find("Batalov"), IsEmpty());
+  EXPECT_THAT(Find("Kalatozov"), ElementsAre(kFirstEchelon, kLetter, kCuba));
+  EXPECT_THAT(Find("Samoilova"), ElementsAre(kLetter));
+  // Re-used for another film, the id is found by the new texts only.
+  index_.Add(kCranes, Field::kTitle, "Batalova");
+  EXPECT_THAT(Find("Batalova"), ElementsAre(kCranes));
+  EXPECT_THAT(Find("Urusevsky"),
+              ElementsAre(kFirstEchelon, kLetter, kCuba));
+}
+
+TEST_F(SeedIndexTest, RenamedPersonsOldNameNoLongerFindsTheFilm) {
+  // What the catalogue does on a rename: remove with the old keys, re-add
+  // with the new ones.
+  const std::vector<std::string> old_keys =
+      KeysOf({"I Am Cuba", "Soy Cuba", "Ya - Kuba", "Mikhail Kalatozov",
+              "Sergei Urusevsky"});
+  index_.Remove(kCuba, old_keys);
+  index_.Add(kCuba, Field::kTitle, "I Am Cuba");
+  index_.Add(kCuba, Field::kOriginalTitle, "Soy Cuba");
+  index_.Add(kCuba, Field::kOriginalTitle, "Ya - Kuba");
+  index_.Add(kCuba, Field::kPerson, "Mikheil Kalatozishvili");
+  index_.Add(kCuba, Field::kPerson, "Sergei Urusevsky");
+  EXPECT_EQ(index_.RemovalScans(), 0u);
+  EXPECT_THAT(Find("Kalatozov"), ElementsAre(kFirstEchelon, kCranes, kLetter));
+  EXPECT_THAT(Find("Kalatozishvili"), ElementsAre(kCuba));
+  EXPECT_THAT(Find("Kalatozishvilli"), ElementsAre(kCuba));  // fuzzy
 }
 
 TEST(SearchIndexRankingTest, ExactBeatsPrefixBeatsFuzzy) {
@@ -265,7 +315,7 @@ TEST(SearchIndexTest, ManyTextsPerFieldAndDocumentCount) {
   const auto hits = index.Search("alpha beta", 10);
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].matched_fields, Bit(Field::kTitle) | Bit(Field::kAlias));
-  index.Remove(5);
+  index.Remove(5, KeysOf({"..."}));
   EXPECT_EQ(index.DocumentCount(), 1u);
 }
 
@@ -301,7 +351,7 @@ TEST(SearchIndexTest, MemoryEstimateGrowsWithContent) {
 }
 
 // Randomised check of posting maintenance (out-of-order adds, removes, re-adds,
-// arena compaction) against a brute-force model. Tokens are 2 letters, so only
+// removal by keys) against a brute-force model. Tokens are 2 letters, so only
 // exact matching applies.
 TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   std::mt19937 rng(12345);
@@ -311,6 +361,7 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   }
   SearchIndex index;
   std::vector<std::set<std::string>> model(3000);
+  std::vector<std::vector<std::string>> added_keys(model.size());
   std::vector<bool> present(model.size(), false);
   auto add_random = [&](DocId doc) {
     const int texts = 1 + static_cast<int>(rng() % 3);
@@ -323,6 +374,8 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
         model[doc].insert(w);
       }
       index.Add(doc, static_cast<Field>(rng() % 4), text);
+      for (std::string& key : TokenKeys(text))
+        added_keys[doc].push_back(std::move(key));
     }
     present[doc] = true;
   };
@@ -332,11 +385,13 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   for (DocId d : order) add_random(d);
   for (int step = 0; step < 6000; ++step) {
     const DocId d = rng() % model.size();
-    index.Remove(d);
+    index.Remove(d, added_keys[d]);
+    added_keys[d].clear();
     model[d].clear();
     present[d] = false;
     if (rng() % 2) add_random(d);
   }
+  EXPECT_EQ(index.RemovalScans(), 0u);
   EXPECT_EQ(index.DocumentCount(), static_cast<size_t>(std::count(
                                        present.begin(), present.end(), true)));
   for (int q = 0; q < 200; ++q) {
