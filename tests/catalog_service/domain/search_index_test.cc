@@ -407,5 +407,100 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   }
 }
 
+// Optimal string alignment distance, the plain way.
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<int>> d(a.size() + 1,
+                                  std::vector<int>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// Randomised check of fuzzy matching against a brute-force scan of the
+// vocabulary: every term within the distance is found, whatever its length
+// and wherever the edits are (the deletion neighbourhood covers only a prefix
+// of each term), both for terms indexed before ShrinkToFit (merged into the
+// sorted array) and for terms added after it.
+TEST(SearchIndexTest, FuzzyMatchesBruteForceForTermsAddedBeforeAndAfterMerge) {
+  std::mt19937 rng(777);
+  const std::string letters = "abdegilmnoprstu";
+  const auto random_word = [&](size_t length) {
+    std::string w;
+    for (size_t i = 0; i < length; ++i) w += letters[rng() % letters.size()];
+    return w;
+  };
+  // Words and one- or two-edit variants of them, so that there are matches.
+  std::vector<std::string> words;
+  for (int i = 0; i < 300; ++i) words.push_back(random_word(4 + rng() % 12));
+  const auto mutate = [&](std::string w, int edits) {
+    for (int e = 0; e < edits && !w.empty(); ++e) {
+      const size_t at = rng() % w.size();
+      switch (rng() % 4) {
+        case 0: w.erase(at, 1); break;
+        case 1: w.insert(at, 1, letters[rng() % letters.size()]); break;
+        case 2: w[at] = letters[rng() % letters.size()]; break;
+        default:
+          if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
+      }
+    }
+    return w;
+  };
+  for (int i = 0; i < 600; ++i)
+    words.push_back(mutate(words[rng() % 300], 1 + static_cast<int>(rng() % 2)));
+  SearchIndex index;
+  std::vector<std::string> doc_key;  // each document: one word's key
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i == words.size() / 2) index.ShrinkToFit();  // the rest stay recent
+    const std::vector<std::string> keys = TokenKeys(words[i]);
+    ASSERT_EQ(keys.size(), 1u) << words[i];
+    index.AddKeys(static_cast<DocId>(i), Field::kTitle, keys);
+    doc_key.push_back(keys[0]);
+  }
+  int checked = 0;
+  for (int q = 0; q < 400; ++q) {
+    const std::string query =
+        mutate(words[rng() % words.size()], static_cast<int>(rng() % 3));
+    const std::vector<std::string> query_keys = TokenKeys(query);
+    if (query_keys.size() != 1) continue;
+    const std::string& key = query_keys[0];
+    const int max_distance = key.size() >= SearchIndex::kMinFuzzy2Length   ? 2
+                             : key.size() >= SearchIndex::kMinFuzzy1Length ? 1
+                                                                           : 0;
+    // Terms matching exactly, by prefix, and fuzzily; queries whose
+    // expansions hit the caps are skipped (the caps choose among them).
+    std::set<std::string> prefix_terms, fuzzy_terms;
+    for (const std::string& term : doc_key) {
+      if (term != key && key.size() >= SearchIndex::kMinPrefixLength &&
+          term.starts_with(key))
+        prefix_terms.insert(term);
+      if (term != key && max_distance > 0 &&
+          EditDistance(term, key) <= max_distance)
+        fuzzy_terms.insert(term);
+    }
+    if (prefix_terms.size() > SearchIndex::kMaxPrefixExpansions ||
+        fuzzy_terms.size() > SearchIndex::kMaxFuzzyExpansions)
+      continue;
+    std::vector<DocId> expected;
+    for (DocId d = 0; d < doc_key.size(); ++d) {
+      if (doc_key[d] == key || prefix_terms.contains(doc_key[d]) ||
+          fuzzy_terms.contains(doc_key[d]))
+        expected.push_back(d);
+    }
+    std::vector<DocId> got = Docs(index.Search(query, words.size()));
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, expected) << query << " (key " << key << ")";
+    if (!fuzzy_terms.empty()) ++checked;
+  }
+  EXPECT_GT(checked, 50);  // the check did exercise fuzzy matches
+}
+
 }  // namespace
 }  // namespace longtake::catalog
