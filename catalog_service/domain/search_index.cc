@@ -102,6 +102,22 @@ int BoundedEditDistance(std::string_view a, std::string_view b,
   return std::min(prev[m], max_distance + 1);
 }
 
+// Sorts deletion entries by their upper 32 bits (the hash; the order of
+// entries with equal hashes does not matter): an LSD radix sort in three
+// passes of 11 bits, several times faster than std::sort on millions.
+void SortByHash(std::vector<uint64_t>& v) {
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  std::vector<uint64_t> buffer(v.size());
+  for (int shift = 32; shift < 64; shift += kBits) {
+    std::vector<size_t> start(kBuckets + 1, 0);
+    for (uint64_t e : v) ++start[((e >> shift) & (kBuckets - 1)) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+    for (uint64_t e : v) buffer[start[(e >> shift) & (kBuckets - 1)]++] = e;
+    v.swap(buffer);
+  }
+}
+
 // A posting block holds `capacity` DocIds, then as many mask bytes (rounded up
 // to whole DocIds).
 size_t BlockWords(uint32_t capacity) { return capacity + (capacity + 3) / 4; }
@@ -271,11 +287,12 @@ void SearchIndex::MergeDeletions() {
   }
   absl::flat_hash_map<uint32_t, uint32_t>().swap(recent_deletions_);
   std::vector<std::vector<TermId>>().swap(multi_);
-  std::sort(recent.begin(), recent.end());
+  SortByHash(recent);
   std::vector<uint64_t> merged;
   merged.reserve(deletions_.size() + recent.size());
   std::merge(deletions_.begin(), deletions_.end(), recent.begin(),
-             recent.end(), std::back_inserter(merged));
+             recent.end(), std::back_inserter(merged),
+             [](uint64_t a, uint64_t b) { return (a >> 32) < (b >> 32); });
   deletions_.swap(merged);
 }
 
@@ -409,7 +426,7 @@ void SearchIndex::CollectFuzzy(const std::string& token,
   std::vector<TermId> ids;
   for (uint32_t h : hashes) {
     for (auto e = std::lower_bound(deletions_.begin(), deletions_.end(),
-                                   uint64_t{h} << 32);
+                                   uint64_t{h} << 32);  // sorted by hash
          e != deletions_.end() && (*e >> 32) == h; ++e) {
       ids.push_back(static_cast<TermId>(*e));
     }

@@ -236,8 +236,8 @@ class SearchIndex {
   absl::flat_hash_set<TermId, TermHash, TermEq> term_ids_{
       0, TermHash{this}, TermEq{this}};
   absl::btree_set<TermId, TermLess> ordered_terms_{TermLess{this}};
-  // Deletion neighbourhood: (hash of a variant << 32 | term id), sorted and
-  // unique; then, for terms interned since the last merge, hash -> a term id,
+  // Deletion neighbourhood: (hash of a variant << 32 | term id), sorted by
+  // hash; then, for terms interned since the last merge, hash -> a term id,
   // or, with kMultiBit set, an index into multi_ when several terms share the
   // hash. Merged when the map grows past a quarter of the array (and by
   // ShrinkToFit).
