@@ -290,8 +290,8 @@ void SearchIndex::MergeDeletions() {
   SortByHash(recent);
   std::vector<uint64_t> merged;
   merged.reserve(deletions_.size() + recent.size());
-  std::merge(deletions_.begin(), deletions_.end(), recent.begin(),
-             recent.end(), std::back_inserter(merged),
+  std::merge(deletions_.begin(), deletions_.end(), recent.begin(), recent.end(),
+             std::back_inserter(merged),
              [](uint64_t a, uint64_t b) { return (a >> 32) < (b >> 32); });
   deletions_.swap(merged);
 }
@@ -418,8 +418,7 @@ void SearchIndex::CollectFuzzy(const std::string& token,
   if (token.size() < kMinFuzzy1Length || token.size() > kMaxFuzzyLength) return;
   const int max_distance = token.size() >= kMinFuzzy2Length ? 2 : 1;
   std::vector<uint32_t> hashes;
-  ForEachDeletion(std::string_view(token).substr(0, kFuzzyPrefix),
-                  max_distance,
+  ForEachDeletion(std::string_view(token).substr(0, kFuzzyPrefix), max_distance,
                   [&](std::string_view s) { hashes.push_back(HashKey(s)); });
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
@@ -652,11 +651,10 @@ SearchIndex::MemoryStats SearchIndex::MemoryUsage() const {
   stats.vocabulary = texts_.capacity() +
                      term_ids_.capacity() * (sizeof(TermId) + 1) +
                      ordered_terms_.size() * sizeof(TermId) * 3 / 2;
-  stats.fuzzy =
-      deletions_.capacity() * sizeof(uint64_t) +
-      recent_deletions_.capacity() *
-          (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
-      multi_.capacity() * sizeof(std::vector<TermId>);
+  stats.fuzzy = deletions_.capacity() * sizeof(uint64_t) +
+                recent_deletions_.capacity() *
+                    (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
+                multi_.capacity() * sizeof(std::vector<TermId>);
   for (const auto& list : multi_)
     stats.fuzzy += list.capacity() * sizeof(TermId) + kMallocOverhead;
   stats.documents = doc_postings_.capacity() * sizeof(uint32_t);

@@ -134,7 +134,7 @@ class SearchIndex {
         0;  // posting vectors (DocIds + field bytes) and their per-term headers
     size_t vocabulary = 0;  // term texts and the term sets (exact, ordered)
     size_t fuzzy = 0;       // deletion neighbourhood
-    size_t documents = 0;  // per-document posting counts
+    size_t documents = 0;   // per-document posting counts
     size_t Total() const { return postings + vocabulary + fuzzy + documents; }
   };
   MemoryStats MemoryUsage() const;
@@ -198,7 +198,9 @@ class SearchIndex {
     const SearchIndex* index;
     bool operator()(TermId a, TermId b) const { return a == b; }
     bool operator()(TermId a, std::string_view b) const;
-    bool operator()(std::string_view a, TermId b) const { return (*this)(b, a); }
+    bool operator()(std::string_view a, TermId b) const {
+      return (*this)(b, a);
+    }
   };
   struct TermLess {
     using is_transparent = void;
@@ -210,8 +212,9 @@ class SearchIndex {
   struct TermMatch;
 
   std::string_view TextOf(TermId id) const {
-    const uint32_t end = id + 1 < terms_.size() ? terms_[id + 1].text
-                                                 : static_cast<uint32_t>(texts_.size());
+    const uint32_t end = id + 1 < terms_.size()
+                             ? terms_[id + 1].text
+                             : static_cast<uint32_t>(texts_.size());
     return std::string_view(texts_).substr(terms_[id].text,
                                            end - terms_[id].text);
   }
@@ -233,8 +236,8 @@ class SearchIndex {
   std::vector<Term> terms_;
   std::string texts_;  // every term's text, back to back
   // The vocabulary by text: hashed for exact lookups, ordered for prefixes.
-  absl::flat_hash_set<TermId, TermHash, TermEq> term_ids_{
-      0, TermHash{this}, TermEq{this}};
+  absl::flat_hash_set<TermId, TermHash, TermEq> term_ids_{0, TermHash{this},
+                                                          TermEq{this}};
   absl::btree_set<TermId, TermLess> ordered_terms_{TermLess{this}};
   // Deletion neighbourhood: (hash of a variant << 32 | term id), sorted by
   // hash; then, for terms interned since the last merge, hash -> a term id,

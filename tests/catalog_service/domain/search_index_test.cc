@@ -194,10 +194,9 @@ TEST_F(SeedIndexTest, FuzzyDistanceDependsOnTokenLength) {
 }
 
 TEST_F(SeedIndexTest, RemoveAndReAdd) {
-  index_.Remove(kCranes,
-                KeysOf({"The Cranes Are Flying", "Letyat zhuravli",
-                        "Tatiana Samoilova", "Aleksey Batalov",
-                        "Mikhail Kalatozov", "Sergei Urusevsky"}));
+  index_.Remove(kCranes, KeysOf({"The Cranes Are Flying", "Letyat zhuravli",
+                                 "Tatiana Samoilova", "Aleksey Batalov",
+                                 "Mikhail Kalatozov", "Sergei Urusevsky"}));
   EXPECT_EQ(index_.DocumentCount(), 5u);
   EXPECT_FALSE(index_.Contains(kCranes));
   EXPECT_THAT(Find("cranes"), ElementsAre(kCraneOperator));
@@ -227,8 +226,7 @@ TEST_F(SeedIndexTest, RemoveWithMissingKeysStillRemovesEveryPosting) {
   // Re-used for another film, the id is found by the new texts only.
   index_.Add(kCranes, Field::kTitle, "Batalova");
   EXPECT_THAT(Find("Batalova"), ElementsAre(kCranes));
-  EXPECT_THAT(Find("Urusevsky"),
-              ElementsAre(kFirstEchelon, kLetter, kCuba));
+  EXPECT_THAT(Find("Urusevsky"), ElementsAre(kFirstEchelon, kLetter, kCuba));
 }
 
 TEST_F(SeedIndexTest, RenamedPersonsOldNameNoLongerFindsTheFilm) {
@@ -409,8 +407,7 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
 
 // Optimal string alignment distance, the plain way.
 int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<int>> d(a.size() + 1,
-                                  std::vector<int>(b.size() + 1));
+  std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -444,9 +441,15 @@ TEST(SearchIndexTest, FuzzyMatchesBruteForceForTermsAddedBeforeAndAfterMerge) {
     for (int e = 0; e < edits && !w.empty(); ++e) {
       const size_t at = rng() % w.size();
       switch (rng() % 4) {
-        case 0: w.erase(at, 1); break;
-        case 1: w.insert(at, 1, letters[rng() % letters.size()]); break;
-        case 2: w[at] = letters[rng() % letters.size()]; break;
+        case 0:
+          w.erase(at, 1);
+          break;
+        case 1:
+          w.insert(at, 1, letters[rng() % letters.size()]);
+          break;
+        case 2:
+          w[at] = letters[rng() % letters.size()];
+          break;
         default:
           if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
       }
@@ -454,7 +457,8 @@ TEST(SearchIndexTest, FuzzyMatchesBruteForceForTermsAddedBeforeAndAfterMerge) {
     return w;
   };
   for (int i = 0; i < 600; ++i)
-    words.push_back(mutate(words[rng() % 300], 1 + static_cast<int>(rng() % 2)));
+    words.push_back(
+        mutate(words[rng() % 300], 1 + static_cast<int>(rng() % 2)));
   SearchIndex index;
   std::vector<std::string> doc_key;  // each document: one word's key
   for (size_t i = 0; i < words.size(); ++i) {
