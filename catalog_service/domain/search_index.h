@@ -18,8 +18,8 @@
 // Texts go through TokenKeys (text_normalizer.h): case, accents, Cyrillic vs
 // Latin and common transliteration variants of Russian names do not matter.
 //
-// Design (why it is fast and small): one posting list per vocabulary term, a
-// sorted vector of DocIds with a parallel byte of field bits; queries intersect
+// Design (why it is fast and small): one posting list per vocabulary term,
+// sorted DocIds with a parallel byte of field bits; queries intersect
 // lists rarest-first with galloping search. Fuzzy matching uses a deletion
 // neighbourhood over the vocabulary (hashes of the term's first kFuzzyPrefix
 // letters with 0..2 removed: enough to find every term within the distance,
@@ -130,8 +130,7 @@ class SearchIndex {
   // Heap bytes held by the index (container capacities plus an estimate for map
   // nodes and allocator overhead), in total and by part.
   struct MemoryStats {
-    size_t postings =
-        0;  // posting vectors (DocIds + field bytes) and their per-term headers
+    size_t postings = 0;    // posting blocks (DocIds + field bytes), terms
     size_t vocabulary = 0;  // term texts and the term sets (exact, ordered)
     size_t fuzzy = 0;       // deletion neighbourhood
     size_t documents = 0;   // per-document posting counts
@@ -139,7 +138,7 @@ class SearchIndex {
   };
   MemoryStats MemoryUsage() const;
   size_t MemoryBytesEstimate() const { return MemoryUsage().Total(); }
-  // Releases spare capacity of posting vectors and merges the deletion
+  // Releases spare capacity of posting blocks and merges the deletion
   // neighbourhood into its array, e.g. after a bulk load.
   void ShrinkToFit();
 
