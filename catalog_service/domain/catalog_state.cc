@@ -234,11 +234,26 @@ void CatalogState::UnindexFilm(FilmIndex i, const Film& f) {
     y->second.erase(i);
     if (y->second.empty()) year_films.erase(y);
   }
-  search.Remove(i);
+  search.Remove(i, SearchKeysOf(f));
+}
+
+std::vector<std::string> CatalogState::SearchKeysOf(const Film& f) const {
+  TitleKeys keys = TitleKeysOf(f);
+  std::vector<std::string> all = std::move(keys.title);
+  for (auto* more : {&keys.original, &keys.alias})
+    all.insert(all.end(), more->begin(), more->end());
+  for (const Credit& c : f.credits) {
+    std::vector<std::string> more = TokenKeys(c.display_name);
+    all.insert(all.end(), more.begin(), more.end());
+    if (const Person* p = FindPerson(c.person)) {
+      more = PersonKeys(*p);
+      all.insert(all.end(), more.begin(), more.end());
+    }
+  }
+  return all;
 }
 
 void CatalogState::Reindex(FilmIndex i, const Film& f, const TitleKeys& keys) {
-  search.Remove(i);
   search.AddKeys(i, SearchIndex::Field::kTitle, keys.title);
   if (!f.original_titles.empty())
     search.AddKeys(i, SearchIndex::Field::kOriginalTitle, keys.original);
@@ -370,10 +385,14 @@ void CatalogState::ApplyBatch(const WriteBatch& batch) {
     const bool texts_changed =
         old != nullptr &&
         (old->display_name != p.display_name || old->aliases != p.aliases);
+    // Search finds films by their people's names and aliases: out with the
+    // old person's keys, in with the new ones.
+    const FilmSet* pf = texts_changed ? PersonFilms(p.name) : nullptr;
+    if (pf != nullptr) {
+      for (FilmIndex i : *pf) search.Remove(i, SearchKeysOf(Decode(films_[i])));
+    }
     PutPerson(std::make_shared<Person>(p));
-    // Search finds films by their people's names and aliases.
-    const FilmSet* pf = PersonFilms(p.name);
-    if (texts_changed && pf != nullptr) {
+    if (pf != nullptr) {
       for (FilmIndex i : *pf) {
         const Film f = Decode(films_[i]);
         Reindex(i, f, TitleKeysOf(f));

@@ -226,7 +226,11 @@ class CatalogState {
   // Adds the film to every index; `bulk` appends (FinishBulk sorts).
   void IndexFilm(FilmIndex i, const Film& film, bool bulk);
   void UnindexFilm(FilmIndex i, const Film& film);
-  // Re-adds the film's texts (title, people's names) to the search index.
+  // Every key the search index may hold for the film (SearchIndex::Remove):
+  // its own texts' keys and, per credit, the display name's and the person's.
+  std::vector<std::string> SearchKeysOf(const Film& film) const;
+  // Adds the film's texts (title, people's names) to the search index; the
+  // caller has removed the film's old keys.
   void Reindex(FilmIndex i, const Film& film, const TitleKeys& keys);
   void FinishBulk();
   template <typename Fn>

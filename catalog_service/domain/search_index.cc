@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <iterator>
 #include <queue>
 #include <utility>
 
@@ -21,6 +22,9 @@ constexpr size_t kMinFuzzyTermLength = SearchIndex::kMinFuzzy1Length - 1;
 // Terms at least this long also index 2-letter deletions (they can be within
 // distance 2 of a 9-letter token).
 constexpr size_t kMinFuzzy2TermLength = SearchIndex::kMinFuzzy2Length - 2;
+// Recent deletion keys are merged into the sorted array once they are more
+// than this, and more than a quarter of the array.
+constexpr size_t kMinDeletionMerge = size_t{1} << 20;
 // Rough malloc bookkeeping per heap block, for the memory estimate.
 constexpr size_t kMallocOverhead = 16;
 
@@ -98,11 +102,30 @@ int BoundedEditDistance(std::string_view a, std::string_view b,
   return std::min(prev[m], max_distance + 1);
 }
 
+// Sorts deletion entries by their upper 32 bits (the hash; the order of
+// entries with equal hashes does not matter): an LSD radix sort in three
+// passes of 11 bits, several times faster than std::sort on millions.
+void SortByHash(std::vector<uint64_t>& v) {
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  std::vector<uint64_t> buffer(v.size());
+  for (int shift = 32; shift < 64; shift += kBits) {
+    std::vector<size_t> start(kBuckets + 1, 0);
+    for (uint64_t e : v) ++start[((e >> shift) & (kBuckets - 1)) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+    for (uint64_t e : v) buffer[start[(e >> shift) & (kBuckets - 1)]++] = e;
+    v.swap(buffer);
+  }
+}
+
+// A posting block holds `capacity` DocIds, then as many mask bytes (rounded up
+// to whole DocIds).
+size_t BlockWords(uint32_t capacity) { return capacity + (capacity + 3) / 4; }
+
 // First index >= lo with v[index] >= target (v sorted), searching exponentially
 // from lo.
-size_t Gallop(const std::vector<SearchIndex::DocId>& v, size_t lo,
+size_t Gallop(const SearchIndex::DocId* v, size_t n, size_t lo,
               SearchIndex::DocId target) {
-  const size_t n = v.size();
   if (lo >= n || v[lo] >= target) return lo;
   size_t prev = lo;  // v[prev] < target
   size_t step = 1;
@@ -113,9 +136,8 @@ size_t Gallop(const std::vector<SearchIndex::DocId>& v, size_t lo,
     cur = lo + step;
   }
   const size_t hi = std::min(cur, n);
-  return static_cast<size_t>(
-      std::lower_bound(v.begin() + prev + 1, v.begin() + hi, target) -
-      v.begin());
+  return static_cast<size_t>(std::lower_bound(v + prev + 1, v + hi, target) -
+                             v);
 }
 
 }  // namespace
@@ -125,14 +147,110 @@ struct SearchIndex::TermMatch {
   double weight;  // kind weight (exact, prefix, fuzzy)
 };
 
+SearchIndex::PostingList::PostingList(PostingList&& other) noexcept
+    : block_(std::exchange(other.block_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)),
+      inline_doc_(other.inline_doc_),
+      inline_mask_(other.inline_mask_) {}
+
+SearchIndex::PostingList& SearchIndex::PostingList::operator=(
+    PostingList&& other) noexcept {
+  if (this != &other) {
+    delete[] block_;
+    block_ = std::exchange(other.block_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    inline_doc_ = other.inline_doc_;
+    inline_mask_ = other.inline_mask_;
+  }
+  return *this;
+}
+
+void SearchIndex::PostingList::Reallocate(uint32_t capacity) {
+  // capacity >= size_ >= 1 here.
+  DocId* block = new DocId[BlockWords(capacity)];
+  std::copy_n(docs(), size_, block);
+  std::copy_n(masks(), size_, reinterpret_cast<uint8_t*>(block + capacity));
+  delete[] block_;
+  block_ = block;
+  capacity_ = capacity;
+}
+
+void SearchIndex::PostingList::Insert(uint32_t pos, DocId doc, uint8_t mask) {
+  if (size_ == 0 && block_ == nullptr) {
+    inline_doc_ = doc;
+    inline_mask_ = mask;
+    size_ = 1;
+    return;
+  }
+  if (size_ == capacity_ || block_ == nullptr)
+    Reallocate(std::max<uint32_t>(4, size_ + size_ / 2 + 1));
+  uint8_t* m = masks();
+  std::copy_backward(block_ + pos, block_ + size_, block_ + size_ + 1);
+  std::copy_backward(m + pos, m + size_, m + size_ + 1);
+  block_[pos] = doc;
+  m[pos] = mask;
+  ++size_;
+}
+
+void SearchIndex::PostingList::Erase(uint32_t pos) {
+  if (block_ != nullptr) {
+    uint8_t* m = masks();
+    std::copy(block_ + pos + 1, block_ + size_, block_ + pos);
+    std::copy(m + pos + 1, m + size_, m + pos);
+  }
+  --size_;
+}
+
+void SearchIndex::PostingList::ShrinkToFit() {
+  if (block_ == nullptr || size_ == capacity_) return;
+  if (size_ <= 1) {
+    inline_doc_ = block_[0];
+    inline_mask_ = masks()[0];
+    delete[] block_;
+    block_ = nullptr;
+    capacity_ = 0;
+    return;
+  }
+  Reallocate(size_);
+}
+
+size_t SearchIndex::PostingList::HeapBytes() const {
+  return block_ == nullptr
+             ? 0
+             : BlockWords(capacity_) * sizeof(DocId) + kMallocOverhead;
+}
+
+size_t SearchIndex::TermHash::operator()(TermId id) const {
+  return (*this)(index->TextOf(id));
+}
+size_t SearchIndex::TermHash::operator()(std::string_view text) const {
+  return absl::Hash<std::string_view>{}(text);
+}
+bool SearchIndex::TermEq::operator()(TermId a, std::string_view b) const {
+  return index->TextOf(a) == b;
+}
+bool SearchIndex::TermLess::operator()(TermId a, TermId b) const {
+  return index->TextOf(a) < index->TextOf(b);
+}
+bool SearchIndex::TermLess::operator()(TermId a, std::string_view b) const {
+  return index->TextOf(a) < b;
+}
+bool SearchIndex::TermLess::operator()(std::string_view a, TermId b) const {
+  return a < index->TextOf(b);
+}
+
 SearchIndex::TermId SearchIndex::InternTerm(const std::string& key) {
   auto found = term_ids_.find(std::string_view(key));
-  if (found != term_ids_.end()) return found->second;
+  if (found != term_ids_.end()) return *found;
   const auto id = static_cast<TermId>(terms_.size());
-  auto it = vocab_.emplace(key, id).first;
-  term_ids_.emplace(std::string_view(it->first), id);
-  terms_.push_back(Term{&it->first, {}, {}, 0});
-  IndexDeletions(id, it->first);
+  terms_.emplace_back();
+  terms_.back().text = static_cast<uint32_t>(texts_.size());
+  texts_ += key;
+  term_ids_.insert(id);
+  ordered_terms_.insert(id);
+  IndexDeletions(id, key);
   return id;
 }
 
@@ -140,15 +258,46 @@ void SearchIndex::IndexDeletions(TermId term, std::string_view text) {
   if (text.size() < kMinFuzzyTermLength || text.size() > kMaxFuzzyLength)
     return;
   std::vector<uint32_t> hashes;
-  ForEachDeletion(text, text.size() >= kMinFuzzy2TermLength ? 2 : 1,
+  ForEachDeletion(text.substr(0, kFuzzyPrefix),
+                  text.size() >= kMinFuzzy2TermLength ? 2 : 1,
                   [&](std::string_view s) { hashes.push_back(HashKey(s)); });
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   for (uint32_t h : hashes) AddDeletionKey(h, term);
+  if (recent_deletions_.size() > kMinDeletionMerge &&
+      recent_deletions_.size() > deletions_.size() / 4) {
+    MergeDeletions();
+  }
+}
+
+void SearchIndex::MergeDeletions() {
+  if (recent_deletions_.empty()) return;
+  std::vector<uint64_t> recent;
+  recent.reserve(recent_deletions_.size());
+  const auto entry = [](uint32_t hash, TermId term) {
+    return uint64_t{hash} << 32 | term;
+  };
+  for (const auto& [hash, v] : recent_deletions_) {
+    if (v & kMultiBit) {
+      for (TermId term : multi_[v & ~kMultiBit])
+        recent.push_back(entry(hash, term));
+    } else {
+      recent.push_back(entry(hash, v));
+    }
+  }
+  absl::flat_hash_map<uint32_t, uint32_t>().swap(recent_deletions_);
+  std::vector<std::vector<TermId>>().swap(multi_);
+  SortByHash(recent);
+  std::vector<uint64_t> merged;
+  merged.reserve(deletions_.size() + recent.size());
+  std::merge(deletions_.begin(), deletions_.end(), recent.begin(), recent.end(),
+             std::back_inserter(merged),
+             [](uint64_t a, uint64_t b) { return (a >> 32) < (b >> 32); });
+  deletions_.swap(merged);
 }
 
 void SearchIndex::AddDeletionKey(uint32_t hash, TermId term) {
-  auto [it, inserted] = deletions_.try_emplace(hash, term);
+  auto [it, inserted] = recent_deletions_.try_emplace(hash, term);
   if (inserted) return;
   const uint32_t v = it->second;
   if (v & kMultiBit) {
@@ -160,32 +309,16 @@ void SearchIndex::AddDeletionKey(uint32_t hash, TermId term) {
   }
 }
 
-void SearchIndex::AppendDocTerm(DocTerms& entry, TermId term) {
-  if (static_cast<size_t>(entry.offset) + entry.count != doc_terms_.size()) {
-    // The document's slice is not at the end of the arena: move it there,
-    // leaving garbage behind.
-    const size_t old_size = doc_terms_.size();
-    doc_terms_.resize(old_size + entry.count);
-    std::copy(doc_terms_.begin() + entry.offset,
-              doc_terms_.begin() + entry.offset + entry.count,
-              doc_terms_.begin() + old_size);
-    doc_terms_garbage_ += entry.count;
-    entry.offset = static_cast<uint32_t>(old_size);
-  }
-  doc_terms_.push_back(term);
-  ++entry.count;
-}
-
 void SearchIndex::Add(DocId doc, Field field, std::string_view text) {
   AddKeys(doc, field, TokenKeys(text));
 }
 
 void SearchIndex::AddKeys(DocId doc, Field field,
                           const std::vector<std::string>& keys) {
-  if (doc >= docs_.size()) docs_.resize(doc + 1, DocTerms{kAbsent, 0});
-  DocTerms& entry = docs_[doc];
-  if (entry.offset == kAbsent) {
-    entry = DocTerms{static_cast<uint32_t>(doc_terms_.size()), 0};
+  if (doc >= doc_postings_.size()) doc_postings_.resize(doc + 1, kAbsent);
+  uint32_t& postings = doc_postings_[doc];
+  if (postings == kAbsent) {
+    postings = 0;
     ++doc_count_;
   }
   const auto mask = static_cast<uint8_t>(1u << static_cast<unsigned>(field));
@@ -193,74 +326,62 @@ void SearchIndex::AddKeys(DocId doc, Field field,
     const TermId id = InternTerm(key);
     Term& term = terms_[id];
     term.fields |= mask;
-    if (term.docs.empty() ||
-        term.docs.back() <
-            doc) {  // the common case when loading in DocId order
-      term.docs.push_back(doc);
-      term.masks.push_back(mask);
-      AppendDocTerm(entry, id);
-    } else if (term.docs.back() == doc) {
-      term.masks.back() |= mask;
+    PostingList& list = term.postings;
+    const uint32_t n = list.size();
+    const DocId* docs = list.docs();
+    if (n == 0 || docs[n - 1] < doc) {  // the common case when loading
+                                        // in DocId order
+      list.Insert(n, doc, mask);
+      ++postings;
+    } else if (docs[n - 1] == doc) {
+      list.masks()[n - 1] |= mask;
     } else {
       const auto pos =
-          std::lower_bound(term.docs.begin(), term.docs.end(), doc);
-      const auto index = pos - term.docs.begin();
-      if (*pos == doc) {
-        term.masks[index] |= mask;
+          static_cast<uint32_t>(std::lower_bound(docs, docs + n, doc) - docs);
+      if (docs[pos] == doc) {
+        list.masks()[pos] |= mask;
       } else {
-        term.docs.insert(pos, doc);
-        term.masks.insert(term.masks.begin() + index, mask);
-        AppendDocTerm(entry, id);
+        list.Insert(pos, doc, mask);
+        ++postings;
       }
     }
   }
 }
 
-void SearchIndex::Remove(DocId doc) {
-  if (!Contains(doc)) return;
-  const DocTerms entry = docs_[doc];
-  for (uint32_t i = 0; i < entry.count; ++i) {
-    Term& term = terms_[doc_terms_[entry.offset + i]];
-    const auto pos = std::lower_bound(term.docs.begin(), term.docs.end(), doc);
-    if (pos != term.docs.end() && *pos == doc) {
-      term.masks.erase(term.masks.begin() + (pos - term.docs.begin()));
-      term.docs.erase(pos);
-    }
-  }
-  docs_[doc] = DocTerms{kAbsent, 0};
-  --doc_count_;
-  if (static_cast<size_t>(entry.offset) + entry.count == doc_terms_.size()) {
-    doc_terms_.resize(entry.offset);  // last slice: reclaim at once (the usual
-                                      // remove-then-re-add)
-  } else {
-    doc_terms_garbage_ += entry.count;
-    if (doc_terms_garbage_ > 4096 && doc_terms_garbage_ * 2 > doc_terms_.size())
-      CompactDocTerms();
-  }
+bool SearchIndex::RemovePosting(PostingList& list, DocId doc) {
+  const DocId* docs = list.docs();
+  const DocId* end = docs + list.size();
+  const DocId* pos = std::lower_bound(docs, end, doc);
+  if (pos == end || *pos != doc) return false;
+  list.Erase(static_cast<uint32_t>(pos - docs));
+  return true;
 }
 
-void SearchIndex::CompactDocTerms() {
-  std::vector<TermId> compacted;
-  compacted.reserve(doc_terms_.size() - doc_terms_garbage_);
-  for (DocTerms& entry : docs_) {
-    if (entry.offset == kAbsent) continue;
-    const auto offset = static_cast<uint32_t>(compacted.size());
-    compacted.insert(compacted.end(), doc_terms_.begin() + entry.offset,
-                     doc_terms_.begin() + entry.offset + entry.count);
-    entry.offset = offset;
+void SearchIndex::Remove(DocId doc, const std::vector<std::string>& keys) {
+  if (!Contains(doc)) return;
+  uint32_t& postings = doc_postings_[doc];
+  for (const std::string& key : keys) {
+    if (postings == 0) break;
+    const auto it = term_ids_.find(std::string_view(key));
+    if (it != term_ids_.end() && RemovePosting(terms_[*it].postings, doc))
+      --postings;
   }
-  doc_terms_.swap(compacted);
-  doc_terms_garbage_ = 0;
+  if (postings > 0) {
+    ++removal_scans_;
+    for (Term& term : terms_) {
+      if (RemovePosting(term.postings, doc) && --postings == 0) break;
+    }
+  }
+  postings = kAbsent;
+  --doc_count_;
 }
 
 void SearchIndex::ShrinkToFit() {
-  for (Term& term : terms_) {
-    term.docs.shrink_to_fit();
-    term.masks.shrink_to_fit();
-  }
-  if (doc_terms_garbage_ > 0) CompactDocTerms();
-  doc_terms_.shrink_to_fit();
-  docs_.shrink_to_fit();
+  for (Term& term : terms_) term.postings.ShrinkToFit();
+  terms_.shrink_to_fit();
+  texts_.shrink_to_fit();
+  doc_postings_.shrink_to_fit();
+  MergeDeletions();
 }
 
 size_t SearchIndex::DocumentCount() const { return doc_count_; }
@@ -268,18 +389,18 @@ size_t SearchIndex::DocumentCount() const { return doc_count_; }
 void SearchIndex::CollectExact(const std::string& token,
                                std::vector<TermMatch>* out) const {
   const auto it = term_ids_.find(std::string_view(token));
-  if (it != term_ids_.end() && !terms_[it->second].docs.empty())
-    out->push_back({it->second, kExactWeight});
+  if (it != term_ids_.end() && terms_[*it].postings.size() > 0)
+    out->push_back({*it, kExactWeight});
 }
 
 void SearchIndex::CollectPrefix(const std::string& token,
                                 std::vector<TermMatch>* out) const {
   if (token.size() < kMinPrefixLength) return;
   std::vector<std::pair<size_t, TermId>> found;  // (document frequency, term)
-  for (auto it = vocab_.upper_bound(token);
-       it != vocab_.end() && it->first.starts_with(token); ++it) {
-    const size_t df = terms_[it->second].docs.size();
-    if (df > 0) found.emplace_back(df, it->second);
+  for (auto it = ordered_terms_.upper_bound(std::string_view(token));
+       it != ordered_terms_.end() && TextOf(*it).starts_with(token); ++it) {
+    const size_t df = terms_[*it].postings.size();
+    if (df > 0) found.emplace_back(df, *it);
   }
   const auto by_frequency = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -297,14 +418,19 @@ void SearchIndex::CollectFuzzy(const std::string& token,
   if (token.size() < kMinFuzzy1Length || token.size() > kMaxFuzzyLength) return;
   const int max_distance = token.size() >= kMinFuzzy2Length ? 2 : 1;
   std::vector<uint32_t> hashes;
-  ForEachDeletion(token, max_distance,
+  ForEachDeletion(std::string_view(token).substr(0, kFuzzyPrefix), max_distance,
                   [&](std::string_view s) { hashes.push_back(HashKey(s)); });
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   std::vector<TermId> ids;
   for (uint32_t h : hashes) {
-    const auto it = deletions_.find(h);
-    if (it == deletions_.end()) continue;
+    for (auto e = std::lower_bound(deletions_.begin(), deletions_.end(),
+                                   uint64_t{h} << 32);  // sorted by hash
+         e != deletions_.end() && (*e >> 32) == h; ++e) {
+      ids.push_back(static_cast<TermId>(*e));
+    }
+    const auto it = recent_deletions_.find(h);
+    if (it == recent_deletions_.end()) continue;
     if (it->second & kMultiBit) {
       const std::vector<TermId>& list = multi_[it->second & ~kMultiBit];
       ids.insert(ids.end(), list.begin(), list.end());
@@ -321,10 +447,11 @@ void SearchIndex::CollectFuzzy(const std::string& token,
   };
   std::vector<Candidate> found;
   for (TermId id : ids) {
-    const Term& term = terms_[id];
-    if (term.docs.empty() || *term.text == token) continue;
-    const int d = BoundedEditDistance(token, *term.text, max_distance);
-    if (d <= max_distance) found.push_back({d, term.docs.size(), id});
+    const size_t df = terms_[id].postings.size();
+    const std::string_view text = TextOf(id);
+    if (df == 0 || text == token) continue;
+    const int d = BoundedEditDistance(token, text, max_distance);
+    if (d <= max_distance) found.push_back({d, df, id});
   }
   const auto better = [](const Candidate& a, const Candidate& b) {
     if (a.distance != b.distance) return a.distance < b.distance;
@@ -379,7 +506,7 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
                        plan.matches.end());
     for (const TermMatch& m : plan.matches) {
       const Term& term = terms_[m.term];
-      plan.postings += term.docs.size();
+      plan.postings += term.postings.size();
       plan.max_score =
           std::max(plan.max_score, m.weight * kFieldWeight[term.fields & 0xF]);
     }
@@ -438,11 +565,11 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
       double best = 0;
       for (size_t j = 0; j < plan.matches.size() && best < list_bounds[p][j];
            ++j) {
-        const Term& term = terms_[plan.matches[j].term];
-        pos[j] = Gallop(term.docs, pos[j], doc);
-        if (pos[j] < term.docs.size() && term.docs[pos[j]] == doc) {
+        const PostingList& list = terms_[plan.matches[j].term].postings;
+        pos[j] = Gallop(list.docs(), list.size(), pos[j], doc);
+        if (pos[j] < list.size() && list.docs()[pos[j]] == doc) {
           best = std::max(best, plan.matches[j].weight *
-                                    kFieldWeight[term.masks[pos[j]] & 0xF]);
+                                    kFieldWeight[list.masks()[pos[j]] & 0xF]);
         }
       }
       if (best == 0) return true;  // AND fails
@@ -463,12 +590,12 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
   const Plan& driver = plans[0];
   const double others_max = rest_max[1];
   if (driver.matches.size() == 1) {
-    const Term& term = terms_[driver.matches[0].term];
+    const PostingList& list = terms_[driver.matches[0].term].postings;
     const double w = driver.matches[0].weight;
-    for (size_t i = 0; i < term.docs.size(); ++i) {
-      const double score = w * kFieldWeight[term.masks[i] & 0xF];
+    for (size_t i = 0; i < list.size(); ++i) {
+      const double score = w * kFieldWeight[list.masks()[i] & 0xF];
       if (score + others_max <= threshold()) continue;
-      if (!evaluate(term.docs[i], score)) break;
+      if (!evaluate(list.docs()[i], score)) break;
     }
   } else {
     // k-way merge of the driver's lists in DocId order; a document takes its
@@ -480,7 +607,7 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
     std::priority_queue<Cursor, std::vector<Cursor>, std::greater<>> heap;
     std::vector<size_t> pos(k, 0);
     for (size_t j = 0; j < k; ++j)
-      heap.emplace(terms_[driver.matches[j].term].docs[0], j);
+      heap.emplace(terms_[driver.matches[j].term].postings.docs()[0], j);
     while (!heap.empty()) {
       const DocId doc = heap.top().first;
       double score = 0;
@@ -489,10 +616,10 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
         heap.pop();
         if (list_bounds[0][j] + others_max <= threshold())
           continue;  // dropped for good
-        const Term& term = terms_[driver.matches[j].term];
+        const PostingList& list = terms_[driver.matches[j].term].postings;
         score = std::max(score, driver.matches[j].weight *
-                                    kFieldWeight[term.masks[pos[j]] & 0xF]);
-        if (++pos[j] < term.docs.size()) heap.emplace(term.docs[pos[j]], j);
+                                    kFieldWeight[list.masks()[pos[j]] & 0xF]);
+        if (++pos[j] < list.size()) heap.emplace(list.docs()[pos[j]], j);
       }
       if (score == 0 || score + others_max <= threshold()) continue;
       if (!evaluate(doc, score)) break;
@@ -505,11 +632,11 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
   for (Hit& hit : hits) {
     for (const Plan& plan : plans) {
       for (const TermMatch& m : plan.matches) {
-        const Term& term = terms_[m.term];
-        const auto it =
-            std::lower_bound(term.docs.begin(), term.docs.end(), hit.doc);
-        if (it != term.docs.end() && *it == hit.doc)
-          hit.matched_fields |= term.masks[it - term.docs.begin()];
+        const PostingList& list = terms_[m.term].postings;
+        const DocId* end = list.docs() + list.size();
+        const DocId* it = std::lower_bound(list.docs(), end, hit.doc);
+        if (it != end && *it == hit.doc)
+          hit.matched_fields |= list.masks()[it - list.docs()];
       }
     }
   }
@@ -519,30 +646,18 @@ std::vector<SearchIndex::Hit> SearchIndex::Search(std::string_view query,
 SearchIndex::MemoryStats SearchIndex::MemoryUsage() const {
   MemoryStats stats;
   stats.postings = terms_.capacity() * sizeof(Term);
-  for (const Term& term : terms_) {
-    if (term.docs.capacity() > 0)
-      stats.postings += term.docs.capacity() * sizeof(DocId) + kMallocOverhead;
-    if (term.masks.capacity() > 0)
-      stats.postings += term.masks.capacity() + kMallocOverhead;
-  }
-  // std::map node: three pointers and a colour word, then the value.
-  constexpr size_t kNodeBytes = 4 * sizeof(void*) +
-                                sizeof(std::pair<const std::string, TermId>) +
-                                kMallocOverhead;
-  stats.vocabulary =
-      vocab_.size() * kNodeBytes +
-      term_ids_.capacity() * (sizeof(std::pair<std::string_view, TermId>) + 1);
-  for (const auto& [text, id] : vocab_) {
-    if (text.capacity() > 15)
-      stats.vocabulary += text.capacity() + 1 + kMallocOverhead;
-  }
-  stats.fuzzy =
-      deletions_.capacity() * (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
-      multi_.capacity() * sizeof(std::vector<TermId>);
+  for (const Term& term : terms_) stats.postings += term.postings.HeapBytes();
+  // B-tree nodes run about two thirds full.
+  stats.vocabulary = texts_.capacity() +
+                     term_ids_.capacity() * (sizeof(TermId) + 1) +
+                     ordered_terms_.size() * sizeof(TermId) * 3 / 2;
+  stats.fuzzy = deletions_.capacity() * sizeof(uint64_t) +
+                recent_deletions_.capacity() *
+                    (sizeof(std::pair<uint32_t, uint32_t>) + 1) +
+                multi_.capacity() * sizeof(std::vector<TermId>);
   for (const auto& list : multi_)
     stats.fuzzy += list.capacity() * sizeof(TermId) + kMallocOverhead;
-  stats.documents = docs_.capacity() * sizeof(DocTerms) +
-                    doc_terms_.capacity() * sizeof(TermId);
+  stats.documents = doc_postings_.capacity() * sizeof(uint32_t);
   return stats;
 }
 

@@ -10,31 +10,38 @@
 //   index.Add(42, SearchIndex::Field::kOriginalTitle, "Летят журавли");
 //   index.Add(42, SearchIndex::Field::kPerson, "Mikhail Kalatozov");
 //   for (const SearchIndex::Hit& hit : index.Search("kalatazov", 20)) { ...
-//   hit.doc ... } index.Remove(42);  // before re-adding an updated film, or
-//   when it is deleted
+//   hit.doc ... }
+//   // Before re-adding an updated film, or when it is deleted: the keys it
+//   // was added with.
+//   index.Remove(42, TokenKeys("The Cranes Are Flying Летят журавли ..."));
 //
 // Texts go through TokenKeys (text_normalizer.h): case, accents, Cyrillic vs
 // Latin and common transliteration variants of Russian names do not matter.
 //
-// Design (why it is fast and small): one posting list per vocabulary term, a
-// sorted vector of DocIds with a parallel byte of field bits; queries intersect
+// Design (why it is fast and small): one posting list per vocabulary term,
+// sorted DocIds with a parallel byte of field bits; queries intersect
 // lists rarest-first with galloping search. Fuzzy matching uses a deletion
-// neighbourhood over the vocabulary (hashes of the term with 1 or 2 letters
-// removed), never over documents; prefix and fuzzy expansions are capped to the
-// most frequent terms. Each document keeps its list of term ids, so Remove
-// touches only that document's postings.
+// neighbourhood over the vocabulary (hashes of the term's first kFuzzyPrefix
+// letters with 0..2 removed: enough to find every term within the distance,
+// which a full edit-distance check then confirms), never over documents; it is
+// a sorted array of (hash, term) pairs, with a hash map for terms added since
+// the array was last merged; prefix and fuzzy expansions are capped to the
+// most frequent terms. Documents keep no term lists (they would cost more than
+// the postings): the caller recomputes a document's keys to remove it, and a
+// per-document posting count catches keys that miss.
 //
 // Thread safety: not thread-safe for writes; concurrent const calls are safe
 // while no write runs (callers hold a reader/writer lock).
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 namespace longtake::catalog {
 
@@ -74,12 +81,16 @@ class SearchIndex {
   // expansion of one query token: the most frequent ones.
   static constexpr size_t kMaxPrefixExpansions = 16;
   static constexpr size_t kMaxFuzzyExpansions = 16;
+  // Deletion variants are taken of this many leading bytes of a term (and of
+  // a query token): fewer variants per term, a few more candidates to check.
+  static constexpr size_t kFuzzyPrefix = 8;
 
   SearchIndex() = default;
   SearchIndex(const SearchIndex&) = delete;
   SearchIndex& operator=(const SearchIndex&) = delete;
-  SearchIndex(SearchIndex&&) = default;
-  SearchIndex& operator=(SearchIndex&&) = default;
+  // Not movable: the vocabulary's sets refer to the index.
+  SearchIndex(SearchIndex&&) = delete;
+  SearchIndex& operator=(SearchIndex&&) = delete;
 
   // Adds text for a document under a field. A document may have many texts per
   // field. The document counts as present (DocumentCount) even if the text has
@@ -90,9 +101,14 @@ class SearchIndex {
   void AddKeys(DocId doc, Field field, const std::vector<std::string>& keys);
 
   // Removes everything indexed for the document (used before re-adding on
-  // update, and on delete). Cost is proportional to the document's own
-  // postings. Unknown documents are ignored.
-  void Remove(DocId doc);
+  // update, and on delete). `keys` are the TokenKeys the document was added
+  // with, in any order, repeats and extra keys allowed: the cost is then
+  // proportional to those keys' postings. Should they miss some of the
+  // document's postings, the rest are found by a scan of the whole vocabulary
+  // (correct but slow; counted by RemovalScans). Unknown documents are ignored.
+  void Remove(DocId doc, const std::vector<std::string>& keys);
+  // How many Remove calls had to scan the vocabulary (their keys missed).
+  size_t RemovalScans() const { return removal_scans_; }
 
   // Best hits first (ties: lower DocId first), at most `limit`. Every query
   // token must match some text of the document (AND across tokens); a token
@@ -105,7 +121,7 @@ class SearchIndex {
 
   // True if the document has been added and not removed.
   bool Contains(DocId doc) const {
-    return doc < docs_.size() && docs_[doc].offset != kAbsent;
+    return doc < doc_postings_.size() && doc_postings_[doc] != kAbsent;
   }
   size_t DocumentCount() const;
   // Distinct terms ever indexed (terms whose documents were all removed stay in
@@ -114,42 +130,100 @@ class SearchIndex {
   // Heap bytes held by the index (container capacities plus an estimate for map
   // nodes and allocator overhead), in total and by part.
   struct MemoryStats {
-    size_t postings =
-        0;  // posting vectors (DocIds + field bytes) and their per-term headers
-    size_t vocabulary = 0;  // term strings and the ordered term map
+    size_t postings = 0;    // posting blocks (DocIds + field bytes), terms
+    size_t vocabulary = 0;  // term texts and the term sets (exact, ordered)
     size_t fuzzy = 0;       // deletion neighbourhood
-    size_t documents =
-        0;  // per-document term lists (for Remove) and the document map
+    size_t documents = 0;   // per-document posting counts
     size_t Total() const { return postings + vocabulary + fuzzy + documents; }
   };
   MemoryStats MemoryUsage() const;
   size_t MemoryBytesEstimate() const { return MemoryUsage().Total(); }
-  // Releases spare capacity of posting vectors and the per-document arena, e.g.
-  // after a bulk load.
+  // Releases spare capacity of posting blocks and merges the deletion
+  // neighbourhood into its array, e.g. after a bulk load.
   void ShrinkToFit();
 
  private:
   using TermId = uint32_t;
 
-  struct Term {
-    const std::string* text;     // key in vocab_ (std::map nodes are stable)
-    std::vector<DocId> docs;     // sorted, unique
-    std::vector<uint8_t> masks;  // field bits, parallel to docs
-    uint8_t
-        fields;  // union of field bits ever added (an upper bound for scoring)
+  // A term's postings: sorted, unique DocIds and a byte of field bits for
+  // each, in one heap block (the DocIds, then the bytes), or inline when there
+  // is one (most terms occur in one document).
+  class PostingList {
+   public:
+    PostingList() = default;
+    PostingList(PostingList&& other) noexcept;
+    PostingList& operator=(PostingList&& other) noexcept;
+    ~PostingList() { delete[] block_; }
+
+    uint32_t size() const { return size_; }
+    const DocId* docs() const { return block_ ? block_ : &inline_doc_; }
+    const uint8_t* masks() const {
+      return block_ ? reinterpret_cast<const uint8_t*>(block_ + capacity_)
+                    : &inline_mask_;
+    }
+    uint8_t* masks() {
+      return block_ ? reinterpret_cast<uint8_t*>(block_ + capacity_)
+                    : &inline_mask_;
+    }
+    void Insert(uint32_t pos, DocId doc, uint8_t mask);
+    void Erase(uint32_t pos);
+    void ShrinkToFit();
+    size_t HeapBytes() const;  // with malloc's bookkeeping
+
+   private:
+    void Reallocate(uint32_t capacity);
+
+    DocId* block_ = nullptr;  // capacity_ DocIds, then capacity_ bytes
+    uint32_t size_ = 0;
+    uint32_t capacity_ = 0;
+    DocId inline_doc_ = 0;  // the posting when block_ is null
+    uint8_t inline_mask_ = 0;
   };
-  // The per-document list of term ids, a slice of doc_terms_.
-  struct DocTerms {
-    uint32_t offset;
-    uint32_t count;
+  struct Term {
+    PostingList postings;
+    uint32_t text = 0;   // offset of the term's text in texts_ (it ends where
+                         // the next term's begins)
+    uint8_t fields = 0;  // union of field bits ever added (a scoring bound)
+  };
+  // Hash, equality and order of TermIds by their texts, also taking texts.
+  struct TermHash {
+    using is_transparent = void;
+    const SearchIndex* index;
+    size_t operator()(TermId id) const;
+    size_t operator()(std::string_view text) const;
+  };
+  struct TermEq {
+    using is_transparent = void;
+    const SearchIndex* index;
+    bool operator()(TermId a, TermId b) const { return a == b; }
+    bool operator()(TermId a, std::string_view b) const;
+    bool operator()(std::string_view a, TermId b) const {
+      return (*this)(b, a);
+    }
+  };
+  struct TermLess {
+    using is_transparent = void;
+    const SearchIndex* index;
+    bool operator()(TermId a, TermId b) const;
+    bool operator()(TermId a, std::string_view b) const;
+    bool operator()(std::string_view a, TermId b) const;
   };
   struct TermMatch;
 
+  std::string_view TextOf(TermId id) const {
+    const uint32_t end = id + 1 < terms_.size()
+                             ? terms_[id + 1].text
+                             : static_cast<uint32_t>(texts_.size());
+    return std::string_view(texts_).substr(terms_[id].text,
+                                           end - terms_[id].text);
+  }
   TermId InternTerm(const std::string& key);
   void IndexDeletions(TermId term, std::string_view text);
   void AddDeletionKey(uint32_t hash, TermId term);
-  void AppendDocTerm(DocTerms& entry, TermId term);
-  void CompactDocTerms();
+  // Moves recent_deletions_ into deletions_.
+  void MergeDeletions();
+  // Removes the document's posting from the term; true if there was one.
+  static bool RemovePosting(PostingList& postings, DocId doc);
 
   void CollectExact(const std::string& token,
                     std::vector<TermMatch>* out) const;
@@ -158,24 +232,28 @@ class SearchIndex {
   void CollectFuzzy(const std::string& token,
                     std::vector<TermMatch>* out) const;
 
-  std::map<std::string, TermId, std::less<>> vocab_;
   std::vector<Term> terms_;
-  // Exact lookups by hash (the ordered vocab_ serves prefix scans); keys view
-  // vocab_'s stable nodes.
-  absl::flat_hash_map<std::string_view, TermId> term_ids_;
-  // Deletion neighbourhood: hash of (term with 0..2 letters deleted) -> a term
-  // id, or, with kMultiBit set, an index into multi_ when several terms share
-  // the hash.
+  std::string texts_;  // every term's text, back to back
+  // The vocabulary by text: hashed for exact lookups, ordered for prefixes.
+  absl::flat_hash_set<TermId, TermHash, TermEq> term_ids_{0, TermHash{this},
+                                                          TermEq{this}};
+  absl::btree_set<TermId, TermLess> ordered_terms_{TermLess{this}};
+  // Deletion neighbourhood: (hash of a variant << 32 | term id), sorted by
+  // hash; then, for terms interned since the last merge, hash -> a term id,
+  // or, with kMultiBit set, an index into multi_ when several terms share the
+  // hash. Merged when the map grows past a quarter of the array (and by
+  // ShrinkToFit).
   static constexpr uint32_t kMultiBit = 0x80000000u;
-  absl::flat_hash_map<uint32_t, uint32_t> deletions_;
+  std::vector<uint64_t> deletions_;
+  absl::flat_hash_map<uint32_t, uint32_t> recent_deletions_;
   std::vector<std::vector<TermId>> multi_;
 
-  // By DocId (dense: the catalogue's film indexes); kAbsent when not added.
+  // By DocId (dense: the catalogue's film indexes): how many terms have a
+  // posting for the document; kAbsent when not added.
   static constexpr uint32_t kAbsent = 0xFFFFFFFFu;
-  std::vector<DocTerms> docs_;
+  std::vector<uint32_t> doc_postings_;
   size_t doc_count_ = 0;
-  std::vector<TermId> doc_terms_;
-  size_t doc_terms_garbage_ = 0;  // entries of doc_terms_ no longer referenced
+  size_t removal_scans_ = 0;
 };
 
 }  // namespace longtake::catalog

@@ -141,6 +141,52 @@ TEST_F(CatalogStateTest, RemoveFilmRemovesItsSequencesAndIndexEntries) {
   EXPECT_EQ(state_.film_count(), 1u);
 }
 
+// Films found by a search of the read model's index, by name.
+std::vector<std::string> Search(const CatalogState& s,
+                                const std::string& query) {
+  std::vector<std::string> out;
+  for (const SearchIndex::Hit& hit : s.search.Search(query, 10))
+    out.emplace_back(s.film(hit.doc).name());
+  return out;
+}
+
+// The index keeps no term lists per film: removals recompute the film's keys,
+// including its people's names as they were when the film was indexed.
+TEST_F(CatalogStateTest, SearchForgetsRemovedFilmsAndRenamedPeople) {
+  Person x;
+  x.name = "people/x";
+  x.display_name = "Vadim Yusov";
+  x.aliases = {"Vadim Ivanovich"};
+  WriteBatch create;
+  create.upsert_people = {x};
+  state_.ApplyBatch(create);
+  // Indexed with the person's name and aliases.
+  state_.PutFilm(*MakeFilm("b", "Beta Sunrise", 1957, "people/x"));
+  EXPECT_THAT(Search(state_, "Yusov"), ElementsAre("films/b"));
+  EXPECT_THAT(Search(state_, "Ivanovich"), ElementsAre("films/b"));
+
+  x.display_name = "Georgy Rerberg";
+  x.aliases = {};
+  WriteBatch rename;
+  rename.upsert_people = {x};
+  state_.ApplyBatch(rename);
+  EXPECT_THAT(Search(state_, "Yusov"), ElementsAre());
+  EXPECT_THAT(Search(state_, "Ivanovich"), ElementsAre());
+  EXPECT_THAT(Search(state_, "Rerberg"), ElementsAre("films/b"));
+  EXPECT_THAT(Search(state_, "Sunrise"), ElementsAre("films/b"));
+
+  state_.RemoveFilm("films/b");
+  EXPECT_THAT(Search(state_, "Sunrise"), ElementsAre());
+  EXPECT_THAT(Search(state_, "Rerberg"), ElementsAre());
+  EXPECT_THAT(Search(state_, "Alpha"), ElementsAre("films/a"));
+  // Every removal found the film's postings by its keys, with no scan.
+  EXPECT_EQ(state_.search.RemovalScans(), 0u);
+  // A slot re-used by another film is found by that film's texts only.
+  state_.PutFilm(*MakeFilm("c", "Gamma", 1970, "people/y"));
+  EXPECT_THAT(Search(state_, "Rerberg"), ElementsAre());
+  EXPECT_THAT(Search(state_, "Gamma"), ElementsAre("films/c"));
+}
+
 TEST(OrderSequencesTest, FractionsUseTheRuntimeAndDanglingRelativesGoLast) {
   using catalog::testing::After;
   using catalog::testing::SequenceAt;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text/text_folding.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,6 +21,16 @@ using DocId = SearchIndex::DocId;
 
 constexpr uint8_t Bit(Field f) {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(f));
+}
+
+// The keys of some texts, as Remove takes them.
+std::vector<std::string> KeysOf(std::initializer_list<std::string_view> texts) {
+  std::vector<std::string> keys;
+  for (std::string_view text : texts) {
+    std::vector<std::string> more = TokenKeys(text);
+    keys.insert(keys.end(), more.begin(), more.end());
+  }
+  return keys;
 }
 
 std::vector<DocId> Docs(const std::vector<SearchIndex::Hit>& hits) {
@@ -183,7 +194,9 @@ TEST_F(SeedIndexTest, FuzzyDistanceDependsOnTokenLength) {
 }
 
 TEST_F(SeedIndexTest, RemoveAndReAdd) {
-  index_.Remove(kCranes);
+  index_.Remove(kCranes, KeysOf({"The Cranes Are Flying", "Letyat zhuravli",
+                                 "Tatiana Samoilova", "Aleksey Batalov",
+                                 "Mikhail Kalatozov", "Sergei Urusevsky"}));
   EXPECT_EQ(index_.DocumentCount(), 5u);
   EXPECT_FALSE(index_.Contains(kCranes));
   EXPECT_THAT(Find("cranes"), ElementsAre(kCraneOperator));
@@ -195,8 +208,43 @@ TEST_F(SeedIndexTest, RemoveAndReAdd) {
   EXPECT_THAT(Find("zhuravli"), IsEmpty());
   EXPECT_EQ(index_.DocumentCount(), 6u);
 
-  index_.Remove(999);  // unknown: no-op
+  index_.Remove(999, KeysOf({"Cranes"}));  // unknown: no-op
   EXPECT_EQ(index_.DocumentCount(), 6u);
+  EXPECT_EQ(index_.RemovalScans(), 0u);  // the keys found every posting
+}
+
+TEST_F(SeedIndexTest, RemoveWithMissingKeysStillRemovesEveryPosting) {
+  // Only the title's keys: the people's and original title's postings are
+  // found by a scan.
+  index_.Remove(kCranes, KeysOf({"The Cranes Are Flying"}));
+  EXPECT_EQ(index_.RemovalScans(), 1u);
+  EXPECT_FALSE(index_.Contains(kCranes));
+  EXPECT_THAT(Find("zhuravli"), IsEmpty());
+  EXPECT_THAT(Find("Batalov"), IsEmpty());
+  EXPECT_THAT(Find("Kalatozov"), ElementsAre(kFirstEchelon, kLetter, kCuba));
+  EXPECT_THAT(Find("Samoilova"), ElementsAre(kLetter));
+  // Re-used for another film, the id is found by the new texts only.
+  index_.Add(kCranes, Field::kTitle, "Batalova");
+  EXPECT_THAT(Find("Batalova"), ElementsAre(kCranes));
+  EXPECT_THAT(Find("Urusevsky"), ElementsAre(kFirstEchelon, kLetter, kCuba));
+}
+
+TEST_F(SeedIndexTest, RenamedPersonsOldNameNoLongerFindsTheFilm) {
+  // What the catalogue does on a rename: remove with the old keys, re-add
+  // with the new ones.
+  const std::vector<std::string> old_keys =
+      KeysOf({"I Am Cuba", "Soy Cuba", "Ya - Kuba", "Mikhail Kalatozov",
+              "Sergei Urusevsky"});
+  index_.Remove(kCuba, old_keys);
+  index_.Add(kCuba, Field::kTitle, "I Am Cuba");
+  index_.Add(kCuba, Field::kOriginalTitle, "Soy Cuba");
+  index_.Add(kCuba, Field::kOriginalTitle, "Ya - Kuba");
+  index_.Add(kCuba, Field::kPerson, "Mikheil Kalatozishvili");
+  index_.Add(kCuba, Field::kPerson, "Sergei Urusevsky");
+  EXPECT_EQ(index_.RemovalScans(), 0u);
+  EXPECT_THAT(Find("Kalatozov"), ElementsAre(kFirstEchelon, kCranes, kLetter));
+  EXPECT_THAT(Find("Kalatozishvili"), ElementsAre(kCuba));
+  EXPECT_THAT(Find("Kalatozishvilli"), ElementsAre(kCuba));  // fuzzy
 }
 
 TEST(SearchIndexRankingTest, ExactBeatsPrefixBeatsFuzzy) {
@@ -265,7 +313,7 @@ TEST(SearchIndexTest, ManyTextsPerFieldAndDocumentCount) {
   const auto hits = index.Search("alpha beta", 10);
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].matched_fields, Bit(Field::kTitle) | Bit(Field::kAlias));
-  index.Remove(5);
+  index.Remove(5, KeysOf({"..."}));
   EXPECT_EQ(index.DocumentCount(), 1u);
 }
 
@@ -301,7 +349,7 @@ TEST(SearchIndexTest, MemoryEstimateGrowsWithContent) {
 }
 
 // Randomised check of posting maintenance (out-of-order adds, removes, re-adds,
-// arena compaction) against a brute-force model. Tokens are 2 letters, so only
+// removal by keys) against a brute-force model. Tokens are 2 letters, so only
 // exact matching applies.
 TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   std::mt19937 rng(12345);
@@ -311,6 +359,7 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   }
   SearchIndex index;
   std::vector<std::set<std::string>> model(3000);
+  std::vector<std::vector<std::string>> added_keys(model.size());
   std::vector<bool> present(model.size(), false);
   auto add_random = [&](DocId doc) {
     const int texts = 1 + static_cast<int>(rng() % 3);
@@ -323,6 +372,8 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
         model[doc].insert(w);
       }
       index.Add(doc, static_cast<Field>(rng() % 4), text);
+      for (std::string& key : TokenKeys(text))
+        added_keys[doc].push_back(std::move(key));
     }
     present[doc] = true;
   };
@@ -332,11 +383,13 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
   for (DocId d : order) add_random(d);
   for (int step = 0; step < 6000; ++step) {
     const DocId d = rng() % model.size();
-    index.Remove(d);
+    index.Remove(d, added_keys[d]);
+    added_keys[d].clear();
     model[d].clear();
     present[d] = false;
     if (rng() % 2) add_random(d);
   }
+  EXPECT_EQ(index.RemovalScans(), 0u);
   EXPECT_EQ(index.DocumentCount(), static_cast<size_t>(std::count(
                                        present.begin(), present.end(), true)));
   for (int q = 0; q < 200; ++q) {
@@ -350,6 +403,107 @@ TEST(SearchIndexTest, MatchesBruteForceModelUnderRandomUpdates) {
     std::sort(got.begin(), got.end());
     ASSERT_EQ(got, expected) << a << " " << b;
   }
+}
+
+// Optimal string alignment distance, the plain way.
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// Randomised check of fuzzy matching against a brute-force scan of the
+// vocabulary: every term within the distance is found, whatever its length
+// and wherever the edits are (the deletion neighbourhood covers only a prefix
+// of each term), both for terms indexed before ShrinkToFit (merged into the
+// sorted array) and for terms added after it.
+TEST(SearchIndexTest, FuzzyMatchesBruteForceForTermsAddedBeforeAndAfterMerge) {
+  std::mt19937 rng(777);
+  const std::string letters = "abdegilmnoprstu";
+  const auto random_word = [&](size_t length) {
+    std::string w;
+    for (size_t i = 0; i < length; ++i) w += letters[rng() % letters.size()];
+    return w;
+  };
+  // Words and one- or two-edit variants of them, so that there are matches.
+  std::vector<std::string> words;
+  for (int i = 0; i < 300; ++i) words.push_back(random_word(4 + rng() % 12));
+  const auto mutate = [&](std::string w, int edits) {
+    for (int e = 0; e < edits && !w.empty(); ++e) {
+      const size_t at = rng() % w.size();
+      switch (rng() % 4) {
+        case 0:
+          w.erase(at, 1);
+          break;
+        case 1:
+          w.insert(at, 1, letters[rng() % letters.size()]);
+          break;
+        case 2:
+          w[at] = letters[rng() % letters.size()];
+          break;
+        default:
+          if (at + 1 < w.size()) std::swap(w[at], w[at + 1]);
+      }
+    }
+    return w;
+  };
+  for (int i = 0; i < 600; ++i)
+    words.push_back(
+        mutate(words[rng() % 300], 1 + static_cast<int>(rng() % 2)));
+  SearchIndex index;
+  std::vector<std::string> doc_key;  // each document: one word's key
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i == words.size() / 2) index.ShrinkToFit();  // the rest stay recent
+    const std::vector<std::string> keys = TokenKeys(words[i]);
+    ASSERT_EQ(keys.size(), 1u) << words[i];
+    index.AddKeys(static_cast<DocId>(i), Field::kTitle, keys);
+    doc_key.push_back(keys[0]);
+  }
+  int checked = 0;
+  for (int q = 0; q < 400; ++q) {
+    const std::string query =
+        mutate(words[rng() % words.size()], static_cast<int>(rng() % 3));
+    const std::vector<std::string> query_keys = TokenKeys(query);
+    if (query_keys.size() != 1) continue;
+    const std::string& key = query_keys[0];
+    const int max_distance = key.size() >= SearchIndex::kMinFuzzy2Length   ? 2
+                             : key.size() >= SearchIndex::kMinFuzzy1Length ? 1
+                                                                           : 0;
+    // Terms matching exactly, by prefix, and fuzzily; queries whose
+    // expansions hit the caps are skipped (the caps choose among them).
+    std::set<std::string> prefix_terms, fuzzy_terms;
+    for (const std::string& term : doc_key) {
+      if (term != key && key.size() >= SearchIndex::kMinPrefixLength &&
+          term.starts_with(key))
+        prefix_terms.insert(term);
+      if (term != key && max_distance > 0 &&
+          EditDistance(term, key) <= max_distance)
+        fuzzy_terms.insert(term);
+    }
+    if (prefix_terms.size() > SearchIndex::kMaxPrefixExpansions ||
+        fuzzy_terms.size() > SearchIndex::kMaxFuzzyExpansions)
+      continue;
+    std::vector<DocId> expected;
+    for (DocId d = 0; d < doc_key.size(); ++d) {
+      if (doc_key[d] == key || prefix_terms.contains(doc_key[d]) ||
+          fuzzy_terms.contains(doc_key[d]))
+        expected.push_back(d);
+    }
+    std::vector<DocId> got = Docs(index.Search(query, words.size()));
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, expected) << query << " (key " << key << ")";
+    if (!fuzzy_terms.empty()) ++checked;
+  }
+  EXPECT_GT(checked, 50);  // the check did exercise fuzzy matches
 }
 
 }  // namespace
