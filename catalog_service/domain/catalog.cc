@@ -33,7 +33,8 @@ using internal::Violations;
 
 namespace {
 
-// "model_mb=... bytes_per_film=... (films=... search=...: postings=...)": what
+// "model_mb=... bytes_per_film=... (films=... people=... search=...:
+// postings=...)": what
 // the read model holds, in total and per film, by part.
 std::string MemoryLine(const CatalogState& state, size_t films) {
   const CatalogState::MemoryStats m = state.MemoryUsage();
@@ -41,7 +42,8 @@ std::string MemoryLine(const CatalogState& state, size_t films) {
   const size_t n = std::max<size_t>(films, 1);
   return absl::StrCat(
       "model_mb=", m.Total() >> 20, " bytes_per_film=", m.Total() / n,
-      " (films=", m.films / n, " strings=", m.strings / n,
+      " (films=", m.films / n, " people=", m.people / n,
+      " strings=", m.strings / n,
       " orders=", m.orders / n, " indexes=", m.indexes / n,
       " search=", m.search / n, ": postings=", search.postings / n,
       " vocabulary=", search.vocabulary / n, " fuzzy=", search.fuzzy / n,
@@ -202,9 +204,10 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::GetPerson(
   if (!internal::ParseName(name, "people"))
     return BadName("name", name, "people/{person}");
   absl::ReaderMutexLock lock(&mu_);
-  auto it = state_->people.find(std::string(name));
-  if (it == state_->people.end()) return NotFound(name);
-  return it->second;
+  const internal::PersonRecord* rec =
+      state_->FindPerson(std::string_view(name.data(), name.size()));
+  if (rec == nullptr) return NotFound(name);
+  return std::make_shared<const Person>(internal::DecodePerson(*rec));
 }
 
 absl::StatusOr<PersonPage> Catalog::ListPeople(const ListPeopleQuery& q) const {
@@ -226,28 +229,25 @@ absl::StatusOr<PersonPage> Catalog::ListPeople(const ListPeopleQuery& q) const {
   PersonPage page;
   absl::ReaderMutexLock lock(&mu_);
   const CatalogState& s = *state_;
-  auto it =
-      position.empty() ? s.people.begin() : s.people.upper_bound(position);
   std::vector<std::shared_ptr<const Person>> picked;
-  for (; it != s.people.end() && picked.size() <= static_cast<size_t>(size);
-       ++it) {
-    const Person& p = *it->second;
+  for (internal::PersonIndex i : s.PeopleAfter(position)) {
+    if (picked.size() > static_cast<size_t>(size)) break;
+    const internal::PersonRecord& p = s.person(i);
     bool ok = true;
     for (CreditRole r : roles) {
-      bool has = std::find(p.known_roles.begin(), p.known_roles.end(), r) !=
-                 p.known_roles.end();
+      bool has = p.HasKnownRole(r);
       if (!has) {
-        if (const internal::FilmSet* pf = s.PersonFilms(p.name)) {
-          for (FilmIndex i : *pf) {
-            for (const Credit& c : s.Decode(s.film(i)).credits)
-              has = has || (c.person == p.name && c.role == r);
+        if (const internal::FilmSet* pf = s.PersonFilms(p.name())) {
+          for (FilmIndex f : *pf) {
+            for (const Credit& c : s.Decode(s.film(f)).credits)
+              has = has || (c.person == p.name() && c.role == r);
             if (has) break;
           }
         }
       }
       ok = ok && has;
     }
-    if (ok) picked.push_back(it->second);
+    if (ok) picked.push_back(std::make_shared<const Person>(DecodePerson(p)));
   }
   if (picked.size() > static_cast<size_t>(size)) {
     picked.resize(size);
@@ -293,8 +293,8 @@ absl::StatusOr<CollaborationPage> Catalog::ListCollaborations(
     std::sort(acc.roles.begin(), acc.roles.end());
     Collaboration c;
     c.person = partner;
-    const Person* p = s.FindPerson(partner);
-    c.display_name = p != nullptr ? p->display_name : "";
+    const internal::PersonRecord* p = s.FindPerson(partner);
+    c.display_name = p != nullptr ? p->display_name() : "";
     for (FilmIndex r : acc.films) c.films.emplace_back(s.film(r).name());
     c.roles = acc.roles;
     all.push_back(std::move(c));
@@ -534,7 +534,7 @@ Catalog::ReadModelStats Catalog::read_model_stats() const {
   {
     absl::ReaderMutexLock lock(&mu_);
     stats.films = state_->film_count();
-    stats.people = state_->people.size();
+    stats.people = state_->person_count();
     stats.sequences = state_->sequences.size();
     stats.revision = state_->revision;
   }
