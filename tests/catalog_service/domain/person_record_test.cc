@@ -94,6 +94,18 @@ TEST(PersonRecordTest, MovesKeepTheBlock) {
   EXPECT_EQ(DecodePerson(a), FullPerson());
 }
 
+TEST(BlockArenaTest, ACopyLargerThanTheFirstChunksFits) {
+  BlockArena arena(1 << 16);
+  const std::string small(10, 's');
+  const std::string mid(12000, 'm');  // under a quarter of 64 KiB, over 4 KiB
+  const std::string_view a = arena.Copy(small);
+  const std::string_view b = arena.Copy(mid);
+  const std::string_view c = arena.Copy(small);
+  EXPECT_EQ(a, small);
+  EXPECT_EQ(b, mid);
+  EXPECT_EQ(c, small);
+}
+
 TEST(BlockArenaTest, SlicesStayValidAsItGrows) {
   BlockArena arena(64);
   std::vector<std::string_view> slices;
