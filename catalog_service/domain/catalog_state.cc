@@ -60,6 +60,13 @@ std::vector<std::string> PersonKeys(const Person& p) {
   return keys;
 }
 
+// Hands a decoded value's memory back now (assigning an empty value would
+// keep its strings' buffers).
+template <typename T>
+void Free(T& value) {
+  [[maybe_unused]] T gone(std::move(value));
+}
+
 std::string FilmOf(const std::string& sequence) {
   return sequence.substr(0, sequence.find("/sequences/"));
 }
@@ -475,10 +482,10 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
       person_names_.insert(i);
       person_order_.push_back(i);
     }
-    p = Person();  // hand the decoded person's memory back as we go
   }
   std::vector<std::vector<std::string>>().swap(person_keys);
-  std::vector<Person>().swap(snap.people);
+  // Freed on another thread: see the films' step below.
+  std::thread([&snap] { std::vector<Person>().swap(snap.people); }).join();
   std::sort(person_order_.begin(), person_order_.end(),
             [this](PersonIndex a, PersonIndex b) {
               return people_[a].name() < people_[b].name();
@@ -493,33 +500,55 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
     if (!Descending(static_cast<FilmOrder>(o))) orders[o].reserve(n);
   }
-  auto keys_of = [&films](size_t from, size_t to) {
+  // A helper thread computes the next chunk's title keys while this one
+  // encodes and indexes the current chunk, and frees what this one is done
+  // with (the chunk before: its films and keys). Freed here, those blocks
+  // would go to this thread's malloc cache and be handed out again for the
+  // model's long-lived blocks, scattering them among the snapshot's pages,
+  // which then could not go back to the system.
+  auto step = [&films](size_t from, size_t to, size_t done_from,
+                       size_t done_to, std::vector<TitleKeys> done_keys) {
+    for (size_t k = done_from; k < done_to; ++k) Free(films[k]);
+    std::vector<TitleKeys>().swap(done_keys);
     std::vector<TitleKeys> keys(to - from);
     for (size_t k = from; k < to; ++k) keys[k - from] = TitleKeysOf(films[k]);
     return keys;
   };
   std::future<std::vector<TitleKeys>> next;
   if (n > 0) {
-    next = std::async(std::launch::async, keys_of, 0, std::min(n, kBuildChunk));
+    next = std::async(std::launch::async, step, 0, std::min(n, kBuildChunk),
+                      0, 0, std::vector<TitleKeys>());
   }
+  std::vector<TitleKeys> keys;
+  size_t last = 0;  // where the last chunk starts
   for (size_t from = 0; from < n; from += kBuildChunk) {
     const size_t to = std::min(n, from + kBuildChunk);
-    std::vector<TitleKeys> keys = next.get();
+    std::vector<TitleKeys> done_keys = std::move(keys);
+    keys = next.get();
     if (to < n) {
-      next = std::async(std::launch::async, keys_of, to,
-                        std::min(n, to + kBuildChunk));
+      // The chunk before this one is done.
+      next = std::async(std::launch::async, step, to,
+                        std::min(n, to + kBuildChunk),
+                        from >= kBuildChunk ? from - kBuildChunk : 0, from,
+                        std::move(done_keys));
     }
     for (size_t k = from; k < to; ++k) {
-      Film& f = films[k];
+      const Film& f = films[k];
       if (film_names_.contains(std::string_view(f.name))) continue;
       const FilmIndex i = NewSlot();
       films_[i] = EncodeFilm(f, &pool_, &film_arena_);
       film_names_.insert(i);
       IndexFilm(i, f, true);
       Reindex(i, f, keys[k - from]);
-      f = Film();  // hand the decoded film's memory back as we go
     }
+    last = from;
   }
+  // The last two chunks (the helper freed the others).
+  std::thread([&] {
+    for (size_t k = last >= kBuildChunk ? last - kBuildChunk : 0; k < n; ++k)
+      Free(films[k]);
+    std::vector<TitleKeys>().swap(keys);
+  }).join();
   std::vector<Film>().swap(snap.films);
   for (Sequence& s : snap.sequences) {
     if (FindFilm(FilmOf(s.name)) == nullptr) continue;
