@@ -45,11 +45,10 @@ std::string MemoryLine(const CatalogState& state, size_t films) {
   return absl::StrCat(
       "model_mb=", m.Total() >> 20, " bytes_per_film=", m.Total() / n,
       " (films=", m.films / n, " people=", m.people / n,
-      " strings=", m.strings / n,
-      " orders=", m.orders / n, " indexes=", m.indexes / n,
-      " search=", m.search / n, ": postings=", search.postings / n,
-      " vocabulary=", search.vocabulary / n, " fuzzy=", search.fuzzy / n,
-      " documents=", search.documents / n, ")");
+      " strings=", m.strings / n, " orders=", m.orders / n,
+      " indexes=", m.indexes / n, " search=", m.search / n,
+      ": postings=", search.postings / n, " vocabulary=", search.vocabulary / n,
+      " fuzzy=", search.fuzzy / n, " documents=", search.documents / n, ")");
 }
 
 // A read model built from the store, with how long each step took.
@@ -149,8 +148,8 @@ absl::Status Catalog::Load() {
           " load_ms=", absl::ToInt64Milliseconds(loaded.load),
           " build_ms=", absl::ToInt64Milliseconds(loaded.build),
           " (index_ms=", absl::ToInt64Milliseconds(loaded.timings.index),
-          " finish_ms=", absl::ToInt64Milliseconds(loaded.timings.finish),
-          ") ", MemoryLine(state, loaded.films),
+          " finish_ms=", absl::ToInt64Milliseconds(loaded.timings.finish), ") ",
+          MemoryLine(state, loaded.films),
           " search_terms=", state.search.VocabularySize()));
   absl::WriterMutexLock lock(&mu_);
   state_ = std::move(loaded.state);

@@ -101,7 +101,8 @@ std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
 }
 
 CatalogState::CatalogState()
-    : film_names_(0, NameHash<FilmRecord>{&films_}, NameEq<FilmRecord>{&films_}),
+    : film_names_(0, NameHash<FilmRecord>{&films_},
+                  NameEq<FilmRecord>{&films_}),
       person_names_(0, NameHash<PersonRecord>{&people_},
                     NameEq<PersonRecord>{&people_}) {}
 
@@ -121,12 +122,12 @@ const PersonRecord* CatalogState::FindPerson(std::string_view name) const {
 
 std::span<const PersonIndex> CatalogState::PeopleAfter(
     std::string_view name) const {
-  auto it = name.empty()
-                ? person_order_.begin()
-                : std::upper_bound(person_order_.begin(), person_order_.end(),
-                                   name, [this](std::string_view n, PersonIndex b) {
-                                     return n < people_[b].name();
-                                   });
+  auto it = name.empty() ? person_order_.begin()
+                         : std::upper_bound(
+                               person_order_.begin(), person_order_.end(), name,
+                               [this](std::string_view n, PersonIndex b) {
+                                 return n < people_[b].name();
+                               });
   return {it, person_order_.end()};
 }
 const Sequence* CatalogState::FindSequence(const std::string& name) const {
@@ -331,7 +332,8 @@ void CatalogState::RemoveFilm(const std::string& name) {
 
 std::vector<std::string> CatalogState::CreditKeys(const Credit& c) const {
   const PersonRecord* p = FindPerson(c.person);
-  return p != nullptr ? PersonKeys(DecodePerson(*p)) : TokenKeys(c.display_name);
+  return p != nullptr ? PersonKeys(DecodePerson(*p))
+                      : TokenKeys(c.display_name);
 }
 
 void CatalogState::PutPerson(const Person& person) {
@@ -506,8 +508,8 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   // would go to this thread's malloc cache and be handed out again for the
   // model's long-lived blocks, scattering them among the snapshot's pages,
   // which then could not go back to the system.
-  auto step = [&films](size_t from, size_t to, size_t done_from,
-                       size_t done_to, std::vector<TitleKeys> done_keys) {
+  auto step = [&films](size_t from, size_t to, size_t done_from, size_t done_to,
+                       std::vector<TitleKeys> done_keys) {
     for (size_t k = done_from; k < done_to; ++k) Free(films[k]);
     std::vector<TitleKeys>().swap(done_keys);
     std::vector<TitleKeys> keys(to - from);
@@ -516,8 +518,8 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   };
   std::future<std::vector<TitleKeys>> next;
   if (n > 0) {
-    next = std::async(std::launch::async, step, 0, std::min(n, kBuildChunk),
-                      0, 0, std::vector<TitleKeys>());
+    next = std::async(std::launch::async, step, 0, std::min(n, kBuildChunk), 0,
+                      0, std::vector<TitleKeys>());
   }
   std::vector<TitleKeys> keys;
   size_t last = 0;  // where the last chunk starts

@@ -300,8 +300,7 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   const internal::PersonRecord* rec_cur = state_->FindPerson(person.name);
   std::optional<Person> cur;
   if (rec_cur != nullptr) cur = internal::DecodePerson(*rec_cur);
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(person.name,
-                                        cur ? &cur->etag : nullptr,
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(person.name, cur ? &cur->etag : nullptr,
                                         person.etag, "person.etag"));
   Person merged = *cur;
   Violations v;
@@ -342,8 +341,8 @@ absl::Status Catalog::DeletePerson(const std::string& name,
     return BadName("name", name, "people/{person}");
   const internal::PersonRecord* cur = state_->FindPerson(name);
   const std::string cur_etag(cur == nullptr ? "" : cur->etag());
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(
-      name, cur == nullptr ? nullptr : &cur_etag, etag, "etag"));
+  LONGTAKE_RETURN_IF_ERROR(
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur_etag, etag, "etag"));
   const internal::FilmSet* pf = state_->PersonFilms(name);
   if (pf != nullptr && !pf->empty()) {
     std::vector<std::string> films;

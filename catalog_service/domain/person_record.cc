@@ -38,8 +38,8 @@ std::string PersonRecord::etag() const {
 
 PersonRecord EncodePerson(const Person& p, BlockArena* arena) {
   Writer w;
-  w.out().reserve(p.name.size() + p.display_name.size() +
-                  p.biography.size() + 48);
+  w.out().reserve(p.name.size() + p.display_name.size() + p.biography.size() +
+                  48);
   w.Bytes(p.name);
   w.Bytes(p.display_name);
   w.Varint(p.known_roles.size());
@@ -60,7 +60,8 @@ Person DecodePerson(const PersonRecord& rec) {
   p.name = r.Bytes();
   p.display_name = r.Bytes();
   p.known_roles.resize(r.Varint());
-  for (CreditRole& role : p.known_roles) role = static_cast<CreditRole>(r.Byte());
+  for (CreditRole& role : p.known_roles)
+    role = static_cast<CreditRole>(r.Byte());
   p.etag = r.Etag();
   r.Strings(&p.aliases);
   p.birth_year = static_cast<int>(r.Signed());

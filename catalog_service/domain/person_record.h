@@ -25,12 +25,9 @@ namespace longtake::catalog::internal {
 using PersonIndex = uint32_t;
 
 // One person in compact form (16 bytes plus its block).
+// Movable, not copyable (as its block).
 class PersonRecord : private RecordBlock {
  public:
-  PersonRecord() = default;
-  PersonRecord(PersonRecord&&) = default;
-  PersonRecord& operator=(PersonRecord&&) = default;
-
   using RecordBlock::heap_bytes;
   using RecordBlock::live;
   std::string_view name() const;

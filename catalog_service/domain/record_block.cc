@@ -24,8 +24,8 @@ std::string_view BlockArena::Copy(std::string_view bytes) {
     if (chunks_.empty() || used_ + bytes.size() > last_bytes_) {
       // Chunks double from 4 KiB up to chunk_bytes_: a small model stays
       // small.
-      last_bytes_ = std::min(chunk_bytes_,
-                             std::max({size_t{4096}, held_, bytes.size()}));
+      last_bytes_ =
+          std::min(chunk_bytes_, std::max({size_t{4096}, held_, bytes.size()}));
       chunks_.push_back(std::make_unique_for_overwrite<char[]>(last_bytes_));
       used_ = 0;
       held_ += last_bytes_;

@@ -142,7 +142,8 @@ class Reader {
     std::memcpy(&v, p_, sizeof v);
     p_ += sizeof v;
     std::string etag(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) etag[i] = "0123456789abcdef"[v & 0xf];
+    for (int i = 15; i >= 0; --i, v >>= 4)
+      etag[i] = "0123456789abcdef"[v & 0xf];
     return etag;
   }
   void SkipEtag() {

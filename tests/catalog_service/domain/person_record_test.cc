@@ -15,18 +15,18 @@ namespace longtake::catalog::internal {
 namespace {
 
 Person FullPerson() {
-  Person p;
-  p.name = "people/mikhail-kalatozov";
-  p.display_name = "Михаил Калатозов";
-  p.aliases = {"Mikheil Kalatozishvili", "", "Калатозишвили"};
-  p.birth_year = 1903;
-  p.death_year = 1973;
-  p.known_roles = {CreditRole::kDirector, CreditRole::kWriter};
-  p.biography = "Режиссёр «Летят журавли».\nDirector of I Am Cuba.";
-  p.etag = "0123456789abcdef";
-  p.create_time = absl::FromUnixNanos(1700000000123456789);
-  p.update_time = absl::FromUnixSeconds(-86400 * 365) + absl::Nanoseconds(7);
-  return p;
+  return Person{
+      .name = "people/mikhail-kalatozov",
+      .display_name = "Михаил Калатозов",
+      .aliases = {"Mikheil Kalatozishvili", "", "Калатозишвили"},
+      .birth_year = 1903,
+      .death_year = 1973,
+      .known_roles = {CreditRole::kDirector, CreditRole::kWriter},
+      .biography = "Режиссёр «Летят журавли».\nDirector of I Am Cuba.",
+      .etag = "0123456789abcdef",
+      .create_time = absl::FromUnixNanos(1700000000123456789),
+      .update_time = absl::FromUnixSeconds(-86400 * 365) + absl::Nanoseconds(7),
+  };
 }
 
 void ExpectEveryField(const PersonRecord& rec, const Person& person) {
@@ -88,7 +88,8 @@ TEST(PersonRecordTest, MaximalSizesRoundTrip) {
 TEST(PersonRecordTest, MovesKeepTheBlock) {
   PersonRecord a = EncodePerson(FullPerson());
   PersonRecord b = std::move(a);
-  EXPECT_FALSE(a.live());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_FALSE(
+      a.live());  // NOLINT(bugprone-use-after-move): moved-from is empty
   EXPECT_EQ(DecodePerson(b), FullPerson());
   a = std::move(b);
   EXPECT_EQ(DecodePerson(a), FullPerson());
@@ -110,7 +111,8 @@ TEST(BlockArenaTest, SlicesStayValidAsItGrows) {
   BlockArena arena(64);
   std::vector<std::string_view> slices;
   std::vector<std::string> texts;
-  for (int i = 0; i < 200; ++i) texts.push_back(std::string(i % 40, 'a' + i % 26));
+  for (int i = 0; i < 200; ++i)
+    texts.push_back(std::string(i % 40, 'a' + i % 26));
   texts.push_back(std::string(1000, 'L'));  // a chunk of its own
   for (const std::string& t : texts) slices.push_back(arena.Copy(t));
   for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(slices[i], texts[i]);
