@@ -493,8 +493,7 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
               return people_[a].name() < people_[b].name();
             });
 
-  // Films: a helper thread computes the next chunk's title keys while this
-  // one encodes and indexes the current chunk.
+  // Films.
   std::vector<Film>& films = snap.films;
   const size_t n = films.size();
   films_.reserve(n);
