@@ -60,6 +60,13 @@ std::vector<std::string> PersonKeys(const Person& p) {
   return keys;
 }
 
+// Hands a decoded value's memory back now (assigning an empty value would
+// keep its strings' buffers).
+template <typename T>
+void Free(T& value) {
+  [[maybe_unused]] T gone(std::move(value));
+}
+
 std::string FilmOf(const std::string& sequence) {
   return sequence.substr(0, sequence.find("/sequences/"));
 }
@@ -93,15 +100,11 @@ std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
   return keys;
 }
 
-size_t CatalogState::NameHash::operator()(FilmIndex i) const {
-  return absl::Hash<std::string_view>{}((*films)[i].name());
-}
-size_t CatalogState::NameHash::operator()(std::string_view name) const {
-  return absl::Hash<std::string_view>{}(name);
-}
-
 CatalogState::CatalogState()
-    : film_names_(0, NameHash{&films_}, NameEq{&films_}) {}
+    : film_names_(0, NameHash<FilmRecord>{&films_},
+                  NameEq<FilmRecord>{&films_}),
+      person_names_(0, NameHash<PersonRecord>{&people_},
+                    NameEq<PersonRecord>{&people_}) {}
 
 const FilmRecord* CatalogState::FindByExternalId(const std::string& key) const {
   auto it = external_id_films_.find(key);
@@ -112,9 +115,20 @@ const FilmRecord* CatalogState::FindFilm(std::string_view name) const {
   auto it = film_names_.find(name);
   return it == film_names_.end() ? nullptr : &films_[*it];
 }
-const Person* CatalogState::FindPerson(const std::string& name) const {
-  auto it = people.find(name);
-  return it == people.end() ? nullptr : it->second.get();
+const PersonRecord* CatalogState::FindPerson(std::string_view name) const {
+  auto it = person_names_.find(name);
+  return it == person_names_.end() ? nullptr : &people_[*it];
+}
+
+std::span<const PersonIndex> CatalogState::PeopleAfter(
+    std::string_view name) const {
+  auto it = name.empty() ? person_order_.begin()
+                         : std::upper_bound(
+                               person_order_.begin(), person_order_.end(), name,
+                               [this](std::string_view n, PersonIndex b) {
+                                 return n < people_[b].name();
+                               });
+  return {it, person_order_.end()};
 }
 const Sequence* CatalogState::FindSequence(const std::string& name) const {
   auto it = sequences.find(name);
@@ -245,8 +259,8 @@ std::vector<std::string> CatalogState::SearchKeysOf(const Film& f) const {
   for (const Credit& c : f.credits) {
     std::vector<std::string> more = TokenKeys(c.display_name);
     all.insert(all.end(), more.begin(), more.end());
-    if (const Person* p = FindPerson(c.person)) {
-      more = PersonKeys(*p);
+    if (const PersonRecord* p = FindPerson(c.person)) {
+      more = PersonKeys(DecodePerson(*p));
       all.insert(all.end(), more.begin(), more.end());
     }
   }
@@ -269,16 +283,11 @@ void CatalogState::Reindex(FilmIndex i, const Film& f, const TitleKeys& keys) {
       // Bulk load: tokenize each person's texts once, not once per credit.
       auto [it, inserted] =
           bulk_person_keys_->try_emplace(pool_.Intern(c.person));
-      if (inserted) {
-        const Person* p = FindPerson(c.person);
-        it->second = p != nullptr ? PersonKeys(*p) : TokenKeys(c.display_name);
-      }
+      if (inserted) it->second = CreditKeys(c);
       search.AddKeys(i, SearchIndex::Field::kPerson, it->second);
       continue;
     }
-    const Person* p = FindPerson(c.person);
-    search.AddKeys(i, SearchIndex::Field::kPerson,
-                   p != nullptr ? PersonKeys(*p) : TokenKeys(c.display_name));
+    search.AddKeys(i, SearchIndex::Field::kPerson, CreditKeys(c));
   }
 }
 
@@ -326,12 +335,49 @@ void CatalogState::RemoveFilm(const std::string& name) {
   RebuildEras(touched);
 }
 
-void CatalogState::PutPerson(std::shared_ptr<const Person> person) {
-  std::string name = person->name;
-  people[name] = std::move(person);
+std::vector<std::string> CatalogState::CreditKeys(const Credit& c) const {
+  const PersonRecord* p = FindPerson(c.person);
+  return p != nullptr ? PersonKeys(DecodePerson(*p))
+                      : TokenKeys(c.display_name);
 }
 
-void CatalogState::RemovePerson(const std::string& name) { people.erase(name); }
+void CatalogState::PutPerson(const Person& person) {
+  auto it = person_names_.find(std::string_view(person.name));
+  if (it != person_names_.end()) {
+    people_[*it] = EncodePerson(person);  // the name (the key) stays the same
+    return;
+  }
+  PersonIndex i;
+  if (!free_people_.empty()) {
+    i = free_people_.back();
+    free_people_.pop_back();
+  } else {
+    i = static_cast<PersonIndex>(people_.size());
+    people_.emplace_back();
+  }
+  people_[i] = EncodePerson(person);
+  person_names_.insert(i);
+  person_order_.insert(OrderPosition(person.name), i);
+}
+
+void CatalogState::RemovePerson(std::string_view name) {
+  auto it = person_names_.find(name);
+  if (it == person_names_.end()) return;
+  const PersonIndex i = *it;
+  auto pos = OrderPosition(name);
+  if (pos != person_order_.end() && *pos == i) person_order_.erase(pos);
+  person_names_.erase(it);
+  people_[i] = PersonRecord();
+  free_people_.push_back(i);
+}
+
+std::vector<PersonIndex>::iterator CatalogState::OrderPosition(
+    std::string_view name) {
+  return std::lower_bound(person_order_.begin(), person_order_.end(), name,
+                          [this](PersonIndex a, std::string_view n) {
+                            return people_[a].name() < n;
+                          });
+}
 
 void CatalogState::PutSequence(std::shared_ptr<const Sequence> sequence,
                                bool bulk) {
@@ -381,17 +427,19 @@ void CatalogState::RemoveEra(const std::string& name) { eras.erase(name); }
 void CatalogState::ApplyBatch(const WriteBatch& batch) {
   for (const Era& e : batch.upsert_eras) PutEra(std::make_shared<Era>(e));
   for (const Person& p : batch.upsert_people) {
-    const Person* old = FindPerson(p.name);
-    const bool texts_changed =
-        old != nullptr &&
-        (old->display_name != p.display_name || old->aliases != p.aliases);
+    bool texts_changed = false;
+    if (const PersonRecord* rec = FindPerson(p.name)) {
+      const Person old = DecodePerson(*rec);
+      texts_changed =
+          old.display_name != p.display_name || old.aliases != p.aliases;
+    }
     // Search finds films by their people's names and aliases: out with the
     // old person's keys, in with the new ones.
     const FilmSet* pf = texts_changed ? PersonFilms(p.name) : nullptr;
     if (pf != nullptr) {
       for (FilmIndex i : *pf) search.Remove(i, SearchKeysOf(Decode(films_[i])));
     }
-    PutPerson(std::make_shared<Person>(p));
+    PutPerson(p);
     if (pf != nullptr) {
       for (FilmIndex i : *pf) {
         const Film f = Decode(films_[i]);
@@ -431,15 +479,30 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   bulk_person_keys_ = std::make_unique<
       absl::flat_hash_map<uint32_t, std::vector<std::string>>>();
   bulk_person_keys_->reserve(snap.people.size());
+  people_.reserve(snap.people.size());
+  person_names_.reserve(snap.people.size());
+  person_order_.reserve(snap.people.size());
   for (size_t k = 0; k < snap.people.size(); ++k) {
-    (*bulk_person_keys_)[pool_.Intern(snap.people[k].name)] =
-        std::move(person_keys[k]);
-    PutPerson(std::make_shared<Person>(std::move(snap.people[k])));
+    Person& p = snap.people[k];
+    (*bulk_person_keys_)[pool_.Intern(p.name)] = std::move(person_keys[k]);
+    if (person_names_.contains(std::string_view(p.name))) {
+      PutPerson(p);
+    } else {
+      const auto i = static_cast<PersonIndex>(people_.size());
+      people_.push_back(EncodePerson(p, &person_arena_));
+      person_names_.insert(i);
+      person_order_.push_back(i);
+    }
   }
   std::vector<std::vector<std::string>>().swap(person_keys);
+  // Freed on another thread: see the films' step below.
+  std::thread([&snap] { std::vector<Person>().swap(snap.people); }).join();
+  std::sort(person_order_.begin(), person_order_.end(),
+            [this](PersonIndex a, PersonIndex b) {
+              return people_[a].name() < people_[b].name();
+            });
 
-  // Films: a helper thread computes the next chunk's title keys while this
-  // one encodes and indexes the current chunk.
+  // Films.
   std::vector<Film>& films = snap.films;
   const size_t n = films.size();
   films_.reserve(n);
@@ -447,38 +510,61 @@ void CatalogState::Build(CatalogSnapshot snap, BuildTimings* timings) {
   for (size_t o = 0; o < kFilmOrderCount; ++o) {
     if (!Descending(static_cast<FilmOrder>(o))) orders[o].Reserve(n);
   }
-  auto keys_of = [&films](size_t from, size_t to) {
+  // A helper thread computes the next chunk's title keys while this one
+  // encodes and indexes the current chunk, and frees what this one is done
+  // with (the chunk before: its films and keys). Freed here, those blocks
+  // would go to this thread's malloc cache and be handed out again for the
+  // model's long-lived blocks, scattering them among the snapshot's pages,
+  // which then could not go back to the system.
+  auto step = [&films](size_t from, size_t to, size_t done_from, size_t done_to,
+                       std::vector<TitleKeys> done_keys) {
+    for (size_t k = done_from; k < done_to; ++k) Free(films[k]);
+    std::vector<TitleKeys>().swap(done_keys);
     std::vector<TitleKeys> keys(to - from);
     for (size_t k = from; k < to; ++k) keys[k - from] = TitleKeysOf(films[k]);
     return keys;
   };
   std::future<std::vector<TitleKeys>> next;
   if (n > 0) {
-    next = std::async(std::launch::async, keys_of, 0, std::min(n, kBuildChunk));
+    next = std::async(std::launch::async, step, 0, std::min(n, kBuildChunk), 0,
+                      0, std::vector<TitleKeys>());
   }
+  std::vector<TitleKeys> keys;
+  size_t last = 0;  // where the last chunk starts
   for (size_t from = 0; from < n; from += kBuildChunk) {
     const size_t to = std::min(n, from + kBuildChunk);
-    std::vector<TitleKeys> keys = next.get();
+    std::vector<TitleKeys> done_keys = std::move(keys);
+    keys = next.get();
     if (to < n) {
-      next = std::async(std::launch::async, keys_of, to,
-                        std::min(n, to + kBuildChunk));
+      // The chunk before this one is done.
+      next = std::async(std::launch::async, step, to,
+                        std::min(n, to + kBuildChunk),
+                        from >= kBuildChunk ? from - kBuildChunk : 0, from,
+                        std::move(done_keys));
     }
     for (size_t k = from; k < to; ++k) {
-      Film& f = films[k];
+      const Film& f = films[k];
       if (film_names_.contains(std::string_view(f.name))) continue;
       const FilmIndex i = NewSlot();
-      films_[i] = EncodeFilm(f, &pool_);
+      films_[i] = EncodeFilm(f, &pool_, &film_arena_);
       film_names_.insert(i);
       IndexFilm(i, f, true);
       Reindex(i, f, keys[k - from]);
-      f = Film();  // hand the decoded film's memory back as we go
     }
+    last = from;
   }
+  // The last two chunks (the helper freed the others).
+  std::thread([&] {
+    for (size_t k = last >= kBuildChunk ? last - kBuildChunk : 0; k < n; ++k)
+      Free(films[k]);
+    std::vector<TitleKeys>().swap(keys);
+  }).join();
   std::vector<Film>().swap(snap.films);
   for (Sequence& s : snap.sequences) {
     if (FindFilm(FilmOf(s.name)) == nullptr) continue;
     PutSequence(std::make_shared<Sequence>(std::move(s)), true);
   }
+  std::vector<Sequence>().swap(snap.sequences);
   const absl::Time t1 = absl::Now();
   FinishBulk();
   revision = snap.revision;
@@ -575,10 +661,15 @@ CatalogState::MemoryStats CatalogState::MemoryUsage() const {
   MemoryStats m;
   m.films = films_.capacity() * sizeof(FilmRecord) +
             free_slots_.capacity() * sizeof(FilmIndex) +
-            film_names_.capacity() * (sizeof(FilmIndex) + 1);
-  for (const FilmRecord& r : films_) {
-    if (r.live()) m.films += r.block_bytes() + kMallocOverhead;
-  }
+            film_names_.capacity() * (sizeof(FilmIndex) + 1) +
+            film_arena_.MemoryBytes();
+  for (const FilmRecord& r : films_) m.films += r.heap_bytes();
+  m.people = people_.capacity() * sizeof(PersonRecord) +
+             free_people_.capacity() * sizeof(PersonIndex) +
+             person_names_.capacity() * (sizeof(PersonIndex) + 1) +
+             person_order_.capacity() * sizeof(PersonIndex) +
+             person_arena_.MemoryBytes();
+  for (const PersonRecord& r : people_) m.people += r.heap_bytes();
   m.strings = pool_.MemoryBytes();
   for (const auto& v : orders) m.orders += v.MemoryBytes();
   auto sets = [&](const absl::flat_hash_map<uint32_t, FilmSet>& index) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,11 +24,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/time/time.h"
 #include "catalog_service/domain/catalog_store.h"
 #include "catalog_service/domain/chunked_list.h"
 #include "catalog_service/domain/film_record.h"
 #include "catalog_service/domain/model.h"
+#include "catalog_service/domain/person_record.h"
 #include "catalog_service/domain/search_index.h"
 
 namespace longtake::catalog::internal {
@@ -92,8 +95,10 @@ struct FilmKey {
 // The read model. Films are FilmRecords in one vector (a film's index there
 // is also its search document id); every film index is a FilmSet or a
 // ChunkedList of film indexes; strings that repeat (people's names, eras,
-// genres, ...) are interned once (film_record.h). Reads decode only the films
-// they return.
+// genres, ...) are interned once (film_record.h). People are PersonRecords in
+// a vector with a name index and a name order (person_record.h). Reads decode
+// only the films and people they return. Build() puts every record's block in
+// an arena (record_block.h).
 class CatalogState {
  public:
   CatalogState();
@@ -113,7 +118,7 @@ class CatalogState {
 
   // Builds the model from a store snapshot (an empty state only): films are
   // encoded and indexed in bulk, their search keys computed on two threads.
-  // Consumes the snapshot.
+  // Consumes the snapshot, and frees it as it goes.
   struct BuildTimings {
     absl::Duration index;   // films, people, eras, sequences, search index
     absl::Duration finish;  // sorting the indexes, era lists, compaction
@@ -124,8 +129,9 @@ class CatalogState {
   void PutFilm(const Film& film);
   // Also removes the film's sequences.
   void RemoveFilm(const std::string& name);
-  void PutPerson(std::shared_ptr<const Person> person);
-  void RemovePerson(const std::string& name);
+  // Inserts or replaces (by name).
+  void PutPerson(const Person& person);
+  void RemovePerson(std::string_view name);
   // The sequence's film must exist. Re-derives film order for that film.
   void PutSequence(std::shared_ptr<const Sequence> sequence, bool bulk = false);
   void RemoveSequence(const std::string& name);
@@ -139,7 +145,7 @@ class CatalogState {
 
   // Null when absent. Pointers are valid until the next write.
   const FilmRecord* FindFilm(std::string_view name) const;
-  const Person* FindPerson(const std::string& name) const;
+  const PersonRecord* FindPerson(std::string_view name) const;
   const Sequence* FindSequence(const std::string& name) const;
   // The film holding an ExternalIdKeys key, or null.
   const FilmRecord* FindByExternalId(const std::string& key) const;
@@ -154,6 +160,12 @@ class CatalogState {
     return std::make_shared<const Film>(Decode(rec));
   }
   size_t film_count() const { return film_names_.size(); }
+
+  const PersonRecord& person(PersonIndex i) const { return people_[i]; }
+  size_t person_count() const { return person_names_.size(); }
+  // People in name order, from the first whose name is after `name` (from
+  // the first of all when empty): ListPeople's keyset paging.
+  std::span<const PersonIndex> PeopleAfter(std::string_view name) const;
 
   // Films crediting the person, of an era, of a genre; null when none.
   const FilmSet* PersonFilms(std::string_view person) const;
@@ -171,11 +183,14 @@ class CatalogState {
   // Heap bytes held, by part, for the load log and the benchmark.
   struct MemoryStats {
     size_t films = 0;    // records, their blocks, the name index
+    size_t people = 0;   // records, their blocks, the name index and order
     size_t strings = 0;  // the interned strings
     size_t orders = 0;   // the eight sorted orders
     size_t indexes = 0;  // person, role, era, year, genre, technique, ids
     size_t search = 0;   // SearchIndex::MemoryBytesEstimate
-    size_t Total() const { return films + strings + orders + indexes + search; }
+    size_t Total() const {
+      return films + people + strings + orders + indexes + search;
+    }
   };
   MemoryStats MemoryUsage() const;
 
@@ -186,7 +201,6 @@ class CatalogState {
   std::map<int, FilmSet> year_films;
   SearchIndex search;
 
-  std::map<std::string, std::shared_ptr<const Person>> people;
   absl::flat_hash_map<std::string, std::shared_ptr<const Sequence>> sequences;
   // film name -> its sequence names in film order.
   std::map<std::string, std::vector<std::string>> film_sequences;
@@ -195,25 +209,34 @@ class CatalogState {
   int64_t revision = -1;  // store revision this state reflects; -1 unknown
 
  private:
-  // Hashes and compares film indexes by their films' names, and names.
+  // Hashes and compares record indexes by their records' names, and names.
+  template <typename Record>
   struct NameHash {
     using is_transparent = void;
-    const std::vector<FilmRecord>* films;
-    size_t operator()(FilmIndex i) const;
-    size_t operator()(std::string_view name) const;
+    const std::vector<Record>* records;
+    size_t operator()(uint32_t i) const {
+      return absl::Hash<std::string_view>{}((*records)[i].name());
+    }
+    size_t operator()(std::string_view name) const {
+      return absl::Hash<std::string_view>{}(name);
+    }
   };
+  template <typename Record>
   struct NameEq {
     using is_transparent = void;
-    const std::vector<FilmRecord>* films;
-    std::string_view Name(FilmIndex i) const { return (*films)[i].name(); }
-    bool operator()(FilmIndex a, FilmIndex b) const { return a == b; }
-    bool operator()(FilmIndex a, std::string_view b) const {
+    const std::vector<Record>* records;
+    std::string_view Name(uint32_t i) const { return (*records)[i].name(); }
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, std::string_view b) const {
       return Name(a) == b;
     }
-    bool operator()(std::string_view a, FilmIndex b) const {
+    bool operator()(std::string_view a, uint32_t b) const {
       return a == Name(b);
     }
   };
+  template <typename Record>
+  using NameSet =
+      absl::flat_hash_set<uint32_t, NameHash<Record>, NameEq<Record>>;
   // The search keys of a film's own texts (title, its compact form, original
   // titles, aliases), by field.
   struct TitleKeys {
@@ -233,12 +256,26 @@ class CatalogState {
   // caller has removed the film's old keys.
   void Reindex(FilmIndex i, const Film& film, const TitleKeys& keys);
   void FinishBulk();
+  // The search keys of a credit's person (their display name and aliases;
+  // the credit's display name when the person is unknown).
+  std::vector<std::string> CreditKeys(const Credit& credit) const;
+  // Where `name` is, or would go, in person_order_.
+  std::vector<PersonIndex>::iterator OrderPosition(std::string_view name);
   template <typename Fn>
   void ForEachOrderedIndex(const Film& film, Fn&& fn);
 
+  // The blocks of the records Build() makes; declared first, so that it
+  // outlives them.
+  BlockArena film_arena_;
+  BlockArena person_arena_;
   std::vector<FilmRecord> films_;
   std::vector<FilmIndex> free_slots_;
-  absl::flat_hash_set<FilmIndex, NameHash, NameEq> film_names_;
+  NameSet<FilmRecord> film_names_;
+  std::vector<PersonRecord> people_;
+  std::vector<PersonIndex> free_people_;
+  NameSet<PersonRecord> person_names_;
+  // Every person, sorted by name.
+  std::vector<PersonIndex> person_order_;
   StringPool pool_;
   // Keyed by the interned name's id.
   absl::flat_hash_map<uint32_t, FilmSet> person_films_;

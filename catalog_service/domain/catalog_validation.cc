@@ -236,8 +236,9 @@ void CheckCredits(std::vector<Credit>* credits, const std::string& p,
       v->push_back({F(cp, "person"),
                     "must be a person's resource name such as "
                     "\"people/mikhail-kalatozov\""});
-    } else if (const Person* person = r.person(c.person)) {
-      c.display_name = person->display_name;
+    } else if (std::optional<std::string> display =
+                   r.person_display_name(c.person)) {
+      c.display_name = *std::move(display);
     } else {
       v->push_back({F(cp, "person"), absl::StrCat(c.person, " not found")});
     }
@@ -288,12 +289,14 @@ void CheckEnumList(const std::vector<E>& values, NameFn name,
 Resolver StateResolver(const CatalogState& state, PendingWrites pending) {
   const CatalogState* s = &state;
   return Resolver{
-      [s, pending](const std::string& n) -> const Person* {
+      [s, pending](const std::string& n) -> std::optional<std::string> {
         if (pending.people != nullptr) {
           auto it = pending.people->find(n);
-          if (it != pending.people->end()) return &it->second;
+          if (it != pending.people->end()) return it->second.display_name;
         }
-        return s->FindPerson(n);
+        const PersonRecord* rec = s->FindPerson(n);
+        if (rec == nullptr) return std::nullopt;
+        return std::string(rec->display_name());
       },
       [s, pending](const std::string& n) {
         return (pending.eras != nullptr && pending.eras->count(n) > 0) ||

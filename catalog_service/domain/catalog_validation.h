@@ -62,7 +62,9 @@ void CheckText(const std::string& value, const std::string& field,
 
 // What validation may look up besides the value itself.
 struct Resolver {
-  std::function<const Person*(const std::string&)> person;
+  // The display name of the named person; nullopt when unknown.
+  std::function<std::optional<std::string>(const std::string&)>
+      person_display_name;
   std::function<bool(const std::string&)> era_exists;
   std::function<const Sequence*(const std::string&)> sequence;
   // The name of the film holding an external id (ExternalIdKeys form), or

@@ -4,6 +4,7 @@
 // stable while a write prepares without holding mu_.
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -167,9 +168,9 @@ absl::StatusOr<std::shared_ptr<const Film>> Catalog::CurrentFilm(
 absl::StatusOr<std::shared_ptr<const Person>> Catalog::CurrentPerson(
     const std::string& name) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = state_->people.find(name);
-  if (it == state_->people.end()) return NotFound(name);
-  return it->second;
+  const internal::PersonRecord* rec = state_->FindPerson(name);
+  if (rec == nullptr) return NotFound(name);
+  return std::make_shared<const Person>(internal::DecodePerson(*rec));
 }
 absl::StatusOr<std::shared_ptr<const Sequence>> Catalog::CurrentSequence(
     const std::string& name) const {
@@ -296,9 +297,10 @@ absl::StatusOr<std::shared_ptr<const Person>> Catalog::UpdatePerson(
   }
   // An empty mask is the request's fault: report it before any lookup.
   if (mask.empty()) return ApplyMask(mask, PersonSetters(), person, &person);
-  const Person* cur = state_->FindPerson(person.name);
-  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(person.name,
-                                        cur == nullptr ? nullptr : &cur->etag,
+  const internal::PersonRecord* rec_cur = state_->FindPerson(person.name);
+  std::optional<Person> cur;
+  if (rec_cur != nullptr) cur = internal::DecodePerson(*rec_cur);
+  LONGTAKE_RETURN_IF_ERROR(CheckCurrent(person.name, cur ? &cur->etag : nullptr,
                                         person.etag, "person.etag"));
   Person merged = *cur;
   Violations v;
@@ -337,9 +339,10 @@ absl::Status Catalog::DeletePerson(const std::string& name,
   if (rec) return absl::OkStatus();
   if (!internal::ParseName(name, "people"))
     return BadName("name", name, "people/{person}");
-  const Person* cur = state_->FindPerson(name);
+  const internal::PersonRecord* cur = state_->FindPerson(name);
+  const std::string cur_etag(cur == nullptr ? "" : cur->etag());
   LONGTAKE_RETURN_IF_ERROR(
-      CheckCurrent(name, cur == nullptr ? nullptr : &cur->etag, etag, "etag"));
+      CheckCurrent(name, cur == nullptr ? nullptr : &cur_etag, etag, "etag"));
   const internal::FilmSet* pf = state_->PersonFilms(name);
   if (pf != nullptr && !pf->empty()) {
     std::vector<std::string> films;

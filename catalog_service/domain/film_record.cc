@@ -4,143 +4,14 @@
 #include <cstring>
 #include <limits>
 
+#include "catalog_service/domain/record_codec.h"
 #include "common/text/text_folding.h"
 
 namespace longtake::catalog::internal {
-namespace {
-
-// The block after the title key and name: the etag, the name when too long
-// for the head, the title and the ratings first (read without decoding the
-// rest), then every other field in Film's order. Integers are
-// varints (signed ones zigzag), strings a varint length and their bytes,
-// interned strings a varint pool id, doubles their 8 bytes.
-class Writer {
- public:
-  void Varint(uint64_t v) {
-    while (v >= 0x80) {
-      out_.push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out_.push_back(static_cast<char>(v));
-  }
-  void Signed(int64_t v) {
-    Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-  }
-  void Bytes(std::string_view s) {
-    Varint(s.size());
-    out_.append(s);
-  }
-  void Raw(std::string_view s) { out_.append(s); }
-  void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
-  void Double(double d) {
-    char buf[sizeof d];
-    std::memcpy(buf, &d, sizeof d);
-    out_.append(buf, sizeof d);
-  }
-  void Strings(const std::vector<std::string>& v) {
-    Varint(v.size());
-    for (const std::string& s : v) Bytes(s);
-  }
-  void Interned(const std::vector<std::string>& v, StringPool* pool) {
-    Varint(v.size());
-    for (const std::string& s : v) Varint(pool->Intern(s));
-  }
-  // absl::Time: 0 infinite past, 1 infinite future, 2 then seconds and
-  // nanoseconds since the epoch.
-  void Time(absl::Time t) {
-    if (t == absl::InfinitePast()) return Byte(0);
-    if (t == absl::InfiniteFuture()) return Byte(1);
-    Byte(2);
-    const int64_t s = absl::ToUnixSeconds(t);
-    Signed(s);
-    Varint(static_cast<uint64_t>(
-        absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(s))));
-  }
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : p_(in.data()) {}
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-      const auto b = static_cast<uint8_t>(*p_++);
-      v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (b < 0x80) return v;
-    }
-  }
-  int64_t Signed() {
-    const uint64_t v = Varint();
-    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
-  }
-  std::string_view Bytes() {
-    const size_t n = Varint();
-    std::string_view s(p_, n);
-    p_ += n;
-    return s;
-  }
-  uint8_t Byte() { return static_cast<uint8_t>(*p_++); }
-  double Double() {
-    double d;
-    std::memcpy(&d, p_, sizeof d);
-    p_ += sizeof d;
-    return d;
-  }
-  void Strings(std::vector<std::string>* v) {
-    v->resize(Varint());
-    for (std::string& s : *v) s = Bytes();
-  }
-  // An interned string, by its pool id.
-  std::string_view Pooled(const StringPool& pool) {
-    return pool.Get(static_cast<uint32_t>(Varint()));
-  }
-  void Interned(std::vector<std::string>* v, const StringPool& pool) {
-    v->resize(Varint());
-    for (std::string& s : *v) s = Pooled(pool);
-  }
-  absl::Time Time() {
-    switch (Byte()) {
-      case 0:
-        return absl::InfinitePast();
-      case 1:
-        return absl::InfiniteFuture();
-      default: {
-        const int64_t s = Signed();
-        return absl::FromUnixSeconds(s) +
-               absl::Nanoseconds(static_cast<int64_t>(Varint()));
-      }
-    }
-  }
-
- private:
-  const char* p_;
-};
-
-}  // namespace
 
 uint32_t StringPool::Intern(std::string_view s) {
   if (auto it = ids_.find(s); it != ids_.end()) return it->second;
-  std::string_view stored;
-  if (s.size() > kBlockBytes / 4) {
-    // Large strings get a block of their own.
-    auto block = std::make_unique<char[]>(s.size());
-    std::memcpy(block.get(), s.data(), s.size());
-    stored = std::string_view(block.get(), s.size());
-    blocks_.insert(blocks_.end() - (blocks_.empty() ? 0 : 1), std::move(block));
-  } else {
-    if (blocks_.empty() || block_used_ + s.size() > kBlockBytes) {
-      blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
-      block_used_ = 0;
-    }
-    char* at = blocks_.back().get() + block_used_;
-    if (!s.empty()) std::memcpy(at, s.data(), s.size());
-    block_used_ += s.size();
-    stored = std::string_view(at, s.size());
-  }
+  const std::string_view stored = arena_.Copy(s);
   const auto id = static_cast<uint32_t>(views_.size());
   views_.push_back(stored);
   ids_.emplace(stored, id);
@@ -154,35 +25,34 @@ std::optional<uint32_t> StringPool::Find(std::string_view s) const {
 }
 
 size_t StringPool::MemoryBytes() const {
-  size_t bytes = views_.capacity() * sizeof(std::string_view) +
-                 ids_.capacity() * (sizeof(std::string_view) + 5);
-  for (size_t i = 0; i < blocks_.size(); ++i) bytes += kBlockBytes;
-  return bytes;
+  return views_.capacity() * sizeof(std::string_view) +
+         ids_.capacity() * (sizeof(std::string_view) + 5) +
+         arena_.MemoryBytes();
 }
 
 std::string_view FilmRecord::Rest() const {
   const size_t head = key_size_ + (name_size_ == kLongName ? 0 : name_size_);
-  return std::string_view(bytes_.get() + head, size_ - head);
+  return std::string_view(data() + head, size() - head);
 }
 
 std::string_view FilmRecord::LongName() const {
   Reader r(Rest());
-  r.Bytes();  // etag
+  r.SkipEtag();
   return r.Bytes();
 }
 
-std::string_view FilmRecord::etag() const { return Reader(Rest()).Bytes(); }
+std::string FilmRecord::etag() const { return Reader(Rest()).Etag(); }
 
 std::string_view FilmRecord::title() const {
   Reader r(Rest());
-  r.Bytes();  // etag
+  r.SkipEtag();
   r.Bytes();  // long name
   return r.Bytes();
 }
 
 int64_t FilmRecord::total_votes() const {
   Reader r(Rest());
-  r.Bytes();  // etag
+  r.SkipEtag();
   r.Bytes();  // long name
   r.Bytes();  // title
   int64_t votes = 0;
@@ -194,7 +64,9 @@ int64_t FilmRecord::total_votes() const {
   return votes;
 }
 
-FilmRecord EncodeFilm(const Film& f, StringPool* pool) {
+static_assert(sizeof(FilmRecord) == 32);
+
+FilmRecord EncodeFilm(const Film& f, StringPool* pool, BlockArena* arena) {
   FilmRecord rec;
   std::string key = TitleKey(f.title);
   if (key.size() > std::numeric_limits<uint16_t>::max()) {
@@ -214,7 +86,7 @@ FilmRecord EncodeFilm(const Film& f, StringPool* pool) {
   w.out().reserve(key.size() + f.name.size() + 128);
   w.Raw(key);
   if (!long_name) w.Raw(f.name);
-  w.Bytes(f.etag);
+  w.Etag(f.etag);
   w.Bytes(long_name ? std::string_view(f.name) : std::string_view());
   w.Bytes(f.title);
   w.Varint(f.ratings.size());
@@ -252,17 +124,14 @@ FilmRecord EncodeFilm(const Film& f, StringPool* pool) {
   w.Signed(f.external_ids.tmdb_id);
   w.Bytes(f.external_ids.wikidata_id);
   w.Interned(f.genres, pool);
-  const std::string& out = w.out();
-  rec.size_ = static_cast<uint32_t>(out.size());
-  rec.bytes_ = std::make_unique_for_overwrite<char[]>(out.size());
-  std::memcpy(rec.bytes_.get(), out.data(), out.size());
+  static_cast<RecordBlock&>(rec) = RecordBlock(w.out(), arena);
   return rec;
 }
 
 Film DecodeFilm(const FilmRecord& rec, const StringPool& pool) {
   Film f;
   Reader r(rec.Rest());
-  f.etag = r.Bytes();
+  f.etag = r.Etag();
   const std::string_view long_name = r.Bytes();
   f.name = long_name.empty() ? rec.name() : long_name;
   f.title = r.Bytes();

@@ -5,7 +5,8 @@
 // sort and filter keys are plain members; everything else is one heap block
 // in a small binary encoding (varints, length-prefixed strings, credits as an
 // interned person id and a role byte), decoded back to an equal `Film` on
-// read. Strings that repeat across films (people's names, countries,
+// read. Bulk loads put the blocks in one arena (record_block.h). Strings
+// that repeat across films (people's names, countries,
 // languages, genres, studios, eras, award names, rating sources) are interned
 // once in a StringPool and stored as ids.
 //
@@ -28,6 +29,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "catalog_service/domain/model.h"
+#include "catalog_service/domain/record_block.h"
 
 namespace longtake::catalog::internal {
 
@@ -52,28 +54,26 @@ class StringPool {
   size_t MemoryBytes() const;
 
  private:
-  static constexpr size_t kBlockBytes = 64 * 1024;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  size_t block_used_ = kBlockBytes;
+  BlockArena arena_{64 * 1024};
   std::vector<std::string_view> views_;
   absl::flat_hash_map<std::string_view, uint32_t> ids_;
 };
 
 // One film in compact form (32 bytes plus its block).
-class FilmRecord {
+class FilmRecord : private RecordBlock {
  public:
   FilmRecord() = default;
   FilmRecord(FilmRecord&&) = default;
   FilmRecord& operator=(FilmRecord&&) = default;
 
-  bool live() const { return bytes_ != nullptr; }
+  using RecordBlock::live;
   // Folded title: the "title" sort key.
-  std::string_view title_key() const { return {bytes_.get(), key_size_}; }
+  std::string_view title_key() const { return {data(), key_size_}; }
   std::string_view name() const {
     if (name_size_ == kLongName) return LongName();
-    return {bytes_.get() + key_size_, name_size_};
+    return {data() + key_size_, name_size_};
   }
-  std::string_view etag() const;
+  std::string etag() const;
   std::string_view title() const;
   // TotalVotes(film): the sum of the ratings' votes.
   int64_t total_votes() const;
@@ -81,20 +81,22 @@ class FilmRecord {
   int runtime_minutes() const { return runtime_minutes_; }
   // SortRating(film): the "rating" sort key; -1 when the film has none.
   double rating() const { return rating_; }
-  // Heap bytes of the encoded block.
-  size_t block_bytes() const { return size_; }
+  // Bytes of the encoded block.
+  size_t block_bytes() const { return size(); }
+  // Heap bytes of a block of its own (0 in an arena).
+  using RecordBlock::heap_bytes;
 
  private:
-  friend FilmRecord EncodeFilm(const Film& film, StringPool* pool);
+  friend FilmRecord EncodeFilm(const Film& film, StringPool* pool,
+                               BlockArena* arena);
   friend Film DecodeFilm(const FilmRecord& rec, const StringPool& pool);
   // name_size_ of a name too long for the head: it is in the rest.
   static constexpr uint16_t kLongName = 0xFFFF;
   std::string_view LongName() const;
   // The rest of the block, after the title key and the name.
   std::string_view Rest() const;
-  // [title_key][name][the rest, starting with the etag] (film_record.cc).
-  std::unique_ptr<char[]> bytes_;
-  uint32_t size_ = 0;
+  // The block: [title_key][name][the rest, starting with the etag]
+  // (film_record.cc).
   uint16_t key_size_ = 0;
   uint16_t name_size_ = 0;
   int32_t year_ = 0;
@@ -102,8 +104,10 @@ class FilmRecord {
   double rating_ = -1;
 };
 
-// The film in compact form; interns its repeated strings in `pool`.
-FilmRecord EncodeFilm(const Film& film, StringPool* pool);
+// The film in compact form; interns its repeated strings in `pool`. Its
+// block is a slice of `arena`, or a heap block of its own when null.
+FilmRecord EncodeFilm(const Film& film, StringPool* pool,
+                      BlockArena* arena = nullptr);
 // The film `rec` holds, equal to the one encoded.
 Film DecodeFilm(const FilmRecord& rec, const StringPool& pool);
 

@@ -187,6 +187,82 @@ TEST_F(CatalogStateTest, SearchForgetsRemovedFilmsAndRenamedPeople) {
   EXPECT_THAT(Search(state_, "Gamma"), ElementsAre("films/c"));
 }
 
+std::vector<std::string> PeopleAfter(const CatalogState& s,
+                                     const std::string& name) {
+  std::vector<std::string> out;
+  for (PersonIndex i : s.PeopleAfter(name))
+    out.emplace_back(s.person(i).name());
+  return out;
+}
+
+Person MakePerson(const std::string& id, const std::string& display) {
+  Person p;
+  p.name = "people/" + id;
+  p.display_name = display;
+  p.aliases = {display + " alias"};
+  p.known_roles = {CreditRole::kCast};
+  p.etag = "00000000000000ff";
+  return p;
+}
+
+TEST_F(CatalogStateTest, PeopleAreFoundAndListedInNameOrder) {
+  state_.PutPerson(MakePerson("x", "Икс"));
+  state_.PutPerson(MakePerson("c", "Ce"));
+  state_.PutPerson(MakePerson("a", "A"));
+  EXPECT_THAT(PeopleAfter(state_, ""),
+              ElementsAre("people/a", "people/c", "people/x"));
+  EXPECT_THAT(PeopleAfter(state_, "people/a"),
+              ElementsAre("people/c", "people/x"));
+  EXPECT_THAT(PeopleAfter(state_, "people/b"),
+              ElementsAre("people/c", "people/x"));
+  EXPECT_THAT(PeopleAfter(state_, "people/x"), ElementsAre());
+
+  Person renamed = MakePerson("c", "Сэ");
+  renamed.biography = "новая";
+  state_.PutPerson(renamed);
+  ASSERT_NE(state_.FindPerson("people/c"), nullptr);
+  EXPECT_EQ(DecodePerson(*state_.FindPerson("people/c")), renamed);
+  EXPECT_EQ(state_.person_count(), 3u);
+
+  state_.RemovePerson("people/a");
+  state_.RemovePerson("people/nobody");
+  EXPECT_EQ(state_.FindPerson("people/a"), nullptr);
+  EXPECT_EQ(state_.person_count(), 2u);
+  state_.PutPerson(MakePerson("b", "Be"));  // takes the free slot
+  EXPECT_THAT(PeopleAfter(state_, ""),
+              ElementsAre("people/b", "people/c", "people/x"));
+  EXPECT_EQ(DecodePerson(*state_.FindPerson("people/x")),
+            MakePerson("x", "Икс"));
+  EXPECT_GT(state_.MemoryUsage().people, 0u);
+}
+
+TEST(CatalogStateBuildTest, BuildsPeopleInNameOrderAndTakesLaterWrites) {
+  CatalogSnapshot snap;
+  snap.people = {MakePerson("z", "Zed"), MakePerson("m", "Эм"),
+                 MakePerson("b", "Bee"), MakePerson("m", "Эм again")};
+  Film film = *MakeFilm("f", "Film", 1960, "people/m");
+  film.credits[0].display_name = "Эм again";
+  snap.films = {film};
+  CatalogState state;
+  state.Build(std::move(snap));
+  EXPECT_THAT(PeopleAfter(state, ""),
+              ElementsAre("people/b", "people/m", "people/z"));
+  EXPECT_EQ(DecodePerson(*state.FindPerson("people/m")),
+            MakePerson("m", "Эм again"));
+  EXPECT_EQ(state.person_count(), 3u);
+  // Search finds the film by its person's alias.
+  EXPECT_FALSE(state.search.Search("again alias", 10).empty());
+
+  // Built records live in the arena; later writes replace and add.
+  state.PutPerson(MakePerson("b", "Bea"));
+  state.PutPerson(MakePerson("a", "Ay"));
+  state.RemovePerson("people/z");
+  EXPECT_THAT(PeopleAfter(state, ""),
+              ElementsAre("people/a", "people/b", "people/m"));
+  EXPECT_EQ(DecodePerson(*state.FindPerson("people/b")),
+            MakePerson("b", "Bea"));
+}
+
 TEST(OrderSequencesTest, FractionsUseTheRuntimeAndDanglingRelativesGoLast) {
   using catalog::testing::After;
   using catalog::testing::SequenceAt;

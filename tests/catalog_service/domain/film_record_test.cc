@@ -97,6 +97,31 @@ TEST(FilmRecordTest, MaximalSizesRoundTrip) {
   EXPECT_EQ(rec.title(), film.title);
 }
 
+TEST(FilmRecordTest, AHexEtagAndAnArenaBlockRoundTrip) {
+  StringPool pool;
+  BlockArena arena;
+  Film film = FullFilm();
+  for (const std::string etag :
+       {"0123456789abcdef", "ffffffffffffffff", "0000000000000000",
+        "0123456789ABCDEF", "0123456789abcde", "0123456789abcdefa",
+        "0123456789abcdeg"}) {
+    film.etag = etag;
+    FilmRecord own = EncodeFilm(film, &pool);
+    FilmRecord bulk = EncodeFilm(film, &pool, &arena);
+    EXPECT_EQ(own.etag(), etag);
+    EXPECT_EQ(bulk.etag(), etag);
+    EXPECT_EQ(DecodeFilm(own, pool), film);
+    EXPECT_EQ(DecodeFilm(bulk, pool), film);
+    EXPECT_GT(own.heap_bytes(), own.block_bytes());
+    EXPECT_EQ(bulk.heap_bytes(), 0u);
+  }
+  // 16 hex digits take 8 bytes, not 17.
+  film.etag = "0123456789abcdef";
+  const size_t hex = EncodeFilm(film, &pool).block_bytes();
+  film.etag = "0123456789abcdeg";
+  EXPECT_EQ(EncodeFilm(film, &pool).block_bytes(), hex + 9);
+}
+
 TEST(FilmRecordTest, RepeatedStringsAreInternedOnce) {
   StringPool pool;
   const Film film = FullFilm();
