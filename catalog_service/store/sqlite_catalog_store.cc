@@ -1,7 +1,9 @@
 // SQLite implementation of CatalogStore: one document per resource (the
 // binary form of store/doc_codec.h, in a BLOB) plus key columns
 // (store/catalog_rows.h), so new resource fields need no schema change; the
-// schema itself evolves through numbered migrations.
+// schema itself evolves through numbered migrations. Replicas sharing the
+// file are woken on each commit by an inotify watch (common/sqlite/
+// commit_watcher.h).
 
 #include "catalog_service/store/sqlite_catalog_store.h"
 
@@ -16,6 +18,7 @@
 #include "catalog_service/store/catalog_rows.h"
 #include "catalog_service/store/parallel_decode.h"
 #include "common/log/logger.h"
+#include "common/sqlite/commit_watcher.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
 
@@ -55,8 +58,14 @@ constexpr rows::Placeholders kQ = rows::Placeholders::kQuestionMark;
 
 class SqliteCatalogStore : public CatalogStore {
  public:
-  explicit SqliteCatalogStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)) {}
+  SqliteCatalogStore(std::unique_ptr<sqlite::Database> db,
+                     std::unique_ptr<StoreCommits> commits)
+      : db_(std::move(db)), commits_(std::move(commits)) {}
+
+  bool NotifiesCommits() const override { return commits_->NotifiesCommits(); }
+  absl::StatusOr<bool> WaitForCommit(absl::Duration timeout) override {
+    return commits_->WaitForCommit(timeout);
+  }
 
   absl::StatusOr<CatalogSnapshot> LoadAll() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -375,6 +384,7 @@ class SqliteCatalogStore : public CatalogStore {
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Database> db_;
+  const std::unique_ptr<StoreCommits> commits_;
 };
 
 }  // namespace
@@ -383,7 +393,8 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(
     const std::string& path) {
   LONGTAKE_ASSIGN_OR_RETURN(auto db,
                             OpenMigrated<sqlite::Database>(path, Migrations()));
-  auto store = std::make_unique<SqliteCatalogStore>(std::move(db));
+  auto store = std::make_unique<SqliteCatalogStore>(std::move(db),
+                                                    sqlite::WatchCommits(path));
   LONGTAKE_RETURN_IF_ERROR(store->ConvertDocsToBinary());
   return std::unique_ptr<CatalogStore>(std::move(store));
 }

@@ -15,6 +15,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/domain/store_commits.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/status_matchers.h"
@@ -31,6 +33,17 @@ inline std::string StoreKindName(
   if (info.param == "file") return "SqliteFile";
   if (info.param == "postgres") return "Postgres";
   return "SqliteMemory";
+}
+
+// Whether a store's commit waits come to rest once nothing more is
+// committed: one of a few short waits times out (a store may wake its
+// waiter again as a commit settles, never endlessly).
+inline bool WaitsSettle(StoreCommits& commits) {
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<bool> woken = commits.WaitForCommit(absl::Milliseconds(100));
+    if (woken.ok() && !*woken) return true;
+  }
+  return false;
 }
 
 class ScratchStore {

@@ -1,7 +1,8 @@
 // WatchlistStore over SQLite (common/sqlite): one connection guarded by a
 // mutex; every Commit is one BEGIN IMMEDIATE ... COMMIT. The schema and the
 // statements are shared with the PostgreSQL store (sql_watchlist_store.h);
-// this file only runs them.
+// this file only runs them. Replicas sharing the file are woken on each
+// commit by an inotify watch (common/sqlite/commit_watcher.h).
 
 #include "watchlist_service/store/sqlite_watchlist_store.h"
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/commit_watcher.h"
 #include "common/sqlite/database.h"
 #include "common/status/errors.h"
 #include "watchlist_service/store/sql_watchlist_store.h"
@@ -130,7 +132,8 @@ absl::StatusOr<std::unique_ptr<WatchlistStore>> OpenSqliteWatchlistStore(
   LONGTAKE_ASSIGN_OR_RETURN(auto db,
                             OpenMigrated<Database>(path, Migrations()));
   return std::make_unique<SqlWatchlistStore>(
-      Dialect(), std::make_unique<SqliteConnection>(std::move(db)));
+      Dialect(), std::make_unique<SqliteConnection>(std::move(db)),
+      sqlite::WatchCommits(path));
 }
 
 }  // namespace longtake::watchlist
