@@ -202,7 +202,21 @@ first=$addr first_pid=$pid
 record "start: exec to SERVING" "${start_ms} ms"
 [[ -n $loaded ]] || { echo "no 'catalogue loaded:' line in the log" >&2; exit 1; }
 per_index=()
-for pair in $(grep -oE '[A-Za-z_][A-Za-z0-9_]*=[^ ()]+' <<<"${loaded#catalogue loaded: }"); do
+# A key inside parentheses is a part of the key before them (build_ms's
+# phases, bytes_per_film's parts): named "outer.inner" so that bytes_per_film's
+# "films=216" does not pass for the film count.
+for pair in $(awk '{
+    depth = 0
+    for (i = 1; i <= NF; i++) {
+      t = $i; opens = gsub(/\(/, "", t); closes = gsub(/\)/, "", t); sub(/:$/, "", t)
+      depth += opens
+      if (t ~ /^[A-Za-z_][A-Za-z0-9_]*=/) {
+        if (depth == 0) { outer = substr(t, 1, index(t, "=") - 1); print t }
+        else print outer "." t
+      }
+      depth -= closes
+    }
+  }' <<<"${loaded#catalogue loaded: }"); do
   key=${pair%%=*} value=${pair#*=}
   record "start log: $key" "$value"
   case $key in
