@@ -43,6 +43,12 @@ int64_t TotalVotes(const Film& film);
 std::vector<std::pair<std::string, std::string>> ExternalIdKeys(
     const ExternalIds& ids);
 
+// The search keys of a person: their display name's and aliases' tokens.
+std::vector<std::string> PersonKeys(const Person& person);
+
+// The film a sequence belongs to ("films/x" of "films/x/sequences/y").
+std::string FilmOf(const std::string& sequence);
+
 // A set of films in index order (4 bytes a film; 1M films per index are
 // common), a ChunkedList so that inserts and erases stay cheap at any size.
 // Bulk loads append with AddUnsorted() and call Sort() once.
