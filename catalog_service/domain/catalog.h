@@ -345,6 +345,9 @@ class Catalog {
   std::string store_id_;  // CatalogStore::StoreId, guarded by write_mu_
   // The revision of the snapshot file as this process last read or wrote it.
   std::atomic<int64_t> snapshot_revision_{-1};
+  // Held across a whole WriteSnapshot (one file, one writer at a time);
+  // taken before write_mu_, never while holding it.
+  absl::Mutex snapshot_file_mu_;
   absl::Mutex snapshot_mu_;  // guards the three below
   std::thread snapshot_thread_;
   bool snapshot_running_ = false;

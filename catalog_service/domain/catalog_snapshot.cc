@@ -79,6 +79,7 @@ absl::Status Catalog::LoadSnapshot() {
 
 absl::Status Catalog::WriteSnapshot() {
   if (options_.snapshot_path.empty()) return absl::OkStatus();
+  absl::MutexLock file(&snapshot_file_mu_);
   // Holding write_mu_ keeps every writer (local, catch-up, reload) away from
   // the model while it is read, without the reader lock that would stall
   // reads once a writer queued for it.

@@ -1,11 +1,14 @@
 #include "catalog_service/domain/read_model_snapshot.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "catalog_service/domain/read_model_snapshot_io.h"
@@ -25,6 +28,12 @@ constexpr uint32_t kByteOrderMark = 0x01020304;
 constexpr char kEndMark[] = "end of read model snapshot";
 // The writer's buffer: big writes, few system calls.
 constexpr size_t kWriteBuffer = 4 << 20;
+// What the reader reads and hashes at a time.
+constexpr uint64_t kReadPiece = 1 << 20;
+// Blocks from this size are backed by huge pages where the kernel has them
+// (a fault per 2 MiB instead of per 4 KiB: faults were a quarter of a load).
+constexpr uint64_t kHugePageBlock = 8 << 20;
+constexpr uintptr_t kHugePage = 2 << 20;
 
 absl::Status Errno(absl::string_view what, const std::string& path) {
   return absl::InternalError(
@@ -214,10 +223,20 @@ absl::Status SnapshotReader::Open(uint64_t* len) {
 }
 
 absl::Status SnapshotReader::ReadChecked(void* out, uint64_t len) {
-  LONGTAKE_RETURN_IF_ERROR(ReadExact(out, len));
+  // Hashed a piece at a time while the piece is in the CPU's cache.
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  char* p = static_cast<char*>(out);
+  for (uint64_t left = len; left > 0;) {
+    const uint64_t n = std::min<uint64_t>(left, kReadPiece);
+    LONGTAKE_RETURN_IF_ERROR(ReadExact(p, n));
+    XXH3_64bits_update(&state, p, n);
+    p += n;
+    left -= n;
+  }
   uint64_t digest = 0;
   LONGTAKE_RETURN_IF_ERROR(ReadExact(&digest, sizeof digest));
-  if (digest != XXH3_64bits(out, len))
+  if (digest != XXH3_64bits_digest(&state))
     return Corrupt(absl::StrCat("checksum of the section ending at ", pos_));
   return absl::OkStatus();
 }
@@ -235,6 +254,14 @@ absl::Status SnapshotReader::Block(std::unique_ptr<char[]>* out,
   LONGTAKE_RETURN_IF_ERROR(Open(&len));
   *out = std::make_unique_for_overwrite<char[]>(len == 0 ? 1 : len);
   *bytes = len;
+  if (len >= kHugePageBlock) {
+    const auto start = reinterpret_cast<uintptr_t>(out->get());
+    const uintptr_t from = (start + kHugePage - 1) & ~(kHugePage - 1);
+    const uintptr_t to = (start + len) & ~(kHugePage - 1);
+    if (to > from) {
+      madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+    }
+  }
   return ReadChecked(out->get(), len);
 }
 
@@ -257,8 +284,13 @@ absl::StatusOr<SnapshotWriteStats> WriteReadModelSnapshot(
   w.Pod(SnapshotCodec::FilmSlots(state));
   w.End();
   SnapshotCodec::Save(state, w);
+  // The search index last, where the end section says: a load reads it on
+  // a thread of its own while another reads the rest.
+  const uint64_t search_at = w.bytes();
+  SnapshotCodec::SaveSearch(state.search, w);
   w.Begin();
   w.Put(kEndMark, sizeof kEndMark - 1);
+  w.Pod(search_at);
   w.End();
   absl::Status written = w.Finish();
   SnapshotWriteStats stats;
@@ -305,13 +337,44 @@ absl::Status ReadReadModelSnapshot(const std::string& path,
     return absl::FailedPreconditionError(
         absl::StrCat("made from store ", info.store_id, ", not ", store_id));
   }
-  LONGTAKE_RETURN_IF_ERROR(SnapshotCodec::Load(r, state));
+  // The end section (a fixed size): the mark and where the search index is.
+  constexpr uint64_t kEndBytes =
+      2 * sizeof(uint64_t) + (sizeof kEndMark - 1) + sizeof(uint64_t);
+  if (size - r.position() < kEndBytes) return Corrupt("no end section");
+  const uint64_t end_at = size - kEndBytes;
+  SnapshotReader tail(fd.get(), size);
+  tail.Seek(end_at);
+  std::string end;
+  LONGTAKE_RETURN_IF_ERROR(tail.Section(&end));
+  uint64_t search_at = 0;
+  if (end.size() != kEndBytes - 2 * sizeof(uint64_t) ||
+      end.compare(0, sizeof kEndMark - 1, kEndMark) != 0) {
+    return Corrupt("no end mark where the file ends");
+  }
+  std::memcpy(&search_at, end.data() + sizeof kEndMark - 1, sizeof search_at);
+  if (search_at < r.position() || search_at > end_at)
+    return Corrupt("the search index's offset");
+  // Two readers of the one file: the search index on a helper thread, the
+  // rest here; each must end exactly where the next part starts.
+  absl::Status search_status;
+  std::thread search([&] {
+    SnapshotReader s(fd.get(), end_at);
+    s.Seek(search_at);
+    search_status = SnapshotCodec::LoadSearch(
+        s, static_cast<size_t>(info.film_slots), state.search);
+    if (search_status.ok() && s.position() != end_at)
+      search_status = Corrupt("bytes after the search index");
+  });
+  SnapshotReader rest(fd.get(), search_at);
+  rest.Seek(r.position());
+  absl::Status status = SnapshotCodec::Load(rest, state);
+  if (status.ok() && rest.position() != search_at)
+    status = Corrupt("bytes before the search index");
+  search.join();
+  LONGTAKE_RETURN_IF_ERROR(status);
+  LONGTAKE_RETURN_IF_ERROR(search_status);
   if (SnapshotCodec::FilmSlots(state) != info.film_slots)
     return Corrupt("film count differs from the first section's");
-  std::string end;
-  LONGTAKE_RETURN_IF_ERROR(r.Section(&end));
-  if (end != kEndMark || r.position() != size)
-    return Corrupt("no end mark where the file ends");
   state.revision = info.revision;
   return absl::OkStatus();
 }

@@ -18,7 +18,10 @@
 // The file: a magic, the format version and a byte-order mark, then
 // sections, each its length, its bytes and an XXH3-64 checksum of them
 // (checked before the section is used), the first holding the store's id
-// and revision, the last an end mark. Every length and index is checked
+// and revision, the search index's sections last, then an end section (an
+// end mark and where the search index starts, so that a load reads it on a
+// second thread while the first reads the rest). Every length and index is
+// checked
 // against the file's size and the model's, so a damaged or truncated file
 // is an error (DATA_LOSS), never a crash or a huge allocation. Written to a
 // temporary file beside the target, fsynced and renamed over it, so a

@@ -205,8 +205,6 @@ void SnapshotCodec::Save(const CatalogState& s, SnapshotWriter& w) {
   w.Pod(static_cast<uint64_t>(s.eras.size()));
   for (const auto& [name, era] : s.eras) w.String(JsonOf(*era));
   w.End();
-
-  SaveSearch(s.search, w);
 }
 
 void SnapshotCodec::SaveSearch(const SearchIndex& x, SnapshotWriter& w) {
@@ -377,8 +375,7 @@ absl::Status SnapshotCodec::Load(SnapshotReader& r, CatalogState& s) {
     }
     if (!c.done()) return Corrupt("technique counts (trailing bytes)");
   }
-  LONGTAKE_RETURN_IF_ERROR(LoadSequencesAndEras(r, s));
-  return LoadSearch(r, slots, s.search);
+  return LoadSequencesAndEras(r, s);
 }
 
 absl::Status SnapshotCodec::LoadPeople(SnapshotReader& r, CatalogState& s) {

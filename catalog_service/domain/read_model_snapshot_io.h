@@ -20,6 +20,7 @@
 //   uint64_t n = 0;
 //   if (!c.Get(&n)) return Corrupt("...");
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -49,21 +50,23 @@ class SnapshotReader;
 // (read_model_snapshot_codec.cc); a friend of the classes it saves.
 class SnapshotCodec {
  public:
+  // All but the search index (SaveSearch: the caller saves it after).
   static void Save(const CatalogState& state, SnapshotWriter& w);
+  static void SaveSearch(const SearchIndex& index, SnapshotWriter& w);
   // `state` must be new. Checks what it reads against the model's sizes.
+  // Not the search index (LoadSearch), which may load at the same time.
   static absl::Status Load(SnapshotReader& r, CatalogState& state);
+  // `slots`: the film slots of the snapshot (search documents are films).
+  static absl::Status LoadSearch(SnapshotReader& r, size_t slots,
+                                 SearchIndex& index);
   // Film slots (live films and free ones).
   static uint64_t FilmSlots(const CatalogState& state);
 
  private:
-  static void SaveSearch(const SearchIndex& index, SnapshotWriter& w);
   static absl::Status LoadPeople(SnapshotReader& r, CatalogState& state);
   static absl::Status LoadPool(SnapshotReader& r, StringPool& pool);
   static absl::Status LoadSequencesAndEras(SnapshotReader& r,
                                            CatalogState& state);
-  // `slots`: the film slots loaded (search documents are films).
-  static absl::Status LoadSearch(SnapshotReader& r, size_t slots,
-                                 SearchIndex& index);
 };
 
 // DATA_LOSS "read model snapshot is damaged: <what>".
@@ -136,6 +139,8 @@ class SnapshotReader {
     return ReadChecked(out->data(), len);
   }
   uint64_t position() const { return pos_; }
+  // Reads on from `position` (at most the file size given).
+  void Seek(uint64_t position) { pos_ = std::min(position, size_); }
 
  private:
   // Reads a section's length and checks that it and its checksum fit in
