@@ -130,15 +130,6 @@ Catalog::Catalog(std::unique_ptr<CatalogStore> store, CatalogOptions options)
       state_(std::make_unique<CatalogState>()),
       options_(std::move(options)) {}
 
-Catalog::~Catalog() {
-  std::thread writer;
-  {
-    absl::MutexLock lock(&snapshot_mu_);
-    writer = std::move(snapshot_thread_);
-  }
-  if (writer.joinable()) writer.join();
-}
-
 absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(
     std::unique_ptr<CatalogStore> store, CatalogOptions options) {
   if (store == nullptr) {
@@ -151,24 +142,8 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(
 }
 
 absl::Status Catalog::Load() {
-  if (!options_.snapshot_path.empty()) {
-    const absl::Status s = LoadSnapshot();
-    if (s.ok()) {
-      absl::ReaderMutexLock lock(&mu_);
-      Log(LogLevel::kInfo,
-          absl::StrCat(
-              "catalogue loaded from snapshot: films=", state_->film_count(),
-              " snapshot_ms=", absl::ToInt64Milliseconds(load_stats_.snapshot),
-              " snapshot_revision=", load_stats_.snapshot_revision,
-              " catch_up_ms=", absl::ToInt64Milliseconds(load_stats_.catch_up),
-              " revision=", state_->revision, " ",
-              MemoryLine(*state_, state_->film_count())));
-      return absl::OkStatus();
-    }
-    load_stats_ = LoadStats();
-    load_stats_.snapshot_ignored = std::string(s.message());
-    Log(LogLevel::kInfo, absl::StrCat("snapshot ignored: ", s.message()));
-  }
+  if (!options_.snapshot_path.empty() && LoadSnapshotOrSayWhy())
+    return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(LoadedState loaded, LoadState(*store_));
   const CatalogState& state = *loaded.state;
   Log(LogLevel::kInfo,

@@ -293,6 +293,9 @@ class Catalog {
   // The snapshot's half of Load (catalog_snapshot.cc): loads the snapshot
   // and catches up; an error says why it was not used.
   absl::Status LoadSnapshot();
+  // LoadSnapshot, logging what happened ("snapshot ignored: <why>"); false
+  // when the store must be read in full.
+  bool LoadSnapshotOrSayWhy();
   // Has WriteSnapshot run on the snapshot thread (again, if it is running).
   void ScheduleSnapshot();
   // Runs `read` on the named film's record under the reader lock;

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,15 @@
 namespace longtake::catalog {
 
 using internal::CatalogState;
+
+Catalog::~Catalog() {
+  std::thread writer;
+  {
+    absl::MutexLock lock(&snapshot_mu_);
+    writer = std::move(snapshot_thread_);
+  }
+  if (writer.joinable()) writer.join();
+}
 
 absl::Status Catalog::LoadSnapshot() {
   const absl::Time start = absl::Now();
@@ -75,6 +85,25 @@ absl::Status Catalog::LoadSnapshot() {
   // A snapshot far behind would be caught up from again at every start.
   if (revision() != info.revision) ScheduleSnapshot();
   return absl::OkStatus();
+}
+
+bool Catalog::LoadSnapshotOrSayWhy() {
+  if (const absl::Status s = LoadSnapshot(); !s.ok()) {
+    load_stats_ = LoadStats();
+    load_stats_.snapshot_ignored = std::string(s.message());
+    Log(LogLevel::kInfo, absl::StrCat("snapshot ignored: ", s.message()));
+    return false;
+  }
+  absl::ReaderMutexLock lock(&mu_);
+  Log(LogLevel::kInfo,
+      absl::StrCat(
+          "catalogue loaded from snapshot: films=", state_->film_count(),
+          " snapshot_ms=", absl::ToInt64Milliseconds(load_stats_.snapshot),
+          " snapshot_revision=", load_stats_.snapshot_revision,
+          " catch_up_ms=", absl::ToInt64Milliseconds(load_stats_.catch_up),
+          " revision=", state_->revision,
+          " model_mb=", state_->MemoryUsage().Total() >> 20));
+  return true;
 }
 
 absl::Status Catalog::WriteSnapshot() {

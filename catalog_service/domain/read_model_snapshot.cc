@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -271,7 +272,10 @@ absl::StatusOr<SnapshotWriteStats> WriteReadModelSnapshot(
     const CatalogState& state, const std::string& store_id,
     const std::string& path, const std::function<void()>& serialized) {
   const absl::Time start = absl::Now();
-  const std::string temp = absl::StrCat(path, ".tmp");
+  // Of this writer alone: replicas on one SQLite file share the snapshot.
+  static std::atomic<uint64_t> writes{0};
+  const std::string temp =
+      absl::StrCat(path, ".tmp.", getpid(), ".", writes.fetch_add(1));
   Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (fd.get() < 0) return Errno("creating", temp);
   SnapshotWriter w(fd.get());
