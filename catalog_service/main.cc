@@ -16,6 +16,7 @@
 #include <string>
 #include <system_error>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "catalog_service/domain/catalog.h"
@@ -40,6 +41,17 @@ namespace {
 
 constexpr char kProgram[] = "longtake-catalog";
 constexpr char kServiceName[] = "longtake.catalog.v1.CatalogService";
+
+// The --snapshot file: "auto" puts it beside a SQLite database file (none
+// for PostgreSQL, whose replicas may run on other machines, or an in-memory
+// store).
+std::string SnapshotPath(const std::string& flag, const std::string& store) {
+  if (flag != "auto") return flag;
+  constexpr absl::string_view kSqlite = "sqlite://";
+  if (!absl::StartsWith(store, kSqlite) || store == "sqlite::memory:")
+    return "";
+  return absl::StrCat(store.substr(kSqlite.size()), ".snapshot");
+}
 
 // The read model's gauges, read when scraped (documented in deploy/README.md).
 void RegisterReadModelMetrics(metrics::Registry& metrics, Catalog* catalog) {
@@ -105,6 +117,13 @@ int Run(int argc, char** argv) {
       "reloads the whole catalogue. Trimmed every minute by each replica. "
       "0 keeps the whole log");
 
+  const Flag<std::string> snapshot = flags.AddString(
+      "snapshot", "LONGTAKE_SNAPSHOT", "auto",
+      "file of the read model snapshot: a start loads it and catches up "
+      "through the store's change log instead of reading and indexing the "
+      "whole store; written after a full load and at shutdown. \"auto\": "
+      "beside a SQLite database file (DB.snapshot), none for PostgreSQL or "
+      "sqlite::memory:; empty disables");
   const Flag<int64_t> film_cache_bytes = flags.AddInt(
       "film_cache_bytes", "LONGTAKE_FILM_CACHE_BYTES",
       static_cast<int64_t>(CatalogServiceImpl::kDefaultFilmCacheBytes),
@@ -178,7 +197,8 @@ int Run(int argc, char** argv) {
   if (!store.ok()) return server.StoreOpenFailed(store.status());
   const int64_t open_ms = phase_ms();
   auto opened = Catalog::Open(
-      std::make_unique<MeteredCatalogStore>(*std::move(store), metrics));
+      std::make_unique<MeteredCatalogStore>(*std::move(store), metrics),
+      {.snapshot_path = SnapshotPath(*snapshot, *server.store)});
   if (!opened.ok()) {
     return StartupFailed(
         absl::StrCat("loading the catalogue: ", opened.status().message()));
@@ -213,9 +233,16 @@ int Run(int argc, char** argv) {
   runner.MarkReady();
   Log(LogLevel::kInfo,
       absl::StrCat(
-          "catalogue serving: films=", model->film_count(),
-          " listen_ms=", listen_ms, " store_open_ms=", open_ms,
-          " catalogue_ms=", catalogue_ms, " (store read, decode and build)",
+          "catalogue serving: films=", model->film_count(), " listen_ms=",
+          listen_ms, " store_open_ms=", open_ms, " catalogue_ms=", catalogue_ms,
+          model->load_stats().from_snapshot
+              ? absl::StrCat(
+                    " (snapshot_ms=",
+                    absl::ToInt64Milliseconds(model->load_stats().snapshot),
+                    " snapshot_catch_up_ms=",
+                    absl::ToInt64Milliseconds(model->load_stats().catch_up),
+                    ")")
+              : std::string(" (store read, decode and build)"),
           " seed_ms=", seed_ms, " catch_up_ms=", catch_up_ms,
           " total_ms=", absl::ToInt64Milliseconds(absl::Now() - exec_time),
           " store=", *server.store, seed.empty() ? "" : " seed=", seed));
@@ -265,6 +292,9 @@ int Run(int argc, char** argv) {
   runner.ServeUntilShutdownSignal(*server.shutdown_grace);
   writes.Shutdown();
   imports.Shutdown();
+  // The writes since the last snapshot, so the next start need not catch up
+  // on them (the server has stopped: this delays only the exit).
+  (void)catalog->WriteSnapshot();
   return 0;
 }
 

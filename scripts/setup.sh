@@ -12,6 +12,7 @@ packages=(
   cmake g++ make pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libjwt-dev
+  libxxhash-dev  # XXH3 checksums of read model snapshots (header only)
   openssl  # scripts/make_dev_certs.sh (development and test certificates)
   libpqxx-dev libpq-dev
   libgtest-dev libgmock-dev clang-format-14

@@ -125,21 +125,25 @@ absl::StatusOr<size_t> DecodeOffset(const std::string& token,
 
 }  // namespace
 
-Catalog::Catalog(std::unique_ptr<CatalogStore> store)
-    : store_(std::move(store)), state_(std::make_unique<CatalogState>()) {}
-Catalog::~Catalog() = default;
+Catalog::Catalog(std::unique_ptr<CatalogStore> store, CatalogOptions options)
+    : store_(std::move(store)),
+      state_(std::make_unique<CatalogState>()),
+      options_(std::move(options)) {}
 
 absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(
-    std::unique_ptr<CatalogStore> store) {
+    std::unique_ptr<CatalogStore> store, CatalogOptions options) {
   if (store == nullptr) {
     return absl::InvalidArgumentError("Catalog::Open: no store");
   }
-  std::unique_ptr<Catalog> catalog(new Catalog(std::move(store)));
+  std::unique_ptr<Catalog> catalog(
+      new Catalog(std::move(store), std::move(options)));
   LONGTAKE_RETURN_IF_ERROR(catalog->Load());
   return catalog;
 }
 
 absl::Status Catalog::Load() {
+  if (!options_.snapshot_path.empty() && LoadSnapshotOrSayWhy())
+    return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(LoadedState loaded, LoadState(*store_));
   const CatalogState& state = *loaded.state;
   Log(LogLevel::kInfo,
@@ -151,9 +155,12 @@ absl::Status Catalog::Load() {
           " finish_ms=", absl::ToInt64Milliseconds(loaded.timings.finish), ") ",
           MemoryLine(state, loaded.films),
           " search_terms=", state.search.VocabularySize()));
-  absl::WriterMutexLock lock(&mu_);
-  state_ = std::move(loaded.state);
+  {
+    absl::WriterMutexLock lock(&mu_);
+    state_ = std::move(loaded.state);
+  }
   loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
+  ScheduleSnapshot();
   return absl::OkStatus();
 }
 
@@ -542,6 +549,7 @@ absl::Status Catalog::ReloadLocked() {
   }
   loaded_unix_ns_ = refreshed_unix_ns_ = absl::ToUnixNanos(absl::Now());
   ++full_reloads_;
+  ScheduleSnapshot();
   return absl::OkStatus();
 }
 

@@ -18,14 +18,27 @@
 // The class is defined across several files, one per concern: catalog.cc
 // (open, reads, refresh), catalog_writes.cc (create/update/delete, commit,
 // request ids), film_importer.cc (ImportFilms) and seed_loader.cc
-// (LoadSeedIfEmpty); the ListFilms planner is film_query.cc and the
-// checks every write makes are catalog_validation.cc.
+// (LoadSeedIfEmpty), catalog_snapshot.cc (the read model snapshot); the
+// ListFilms planner is film_query.cc and the checks every write makes are
+// catalog_validation.cc.
+//
+// With a snapshot path, a start loads the read model from its snapshot
+// (read_model_snapshot.h) and catches up through the store's change log,
+// instead of reading and indexing the whole store:
+//
+//   LONGTAKE_ASSIGN_OR_RETURN(
+//       auto catalog,
+//       Catalog::Open(std::move(store), {.snapshot_path =
+//       "/data/x.snapshot"}));
+//   ...
+//   LONGTAKE_RETURN_IF_ERROR(catalog->WriteSnapshot());  // at shutdown
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -140,10 +153,22 @@ struct ImportEntryResult {
       status;  // OK, INVALID_ARGUMENT (with field violations), ALREADY_EXISTS
 };
 
+// How Catalog::Open builds and keeps its read model.
+struct CatalogOptions {
+  // Where the read model snapshot is kept; empty: no snapshot. Open loads
+  // it when it is intact, was made from this store, and the store's change
+  // log still reaches back to its revision, and catches up from there;
+  // otherwise it reads the whole store as without one, logging "snapshot
+  // ignored: <why>". After every full load or reload the model is written
+  // there on a thread of its own (WriteSnapshot).
+  std::string snapshot_path;
+};
+
 class Catalog {
  public:
   static absl::StatusOr<std::unique_ptr<Catalog>> Open(
-      std::unique_ptr<CatalogStore> store);
+      std::unique_ptr<CatalogStore> store, CatalogOptions options = {});
+  // Waits for a snapshot being written.
   ~Catalog();
 
   // Loads a seed file (see data/README.md) when the store holds no films.
@@ -235,6 +260,22 @@ class Catalog {
 
   size_t film_count() const;
 
+  // Writes the read model to CatalogOptions::snapshot_path, unless it is
+  // there already at the model's revision (or there is no path). Writes
+  // wait while the model is read (about a second a million films); reads go
+  // on. At shutdown, so that the next start catches up from here.
+  absl::Status WriteSnapshot();
+
+  // How Open built the read model, for the start's log line and tests.
+  struct LoadStats {
+    bool from_snapshot = false;
+    std::string snapshot_ignored;  // why not, when there was a path
+    absl::Duration snapshot;       // reading the snapshot
+    absl::Duration catch_up;       // the change log after it
+    int64_t snapshot_revision = -1;
+  };
+  const LoadStats& load_stats() const { return load_stats_; }
+
   // What the read model holds and how fresh it is (for metrics).
   struct ReadModelStats {
     size_t films = 0;
@@ -247,8 +288,16 @@ class Catalog {
   ReadModelStats read_model_stats() const;
 
  private:
-  explicit Catalog(std::unique_ptr<CatalogStore> store);
+  Catalog(std::unique_ptr<CatalogStore> store, CatalogOptions options);
   absl::Status Load();
+  // The snapshot's half of Load (catalog_snapshot.cc): loads the snapshot
+  // and catches up; an error says why it was not used.
+  absl::Status LoadSnapshot();
+  // LoadSnapshot, logging what happened ("snapshot ignored: <why>"); false
+  // when the store must be read in full.
+  bool LoadSnapshotOrSayWhy();
+  // Has WriteSnapshot run on the snapshot thread (again, if it is running).
+  void ScheduleSnapshot();
   // Runs `read` on the named film's record under the reader lock;
   // INVALID_ARGUMENT for a malformed name, NOT_FOUND when absent.
   absl::Status ReadFilm(
@@ -294,6 +343,18 @@ class Catalog {
   std::atomic<int> writers_waiting_{0};
   class WriterLock;
   std::unique_ptr<internal::CatalogState> state_;
+  const CatalogOptions options_;
+  LoadStats load_stats_;
+  std::string store_id_;  // CatalogStore::StoreId, guarded by write_mu_
+  // The revision of the snapshot file as this process last read or wrote it.
+  std::atomic<int64_t> snapshot_revision_{-1};
+  // Held across a whole WriteSnapshot (one file, one writer at a time);
+  // taken before write_mu_, never while holding it.
+  absl::Mutex snapshot_file_mu_;
+  absl::Mutex snapshot_mu_;  // guards the three below
+  std::thread snapshot_thread_;
+  bool snapshot_running_ = false;
+  bool snapshot_again_ = false;
   std::atomic<int64_t> full_reloads_{0};
   std::atomic<int64_t> applied_batches_{0};
   std::atomic<int64_t> applied_changes_{0};

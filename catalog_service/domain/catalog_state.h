@@ -70,6 +70,10 @@ class FilmSet {
   }
   void AddUnsorted(FilmIndex i) { list_.AddUnsorted(i); }
   void Sort() { list_.Sort(std::less<FilmIndex>()); }
+  // Replaces the contents with `sorted` (ascending, no repeats).
+  void Assign(std::vector<FilmIndex> sorted) {
+    list_.Assign(std::move(sorted));
+  }
   size_t MemoryBytes() const { return list_.MemoryBytes(); }
 
  private:
@@ -215,6 +219,8 @@ class CatalogState {
   int64_t revision = -1;  // store revision this state reflects; -1 unknown
 
  private:
+  // Saves and loads the whole model (read_model_snapshot.h).
+  friend class SnapshotCodec;
   // Hashes and compares record indexes by their records' names, and names.
   template <typename Record>
   struct NameHash {

@@ -115,6 +115,10 @@ class CatalogStore : public StoreCommits {
       const std::string& request_id) = 0;
   // The current revision (see CatalogSnapshot::revision), cheap to ask.
   virtual absl::StatusOr<int64_t> Revision() = 0;
+  // What tells this store from every other, even one at the same revision
+  // (a random id made when the store was created): a read model snapshot
+  // (read_model_snapshot.h) is only applied to the store it was made from.
+  virtual absl::StatusOr<std::string> StoreId() = 0;
 
   // The changes of the revisions after `position`, at most `max_revisions`
   // of them, read from one consistent snapshot.

@@ -33,6 +33,8 @@
 
 namespace longtake::catalog::internal {
 
+class SnapshotCodec;  // read_model_snapshot_codec.cc
+
 // Position of a film in the read model's record vector; also its search
 // index document id.
 using FilmIndex = uint32_t;
@@ -54,6 +56,7 @@ class StringPool {
   size_t MemoryBytes() const;
 
  private:
+  friend class SnapshotCodec;  // read_model_snapshot_codec.cc
   BlockArena arena_{64 * 1024};
   std::vector<std::string_view> views_;
   absl::flat_hash_map<std::string_view, uint32_t> ids_;
@@ -87,6 +90,7 @@ class FilmRecord : private RecordBlock {
   using RecordBlock::heap_bytes;
 
  private:
+  friend class SnapshotCodec;  // read_model_snapshot_codec.cc
   friend FilmRecord EncodeFilm(const Film& film, StringPool* pool,
                                BlockArena* arena);
   friend Film DecodeFilm(const FilmRecord& rec, const StringPool& pool);

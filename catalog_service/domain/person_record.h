@@ -21,6 +21,8 @@
 
 namespace longtake::catalog::internal {
 
+class SnapshotCodec;  // read_model_snapshot_codec.cc
+
 // Position of a person in the read model's person records.
 using PersonIndex = uint32_t;
 
@@ -38,6 +40,7 @@ class PersonRecord : private RecordBlock {
   size_t block_bytes() const { return size(); }
 
  private:
+  friend class SnapshotCodec;  // read_model_snapshot_codec.cc
   friend PersonRecord EncodePerson(const Person& person, BlockArena* arena);
   friend Person DecodePerson(const PersonRecord& rec);
   using RecordBlock::RecordBlock;

@@ -37,6 +37,11 @@ std::string_view BlockArena::Copy(std::string_view bytes) {
   return {at, bytes.size()};
 }
 
+void BlockArena::Adopt(std::unique_ptr<char[]> chunk, size_t bytes) {
+  chunks_.insert(chunks_.end() - (chunks_.empty() ? 0 : 1), std::move(chunk));
+  held_ += bytes;
+}
+
 RecordBlock::RecordBlock(std::string_view bytes, BlockArena* arena)
     : size_(static_cast<uint32_t>(bytes.size())), owned_(arena == nullptr) {
   if (arena != nullptr) {

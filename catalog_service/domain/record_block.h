@@ -19,6 +19,8 @@
 
 namespace longtake::catalog::internal {
 
+class SnapshotCodec;  // read_model_snapshot_codec.cc
+
 // Append-only bytes in large chunks; slices stay valid until it is
 // destroyed.
 class BlockArena {
@@ -32,6 +34,10 @@ class BlockArena {
 
   // A stable copy of `bytes`.
   std::string_view Copy(std::string_view bytes);
+  // Keeps `chunk` (`bytes` long, filled by the caller) as a chunk of its
+  // own, before the current one: a read model snapshot's records are read
+  // into one block (read_model_snapshot.h).
+  void Adopt(std::unique_ptr<char[]> chunk, size_t bytes);
   // Heap bytes held (every chunk).
   size_t MemoryBytes() const { return held_; }
 
@@ -63,6 +69,8 @@ class RecordBlock {
   size_t heap_bytes() const;
 
  private:
+  // Makes records point into a snapshot's block (a slice, not owned).
+  friend class SnapshotCodec;
   void Release();
   const char* data_ = nullptr;
   uint32_t size_ : 31 = 0;

@@ -194,6 +194,23 @@ void SearchIndex::PostingList::Insert(uint32_t pos, DocId doc, uint8_t mask) {
   ++size_;
 }
 
+void SearchIndex::PostingList::Assign(const DocId* docs, const uint8_t* masks,
+                                      uint32_t n) {
+  delete[] block_;
+  block_ = nullptr;
+  capacity_ = 0;
+  size_ = n;
+  if (n == 1) {
+    inline_doc_ = docs[0];
+    inline_mask_ = masks[0];
+  } else if (n > 1) {
+    block_ = new DocId[BlockWords(n)];
+    capacity_ = n;
+    std::copy_n(docs, n, block_);
+    std::copy_n(masks, n, reinterpret_cast<uint8_t*>(block_ + n));
+  }
+}
+
 void SearchIndex::PostingList::Erase(uint32_t pos) {
   if (block_ != nullptr) {
     uint8_t* m = masks();

@@ -44,6 +44,9 @@
 #include "absl/container/flat_hash_set.h"
 
 namespace longtake::catalog {
+namespace internal {
+class SnapshotCodec;  // read_model_snapshot_codec.cc
+}  // namespace internal
 
 class SearchIndex {
  public:
@@ -143,6 +146,8 @@ class SearchIndex {
   void ShrinkToFit();
 
  private:
+  // Saves and loads the index (read_model_snapshot.h).
+  friend class internal::SnapshotCodec;
   using TermId = uint32_t;
 
   // A term's postings: sorted, unique DocIds and a byte of field bits for
@@ -166,6 +171,9 @@ class SearchIndex {
                     : &inline_mask_;
     }
     void Insert(uint32_t pos, DocId doc, uint8_t mask);
+    // Replaces the postings with `n` sorted DocIds and their field bytes
+    // (an empty list being new: a snapshot's load).
+    void Assign(const DocId* docs, const uint8_t* masks, uint32_t n);
     void Erase(uint32_t pos);
     void ShrinkToFit();
     size_t HeapBytes() const;  // with malloc's bookkeeping

@@ -152,6 +152,10 @@ absl::StatusOr<WriteBatch> ReadSeed(const std::string& path,
 }  // namespace internal
 
 absl::Status Catalog::LoadSeedIfEmpty(const std::string& seed_path) {
+  // Checked first without the writers' mutex, which a snapshot being
+  // written after the load holds for a second or more: a start on a store
+  // with films does not wait for it (the check is repeated under it).
+  if (film_count() > 0) return absl::OkStatus();
   WriterLock w(this);
   if (state_->film_count() > 0) return absl::OkStatus();
   LONGTAKE_ASSIGN_OR_RETURN(

@@ -50,6 +50,10 @@ const Table& ChangeLogTable();
 // the change log was trimmed (it holds every change after it).
 inline constexpr char kRevisionKey[] = "revision";
 inline constexpr char kLogTrimmedThroughKey[] = "change_log_trimmed_through";
+// A random number set once when the store is created (migration 5), so that
+// a read model snapshot (catalog_service/domain/read_model_snapshot.h) made
+// from one store is never applied to another at the same revision.
+inline constexpr char kStoreIdKey[] = "store_id";
 // The migration (the same in both dialects) that adds the change log. The
 // log of an existing store starts at its current revision: replicas behind
 // it reload.

@@ -34,6 +34,9 @@ class MeteredCatalogStore : public CatalogStore {
   absl::StatusOr<int64_t> Revision() override {
     return errors_.Check("Revision", inner_->Revision());
   }
+  absl::StatusOr<std::string> StoreId() override {
+    return errors_.Check("StoreId", inner_->StoreId());
+  }
   absl::StatusOr<ChangePage> ChangesAfter(int64_t position,
                                           int max_revisions) override {
     return errors_.Check("ChangesAfter",

@@ -58,6 +58,15 @@ const std::vector<postgres::Migration>& Migrations() {
         ALTER TABLE change_log ALTER COLUMN doc TYPE BYTEA USING convert_to(doc, 'UTF8');
       )sql",
                        rows::kMarkBinaryDocsPending)},
+      // The store's identity (rows::kStoreIdKey): 53 random bits (random()
+      // is a double) and the creation time's microseconds.
+      {5, R"sql(
+        INSERT INTO store_meta(key, value)
+        VALUES ('store_id',
+                ((floor(random() * 9007199254740991)::bigint #
+                  (extract(epoch from clock_timestamp()) * 1e6)::bigint)
+                 & 9223372036854775807) | 1);
+      )sql"},
   };
   return *migrations;
 }
@@ -434,6 +443,16 @@ class PostgresCatalogStore : public CatalogStore {
       return absl::OkStatus();
     }));
     return revision;
+  }
+
+  absl::StatusOr<std::string> StoreId() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t id = 0;
+    LONGTAKE_RETURN_IF_ERROR(db_->Query([&](pqxx::transaction_base& tx) {
+      id = ReadMeta(tx, rows::kStoreIdKey);
+      return absl::OkStatus();
+    }));
+    return absl::StrCat("postgres:", absl::Hex(id));
   }
 
  private:

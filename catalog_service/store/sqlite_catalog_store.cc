@@ -50,6 +50,11 @@ const std::vector<sqlite::Migration>& Migrations() {
       // The doc columns keep their declared TEXT type: SQLite stores the
       // binary docs bound as BLOBs as they are.
       {4, rows::kMarkBinaryDocsPending},
+      // The store's identity (rows::kStoreIdKey): 63 random bits.
+      {5, R"sql(
+        INSERT INTO store_meta(key, value)
+        VALUES ('store_id', (random() & 9223372036854775807) | 1);
+      )sql"},
   };
   return *migrations;
 }
@@ -177,6 +182,12 @@ class SqliteCatalogStore : public CatalogStore {
   absl::StatusOr<int64_t> Revision() override {
     std::lock_guard<std::mutex> lock(mu_);
     return RevisionLocked();
+  }
+
+  absl::StatusOr<std::string> StoreId() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    LONGTAKE_ASSIGN_OR_RETURN(int64_t id, MetaLocked(rows::kStoreIdKey));
+    return absl::StrCat("sqlite:", absl::Hex(id));
   }
 
  private:

@@ -21,7 +21,10 @@
 #   3. SearchFilms and filtered ListFilms p50/p99 (bench_latency, 2 in flight);
 #   4. GetFilm against a bare server returning the same bytes (lib.sh,
 #      getfilm_vs_bare: h2load, best of 3 rounds);
-#   5. a second replica on the same store: its start, then films created on
+#   2b. the read model snapshot the first start writes (--snapshot, in the
+#      scratch folder): its size and write time, then a start from it (exec
+#      to SERVING, its `catalogue loaded from snapshot:` line, VmRSS);
+#   5. a second replica on the same store (from the snapshot): its start, then films created on
 #      the first and polled for on the second (bench_replica_lag), and the
 #      count of full reloads in the second's log (want 0);
 #   6. `longtake import` of the JSON lines into a fresh catalogue: films/s,
@@ -141,7 +144,7 @@ new_store() {
 # start_catalog NAME STORE [FLAGS...]: starts longtake-catalog on STORE and
 # waits (up to start_timeout) for grpc.health SERVING for the catalogue
 # service; sets addr, pid, start_ms (exec to SERVING) and loaded (the
-# `catalogue loaded:` log line).
+# `catalogue loaded:` log line of a full load; empty from a snapshot).
 start_catalog() {
   local name=$1 store=$2 log=$work/$1
   shift 2
@@ -164,7 +167,8 @@ start_catalog() {
     sleep 0.02
   done
   start_ms=$((($(date +%s%N) - t0) / 1000000))
-  loaded=$(cat "$log.err" "$log.out" | grep -o 'catalogue loaded: .*' | head -1)
+  # None when it loaded from the snapshot (`catalogue loaded from snapshot:`).
+  loaded=$(cat "$log.err" "$log.out" | grep -o 'catalogue loaded: .*' | head -1 || true)
 }
 # stop PID...: SIGTERM, and wait for them to go.
 stop() {
@@ -197,7 +201,8 @@ step_logs=("$work/jsonl.out")
 [[ $(wc -l <"$work/films.jsonl") == "$films" ]] || { echo "films.jsonl has not $films lines" >&2; exit 1; }
 
 step="start"
-start_catalog first "$store"
+snapshot=$work/scale.snapshot
+start_catalog first "$store" --snapshot="$snapshot"
 first=$addr first_pid=$pid
 record "start: exec to SERVING" "${start_ms} ms"
 [[ -n $loaded ]] || { echo "no 'catalogue loaded:' line in the log" >&2; exit 1; }
@@ -235,6 +240,24 @@ for entry in "${per_index[@]}"; do
 done
 echo "  started in ${start_ms} ms, VmRSS $((rss / 1024)) MiB"
 
+step="read model snapshot"
+step_logs=("$work/first.err" "$work/first.out")
+deadline=$((SECONDS + start_timeout))
+until written=$(cat "$work/first.err" "$work/first.out" | grep -o 'read model snapshot written: .*' | head -1); [[ -n $written ]]; do
+  ((SECONDS < deadline)) || { echo "no snapshot written after ${start_timeout} s" >&2; exit 1; }
+  sleep 0.2
+done
+record "snapshot: bytes" "$(kv "$written" bytes)"
+record "snapshot: write (serialize / fsync and rename)" "$(kv "$written" serialize_ms) / $(kv "$written" sync_ms) ms"
+start_catalog from_snapshot "$store" --snapshot="$snapshot"
+from_log=$(cat "$work/from_snapshot.err" "$work/from_snapshot.out" | grep -o 'catalogue loaded from snapshot: .*' | head -1)
+[[ -n $from_log ]] || { echo "the restart did not load the snapshot" >&2; exit 1; }
+record "start from the snapshot: exec to SERVING" "${start_ms} ms"
+record "start from the snapshot: snapshot_ms / catch_up_ms" "$(kv "$from_log" snapshot_ms) / $(kv "$from_log" catch_up_ms) ms"
+record "start from the snapshot: VmRSS" "$(($(rss_kb "$pid") / 1024)) MiB"
+echo "  from the snapshot ($(kv "$written" bytes) bytes): started in ${start_ms} ms"
+stop "$pid"
+
 step="SearchFilms latency"
 step_logs=("$work/search.out")
 "$bin/bench_latency" --addr="$first" --rpc=search --requests=$search_requests --concurrency=2 \
@@ -260,7 +283,7 @@ record "GetFilm / bare" "$(awk '{print $9}' <<<"$best")"
 echo "  $best"
 
 step="start a second replica"
-start_catalog second "$store"
+start_catalog second "$store" --snapshot="$snapshot"
 second=$addr second_pid=$pid
 record "second replica: exec to SERVING" "${start_ms} ms"
 token=$("$bin/longtake" token --user scale-bench --curator)

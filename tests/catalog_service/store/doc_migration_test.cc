@@ -118,7 +118,8 @@ absl::StatusOr<std::vector<StoredDoc>> ReadDocs(const std::string& url) {
 }
 
 // Puts the store back where a binary before migration 4 left it: JSON docs
-// (in TEXT columns in PostgreSQL) and schema version 3.
+// (in TEXT columns in PostgreSQL), schema version 3 and no store id (the
+// later migration 5 sets it).
 absl::Status RewindToJson(const std::string& url) {
   LONGTAKE_ASSIGN_OR_RETURN(std::vector<StoredDoc> docs, ReadDocs(url));
   std::vector<std::vector<std::string>> updates;  // sql, json, key...
@@ -137,7 +138,9 @@ absl::Status RewindToJson(const std::string& url) {
       }
       LONGTAKE_RETURN_IF_ERROR(st.Run());
     }
-    return db->Exec("DELETE FROM schema_migrations WHERE version = 4");
+    return db->Exec(
+        "DELETE FROM schema_migrations WHERE version >= 4; "
+        "DELETE FROM store_meta WHERE key = 'store_id'");
   }
   LONGTAKE_ASSIGN_OR_RETURN(auto db, postgres::Database::Open(url));
   return db->InTransaction([&](pqxx::work& tx) -> absl::Status {
@@ -150,7 +153,8 @@ absl::Status RewindToJson(const std::string& url) {
       std::vector<std::string> params(u.begin() + 1, u.end());
       tx.exec_params(u[0], pqxx::prepare::make_dynamic_params(params));
     }
-    tx.exec("DELETE FROM schema_migrations WHERE version = 4");
+    tx.exec("DELETE FROM schema_migrations WHERE version >= 4");
+    tx.exec("DELETE FROM store_meta WHERE key = 'store_id'");
     return absl::OkStatus();
   });
 }
