@@ -17,9 +17,6 @@ namespace {
 // Films whose search keys are computed per step of a bulk build: bounds the
 // keys held at once.
 constexpr size_t kBuildChunk = 16384;
-// Rough malloc bookkeeping per heap block, for the memory estimate.
-constexpr size_t kMallocOverhead = 16;
-
 // Hands a decoded value's memory back now (assigning an empty value would
 // keep its strings' buffers).
 template <typename T>

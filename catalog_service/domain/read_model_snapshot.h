@@ -21,11 +21,10 @@
 // and revision, the search index's sections last, then an end section (an
 // end mark and where the search index starts, so that a load reads it on a
 // second thread while the first reads the rest). Every length and index is
-// checked
-// against the file's size and the model's, so a damaged or truncated file
-// is an error (DATA_LOSS), never a crash or a huge allocation. Written to a
-// temporary file beside the target, fsynced and renamed over it, so a
-// crash mid-write leaves the previous snapshot.
+// checked against the file's size and the model's, so a damaged or
+// truncated file is an error (DATA_LOSS), never a crash or a huge
+// allocation. Written to a temporary file beside the target, fsynced and
+// renamed over it, so a crash mid-write leaves the previous snapshot.
 //
 // Thread-safety: WriteReadModelSnapshot only reads `state`; the caller keeps
 // writers out while it runs (Catalog holds its writer mutex: readers go on).

@@ -5,12 +5,7 @@
 #include <utility>
 
 namespace longtake::catalog::internal {
-namespace {
-
-// Rough malloc bookkeeping per heap block, for the memory estimate.
-constexpr size_t kMallocOverhead = 16;
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view BlockArena::Copy(std::string_view bytes) {
   char* at;

@@ -19,6 +19,10 @@
 
 namespace longtake::catalog::internal {
 
+// Rough malloc bookkeeping per heap block, for the read model's memory
+// estimates (the load line's bytes per film).
+inline constexpr size_t kMallocOverhead = 16;
+
 class SnapshotCodec;  // read_model_snapshot_codec.cc
 
 // Append-only bytes in large chunks; slices stay valid until it is
